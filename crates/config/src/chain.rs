@@ -1,0 +1,217 @@
+//! The typed chain configuration: one struct per `chain.toml` section.
+
+use std::{
+    net::{Ipv4Addr, SocketAddr},
+    path::{Path, PathBuf},
+};
+
+use hyperforge_primitives::{Address, Amount, ChainId, parse_address};
+use multiaddr::Multiaddr;
+use serde::{Deserialize, Deserializer, Serialize};
+use url::Url;
+
+/// The file name of a chain's configuration inside its folder.
+pub const CHAIN_FILE: &str = "chain.toml";
+
+/// A chain's whole configuration, as `chains/<name>/chain.toml` and its overrides give it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ChainConfig {
+    /// `[chain]`: what the chain is.
+    pub chain: ChainSection,
+    /// `[sequencer]`: block production and the JSON-RPC server.
+    #[serde(default)]
+    pub sequencer: SequencerConfig,
+    /// `[prover]`: proof generation.
+    #[serde(default)]
+    pub prover: ProverConfig,
+    /// `[p2p]`: the libp2p network between sequencer and provers.
+    #[serde(default)]
+    pub p2p: P2pConfig,
+    /// `[l1]`: the settlement layer.
+    #[serde(default)]
+    pub l1: L1Config,
+    /// `[genesis]`: the initial state.
+    #[serde(default)]
+    pub genesis: GenesisConfig,
+}
+
+impl ChainConfig {
+    /// The sequencer's data directory; a relative `data_dir` is relative to `chain_dir`.
+    pub fn data_dir(&self, chain_dir: &Path) -> PathBuf {
+        chain_dir.join(&self.sequencer.data_dir)
+    }
+
+    /// Every port this chain's nodes listen on, with the key that sets it. Port 0 (any free
+    /// port) is left out: it cannot clash.
+    pub fn ports(&self) -> Vec<(&'static str, u16)> {
+        let mut ports = vec![("sequencer.rpc_addr", self.sequencer.rpc_addr.port())];
+        for addr in &self.p2p.listen {
+            for protocol in addr.iter() {
+                match protocol {
+                    multiaddr::Protocol::Tcp(port) | multiaddr::Protocol::Udp(port) => {
+                        ports.push(("p2p.listen", port));
+                    }
+                    _ => {}
+                }
+            }
+        }
+        ports.retain(|(_, port)| *port != 0);
+        ports
+    }
+}
+
+/// `[chain]`: the chain's identity.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ChainSection {
+    /// The chain's name; it must equal the name of its folder under `chains/`.
+    pub name: String,
+    /// The chain id, unique among the chains settling on one bridge.
+    pub chain_id: ChainId,
+    /// The template the chain was made from (informational).
+    #[serde(default = "default_template")]
+    pub template: String,
+    /// Where transaction data is published.
+    #[serde(default)]
+    pub da_mode: DaMode,
+}
+
+fn default_template() -> String {
+    "custom".to_owned()
+}
+
+/// Where a chain publishes the data needed to rebuild its state.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum DaMode {
+    /// State diffs are published on L1 with every batch.
+    #[default]
+    Rollup,
+    /// Only state roots go to L1; the data stays with the chain's operators.
+    Validium,
+}
+
+impl std::fmt::Display for DaMode {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Self::Rollup => "rollup",
+            Self::Validium => "validium",
+        })
+    }
+}
+
+/// `[sequencer]`: block production and the JSON-RPC server.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct SequencerConfig {
+    /// A block is produced every this many milliseconds.
+    pub block_time_ms: u64,
+    /// At most this many transactions per block.
+    pub max_block_txs: u32,
+    /// A batch is sealed every this many blocks.
+    pub batch_blocks: u32,
+    /// Where JSON-RPC listens (host:port; port 0 picks a free one).
+    pub rpc_addr: SocketAddr,
+    /// The RocksDB data directory; relative paths are relative to the chain's folder.
+    pub data_dir: PathBuf,
+}
+
+impl Default for SequencerConfig {
+    fn default() -> Self {
+        Self {
+            block_time_ms: 1_000,
+            max_block_txs: 256,
+            batch_blocks: 10,
+            rpc_addr: SocketAddr::from((Ipv4Addr::LOCALHOST, 3050)),
+            data_dir: PathBuf::from("data/sequencer"),
+        }
+    }
+}
+
+/// `[prover]`: proof generation.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct ProverConfig {
+    /// Transaction slots in one block-chunk circuit (a block is proven in padded chunks).
+    pub block_tx_slots: u32,
+    /// Proofs a prover node works on at once.
+    pub workers: u32,
+}
+
+impl Default for ProverConfig {
+    fn default() -> Self {
+        Self { block_tx_slots: 16, workers: 1 }
+    }
+}
+
+/// `[p2p]`: the libp2p network between a chain's sequencer and its provers.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct P2pConfig {
+    /// Multiaddrs to listen on, like `/ip4/127.0.0.1/tcp/3150`.
+    pub listen: Vec<Multiaddr>,
+    /// Peers to dial at start, each ending in `/p2p/<peer id>`.
+    pub bootnodes: Vec<Multiaddr>,
+    /// Peer ids allowed to connect; empty allows every peer.
+    pub allowed_peers: Vec<String>,
+}
+
+impl Default for P2pConfig {
+    fn default() -> Self {
+        let listen = "/ip4/127.0.0.1/tcp/3150".parse().expect("the default multiaddr is valid");
+        Self { listen: vec![listen], bootnodes: Vec::new(), allowed_peers: Vec::new() }
+    }
+}
+
+/// `[l1]`: the L1 the chain settles on.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct L1Config {
+    /// The L1's JSON-RPC URL.
+    pub rpc_url: Url,
+    /// The shared bridge's address, once deployed (`hyperforge l1 register` fills it in).
+    #[serde(
+        deserialize_with = "deserialize_optional_address",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub bridge: Option<Address>,
+}
+
+impl Default for L1Config {
+    fn default() -> Self {
+        let rpc_url = "http://127.0.0.1:8545".parse().expect("the default URL is valid");
+        Self { rpc_url, bridge: None }
+    }
+}
+
+/// `[genesis]`: the chain's initial state.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct GenesisConfig {
+    /// Accounts funded at genesis.
+    pub accounts: Vec<GenesisAccount>,
+}
+
+/// One account funded at genesis.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct GenesisAccount {
+    /// Its Ethereum address (mixed case must be a valid EIP-55 checksum).
+    #[serde(deserialize_with = "deserialize_address")]
+    pub address: Address,
+    /// Its balance: an integer (gwei) or a string with a unit, like `"10000 ether"`.
+    pub balance: Amount,
+}
+
+fn deserialize_address<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Address, D::Error> {
+    let text = String::deserialize(deserializer)?;
+    parse_address(&text).map_err(serde::de::Error::custom)
+}
+
+fn deserialize_optional_address<'de, D: Deserializer<'de>>(
+    deserializer: D,
+) -> Result<Option<Address>, D::Error> {
+    let text = String::deserialize(deserializer)?;
+    parse_address(&text).map(Some).map_err(serde::de::Error::custom)
+}

@@ -1,0 +1,25 @@
+//! One module per noun, one file per verb.
+
+mod config;
+
+use hyperforge_config::{ChainConfig, ChainConfigLoader, Overrides};
+
+use crate::cli::{ChainArgs, Command};
+
+/// Runs one command.
+pub(crate) fn run(command: Command) -> anyhow::Result<()> {
+    match command {
+        Command::Config(command) => config::run(command),
+    }
+}
+
+/// Loads the chain that `args` names, with its `--set` flags as the last layer.
+pub(crate) fn load_chain(args: &ChainArgs) -> anyhow::Result<ChainConfig> {
+    let mut overrides = Overrides::new();
+    for flag in &args.set {
+        overrides.parse_flag(flag)?;
+    }
+    let config = ChainConfigLoader::new(&args.chain).with_overrides(overrides).load()?;
+    tracing::debug!(target: "node::config", chain = %config.chain.name, "configuration loaded");
+    Ok(config)
+}

@@ -1,0 +1,18 @@
+//! `hyperforge`: the one binary of a hyperchain. Each role is a subcommand; today there is
+//! `config show`, and the sequencer, prover, settler and wallet roles follow in later issues.
+//!
+//! Commands are organised noun then verb (`commands/config/show.rs`). Logs go to stderr,
+//! filtered by `RUST_LOG` (default `info`), as text or, with `--log-format json`, as JSON lines;
+//! command output goes to stdout.
+
+mod cli;
+mod commands;
+mod logging;
+
+use clap::Parser;
+
+fn main() -> anyhow::Result<()> {
+    let cli = cli::Cli::parse();
+    logging::init(cli.log_format)?;
+    commands::run(cli.command)
+}

@@ -1,0 +1,6 @@
+//! End-to-end tests of the `hyperforge` binary.
+
+// Test helpers may unwrap: a panic is a failed test (clippy.toml allows it in #[test] fns only).
+#![allow(clippy::unwrap_used)]
+
+mod config_show;

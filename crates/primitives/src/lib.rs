@@ -1,0 +1,16 @@
+//! Basic types shared by every hyperforge crate: [`ChainId`], [`Address`] (alloy's, with a
+//! checksum-checking parser), [`Amount`] (a balance in gwei) and the standard anvil
+//! development accounts in [`dev`].
+//!
+//! This crate is pure data: no I/O, no async, no network. Later issues add transactions,
+//! blocks, batches, messages and Poseidon hashing here, next to the canonical encoding.
+
+mod address;
+mod amount;
+mod chain_id;
+pub mod dev;
+
+pub use address::{AddressError, parse_address};
+pub use alloy_primitives::{Address, U256};
+pub use amount::{Amount, AmountError, GWEI_IN_WEI};
+pub use chain_id::{ChainId, ChainIdError};

@@ -1,0 +1,19 @@
+//! `cargo xtask test`: the whole test suite, the way CI runs it.
+
+use xshell::{Shell, cmd};
+
+use crate::project::Project;
+
+pub(crate) fn run(project: &Project) -> anyhow::Result<()> {
+    let sh = Shell::new()?;
+    sh.change_dir(project.root());
+    step("formatting", || cmd!(sh, "cargo fmt --all -- --check").run())?;
+    step("clippy", || cmd!(sh, "cargo clippy --workspace --all-targets --locked -- -D warnings").run())?;
+    step("tests", || cmd!(sh, "cargo test --workspace --locked").run())?;
+    Ok(())
+}
+
+fn step(name: &str, run: impl FnOnce() -> xshell::Result<()>) -> anyhow::Result<()> {
+    eprintln!("==> {name}");
+    run().map_err(|error| anyhow::anyhow!("{name} failed: {error}"))
+}
