@@ -21,8 +21,25 @@ pub(crate) enum Command {
     /// Scaffold and check chains under chains/.
     #[command(subcommand)]
     Chain(ChainCommand),
-    /// Run the whole test suite as CI does: formatting, clippy, then every test.
+    /// Run the whole test suite as CI does: npm tools, formatting, clippy, then every test.
     Test,
+    /// Install the npm tools in tools/ (anvil, solc-js) if they are missing.
+    Tools,
+    /// Compile contracts/src with solc-js into the committed contracts/out/<Name>.json.
+    Contracts,
+    /// Run a benchmark; prints `BENCH <name> <value> <unit>` lines.
+    Bench {
+        /// What to measure.
+        #[arg(value_enum)]
+        target: BenchTarget,
+    },
+}
+
+/// What `cargo xtask bench` measures.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub(crate) enum BenchTarget {
+    /// Gas of each L1 bridge function on a real anvil.
+    L1,
 }
 
 #[derive(Debug, Subcommand)]

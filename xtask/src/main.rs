@@ -2,17 +2,23 @@
 //! does. Commands run from the project root and shell out through `xshell`.
 //!
 //! - `chain new|list|validate|show`: scaffold chains from `templates/` and check `chains/`;
-//! - `test`: the whole test suite, as CI runs it (formatting, clippy, every test).
+//! - `test`: the whole test suite, as CI runs it (npm tools, formatting, clippy, every test);
+//! - `tools`: install anvil and solc-js from npm into `tools/` when missing;
+//! - `contracts`: compile `contracts/src` into the committed `contracts/out/*.json`;
+//! - `bench l1`: gas of the bridge's functions on a real anvil.
 //!
 //! Tidy checks (doc comments, crate metadata, the crate graph of ARCHITECTURE.md) are plain
 //! tests in `tidy.rs`, so `cargo test` runs them.
 
+mod bench;
 mod chain;
 mod cli;
+mod contracts;
 mod project;
 mod test;
 #[cfg(test)]
 mod tidy;
+mod tools;
 
 use clap::Parser;
 
@@ -22,5 +28,8 @@ fn main() -> anyhow::Result<()> {
     match cli.command {
         cli::Command::Chain(command) => chain::run(&project, command),
         cli::Command::Test => test::run(&project),
+        cli::Command::Tools => tools::run(&project),
+        cli::Command::Contracts => contracts::run(&project),
+        cli::Command::Bench { target } => bench::run(&project, target),
     }
 }

@@ -7,6 +7,10 @@ use crate::project::Project;
 pub(crate) fn run(project: &Project) -> anyhow::Result<()> {
     let sh = Shell::new()?;
     sh.change_dir(project.root());
+    // The L1 tests start a real anvil, and the tidy checks recompile the contracts with solc-js.
+    eprintln!("==> tools");
+    let anvil = crate::tools::ensure(project)?;
+    sh.set_var("HYPERFORGE_ANVIL", anvil);
     step("formatting", || cmd!(sh, "cargo fmt --all -- --check").run())?;
     step("clippy", || cmd!(sh, "cargo clippy --workspace --all-targets --locked -- -D warnings").run())?;
     step("tests", || cmd!(sh, "cargo test --workspace --locked").run())?;

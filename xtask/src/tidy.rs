@@ -205,3 +205,27 @@ fn committed_chains_are_valid_and_distinct() {
     let names: Vec<&str> = set.chains().iter().map(|entry| entry.config.chain.name.as_str()).collect();
     assert_eq!(names, ["alpha", "beta"], "the example chains are alpha and beta");
 }
+
+/// The `*.json` files of a folder, by name.
+fn json_files(dir: &Path) -> BTreeMap<String, String> {
+    let Ok(entries) = fs::read_dir(dir) else { return BTreeMap::new() };
+    entries
+        .filter_map(Result::ok)
+        .filter(|entry| entry.path().extension().is_some_and(|ext| ext == "json"))
+        .map(|entry| (entry.file_name().to_string_lossy().into_owned(), fs::read_to_string(entry.path()).unwrap()))
+        .collect()
+}
+
+#[test]
+fn contract_artifacts_are_up_to_date() {
+    let project = crate::project::Project::at(root());
+    let fresh = tempfile::tempdir().unwrap();
+    if let Err(error) = crate::contracts::compile(&project, fresh.path()) {
+        panic!("cannot compile contracts/src ({error}): run `cargo xtask tools` to install solc-js");
+    }
+    let committed = root().join("contracts/out");
+    if json_files(fresh.path()) != json_files(&committed) {
+        crate::contracts::compile(&project, &committed).unwrap();
+        panic!("contracts/out was stale and has been regenerated: run `cargo xtask contracts` and commit contracts/out");
+    }
+}
