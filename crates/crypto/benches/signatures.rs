@@ -1,0 +1,2 @@
+//! Criterion benchmarks of hyperforge-crypto (placeholder).
+fn main() {}

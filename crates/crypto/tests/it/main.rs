@@ -1,0 +1,3 @@
+//! Integration tests of hyperforge-crypto: the EcGFp5 known answers.
+
+mod vectors;
