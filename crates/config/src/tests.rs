@@ -106,7 +106,7 @@ fn unknown_key_names_file_and_key() {
     with_chain(&toml, |_| {
         let problem = problem(ChainConfigLoader::new("alpha").load());
         assert_eq!(problem.origin, "alpha/chain.toml");
-        assert_eq!(problem.key.as_deref(), Some("sequencer"));
+        assert_eq!(problem.key.as_deref(), Some("sequencer.block_time"));
         assert!(problem.problem.contains("unknown field: found `block_time`"), "{problem}");
         Ok(())
     });

@@ -9,10 +9,19 @@ mod cli;
 mod commands;
 mod logging;
 
+use std::process::ExitCode;
+
 use clap::Parser;
 
-fn main() -> anyhow::Result<()> {
+fn main() -> ExitCode {
     let cli = cli::Cli::parse();
-    logging::init(cli.log_format)?;
-    commands::run(cli.command)
+    let result = logging::init(cli.log_format).and_then(|()| commands::run(cli.command));
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            // One line naming the culprit, with its causes; no backtrace for user errors.
+            eprintln!("error: {error:#}");
+            ExitCode::FAILURE
+        }
+    }
 }
