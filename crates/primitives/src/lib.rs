@@ -8,6 +8,7 @@
 mod address;
 mod amount;
 mod chain_id;
+pub mod bridge;
 pub mod dev;
 
 pub use address::{AddressError, parse_address};

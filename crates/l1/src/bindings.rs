@@ -1,0 +1,22 @@
+//! alloy `sol!` bindings over the committed artifacts in `contracts/out/` (regenerate them
+//! with `cargo xtask contracts`). `Bridge::BridgeErrors` names every custom error the bridge
+//! (and the Poseidon contract it calls) reverts with; `Bridge::BridgeEvents` every event.
+#![allow(missing_docs)]
+
+alloy::sol!(
+    #[sol(rpc, all_derives)]
+    Bridge,
+    "../../contracts/out/Bridge.json"
+);
+
+alloy::sol!(
+    #[sol(rpc, all_derives)]
+    PoseidonGoldilocks,
+    "../../contracts/out/PoseidonGoldilocks.json"
+);
+
+alloy::sol!(
+    #[sol(rpc, all_derives)]
+    DevVerifier,
+    "../../contracts/out/DevVerifier.json"
+);

@@ -1,0 +1,71 @@
+//! What can go wrong on L1.
+
+use alloy::{node_bindings::NodeError, primitives::TxHash, sol_types::SolInterface};
+use hyperforge_primitives::{ChainIdError, bridge::BridgeEncodingError};
+
+use crate::bindings::Bridge::BridgeErrors;
+
+/// An error of the L1 client or watcher.
+#[derive(Debug, thiserror::Error)]
+pub enum L1Error {
+    /// The bridge refused the call with one of its custom errors (see [`L1Error::revert_name`]).
+    #[error("the bridge refused the call: {name} ({0:?})", name = revert_name(.0))]
+    Revert(BridgeErrors),
+    /// Any other failure of a contract call: RPC, gas estimation, an unknown revert.
+    #[error("L1 call failed: {0}")]
+    Contract(#[source] alloy::contract::Error),
+    /// A JSON-RPC request failed.
+    #[error("L1 RPC failed: {0}")]
+    Rpc(#[from] alloy::transports::TransportError),
+    /// Waiting for a transaction's receipt failed.
+    #[error("L1 transaction failed: {0}")]
+    Pending(#[from] alloy::providers::PendingTransactionError),
+    /// The transaction was mined but reverted.
+    #[error("L1 transaction {0} reverted")]
+    Reverted(TxHash),
+    /// The bridge returned or logged a value that is not a valid digest.
+    #[error("the bridge returned a malformed value: {0}")]
+    Encoding(#[from] BridgeEncodingError),
+    /// The bridge logged a chain id hyperforge does not accept.
+    #[error("the bridge logged an invalid chain id: {0}")]
+    ChainId(#[from] ChainIdError),
+    /// A log of the bridge that does not decode.
+    #[error("cannot decode a bridge log: {0}")]
+    Log(#[from] alloy::sol_types::Error),
+}
+
+impl L1Error {
+    /// The name of the bridge's custom error, like `BatchAlreadySettled`, if it reverted with one.
+    pub fn revert_name(&self) -> Option<&'static str> {
+        match self {
+            Self::Revert(error) => Some(revert_name(error)),
+            _ => None,
+        }
+    }
+}
+
+fn revert_name(error: &BridgeErrors) -> &'static str {
+    BridgeErrors::name_by_selector(error.selector()).unwrap_or("unknown error")
+}
+
+impl From<alloy::contract::Error> for L1Error {
+    fn from(error: alloy::contract::Error) -> Self {
+        match error.as_decoded_interface_error::<BridgeErrors>() {
+            Some(decoded) => Self::Revert(decoded),
+            None => Self::Contract(error),
+        }
+    }
+}
+
+/// Why no anvil runs.
+#[derive(Debug, thiserror::Error)]
+pub enum AnvilError {
+    /// No binary was found.
+    #[error(
+        "no anvil found: run `cargo xtask tools` (installs it into tools/), or set HYPERFORGE_ANVIL"
+    )]
+    NotFound,
+    /// It did not start.
+    #[error("anvil did not start: {0}")]
+    Spawn(#[from] NodeError),
+}

@@ -1,0 +1,446 @@
+//! What the L1 bridge (`contracts/src/Bridge.sol`), the execution code and the circuits agree
+//! on: digests as bytes32, the priority queue's rolling commitment, the outbox tree and its
+//! proofs, the message root over a settlement's outbox roots, and a batch's public inputs.
+//!
+//! The hash is plonky2 1.1's `PoseidonHash` over Goldilocks (`hash_no_pad`, `two_to_one`);
+//! the element encodings of addresses (five 32-bit limbs), amounts (two 32-bit limbs) and the
+//! hashes of priority operations ([`PriorityOp::hash`]) and outbox leaves
+//! ([`OutboxEntry::hash`]) live in [`crate::tx`] and are re-exported here, so that one module
+//! names everything the bridge checks. ARCHITECTURE.md ("contracts/ and crates/l1") lists the
+//! same encodings; `crates/l1`'s tests check them against the contracts on a real anvil.
+//!
+//! - **Digest on L1**: a `bytes32` holding the four elements as big-endian `u64` words,
+//!   element 0 in the most significant word ([`digest_to_b256`], [`digest_from_b256`], which
+//!   rejects elements >= p as the contracts do).
+//! - **Priority queue**: `c_0 = [0; 4]`, `c_{i+1} = two_to_one(c_i, op_hash_i)`
+//!   ([`next_priority_commitment`]). A batch consumes operations `[head, head + count)`; its
+//!   public inputs carry `c_head` and `c_{head + count}`.
+//! - **Outbox**: a binary Poseidon Merkle tree of fixed depth [`OUTBOX_DEPTH`] over the
+//!   batch's outbox leaves in order, empty leaves `[0; 4]` ([`OutboxTree`]).
+//! - **Message root** of a settlement: the outbox roots of its batches, in order, hashed
+//!   pairwise with `two_to_one` level by level; at each level an odd last node is paired with
+//!   `[0; 4]`; one batch gives its outbox root itself ([`message_root`]).
+//! - **Public inputs** of a batch: [`BatchPublicInputs::to_elements`], 27 elements.
+
+use alloy_primitives::B256;
+use plonky2::{
+    field::types::{Field, Field64},
+    hash::{hash_types::HashOut, poseidon::PoseidonHash},
+    plonk::config::Hasher,
+};
+
+pub use crate::tx::{Digest, OutboxEntry, PriorityOp, address_limbs, amount_limbs};
+use crate::{ChainId, tx::digest_to_bytes};
+
+/// The Goldilocks field.
+pub type F = plonky2::field::goldilocks_field::GoldilocksField;
+
+/// Depth of a batch's outbox tree: at most 2^10 = 1024 withdrawals and messages per batch.
+/// Finalizing a withdrawal on L1 costs one Poseidon permutation per level.
+pub const OUTBOX_DEPTH: usize = 10;
+
+/// Field elements of public inputs per batch (see [`BatchPublicInputs::to_elements`]).
+pub const PUBLIC_INPUTS_PER_BATCH: usize = 27;
+
+/// The all-zero digest: the empty leaf, `c_0` of every priority queue.
+pub const ZERO_DIGEST: Digest = HashOut {
+    elements: [F::ZERO; 4],
+};
+
+/// Why bytes or leaves are not what the bridge accepts.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum BridgeEncodingError {
+    /// A bytes32 with a word >= p is no digest (the contracts revert with `NonCanonicalDigest`).
+    #[error("{0} is not a digest: each of its four 64-bit words must be below p = 2^64 - 2^32 + 1")]
+    NonCanonicalDigest(B256),
+    /// An outbox holds at most `2^OUTBOX_DEPTH` leaves.
+    #[error("an outbox holds at most {max} leaves, got {count}")]
+    TooManyLeaves {
+        /// Leaves given.
+        count: usize,
+        /// The capacity.
+        max: usize,
+    },
+}
+
+/// A digest as the bridge's bytes32.
+pub fn digest_to_b256(digest: &Digest) -> B256 {
+    B256::from(digest_to_bytes(digest))
+}
+
+/// A bridge bytes32 as a digest, refusing non-canonical words.
+pub fn digest_from_b256(bytes: &B256) -> Result<Digest, BridgeEncodingError> {
+    let mut elements = [F::ZERO; 4];
+    for (element, word) in elements.iter_mut().zip(bytes.chunks(8)) {
+        let value = u64::from_be_bytes(word.try_into().expect("8-byte words"));
+        if value >= F::ORDER {
+            return Err(BridgeEncodingError::NonCanonicalDigest(*bytes));
+        }
+        *element = F::from_canonical_u64(value);
+    }
+    Ok(HashOut { elements })
+}
+
+/// plonky2's `hash_no_pad`.
+pub fn hash_no_pad(elements: &[F]) -> Digest {
+    PoseidonHash::hash_no_pad(elements)
+}
+
+/// plonky2's `two_to_one` (equal to `hash_no_pad(left || right)`).
+pub fn two_to_one(left: Digest, right: Digest) -> Digest {
+    PoseidonHash::two_to_one(left, right)
+}
+
+/// The priority queue's commitment after one more operation: `two_to_one(previous, op_hash)`.
+pub fn next_priority_commitment(previous: Digest, op_hash: Digest) -> Digest {
+    two_to_one(previous, op_hash)
+}
+
+/// The commitment after `ops`, starting from `start` (`ZERO_DIGEST` for a fresh queue).
+pub fn priority_commitment<'a>(
+    start: Digest,
+    ops: impl IntoIterator<Item = &'a PriorityOp>,
+) -> Digest {
+    ops.into_iter().fold(start, |commitment, op| {
+        next_priority_commitment(commitment, op.hash())
+    })
+}
+
+/// A Merkle path: the leaf's index and its siblings from the leaf level up. Bit `k` of
+/// `index` says whether the node at level `k` is a right child (1) or a left child (0).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MerkleProof {
+    /// Position of the leaf.
+    pub index: u64,
+    /// Siblings, leaf level first.
+    pub siblings: Vec<Digest>,
+}
+
+impl MerkleProof {
+    /// The root this path leads to from `leaf`.
+    pub fn root(&self, leaf: Digest) -> Digest {
+        self.siblings
+            .iter()
+            .enumerate()
+            .fold(leaf, |node, (level, sibling)| {
+                if (self.index >> level) & 1 == 0 {
+                    two_to_one(node, *sibling)
+                } else {
+                    two_to_one(*sibling, node)
+                }
+            })
+    }
+}
+
+/// Roots of empty subtrees: `empty[0] = [0; 4]`, `empty[k + 1] = two_to_one(empty[k], empty[k])`.
+fn empty_roots() -> [Digest; OUTBOX_DEPTH + 1] {
+    let mut roots = [ZERO_DIGEST; OUTBOX_DEPTH + 1];
+    for level in 0..OUTBOX_DEPTH {
+        roots[level + 1] = two_to_one(roots[level], roots[level]);
+    }
+    roots
+}
+
+/// A batch's outbox: leaves at positions `0..len`, the rest empty, depth [`OUTBOX_DEPTH`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OutboxTree {
+    /// `levels[0]` are the leaves; `levels[k]` the non-empty nodes of level `k`.
+    levels: Vec<Vec<Digest>>,
+}
+
+impl OutboxTree {
+    /// The most leaves one outbox holds.
+    pub const CAPACITY: usize = 1 << OUTBOX_DEPTH;
+
+    /// The tree over `leaves` (outbox entry hashes, in order).
+    pub fn new(leaves: Vec<Digest>) -> Result<Self, BridgeEncodingError> {
+        if leaves.len() > Self::CAPACITY {
+            return Err(BridgeEncodingError::TooManyLeaves {
+                count: leaves.len(),
+                max: Self::CAPACITY,
+            });
+        }
+        let empty = empty_roots();
+        let mut levels = vec![leaves];
+        for level in 0..OUTBOX_DEPTH {
+            let below = &levels[level];
+            let above = below
+                .chunks(2)
+                .map(|pair| two_to_one(pair[0], pair.get(1).copied().unwrap_or(empty[level])))
+                .collect();
+            levels.push(above);
+        }
+        Ok(Self { levels })
+    }
+
+    /// The tree over `entries`' hashes.
+    pub fn from_entries<'a>(
+        entries: impl IntoIterator<Item = &'a OutboxEntry>,
+    ) -> Result<Self, BridgeEncodingError> {
+        Self::new(entries.into_iter().map(OutboxEntry::hash).collect())
+    }
+
+    /// Number of leaves.
+    pub fn len(&self) -> usize {
+        self.levels[0].len()
+    }
+
+    /// Whether the outbox is empty.
+    pub fn is_empty(&self) -> bool {
+        self.levels[0].is_empty()
+    }
+
+    /// The root (of the empty tree, too).
+    pub fn root(&self) -> Digest {
+        self.levels[OUTBOX_DEPTH]
+            .first()
+            .copied()
+            .unwrap_or(empty_roots()[OUTBOX_DEPTH])
+    }
+
+    /// The path of leaf `index`, if there is such a leaf.
+    pub fn proof(&self, index: usize) -> Option<MerkleProof> {
+        if index >= self.len() {
+            return None;
+        }
+        let empty = empty_roots();
+        let siblings = (0..OUTBOX_DEPTH)
+            .map(|level| {
+                self.levels[level]
+                    .get((index >> level) ^ 1)
+                    .copied()
+                    .unwrap_or(empty[level])
+            })
+            .collect();
+        Some(MerkleProof {
+            index: index as u64,
+            siblings,
+        })
+    }
+}
+
+/// The message root a settlement records: see the module docs. `outbox_roots` must not be
+/// empty (a settlement has at least one batch); for none this returns `ZERO_DIGEST`.
+pub fn message_root(outbox_roots: &[Digest]) -> Digest {
+    message_levels(outbox_roots)
+        .last()
+        .and_then(|level| level.first().copied())
+        .unwrap_or(ZERO_DIGEST)
+}
+
+/// The path of outbox root `index` to the settlement's [`message_root`].
+pub fn message_root_proof(outbox_roots: &[Digest], index: usize) -> Option<MerkleProof> {
+    if index >= outbox_roots.len() {
+        return None;
+    }
+    let levels = message_levels(outbox_roots);
+    let siblings = levels[..levels.len() - 1]
+        .iter()
+        .enumerate()
+        .map(|(level, nodes)| {
+            nodes
+                .get((index >> level) ^ 1)
+                .copied()
+                .unwrap_or(ZERO_DIGEST)
+        })
+        .collect();
+    Some(MerkleProof {
+        index: index as u64,
+        siblings,
+    })
+}
+
+fn message_levels(outbox_roots: &[Digest]) -> Vec<Vec<Digest>> {
+    let mut levels = vec![outbox_roots.to_vec()];
+    while levels.last().is_some_and(|level| level.len() > 1) {
+        let below = levels.last().expect("not empty");
+        let above = below
+            .chunks(2)
+            .map(|pair| two_to_one(pair[0], pair.get(1).copied().unwrap_or(ZERO_DIGEST)))
+            .collect();
+        levels.push(above);
+    }
+    levels
+}
+
+/// The public inputs of one batch, as the batch proof exposes them and `Bridge.settle`
+/// rebuilds them (design §5 step 3).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BatchPublicInputs {
+    /// The chain.
+    pub chain_id: ChainId,
+    /// The batch, numbered from 1; below 2^53.
+    pub batch_number: u64,
+    /// State root before the batch.
+    pub old_state_root: Digest,
+    /// State root after the batch.
+    pub new_state_root: Digest,
+    /// Priority operations consumed from the head of the chain's queue (below 2^53).
+    pub priority_ops_count: u64,
+    /// The queue's rolling commitment before them, `c_head` (the bridge supplies it).
+    pub priority_commitment_before: Digest,
+    /// The commitment after them, `c_{head + count}`.
+    pub priority_commitment_after: Digest,
+    /// Root of the batch's [`OutboxTree`].
+    pub outbox_root: Digest,
+    /// Commitment to the batch's pubdata (opaque to the bridge).
+    pub pubdata_commitment: Digest,
+}
+
+impl BatchPublicInputs {
+    /// The 27 elements, in this order: chain id, batch number, old state root (4), new state
+    /// root (4), priority ops count, priority commitment before (4) and after (4), outbox root
+    /// (4), pubdata commitment (4). Digests contribute their elements 0..4 in order.
+    pub fn to_elements(&self) -> [F; PUBLIC_INPUTS_PER_BATCH] {
+        let mut elements = Vec::with_capacity(PUBLIC_INPUTS_PER_BATCH);
+        elements.push(F::from_canonical_u64(self.chain_id.get()));
+        elements.push(F::from_canonical_u64(self.batch_number));
+        elements.extend(self.old_state_root.elements);
+        elements.extend(self.new_state_root.elements);
+        elements.push(F::from_canonical_u64(self.priority_ops_count));
+        elements.extend(self.priority_commitment_before.elements);
+        elements.extend(self.priority_commitment_after.elements);
+        elements.extend(self.outbox_root.elements);
+        elements.extend(self.pubdata_commitment.elements);
+        elements.try_into().expect("27 elements")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use plonky2::field::types::PrimeField64;
+
+    use super::*;
+    use crate::{Address, Amount};
+
+    fn digest(seed: u64) -> Digest {
+        hash_no_pad(&[F::from_canonical_u64(seed)])
+    }
+
+    #[test]
+    fn digest_b256_round_trips_with_element_zero_most_significant() {
+        let value = HashOut {
+            elements: [1, 2, 3, 4].map(F::from_canonical_u64),
+        };
+        let bytes = digest_to_b256(&value);
+        assert_eq!(bytes[7], 1);
+        assert_eq!(bytes[31], 4);
+        assert_eq!(digest_from_b256(&bytes).unwrap(), value);
+    }
+
+    #[test]
+    fn digest_from_b256_rejects_words_at_or_above_p() {
+        let mut bytes = [0u8; 32];
+        bytes[24..].copy_from_slice(&F::ORDER.to_be_bytes());
+        assert!(matches!(
+            digest_from_b256(&B256::from(bytes)),
+            Err(BridgeEncodingError::NonCanonicalDigest(_))
+        ));
+    }
+
+    #[test]
+    fn hash_no_pad_of_nothing_is_zero_and_two_to_one_is_hash_of_eight() {
+        assert_eq!(hash_no_pad(&[]), ZERO_DIGEST);
+        let (left, right) = (digest(1), digest(2));
+        let eight: Vec<F> = left.elements.into_iter().chain(right.elements).collect();
+        assert_eq!(two_to_one(left, right), hash_no_pad(&eight));
+    }
+
+    #[test]
+    fn priority_commitment_folds_operation_hashes_from_zero() {
+        let deposit = PriorityOp::Deposit {
+            l1_sender: Address::with_last_byte(1),
+            recipient: Address::with_last_byte(2),
+            amount: Amount::from_gwei(7),
+        };
+        let key = PriorityOp::RegisterKey {
+            account: Address::with_last_byte(1),
+            pubkey_hash: digest(9),
+        };
+        let c1 = two_to_one(ZERO_DIGEST, deposit.hash());
+        let c2 = two_to_one(c1, key.hash());
+        assert_eq!(priority_commitment(ZERO_DIGEST, [&deposit, &key]), c2);
+        assert_eq!(priority_commitment(c1, [&key]), c2);
+    }
+
+    #[test]
+    fn deposit_hash_uses_tag_limbs_and_amount_halves() {
+        let sender = Address::repeat_byte(0xab);
+        let op = PriorityOp::Deposit {
+            l1_sender: sender,
+            recipient: Address::ZERO,
+            amount: Amount::from_gwei((5 << 32) | 6),
+        };
+        let mut elements = vec![F::ONE];
+        elements.extend([0xabababab_u64; 5].map(F::from_canonical_u64));
+        elements.extend([F::ZERO; 5]);
+        elements.extend([F::from_canonical_u64(5), F::from_canonical_u64(6)]);
+        assert_eq!(op.hash(), hash_no_pad(&elements));
+    }
+
+    #[test]
+    fn outbox_proofs_lead_to_the_root() {
+        let leaves: Vec<Digest> = (0..5).map(digest).collect();
+        let tree = OutboxTree::new(leaves.clone()).unwrap();
+        for (index, leaf) in leaves.iter().enumerate() {
+            let proof = tree.proof(index).unwrap();
+            assert_eq!(proof.siblings.len(), OUTBOX_DEPTH);
+            assert_eq!(proof.root(*leaf), tree.root());
+        }
+        assert!(tree.proof(5).is_none());
+        assert_ne!(tree.proof(0).unwrap().root(digest(99)), tree.root());
+    }
+
+    #[test]
+    fn empty_outbox_root_is_the_empty_tree_and_a_full_one_fits() {
+        assert_eq!(
+            OutboxTree::new(vec![]).unwrap().root(),
+            empty_roots()[OUTBOX_DEPTH]
+        );
+        let full = OutboxTree::new(vec![ZERO_DIGEST; OutboxTree::CAPACITY]).unwrap();
+        assert_eq!(full.root(), empty_roots()[OUTBOX_DEPTH]);
+        assert!(OutboxTree::new(vec![ZERO_DIGEST; OutboxTree::CAPACITY + 1]).is_err());
+    }
+
+    #[test]
+    fn message_root_pairs_odd_nodes_with_zero() {
+        let roots: Vec<Digest> = (0..5).map(digest).collect();
+        assert_eq!(message_root(&roots[..1]), roots[0]);
+        assert_eq!(message_root(&roots[..2]), two_to_one(roots[0], roots[1]));
+        let left = two_to_one(
+            two_to_one(roots[0], roots[1]),
+            two_to_one(roots[2], roots[3]),
+        );
+        let right = two_to_one(two_to_one(roots[4], ZERO_DIGEST), ZERO_DIGEST);
+        assert_eq!(message_root(&roots), two_to_one(left, right));
+        for index in 0..roots.len() {
+            assert_eq!(
+                message_root_proof(&roots, index)
+                    .unwrap()
+                    .root(roots[index]),
+                message_root(&roots)
+            );
+        }
+    }
+
+    #[test]
+    fn public_inputs_are_laid_out_in_the_documented_order() {
+        let inputs = BatchPublicInputs {
+            chain_id: ChainId::new(270).unwrap(),
+            batch_number: 3,
+            old_state_root: digest(1),
+            new_state_root: digest(2),
+            priority_ops_count: 4,
+            priority_commitment_before: digest(3),
+            priority_commitment_after: digest(4),
+            outbox_root: digest(5),
+            pubdata_commitment: digest(6),
+        };
+        let elements = inputs.to_elements();
+        assert_eq!(elements[0].to_canonical_u64(), 270);
+        assert_eq!(elements[1].to_canonical_u64(), 3);
+        assert_eq!(elements[2..6], digest(1).elements);
+        assert_eq!(elements[10].to_canonical_u64(), 4);
+        assert_eq!(elements[23..27], digest(6).elements);
+    }
+}
