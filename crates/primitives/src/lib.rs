@@ -10,6 +10,7 @@ mod amount;
 mod chain_id;
 pub mod bridge;
 pub mod dev;
+pub mod tx;
 
 pub use address::{AddressError, parse_address};
 pub use alloy_primitives::{Address, U256};

@@ -1,0 +1,622 @@
+//! L2 transactions, L1 priority operations and outbox entries: their canonical binary
+//! encoding, their field-element encoding and their hashes.
+//!
+//! ## Binary encoding (big-endian)
+//!
+//! ```text
+//! signed tx  = body | pubkey (40) | signature (80)
+//! body       = tag (1) | chain_id (8) | from (20) | nonce (4) | kind fields
+//! Transfer       tag 1: to (20) | amount (8)
+//! Withdraw       tag 2: l1_recipient (20) | amount (8)
+//! SendMessage    tag 3: dst_chain (8) | recipient (20) | value (8) | payload_len (4) | payload
+//! ExecuteMessage tag 4: message (see below) | message_root (32) | index (8) | n (1) | n x sibling (32)
+//! message    = src_chain (8) | sender (20) | dst_chain (8) | recipient (20) | value (8) | payload_len (4) | payload
+//! ```
+//!
+//! Digests are 32 bytes: four canonical Goldilocks elements as big-endian u64, element 0 first
+//! (the bridge's bytes32 form). Decoding rejects unknown tags, truncated input, trailing bytes,
+//! payloads over a configurable cap, chain id 0 and non-canonical field elements.
+//!
+//! ## Hashes
+//!
+//! A transaction is signed over, and identified by, its body hash:
+//! `PoseidonHash::hash_no_pad(body elements)`, where addresses are five 32-bit limbs (most
+//! significant first), amounts two 32-bit limbs (high, low), chain ids and nonces one element:
+//!
+//! ```text
+//! common       = [tag, chain_id, from(5), nonce]
+//! Transfer       common | to(5) | amount(2)
+//! Withdraw       common | l1_recipient(5) | amount(2)
+//! SendMessage    common | dst_chain | recipient(5) | value(2) | payload_hash(4)
+//! ExecuteMessage common | message_hash(4) | message_root(4)
+//! ```
+//!
+//! `payload_hash = hash_no_pad([len] | payload as 32-bit big-endian limbs, zero-padded)`.
+//! Outbox leaves (what L1 and other chains check):
+//! withdrawal `hash_no_pad([1, sender(5), l1_recipient(5), amount(2)])`,
+//! message `hash_no_pad([2, src_chain, sender(5), dst_chain, recipient(5), value(2), payload_hash(4)])`.
+
+use plonky2::{
+    field::{
+        goldilocks_field::GoldilocksField as F,
+        types::{Field, Field64, PrimeField64},
+    },
+    hash::{hash_types::HashOut, poseidon::PoseidonHash},
+    plonk::config::Hasher,
+};
+
+use crate::{Address, Amount, ChainId};
+
+/// A Poseidon digest: four Goldilocks elements.
+pub type Digest = HashOut<F>;
+
+/// The default cap on a message payload.
+pub const DEFAULT_MAX_PAYLOAD: usize = 4 * 1024;
+/// The most siblings a message inclusion proof may carry.
+pub const MAX_PROOF_LEN: usize = 64;
+/// Encoded size of an EcGFp5 public key.
+pub const PUBKEY_LEN: usize = 40;
+/// Encoded size of a Schnorr signature.
+pub const SIGNATURE_LEN: usize = 80;
+
+/// A cross-chain message, as it sits in the sender chain's outbox.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Message {
+    /// The chain that sent it.
+    pub src_chain: ChainId,
+    /// The account that sent it.
+    pub sender: Address,
+    /// The chain it is for.
+    pub dst_chain: ChainId,
+    /// The account it credits there.
+    pub recipient: Address,
+    /// The value it carries.
+    pub value: Amount,
+    /// Opaque data for the recipient.
+    pub payload: Vec<u8>,
+}
+
+impl Message {
+    /// Its outbox leaf: the hash other chains prove inclusion of.
+    pub fn hash(&self) -> Digest {
+        let mut elements = vec![F::TWO, felt(self.src_chain.get())];
+        elements.extend(address_limbs(&self.sender));
+        elements.push(felt(self.dst_chain.get()));
+        elements.extend(address_limbs(&self.recipient));
+        elements.extend(amount_limbs(self.value));
+        elements.extend(payload_hash(&self.payload).elements);
+        PoseidonHash::hash_no_pad(&elements)
+    }
+}
+
+/// What an L2 transaction does.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TxKind {
+    /// Move `amount` to `to` on this chain.
+    Transfer {
+        /// The recipient.
+        to: Address,
+        /// The amount.
+        amount: Amount,
+    },
+    /// Burn `amount` on L2, claimable on L1 by `l1_recipient` once the batch settles.
+    Withdraw {
+        /// Who may finalize it on L1.
+        l1_recipient: Address,
+        /// The amount.
+        amount: Amount,
+    },
+    /// Send `value` and `payload` to `recipient` on `dst_chain`.
+    SendMessage {
+        /// The destination chain.
+        dst_chain: ChainId,
+        /// The recipient there.
+        recipient: Address,
+        /// The value carried (debited here).
+        value: Amount,
+        /// Opaque data.
+        payload: Vec<u8>,
+    },
+    /// Consume a message another chain sent here, proven against an imported message root.
+    ExecuteMessage {
+        /// The message.
+        message: Message,
+        /// The message root (imported from L1) the proof leads to.
+        message_root: Digest,
+        /// The leaf index of the message under that root.
+        index: u64,
+        /// The siblings from the leaf up.
+        siblings: Vec<Digest>,
+    },
+}
+
+/// The signed part of an L2 transaction.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TxBody {
+    /// The chain it is for: a transaction for another chain is refused (no replay).
+    pub chain_id: ChainId,
+    /// The sending account.
+    pub from: Address,
+    /// The sender's nonce.
+    pub nonce: u32,
+    /// What it does.
+    pub kind: TxKind,
+}
+
+/// An L2 transaction with its signer's public key and signature.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SignedTx {
+    /// The signed body.
+    pub body: TxBody,
+    /// The sender's EcGFp5 public key (its hash must be registered on the account).
+    pub pubkey: [u8; PUBKEY_LEN],
+    /// The Schnorr signature over the body hash.
+    pub signature: [u8; SIGNATURE_LEN],
+}
+
+/// An operation submitted on L1, executed in order and unsigned (the bridge authenticated it).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PriorityOp {
+    /// Credit `amount` to `recipient`.
+    Deposit {
+        /// Who deposited on L1.
+        l1_sender: Address,
+        /// The credited L2 account.
+        recipient: Address,
+        /// The amount.
+        amount: Amount,
+    },
+    /// Bind an L2 public key hash to `account` (the L1 sender).
+    RegisterKey {
+        /// The account, authenticated on L1 as msg.sender.
+        account: Address,
+        /// The L2 public key hash.
+        pubkey_hash: Digest,
+    },
+}
+
+impl PriorityOp {
+    /// Its hash in the priority queue commitment:
+    /// Deposit `hash_no_pad([1, l1_sender(5), recipient(5), amount(2)])`,
+    /// RegisterKey `hash_no_pad([2, account(5), pubkey_hash(4)])`.
+    pub fn hash(&self) -> Digest {
+        let elements: Vec<F> = match self {
+            Self::Deposit { l1_sender, recipient, amount } => [F::ONE]
+                .into_iter()
+                .chain(address_limbs(l1_sender))
+                .chain(address_limbs(recipient))
+                .chain(amount_limbs(*amount))
+                .collect(),
+            Self::RegisterKey { account, pubkey_hash } => {
+                [F::TWO].into_iter().chain(address_limbs(account)).chain(pubkey_hash.elements).collect()
+            }
+        };
+        PoseidonHash::hash_no_pad(&elements)
+    }
+}
+
+/// An entry of the outbox: what L1 or another chain can claim once the batch settles.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum OutboxEntry {
+    /// An L2 -> L1 withdrawal.
+    Withdrawal {
+        /// The L2 sender.
+        sender: Address,
+        /// Who may finalize it on L1.
+        l1_recipient: Address,
+        /// The amount.
+        amount: Amount,
+    },
+    /// An L2 -> L2 message.
+    Message(Message),
+}
+
+impl OutboxEntry {
+    /// Its leaf in the outbox tree.
+    pub fn hash(&self) -> Digest {
+        match self {
+            Self::Withdrawal { sender, l1_recipient, amount } => {
+                let mut elements = vec![F::ONE];
+                elements.extend(address_limbs(sender));
+                elements.extend(address_limbs(l1_recipient));
+                elements.extend(amount_limbs(*amount));
+                PoseidonHash::hash_no_pad(&elements)
+            }
+            Self::Message(message) => message.hash(),
+        }
+    }
+}
+
+/// Why bytes are not a transaction.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum DecodeError {
+    /// The input ended inside a field.
+    #[error("malformed transaction: truncated at byte {0}")]
+    Truncated(usize),
+    /// Bytes follow a complete transaction.
+    #[error("malformed transaction: {0} trailing bytes")]
+    TrailingBytes(usize),
+    /// The type tag is not one we know.
+    #[error("malformed transaction: unknown type tag {0}")]
+    UnknownTag(u8),
+    /// A payload over the cap.
+    #[error("oversized transaction: payload of {len} bytes, at most {max} allowed")]
+    PayloadTooLarge {
+        /// Its length.
+        len: usize,
+        /// The cap.
+        max: usize,
+    },
+    /// An inclusion proof longer than any tree.
+    #[error("malformed transaction: proof of {0} siblings, at most 64 allowed")]
+    ProofTooLong(usize),
+    /// A field element at or above the Goldilocks modulus.
+    #[error("malformed transaction: non-canonical field element {0}")]
+    NonCanonical(u64),
+    /// Chain id 0 or above 2^53.
+    #[error("malformed transaction: invalid chain id {0}")]
+    ChainId(u64),
+}
+
+impl TxBody {
+    /// The body as field elements (see the module docs).
+    pub fn elements(&self) -> Vec<F> {
+        let mut elements = vec![felt(u64::from(self.tag())), felt(self.chain_id.get())];
+        elements.extend(address_limbs(&self.from));
+        elements.push(felt(u64::from(self.nonce)));
+        match &self.kind {
+            TxKind::Transfer { to, amount } => {
+                elements.extend(address_limbs(to));
+                elements.extend(amount_limbs(*amount));
+            }
+            TxKind::Withdraw { l1_recipient, amount } => {
+                elements.extend(address_limbs(l1_recipient));
+                elements.extend(amount_limbs(*amount));
+            }
+            TxKind::SendMessage { dst_chain, recipient, value, payload } => {
+                elements.push(felt(dst_chain.get()));
+                elements.extend(address_limbs(recipient));
+                elements.extend(amount_limbs(*value));
+                elements.extend(payload_hash(payload).elements);
+            }
+            TxKind::ExecuteMessage { message, message_root, .. } => {
+                elements.extend(message.hash().elements);
+                elements.extend(message_root.elements);
+            }
+        }
+        elements
+    }
+
+    /// The hash the sender signs, which also names the transaction.
+    pub fn hash(&self) -> Digest {
+        PoseidonHash::hash_no_pad(&self.elements())
+    }
+
+    fn tag(&self) -> u8 {
+        match self.kind {
+            TxKind::Transfer { .. } => 1,
+            TxKind::Withdraw { .. } => 2,
+            TxKind::SendMessage { .. } => 3,
+            TxKind::ExecuteMessage { .. } => 4,
+        }
+    }
+
+    fn encode_into(&self, out: &mut Vec<u8>) {
+        out.push(self.tag());
+        out.extend_from_slice(&self.chain_id.get().to_be_bytes());
+        out.extend_from_slice(self.from.as_slice());
+        out.extend_from_slice(&self.nonce.to_be_bytes());
+        match &self.kind {
+            TxKind::Transfer { to, amount } => {
+                out.extend_from_slice(to.as_slice());
+                out.extend_from_slice(&amount.gwei().to_be_bytes());
+            }
+            TxKind::Withdraw { l1_recipient, amount } => {
+                out.extend_from_slice(l1_recipient.as_slice());
+                out.extend_from_slice(&amount.gwei().to_be_bytes());
+            }
+            TxKind::SendMessage { dst_chain, recipient, value, payload } => {
+                out.extend_from_slice(&dst_chain.get().to_be_bytes());
+                out.extend_from_slice(recipient.as_slice());
+                out.extend_from_slice(&value.gwei().to_be_bytes());
+                encode_payload(payload, out);
+            }
+            TxKind::ExecuteMessage { message, message_root, index, siblings } => {
+                encode_message(message, out);
+                out.extend_from_slice(&digest_to_bytes(message_root));
+                out.extend_from_slice(&index.to_be_bytes());
+                out.push(siblings.len() as u8);
+                for sibling in siblings {
+                    out.extend_from_slice(&digest_to_bytes(sibling));
+                }
+            }
+        }
+    }
+}
+
+impl SignedTx {
+    /// The canonical encoding.
+    pub fn encode(&self) -> Vec<u8> {
+        let mut out = Vec::with_capacity(128 + PUBKEY_LEN + SIGNATURE_LEN);
+        self.body.encode_into(&mut out);
+        out.extend_from_slice(&self.pubkey);
+        out.extend_from_slice(&self.signature);
+        out
+    }
+
+    /// Decodes the canonical encoding, refusing payloads over `max_payload` bytes.
+    pub fn decode(bytes: &[u8], max_payload: usize) -> Result<Self, DecodeError> {
+        let mut reader = Reader { bytes, at: 0, max_payload };
+        let tag = reader.u8()?;
+        let chain_id = reader.chain_id()?;
+        let from = reader.address()?;
+        let nonce = reader.u32()?;
+        let kind = match tag {
+            1 => TxKind::Transfer { to: reader.address()?, amount: reader.amount()? },
+            2 => TxKind::Withdraw { l1_recipient: reader.address()?, amount: reader.amount()? },
+            3 => TxKind::SendMessage {
+                dst_chain: reader.chain_id()?,
+                recipient: reader.address()?,
+                value: reader.amount()?,
+                payload: reader.payload()?,
+            },
+            4 => {
+                let message = reader.message()?;
+                let message_root = reader.digest()?;
+                let index = reader.u64()?;
+                let count = usize::from(reader.u8()?);
+                if count > MAX_PROOF_LEN {
+                    return Err(DecodeError::ProofTooLong(count));
+                }
+                let siblings = (0..count).map(|_| reader.digest()).collect::<Result<_, _>>()?;
+                TxKind::ExecuteMessage { message, message_root, index, siblings }
+            }
+            other => return Err(DecodeError::UnknownTag(other)),
+        };
+        let pubkey = reader.array()?;
+        let signature = reader.array()?;
+        if reader.at != bytes.len() {
+            return Err(DecodeError::TrailingBytes(bytes.len() - reader.at));
+        }
+        Ok(Self { body: TxBody { chain_id, from, nonce, kind }, pubkey, signature })
+    }
+
+    /// The transaction's id: its body hash as 32 bytes.
+    pub fn id(&self) -> [u8; 32] {
+        digest_to_bytes(&self.body.hash())
+    }
+}
+
+fn encode_payload(payload: &[u8], out: &mut Vec<u8>) {
+    out.extend_from_slice(&(payload.len() as u32).to_be_bytes());
+    out.extend_from_slice(payload);
+}
+
+fn encode_message(message: &Message, out: &mut Vec<u8>) {
+    out.extend_from_slice(&message.src_chain.get().to_be_bytes());
+    out.extend_from_slice(message.sender.as_slice());
+    out.extend_from_slice(&message.dst_chain.get().to_be_bytes());
+    out.extend_from_slice(message.recipient.as_slice());
+    out.extend_from_slice(&message.value.gwei().to_be_bytes());
+    encode_payload(&message.payload, out);
+}
+
+struct Reader<'a> {
+    bytes: &'a [u8],
+    at: usize,
+    max_payload: usize,
+}
+
+impl Reader<'_> {
+    fn take(&mut self, len: usize) -> Result<&[u8], DecodeError> {
+        let end = self.at.checked_add(len).filter(|end| *end <= self.bytes.len()).ok_or(DecodeError::Truncated(self.at))?;
+        let slice = &self.bytes[self.at..end];
+        self.at = end;
+        Ok(slice)
+    }
+
+    fn array<const N: usize>(&mut self) -> Result<[u8; N], DecodeError> {
+        Ok(self.take(N)?.try_into().expect("take returns N bytes"))
+    }
+
+    fn u8(&mut self) -> Result<u8, DecodeError> {
+        Ok(self.array::<1>()?[0])
+    }
+
+    fn u32(&mut self) -> Result<u32, DecodeError> {
+        Ok(u32::from_be_bytes(self.array()?))
+    }
+
+    fn u64(&mut self) -> Result<u64, DecodeError> {
+        Ok(u64::from_be_bytes(self.array()?))
+    }
+
+    fn chain_id(&mut self) -> Result<ChainId, DecodeError> {
+        let id = self.u64()?;
+        ChainId::new(id).map_err(|_| DecodeError::ChainId(id))
+    }
+
+    fn address(&mut self) -> Result<Address, DecodeError> {
+        Ok(Address::from(self.array::<20>()?))
+    }
+
+    fn amount(&mut self) -> Result<Amount, DecodeError> {
+        Ok(Amount::from_gwei(self.u64()?))
+    }
+
+    fn digest(&mut self) -> Result<Digest, DecodeError> {
+        digest_from_bytes(&self.array()?)
+    }
+
+    fn payload(&mut self) -> Result<Vec<u8>, DecodeError> {
+        let len = self.u32()? as usize;
+        if len > self.max_payload {
+            return Err(DecodeError::PayloadTooLarge { len, max: self.max_payload });
+        }
+        Ok(self.take(len)?.to_vec())
+    }
+
+    fn message(&mut self) -> Result<Message, DecodeError> {
+        Ok(Message {
+            src_chain: self.chain_id()?,
+            sender: self.address()?,
+            dst_chain: self.chain_id()?,
+            recipient: self.address()?,
+            value: self.amount()?,
+            payload: self.payload()?,
+        })
+    }
+}
+
+/// A canonical field element from a value known to be below the modulus.
+fn felt(value: u64) -> F {
+    F::from_canonical_u64(value)
+}
+
+/// An address as five 32-bit limbs, most significant first.
+pub fn address_limbs(address: &Address) -> [F; 5] {
+    let mut limbs = [F::ZERO; 5];
+    for (limb, chunk) in limbs.iter_mut().zip(address.as_slice().chunks(4)) {
+        *limb = F::from_canonical_u32(u32::from_be_bytes(chunk.try_into().expect("4-byte chunks")));
+    }
+    limbs
+}
+
+/// An amount as two 32-bit limbs: high, low.
+pub fn amount_limbs(amount: Amount) -> [F; 2] {
+    let gwei = amount.gwei();
+    [felt(gwei >> 32), felt(gwei & 0xffff_ffff)]
+}
+
+/// The hash of a payload: `hash_no_pad([len] | 32-bit big-endian limbs, zero-padded)`.
+pub fn payload_hash(payload: &[u8]) -> Digest {
+    let mut elements = vec![felt(payload.len() as u64)];
+    for chunk in payload.chunks(4) {
+        let mut limb = [0u8; 4];
+        limb[..chunk.len()].copy_from_slice(chunk);
+        elements.push(F::from_canonical_u32(u32::from_be_bytes(limb)));
+    }
+    PoseidonHash::hash_no_pad(&elements)
+}
+
+/// A digest as 32 bytes: four big-endian u64, element 0 first.
+pub fn digest_to_bytes(digest: &Digest) -> [u8; 32] {
+    let mut bytes = [0; 32];
+    for (chunk, element) in bytes.chunks_mut(8).zip(digest.elements) {
+        chunk.copy_from_slice(&element.to_canonical_u64().to_be_bytes());
+    }
+    bytes
+}
+
+/// Reads [`digest_to_bytes`]'s form, refusing non-canonical elements.
+pub fn digest_from_bytes(bytes: &[u8; 32]) -> Result<Digest, DecodeError> {
+    let mut elements = [F::ZERO; 4];
+    for (element, chunk) in elements.iter_mut().zip(bytes.chunks(8)) {
+        let value = u64::from_be_bytes(chunk.try_into().expect("8-byte chunks"));
+        if value >= F::ORDER {
+            return Err(DecodeError::NonCanonical(value));
+        }
+        *element = felt(value);
+    }
+    Ok(HashOut { elements })
+}
+
+#[cfg(test)]
+mod tests {
+    use proptest::prelude::*;
+
+    use super::*;
+
+    fn chain(id: u64) -> ChainId {
+        ChainId::new(id).unwrap()
+    }
+
+    fn sample(kind: TxKind) -> SignedTx {
+        SignedTx {
+            body: TxBody { chain_id: chain(270), from: Address::with_last_byte(1), nonce: 3, kind },
+            pubkey: [7; PUBKEY_LEN],
+            signature: [9; SIGNATURE_LEN],
+        }
+    }
+
+    fn message() -> Message {
+        Message {
+            src_chain: chain(271),
+            sender: Address::with_last_byte(2),
+            dst_chain: chain(270),
+            recipient: Address::with_last_byte(3),
+            value: Amount::from_gwei(5),
+            payload: b"hello".to_vec(),
+        }
+    }
+
+    fn every_kind() -> Vec<SignedTx> {
+        vec![
+            sample(TxKind::Transfer { to: Address::with_last_byte(2), amount: Amount::from_gwei(10) }),
+            sample(TxKind::Withdraw { l1_recipient: Address::with_last_byte(2), amount: Amount::from_gwei(10) }),
+            sample(TxKind::SendMessage { dst_chain: chain(271), recipient: Address::with_last_byte(4), value: Amount::from_gwei(1), payload: vec![1, 2, 3] }),
+            sample(TxKind::ExecuteMessage { message: message(), message_root: message().hash(), index: 5, siblings: vec![message().hash(); 3] }),
+        ]
+    }
+
+    #[test]
+    fn every_kind_round_trips() {
+        for tx in every_kind() {
+            assert_eq!(SignedTx::decode(&tx.encode(), DEFAULT_MAX_PAYLOAD), Ok(tx));
+        }
+    }
+
+    #[test]
+    fn decoding_names_each_malformation() {
+        let bytes = every_kind()[0].encode();
+        let mut trailing = bytes.clone();
+        trailing.push(0);
+        assert_eq!(SignedTx::decode(&trailing, 64), Err(DecodeError::TrailingBytes(1)));
+        assert_eq!(SignedTx::decode(&bytes[..bytes.len() - 1], 64), Err(DecodeError::Truncated(bytes.len() - 80)));
+        let mut unknown = bytes.clone();
+        unknown[0] = 9;
+        assert_eq!(SignedTx::decode(&unknown, 64), Err(DecodeError::UnknownTag(9)));
+        let mut zero_chain = bytes.clone();
+        zero_chain[1..9].copy_from_slice(&[0; 8]);
+        assert_eq!(SignedTx::decode(&zero_chain, 64), Err(DecodeError::ChainId(0)));
+        assert_eq!(SignedTx::decode(&[], 64), Err(DecodeError::Truncated(0)));
+
+        let big = sample(TxKind::SendMessage { dst_chain: chain(271), recipient: Address::ZERO, value: Amount::ZERO, payload: vec![0; 65] });
+        assert_eq!(SignedTx::decode(&big.encode(), 64), Err(DecodeError::PayloadTooLarge { len: 65, max: 64 }));
+
+        let mut non_canonical = every_kind()[3].encode();
+        let root_at = non_canonical.len() - 80 - 40 - 1 - 3 * 32 - 8 - 32;
+        non_canonical[root_at..root_at + 8].copy_from_slice(&[0xff; 8]);
+        assert_eq!(SignedTx::decode(&non_canonical, 64), Err(DecodeError::NonCanonical(u64::MAX)));
+    }
+
+    #[test]
+    fn hashes_bind_every_field() {
+        let txs = every_kind();
+        let base = txs[0].body.hash();
+        let mut other_chain = txs[0].body.clone();
+        other_chain.chain_id = chain(271);
+        let mut other_nonce = txs[0].body.clone();
+        other_nonce.nonce += 1;
+        assert_ne!(other_chain.hash(), base, "the chain id is signed: no replay across chains");
+        assert_ne!(other_nonce.hash(), base);
+        assert_ne!(txs[1].body.hash(), base, "kinds differ by tag");
+        assert_ne!(payload_hash(&[0]), payload_hash(&[0, 0]), "the length is hashed");
+        let mut paid = message();
+        paid.value = Amount::from_gwei(6);
+        assert_ne!(paid.hash(), message().hash());
+    }
+
+    proptest! {
+        #[test]
+        fn decode_never_panics(bytes in proptest::collection::vec(any::<u8>(), 0..400)) {
+            let _ = SignedTx::decode(&bytes, 64);
+        }
+
+        #[test]
+        fn digest_bytes_round_trip(elements in proptest::array::uniform4(0u64..F::ORDER)) {
+            let digest = HashOut { elements: elements.map(felt) };
+            prop_assert_eq!(digest_from_bytes(&digest_to_bytes(&digest)), Ok(digest));
+        }
+    }
+}
