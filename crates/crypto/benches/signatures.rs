@@ -50,9 +50,6 @@ fn benches(c: &mut Criterion) {
     c.bench_function("gfp5_square", |b| {
         b.iter(|| hyperforge_crypto::field::square(&black_box(x)))
     });
-    c.bench_function("gfp5_square_plonky2", |b| {
-        b.iter(|| plonky2::field::ops::Square::square(&black_box(x)))
-    });
     c.bench_function("point_mdouble5", |b| {
         b.iter(|| black_box(&point).mdouble(5))
     });

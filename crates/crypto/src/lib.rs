@@ -7,9 +7,10 @@
 //! not the in-circuit verifier (that gadget lives in `circuits` and reuses the constants
 //! here: [`field`] for GF(p^5), [`curve`] for the curve, [`scalar::GROUP_ORDER`]), and it
 //! holds no transaction types (those live in `primitives`, above this crate).
-//! Signing and key derivation avoid secret-dependent branches and table indexes;
-//! verification and decoding are variable-time (their inputs are public). Secret keys are
-//! not zeroised on drop.
+//! Signing and key derivation use constant-time scalar arithmetic and table lookups, but
+//! plonky2's Goldilocks arithmetic underneath branches on rare carries, so no strict
+//! constant-time guarantee is claimed; verification and decoding are variable-time (their
+//! inputs are public). Secret keys are not zeroised on drop.
 //!
 //! # The scheme (v1)
 //!
