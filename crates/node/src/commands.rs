@@ -1,6 +1,8 @@
 //! One module per noun, one file per verb.
 
 mod config;
+mod l1;
+mod wallet;
 
 use hyperforge_config::{ChainConfig, ChainConfigLoader, Overrides};
 
@@ -10,6 +12,8 @@ use crate::cli::{ChainArgs, Command};
 pub(crate) fn run(command: Command) -> anyhow::Result<()> {
     match command {
         Command::Config(command) => config::run(command),
+        Command::L1(command) => l1::run(command),
+        Command::Wallet(command) => wallet::run(command),
     }
 }
 

@@ -4,3 +4,4 @@
 #![allow(clippy::unwrap_used)]
 
 mod config_show;
+mod l1;

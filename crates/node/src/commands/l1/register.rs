@@ -1,0 +1,43 @@
+//! `hyperforge l1 register --chain chains/<name>`: register the chain on the bridge and write
+//! `[l1] bridge = "0x..."` into its chain.toml, keeping the file's comments and layout.
+
+use anyhow::Context;
+use hyperforge_config::CHAIN_FILE;
+use hyperforge_l1::BridgeClient;
+use hyperforge_primitives::bridge::{ZERO_DIGEST, digest_from_b256};
+use toml_edit::{DocumentMut, value};
+
+use crate::{cli::L1RegisterArgs, commands::load_chain};
+
+pub(super) async fn run(args: L1RegisterArgs) -> anyhow::Result<()> {
+    let config = load_chain(&args.chain)?;
+    let bridge = super::ecosystem_bridge(&args.ecosystem)?;
+    let genesis_root = match &args.genesis_root {
+        Some(bytes) => digest_from_b256(bytes)?,
+        None => ZERO_DIGEST,
+    };
+    let signer = super::signer(&args.signer)?;
+    let admin = signer.address();
+    let client = BridgeClient::connect(config.l1.rpc_url.clone(), signer, bridge);
+    let chain_id = config.chain.chain_id;
+    client
+        .register_chain(chain_id, genesis_root, admin)
+        .await
+        .with_context(|| format!("cannot register chain {chain_id} on the bridge {bridge}"))?;
+
+    let path = args.chain.chain.join(CHAIN_FILE);
+    let text = std::fs::read_to_string(&path)
+        .with_context(|| format!("cannot read {}", path.display()))?;
+    let mut document: DocumentMut = text
+        .parse()
+        .with_context(|| format!("{} is not valid TOML", path.display()))?;
+    document["l1"]["bridge"] = value(bridge.to_checksum(None));
+    std::fs::write(&path, document.to_string())
+        .with_context(|| format!("cannot write {}", path.display()))?;
+    println!(
+        "chain {} ({chain_id}) registered on the bridge {bridge}; {} updated",
+        config.chain.name,
+        path.display()
+    );
+    Ok(())
+}

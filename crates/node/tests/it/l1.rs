@@ -1,0 +1,119 @@
+//! `hyperforge l1 deploy`, `l1 register` and `wallet deposit` against a real anvil, on a copy
+//! of the example chain alpha.
+
+use std::{path::Path, process::Command};
+
+use hyperforge_l1::{BridgeClient, anvil::spawn_anvil};
+use hyperforge_primitives::{Amount, ChainId, parse_address};
+
+fn hyperforge(root: &Path) -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_hyperforge"));
+    command.current_dir(root);
+    for (key, _) in std::env::vars() {
+        if key.starts_with("HYPERFORGE_") && key != "HYPERFORGE_ANVIL" {
+            command.env_remove(key);
+        }
+    }
+    command
+}
+
+fn run(command: &mut Command) -> String {
+    let output = command.output().unwrap();
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    String::from_utf8(output.stdout).unwrap()
+}
+
+#[test]
+fn deploy_register_and_deposit_write_the_bridge_address_and_fund_the_chain() {
+    let anvil = spawn_anvil().expect("anvil: run `cargo xtask tools`");
+    let url = anvil.endpoint_url().to_string();
+    let root = tempfile::tempdir().unwrap();
+    let alpha = root.path().join("chains/alpha");
+    std::fs::create_dir_all(&alpha).unwrap();
+    let original = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../../chains/alpha/chain.toml"),
+    )
+    .unwrap();
+    std::fs::write(alpha.join("chain.toml"), &original).unwrap();
+
+    run(hyperforge(root.path()).args(["l1", "deploy", "--l1", &url]));
+    let ecosystem: toml::Table =
+        toml::from_str(&std::fs::read_to_string(root.path().join("ecosystem.toml")).unwrap())
+            .unwrap();
+    let bridge = ecosystem["l1"]["bridge"].as_str().unwrap().to_owned();
+
+    let rpc = format!("l1.rpc_url={url}");
+    run(hyperforge(root.path()).args(["l1", "register", "--chain", "chains/alpha", "--set", &rpc]));
+    let updated = std::fs::read_to_string(alpha.join("chain.toml")).unwrap();
+    assert!(
+        updated.contains(&format!("bridge = \"{bridge}\"")),
+        "{updated}"
+    );
+    assert!(
+        updated.starts_with("# alpha: a local development chain"),
+        "comments are kept: {updated}"
+    );
+    assert_eq!(
+        updated.lines().count(),
+        original.lines().count() + 1,
+        "only the bridge line is new"
+    );
+
+    let to = "0x70997970C51812dc3A010C7d01b50e0d17dc79C8";
+    run(hyperforge(root.path()).args([
+        "wallet",
+        "deposit",
+        "--chain",
+        "chains/alpha",
+        "--set",
+        &rpc,
+        "--amount",
+        "1.5 ether",
+        "--to",
+        to,
+    ]));
+
+    let client = BridgeClient::connect(
+        anvil.endpoint_url(),
+        anvil.keys()[0].clone().into(),
+        parse_address(&bridge).unwrap(),
+    );
+    let state = tokio::runtime::Runtime::new()
+        .unwrap()
+        .block_on(client.chain(ChainId::new(270).unwrap()))
+        .unwrap()
+        .expect("alpha is registered");
+    assert_eq!(
+        (state.balance, state.priority_length),
+        (Amount::from_gwei(1_500_000_000), 1)
+    );
+}
+
+#[test]
+fn deposit_before_register_says_what_to_do() {
+    let root = tempfile::tempdir().unwrap();
+    let alpha = root.path().join("chains/alpha");
+    std::fs::create_dir_all(&alpha).unwrap();
+    std::fs::copy(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../../chains/alpha/chain.toml"),
+        alpha.join("chain.toml"),
+    )
+    .unwrap();
+    let output = hyperforge(root.path())
+        .args([
+            "wallet",
+            "deposit",
+            "--chain",
+            "chains/alpha",
+            "--amount",
+            "1 gwei",
+        ])
+        .output()
+        .unwrap();
+    assert!(!output.status.success());
+    assert!(String::from_utf8_lossy(&output.stderr).contains("hyperforge l1 register"));
+}
