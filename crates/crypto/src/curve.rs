@@ -613,6 +613,10 @@ mod tests {
             prop_assert_eq!(q.encode(), w);
             prop_assert_eq!(Point::from_bytes(&p.to_bytes()).expect("bytes decode"), p);
             prop_assert_eq!((-p).encode(), -w);
+            // Decoding picks the root x that is not a square (x != 0 off the neutral).
+            let x = q.to_affine().x;
+            prop_assert_eq!(field::legendre(&x), -1);
+            prop_assert!(field::sqrt(&(gfp5([field::NON_SQUARE, 0, 0, 0, 0]) * x)).is_some());
         }
 
         #[test]

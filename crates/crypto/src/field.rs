@@ -55,6 +55,11 @@ pub const FROBENIUS_2: [u64; 5] = [
 /// A primitive 2^32-th root of unity in GF(p) (`7^((p-1)/2^32)`), for Tonelli-Shanks.
 pub const TWO_ADIC_ROOT: u64 = 1753635133440165772;
 
+/// 7 is not a square in GF(p^5) (it generates GF(p)^* and has norm 7^5), so `x != 0` is a
+/// non-square exactly when `NON_SQUARE * x` is a square: a circuit can check that decoding
+/// chose the non-square root with a witnessed square root of `7x`.
+pub const NON_SQUARE: u64 = 7;
+
 /// `(p + 1) / 2`, the inverse of 2 in GF(p).
 pub const HALF: u64 = 9223372034707292161;
 
@@ -323,7 +328,7 @@ mod tests {
         assert_eq!(sqrt(&GFp5::ZERO), Some(GFp5::ZERO));
         // 7 generates GF(p)^*, so it is no square there, nor in GF(p^5): its norm is 7^5.
         assert_eq!(sqrt_base(gfp(7)), None);
-        assert_eq!(legendre(&gfp5([7, 0, 0, 0, 0])), -1);
+        assert_eq!(legendre(&gfp5([NON_SQUARE, 0, 0, 0, 0])), -1);
         assert_eq!(sqrt(&gfp5([7, 0, 0, 0, 0])), None);
         // z has norm 3, a square in GF(p) since p = 1 mod 3 and p = 1 mod 4.
         assert_eq!(legendre(&gfp5([0, 1, 0, 0, 0])), 1);
