@@ -154,8 +154,15 @@ impl L1Watcher {
             if let Some(event) = self.pending.pop_front() {
                 return Ok(event);
             }
-            if !self.poll().await? {
-                tokio::time::sleep(self.config.poll_interval).await;
+            match self.poll().await {
+                Ok(true) => {}
+                Ok(false) => tokio::time::sleep(self.config.poll_interval).await,
+                Err(error) => {
+                    // Report it, but do not hammer a failing node: the next call retries later.
+                    tracing::warn!(target: "l1::watcher", %error, "polling the bridge failed");
+                    tokio::time::sleep(self.config.poll_interval).await;
+                    return Err(error);
+                }
             }
         }
     }

@@ -9,3 +9,4 @@ mod lifecycle;
 mod poseidon;
 mod poseidon_sol;
 mod rejections;
+mod watcher;
