@@ -49,11 +49,14 @@
 //! `(s c1) G - c1 R - c0 Q = 0` with `e = c0 / c1 mod n` from [`split::split_challenge`]
 //! (Antipa et al.), whose scalars `c0`, `c1` are below `2^160` in absolute value.
 //!
-//! **L2 key derivation** ([`derive`]). From an Ethereum private key `sk` (32 bytes):
+//! **L2 key derivation** ([`derive`]). From an Ethereum private key `sk` (32 bytes, as
+//! given; it must be a valid secp256k1 key):
 //! `d = SHA-512("hyperforge/l2-key/v1/private-key" || sk || ctr) mod n`. From an EIP-191
 //! `personal_sign` signature `r || s || v` of [`derive::L2_KEY_MESSAGE`]:
-//! `d = SHA-512("hyperforge/l2-key/v1/eip191-signature" || r || low_s || ctr) mod n`
-//! (`v` checked but not hashed; `low_s = min(s, order - s)`). `ctr` as for nonces.
+//! `d = SHA-512("hyperforge/l2-key/v1/eip191-signature" || r || low_s || ctr) mod n`, with
+//! `r` and `low_s = min(s, order - s)` 32 bytes big-endian each as in the signature, and `v`
+//! (0, 1, 27 or 28) checked but not hashed. Domains are ASCII without terminator; the
+//! digest is read little-endian and `ctr` works as for nonces.
 //!
 //! # Example
 //!
