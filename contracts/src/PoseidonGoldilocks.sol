@@ -100,159 +100,303 @@ contract PoseidonGoldilocks {
         assembly {
             // full round 0
             {
-                let y0 := add(mload(0x80), 0xb585f766f2144405)
-                { let x2 := mulmod(y0, y0, P) y0 := mulmod(mulmod(x2, x2, P), mulmod(x2, y0, P), P) }
-                let y1 := add(mload(0xa0), 0x7746a55f43921ad7)
-                { let x2 := mulmod(y1, y1, P) y1 := mulmod(mulmod(x2, x2, P), mulmod(x2, y1, P), P) }
-                let y2 := add(mload(0xc0), 0xb2fb0d31cee799b4)
-                { let x2 := mulmod(y2, y2, P) y2 := mulmod(mulmod(x2, x2, P), mulmod(x2, y2, P), P) }
-                let y3 := add(mload(0xe0), 0x0f6760a4803427d7)
-                { let x2 := mulmod(y3, y3, P) y3 := mulmod(mulmod(x2, x2, P), mulmod(x2, y3, P), P) }
-                let y4 := add(mload(0x100), 0xe10d666650f4e012)
-                { let x2 := mulmod(y4, y4, P) y4 := mulmod(mulmod(x2, x2, P), mulmod(x2, y4, P), P) }
-                let y5 := add(mload(0x120), 0x8cae14cb07d09bf1)
-                { let x2 := mulmod(y5, y5, P) y5 := mulmod(mulmod(x2, x2, P), mulmod(x2, y5, P), P) }
-                let y6 := add(mload(0x140), 0xd438539c95f63e9f)
-                { let x2 := mulmod(y6, y6, P) y6 := mulmod(mulmod(x2, x2, P), mulmod(x2, y6, P), P) }
-                let y7 := add(mload(0x160), 0xef781c7ce35b4c3d)
-                { let x2 := mulmod(y7, y7, P) y7 := mulmod(mulmod(x2, x2, P), mulmod(x2, y7, P), P) }
-                let y8 := add(mload(0x180), 0xcdc4a239b0c44426)
-                { let x2 := mulmod(y8, y8, P) y8 := mulmod(mulmod(x2, x2, P), mulmod(x2, y8, P), P) }
-                let y9 := add(mload(0x1a0), 0x277fa208bf337bff)
-                { let x2 := mulmod(y9, y9, P) y9 := mulmod(mulmod(x2, x2, P), mulmod(x2, y9, P), P) }
-                let y10 := add(mload(0x1c0), 0xe17653a29da578a1)
-                { let x2 := mulmod(y10, y10, P) y10 := mulmod(mulmod(x2, x2, P), mulmod(x2, y10, P), P) }
-                let y11 := add(mload(0x1e0), 0xc54302f225db2c76)
-                { let x2 := mulmod(y11, y11, P) y11 := mulmod(mulmod(x2, x2, P), mulmod(x2, y11, P), P) }
-                mstore(0x80, add(mul(y11, 20), add(mul(y10, 34), add(mul(y9, 18), add(mul(y8, 39), add(mul(y7, 13), add(mul(y6, 13), add(mul(y5, 28), add(mul(y4, 2), add(mul(y3, 16), add(mul(y2, 41), add(mul(y1, 15), mul(y0, 25)))))))))))))
-                mstore(0xa0, add(mul(y11, 34), add(mul(y10, 18), add(mul(y9, 39), add(mul(y8, 13), add(mul(y7, 13), add(mul(y6, 28), add(mul(y5, 2), add(mul(y4, 16), add(mul(y3, 41), add(mul(y2, 15), add(mul(y1, 17), mul(y0, 20)))))))))))))
-                mstore(0xc0, add(mul(y11, 18), add(mul(y10, 39), add(mul(y9, 13), add(mul(y8, 13), add(mul(y7, 28), add(mul(y6, 2), add(mul(y5, 16), add(mul(y4, 41), add(mul(y3, 15), add(mul(y2, 17), add(mul(y1, 20), mul(y0, 34)))))))))))))
-                mstore(0xe0, add(mul(y11, 39), add(mul(y10, 13), add(mul(y9, 13), add(mul(y8, 28), add(mul(y7, 2), add(mul(y6, 16), add(mul(y5, 41), add(mul(y4, 15), add(mul(y3, 17), add(mul(y2, 20), add(mul(y1, 34), mul(y0, 18)))))))))))))
-                mstore(0x100, add(mul(y11, 13), add(mul(y10, 13), add(mul(y9, 28), add(mul(y8, 2), add(mul(y7, 16), add(mul(y6, 41), add(mul(y5, 15), add(mul(y4, 17), add(mul(y3, 20), add(mul(y2, 34), add(mul(y1, 18), mul(y0, 39)))))))))))))
-                mstore(0x120, add(mul(y11, 13), add(mul(y10, 28), add(mul(y9, 2), add(mul(y8, 16), add(mul(y7, 41), add(mul(y6, 15), add(mul(y5, 17), add(mul(y4, 20), add(mul(y3, 34), add(mul(y2, 18), add(mul(y1, 39), mul(y0, 13)))))))))))))
-                mstore(0x140, add(mul(y11, 28), add(mul(y10, 2), add(mul(y9, 16), add(mul(y8, 41), add(mul(y7, 15), add(mul(y6, 17), add(mul(y5, 20), add(mul(y4, 34), add(mul(y3, 18), add(mul(y2, 39), add(mul(y1, 13), mul(y0, 13)))))))))))))
-                mstore(0x160, add(mul(y11, 2), add(mul(y10, 16), add(mul(y9, 41), add(mul(y8, 15), add(mul(y7, 17), add(mul(y6, 20), add(mul(y5, 34), add(mul(y4, 18), add(mul(y3, 39), add(mul(y2, 13), add(mul(y1, 13), mul(y0, 28)))))))))))))
-                mstore(0x180, add(mul(y11, 16), add(mul(y10, 41), add(mul(y9, 15), add(mul(y8, 17), add(mul(y7, 20), add(mul(y6, 34), add(mul(y5, 18), add(mul(y4, 39), add(mul(y3, 13), add(mul(y2, 13), add(mul(y1, 28), mul(y0, 2)))))))))))))
-                mstore(0x1a0, add(mul(y11, 41), add(mul(y10, 15), add(mul(y9, 17), add(mul(y8, 20), add(mul(y7, 34), add(mul(y6, 18), add(mul(y5, 39), add(mul(y4, 13), add(mul(y3, 13), add(mul(y2, 28), add(mul(y1, 2), mul(y0, 16)))))))))))))
-                mstore(0x1c0, add(mul(y11, 15), add(mul(y10, 17), add(mul(y9, 20), add(mul(y8, 34), add(mul(y7, 18), add(mul(y6, 39), add(mul(y5, 13), add(mul(y4, 13), add(mul(y3, 28), add(mul(y2, 2), add(mul(y1, 16), mul(y0, 41)))))))))))))
-                mstore(0x1e0, add(mul(y11, 17), add(mul(y10, 20), add(mul(y9, 34), add(mul(y8, 18), add(mul(y7, 39), add(mul(y6, 13), add(mul(y5, 13), add(mul(y4, 28), add(mul(y3, 2), add(mul(y2, 16), add(mul(y1, 41), mul(y0, 15)))))))))))))
+                let p0, p4, p8
+                {
+                    let y0 := add(mload(0x80), 0xb585f766f2144405)
+                    { let x2 := mulmod(y0, y0, P) y0 := mulmod(mulmod(x2, x2, P), mulmod(x2, y0, P), P) }
+                    let y4 := add(mload(0x100), 0xe10d666650f4e012)
+                    { let x2 := mulmod(y4, y4, P) y4 := mulmod(mulmod(x2, x2, P), mulmod(x2, y4, P), P) }
+                    let y8 := add(mload(0x180), 0xcdc4a239b0c44426)
+                    { let x2 := mulmod(y8, y8, P) y8 := mulmod(mulmod(x2, x2, P), mulmod(x2, y8, P), P) }
+                    p0 := or(y0, or(shl(85, y4), shl(170, y8)))
+                    p4 := or(y4, or(shl(85, y8), shl(170, y0)))
+                    p8 := or(y8, or(shl(85, y0), shl(170, y4)))
+                }
+                let p1, p5, p9
+                {
+                    let y1 := add(mload(0xa0), 0x7746a55f43921ad7)
+                    { let x2 := mulmod(y1, y1, P) y1 := mulmod(mulmod(x2, x2, P), mulmod(x2, y1, P), P) }
+                    let y5 := add(mload(0x120), 0x8cae14cb07d09bf1)
+                    { let x2 := mulmod(y5, y5, P) y5 := mulmod(mulmod(x2, x2, P), mulmod(x2, y5, P), P) }
+                    let y9 := add(mload(0x1a0), 0x277fa208bf337bff)
+                    { let x2 := mulmod(y9, y9, P) y9 := mulmod(mulmod(x2, x2, P), mulmod(x2, y9, P), P) }
+                    p1 := or(y1, or(shl(85, y5), shl(170, y9)))
+                    p5 := or(y5, or(shl(85, y9), shl(170, y1)))
+                    p9 := or(y9, or(shl(85, y1), shl(170, y5)))
+                }
+                let p2, p6, p10
+                {
+                    let y2 := add(mload(0xc0), 0xb2fb0d31cee799b4)
+                    { let x2 := mulmod(y2, y2, P) y2 := mulmod(mulmod(x2, x2, P), mulmod(x2, y2, P), P) }
+                    let y6 := add(mload(0x140), 0xd438539c95f63e9f)
+                    { let x2 := mulmod(y6, y6, P) y6 := mulmod(mulmod(x2, x2, P), mulmod(x2, y6, P), P) }
+                    let y10 := add(mload(0x1c0), 0xe17653a29da578a1)
+                    { let x2 := mulmod(y10, y10, P) y10 := mulmod(mulmod(x2, x2, P), mulmod(x2, y10, P), P) }
+                    p2 := or(y2, or(shl(85, y6), shl(170, y10)))
+                    p6 := or(y6, or(shl(85, y10), shl(170, y2)))
+                    p10 := or(y10, or(shl(85, y2), shl(170, y6)))
+                }
+                let p3, p7, p11
+                {
+                    let y3 := add(mload(0xe0), 0x0f6760a4803427d7)
+                    { let x2 := mulmod(y3, y3, P) y3 := mulmod(mulmod(x2, x2, P), mulmod(x2, y3, P), P) }
+                    let y7 := add(mload(0x160), 0xef781c7ce35b4c3d)
+                    { let x2 := mulmod(y7, y7, P) y7 := mulmod(mulmod(x2, x2, P), mulmod(x2, y7, P), P) }
+                    let y11 := add(mload(0x1e0), 0xc54302f225db2c76)
+                    { let x2 := mulmod(y11, y11, P) y11 := mulmod(mulmod(x2, x2, P), mulmod(x2, y11, P), P) }
+                    p3 := or(y3, or(shl(85, y7), shl(170, y11)))
+                    p7 := or(y7, or(shl(85, y11), shl(170, y3)))
+                    p11 := or(y11, or(shl(85, y3), shl(170, y7)))
+                }
+                {
+                    let acc := add(mul(p11, 20), add(mul(p7, 13), add(mul(p3, 16), add(mul(p10, 34), add(mul(p6, 13), add(mul(p2, 41), add(mul(p9, 18), add(mul(p5, 28), add(mul(p1, 15), add(mul(p8, 39), add(mul(p4, 2), add(mul(p0, 17), mul(and(p0, 0x1fffffffffffffffffffff), 8)))))))))))))
+                    mstore(0x80, and(acc, 0x1fffffffffffffffffffff))
+                    mstore(0x100, and(shr(85, acc), 0x1fffffffffffffffffffff))
+                    mstore(0x180, shr(170, acc))
+                }
+                {
+                    let acc := add(mul(p11, 34), add(mul(p7, 13), add(mul(p3, 41), add(mul(p10, 18), add(mul(p6, 28), add(mul(p2, 15), add(mul(p9, 39), add(mul(p5, 2), add(mul(p1, 17), add(mul(p8, 13), add(mul(p4, 16), mul(p0, 20))))))))))))
+                    mstore(0xa0, and(acc, 0x1fffffffffffffffffffff))
+                    mstore(0x120, and(shr(85, acc), 0x1fffffffffffffffffffff))
+                    mstore(0x1a0, shr(170, acc))
+                }
+                {
+                    let acc := add(mul(p11, 18), add(mul(p7, 28), add(mul(p3, 15), add(mul(p10, 39), add(mul(p6, 2), add(mul(p2, 17), add(mul(p9, 13), add(mul(p5, 16), add(mul(p1, 20), add(mul(p8, 13), add(mul(p4, 41), mul(p0, 34))))))))))))
+                    mstore(0xc0, and(acc, 0x1fffffffffffffffffffff))
+                    mstore(0x140, and(shr(85, acc), 0x1fffffffffffffffffffff))
+                    mstore(0x1c0, shr(170, acc))
+                }
+                {
+                    let acc := add(mul(p11, 39), add(mul(p7, 2), add(mul(p3, 17), add(mul(p10, 13), add(mul(p6, 16), add(mul(p2, 20), add(mul(p9, 13), add(mul(p5, 41), add(mul(p1, 34), add(mul(p8, 28), add(mul(p4, 15), mul(p0, 18))))))))))))
+                    mstore(0xe0, and(acc, 0x1fffffffffffffffffffff))
+                    mstore(0x160, and(shr(85, acc), 0x1fffffffffffffffffffff))
+                    mstore(0x1e0, shr(170, acc))
+                }
             }
             // full round 1
             {
-                let y0 := add(mload(0x80), 0x86287821f722c881)
-                { let x2 := mulmod(y0, y0, P) y0 := mulmod(mulmod(x2, x2, P), mulmod(x2, y0, P), P) }
-                let y1 := add(mload(0xa0), 0x59cd1a8a41c18e55)
-                { let x2 := mulmod(y1, y1, P) y1 := mulmod(mulmod(x2, x2, P), mulmod(x2, y1, P), P) }
-                let y2 := add(mload(0xc0), 0xc3b919ad495dc574)
-                { let x2 := mulmod(y2, y2, P) y2 := mulmod(mulmod(x2, x2, P), mulmod(x2, y2, P), P) }
-                let y3 := add(mload(0xe0), 0xa484c4c5ef6a0781)
-                { let x2 := mulmod(y3, y3, P) y3 := mulmod(mulmod(x2, x2, P), mulmod(x2, y3, P), P) }
-                let y4 := add(mload(0x100), 0x308bbd23dc5416cc)
-                { let x2 := mulmod(y4, y4, P) y4 := mulmod(mulmod(x2, x2, P), mulmod(x2, y4, P), P) }
-                let y5 := add(mload(0x120), 0x6e4a40c18f30c09c)
-                { let x2 := mulmod(y5, y5, P) y5 := mulmod(mulmod(x2, x2, P), mulmod(x2, y5, P), P) }
-                let y6 := add(mload(0x140), 0x9a2eedb70d8f8cfa)
-                { let x2 := mulmod(y6, y6, P) y6 := mulmod(mulmod(x2, x2, P), mulmod(x2, y6, P), P) }
-                let y7 := add(mload(0x160), 0xe360c6e0ae486f38)
-                { let x2 := mulmod(y7, y7, P) y7 := mulmod(mulmod(x2, x2, P), mulmod(x2, y7, P), P) }
-                let y8 := add(mload(0x180), 0xd5c7718fbfc647fb)
-                { let x2 := mulmod(y8, y8, P) y8 := mulmod(mulmod(x2, x2, P), mulmod(x2, y8, P), P) }
-                let y9 := add(mload(0x1a0), 0xc35eae071903ff0b)
-                { let x2 := mulmod(y9, y9, P) y9 := mulmod(mulmod(x2, x2, P), mulmod(x2, y9, P), P) }
-                let y10 := add(mload(0x1c0), 0x849c2656969c4be7)
-                { let x2 := mulmod(y10, y10, P) y10 := mulmod(mulmod(x2, x2, P), mulmod(x2, y10, P), P) }
-                let y11 := add(mload(0x1e0), 0xc0572c8c08cbbbad)
-                { let x2 := mulmod(y11, y11, P) y11 := mulmod(mulmod(x2, x2, P), mulmod(x2, y11, P), P) }
-                mstore(0x80, add(mul(y11, 20), add(mul(y10, 34), add(mul(y9, 18), add(mul(y8, 39), add(mul(y7, 13), add(mul(y6, 13), add(mul(y5, 28), add(mul(y4, 2), add(mul(y3, 16), add(mul(y2, 41), add(mul(y1, 15), mul(y0, 25)))))))))))))
-                mstore(0xa0, add(mul(y11, 34), add(mul(y10, 18), add(mul(y9, 39), add(mul(y8, 13), add(mul(y7, 13), add(mul(y6, 28), add(mul(y5, 2), add(mul(y4, 16), add(mul(y3, 41), add(mul(y2, 15), add(mul(y1, 17), mul(y0, 20)))))))))))))
-                mstore(0xc0, add(mul(y11, 18), add(mul(y10, 39), add(mul(y9, 13), add(mul(y8, 13), add(mul(y7, 28), add(mul(y6, 2), add(mul(y5, 16), add(mul(y4, 41), add(mul(y3, 15), add(mul(y2, 17), add(mul(y1, 20), mul(y0, 34)))))))))))))
-                mstore(0xe0, add(mul(y11, 39), add(mul(y10, 13), add(mul(y9, 13), add(mul(y8, 28), add(mul(y7, 2), add(mul(y6, 16), add(mul(y5, 41), add(mul(y4, 15), add(mul(y3, 17), add(mul(y2, 20), add(mul(y1, 34), mul(y0, 18)))))))))))))
-                mstore(0x100, add(mul(y11, 13), add(mul(y10, 13), add(mul(y9, 28), add(mul(y8, 2), add(mul(y7, 16), add(mul(y6, 41), add(mul(y5, 15), add(mul(y4, 17), add(mul(y3, 20), add(mul(y2, 34), add(mul(y1, 18), mul(y0, 39)))))))))))))
-                mstore(0x120, add(mul(y11, 13), add(mul(y10, 28), add(mul(y9, 2), add(mul(y8, 16), add(mul(y7, 41), add(mul(y6, 15), add(mul(y5, 17), add(mul(y4, 20), add(mul(y3, 34), add(mul(y2, 18), add(mul(y1, 39), mul(y0, 13)))))))))))))
-                mstore(0x140, add(mul(y11, 28), add(mul(y10, 2), add(mul(y9, 16), add(mul(y8, 41), add(mul(y7, 15), add(mul(y6, 17), add(mul(y5, 20), add(mul(y4, 34), add(mul(y3, 18), add(mul(y2, 39), add(mul(y1, 13), mul(y0, 13)))))))))))))
-                mstore(0x160, add(mul(y11, 2), add(mul(y10, 16), add(mul(y9, 41), add(mul(y8, 15), add(mul(y7, 17), add(mul(y6, 20), add(mul(y5, 34), add(mul(y4, 18), add(mul(y3, 39), add(mul(y2, 13), add(mul(y1, 13), mul(y0, 28)))))))))))))
-                mstore(0x180, add(mul(y11, 16), add(mul(y10, 41), add(mul(y9, 15), add(mul(y8, 17), add(mul(y7, 20), add(mul(y6, 34), add(mul(y5, 18), add(mul(y4, 39), add(mul(y3, 13), add(mul(y2, 13), add(mul(y1, 28), mul(y0, 2)))))))))))))
-                mstore(0x1a0, add(mul(y11, 41), add(mul(y10, 15), add(mul(y9, 17), add(mul(y8, 20), add(mul(y7, 34), add(mul(y6, 18), add(mul(y5, 39), add(mul(y4, 13), add(mul(y3, 13), add(mul(y2, 28), add(mul(y1, 2), mul(y0, 16)))))))))))))
-                mstore(0x1c0, add(mul(y11, 15), add(mul(y10, 17), add(mul(y9, 20), add(mul(y8, 34), add(mul(y7, 18), add(mul(y6, 39), add(mul(y5, 13), add(mul(y4, 13), add(mul(y3, 28), add(mul(y2, 2), add(mul(y1, 16), mul(y0, 41)))))))))))))
-                mstore(0x1e0, add(mul(y11, 17), add(mul(y10, 20), add(mul(y9, 34), add(mul(y8, 18), add(mul(y7, 39), add(mul(y6, 13), add(mul(y5, 13), add(mul(y4, 28), add(mul(y3, 2), add(mul(y2, 16), add(mul(y1, 41), mul(y0, 15)))))))))))))
+                let p0, p4, p8
+                {
+                    let y0 := add(mload(0x80), 0x86287821f722c881)
+                    { let x2 := mulmod(y0, y0, P) y0 := mulmod(mulmod(x2, x2, P), mulmod(x2, y0, P), P) }
+                    let y4 := add(mload(0x100), 0x308bbd23dc5416cc)
+                    { let x2 := mulmod(y4, y4, P) y4 := mulmod(mulmod(x2, x2, P), mulmod(x2, y4, P), P) }
+                    let y8 := add(mload(0x180), 0xd5c7718fbfc647fb)
+                    { let x2 := mulmod(y8, y8, P) y8 := mulmod(mulmod(x2, x2, P), mulmod(x2, y8, P), P) }
+                    p0 := or(y0, or(shl(85, y4), shl(170, y8)))
+                    p4 := or(y4, or(shl(85, y8), shl(170, y0)))
+                    p8 := or(y8, or(shl(85, y0), shl(170, y4)))
+                }
+                let p1, p5, p9
+                {
+                    let y1 := add(mload(0xa0), 0x59cd1a8a41c18e55)
+                    { let x2 := mulmod(y1, y1, P) y1 := mulmod(mulmod(x2, x2, P), mulmod(x2, y1, P), P) }
+                    let y5 := add(mload(0x120), 0x6e4a40c18f30c09c)
+                    { let x2 := mulmod(y5, y5, P) y5 := mulmod(mulmod(x2, x2, P), mulmod(x2, y5, P), P) }
+                    let y9 := add(mload(0x1a0), 0xc35eae071903ff0b)
+                    { let x2 := mulmod(y9, y9, P) y9 := mulmod(mulmod(x2, x2, P), mulmod(x2, y9, P), P) }
+                    p1 := or(y1, or(shl(85, y5), shl(170, y9)))
+                    p5 := or(y5, or(shl(85, y9), shl(170, y1)))
+                    p9 := or(y9, or(shl(85, y1), shl(170, y5)))
+                }
+                let p2, p6, p10
+                {
+                    let y2 := add(mload(0xc0), 0xc3b919ad495dc574)
+                    { let x2 := mulmod(y2, y2, P) y2 := mulmod(mulmod(x2, x2, P), mulmod(x2, y2, P), P) }
+                    let y6 := add(mload(0x140), 0x9a2eedb70d8f8cfa)
+                    { let x2 := mulmod(y6, y6, P) y6 := mulmod(mulmod(x2, x2, P), mulmod(x2, y6, P), P) }
+                    let y10 := add(mload(0x1c0), 0x849c2656969c4be7)
+                    { let x2 := mulmod(y10, y10, P) y10 := mulmod(mulmod(x2, x2, P), mulmod(x2, y10, P), P) }
+                    p2 := or(y2, or(shl(85, y6), shl(170, y10)))
+                    p6 := or(y6, or(shl(85, y10), shl(170, y2)))
+                    p10 := or(y10, or(shl(85, y2), shl(170, y6)))
+                }
+                let p3, p7, p11
+                {
+                    let y3 := add(mload(0xe0), 0xa484c4c5ef6a0781)
+                    { let x2 := mulmod(y3, y3, P) y3 := mulmod(mulmod(x2, x2, P), mulmod(x2, y3, P), P) }
+                    let y7 := add(mload(0x160), 0xe360c6e0ae486f38)
+                    { let x2 := mulmod(y7, y7, P) y7 := mulmod(mulmod(x2, x2, P), mulmod(x2, y7, P), P) }
+                    let y11 := add(mload(0x1e0), 0xc0572c8c08cbbbad)
+                    { let x2 := mulmod(y11, y11, P) y11 := mulmod(mulmod(x2, x2, P), mulmod(x2, y11, P), P) }
+                    p3 := or(y3, or(shl(85, y7), shl(170, y11)))
+                    p7 := or(y7, or(shl(85, y11), shl(170, y3)))
+                    p11 := or(y11, or(shl(85, y3), shl(170, y7)))
+                }
+                {
+                    let acc := add(mul(p11, 20), add(mul(p7, 13), add(mul(p3, 16), add(mul(p10, 34), add(mul(p6, 13), add(mul(p2, 41), add(mul(p9, 18), add(mul(p5, 28), add(mul(p1, 15), add(mul(p8, 39), add(mul(p4, 2), add(mul(p0, 17), mul(and(p0, 0x1fffffffffffffffffffff), 8)))))))))))))
+                    mstore(0x80, and(acc, 0x1fffffffffffffffffffff))
+                    mstore(0x100, and(shr(85, acc), 0x1fffffffffffffffffffff))
+                    mstore(0x180, shr(170, acc))
+                }
+                {
+                    let acc := add(mul(p11, 34), add(mul(p7, 13), add(mul(p3, 41), add(mul(p10, 18), add(mul(p6, 28), add(mul(p2, 15), add(mul(p9, 39), add(mul(p5, 2), add(mul(p1, 17), add(mul(p8, 13), add(mul(p4, 16), mul(p0, 20))))))))))))
+                    mstore(0xa0, and(acc, 0x1fffffffffffffffffffff))
+                    mstore(0x120, and(shr(85, acc), 0x1fffffffffffffffffffff))
+                    mstore(0x1a0, shr(170, acc))
+                }
+                {
+                    let acc := add(mul(p11, 18), add(mul(p7, 28), add(mul(p3, 15), add(mul(p10, 39), add(mul(p6, 2), add(mul(p2, 17), add(mul(p9, 13), add(mul(p5, 16), add(mul(p1, 20), add(mul(p8, 13), add(mul(p4, 41), mul(p0, 34))))))))))))
+                    mstore(0xc0, and(acc, 0x1fffffffffffffffffffff))
+                    mstore(0x140, and(shr(85, acc), 0x1fffffffffffffffffffff))
+                    mstore(0x1c0, shr(170, acc))
+                }
+                {
+                    let acc := add(mul(p11, 39), add(mul(p7, 2), add(mul(p3, 17), add(mul(p10, 13), add(mul(p6, 16), add(mul(p2, 20), add(mul(p9, 13), add(mul(p5, 41), add(mul(p1, 34), add(mul(p8, 28), add(mul(p4, 15), mul(p0, 18))))))))))))
+                    mstore(0xe0, and(acc, 0x1fffffffffffffffffffff))
+                    mstore(0x160, and(shr(85, acc), 0x1fffffffffffffffffffff))
+                    mstore(0x1e0, shr(170, acc))
+                }
             }
             // full round 2
             {
-                let y0 := add(mload(0x80), 0xe9fa634a21de0082)
-                { let x2 := mulmod(y0, y0, P) y0 := mulmod(mulmod(x2, x2, P), mulmod(x2, y0, P), P) }
-                let y1 := add(mload(0xa0), 0xf56f6d48959a600d)
-                { let x2 := mulmod(y1, y1, P) y1 := mulmod(mulmod(x2, x2, P), mulmod(x2, y1, P), P) }
-                let y2 := add(mload(0xc0), 0xf7d713e806391165)
-                { let x2 := mulmod(y2, y2, P) y2 := mulmod(mulmod(x2, x2, P), mulmod(x2, y2, P), P) }
-                let y3 := add(mload(0xe0), 0x8297132b32825daf)
-                { let x2 := mulmod(y3, y3, P) y3 := mulmod(mulmod(x2, x2, P), mulmod(x2, y3, P), P) }
-                let y4 := add(mload(0x100), 0xad6805e0e30b2c8a)
-                { let x2 := mulmod(y4, y4, P) y4 := mulmod(mulmod(x2, x2, P), mulmod(x2, y4, P), P) }
-                let y5 := add(mload(0x120), 0xac51d9f5fcf8535e)
-                { let x2 := mulmod(y5, y5, P) y5 := mulmod(mulmod(x2, x2, P), mulmod(x2, y5, P), P) }
-                let y6 := add(mload(0x140), 0x502ad7dc18c2ad87)
-                { let x2 := mulmod(y6, y6, P) y6 := mulmod(mulmod(x2, x2, P), mulmod(x2, y6, P), P) }
-                let y7 := add(mload(0x160), 0x57a1550c110b3041)
-                { let x2 := mulmod(y7, y7, P) y7 := mulmod(mulmod(x2, x2, P), mulmod(x2, y7, P), P) }
-                let y8 := add(mload(0x180), 0x66bbd30e6ce0e583)
-                { let x2 := mulmod(y8, y8, P) y8 := mulmod(mulmod(x2, x2, P), mulmod(x2, y8, P), P) }
-                let y9 := add(mload(0x1a0), 0x0da2abef589d644e)
-                { let x2 := mulmod(y9, y9, P) y9 := mulmod(mulmod(x2, x2, P), mulmod(x2, y9, P), P) }
-                let y10 := add(mload(0x1c0), 0xf061274fdb150d61)
-                { let x2 := mulmod(y10, y10, P) y10 := mulmod(mulmod(x2, x2, P), mulmod(x2, y10, P), P) }
-                let y11 := add(mload(0x1e0), 0x28b8ec3ae9c29633)
-                { let x2 := mulmod(y11, y11, P) y11 := mulmod(mulmod(x2, x2, P), mulmod(x2, y11, P), P) }
-                mstore(0x80, add(mul(y11, 20), add(mul(y10, 34), add(mul(y9, 18), add(mul(y8, 39), add(mul(y7, 13), add(mul(y6, 13), add(mul(y5, 28), add(mul(y4, 2), add(mul(y3, 16), add(mul(y2, 41), add(mul(y1, 15), mul(y0, 25)))))))))))))
-                mstore(0xa0, add(mul(y11, 34), add(mul(y10, 18), add(mul(y9, 39), add(mul(y8, 13), add(mul(y7, 13), add(mul(y6, 28), add(mul(y5, 2), add(mul(y4, 16), add(mul(y3, 41), add(mul(y2, 15), add(mul(y1, 17), mul(y0, 20)))))))))))))
-                mstore(0xc0, add(mul(y11, 18), add(mul(y10, 39), add(mul(y9, 13), add(mul(y8, 13), add(mul(y7, 28), add(mul(y6, 2), add(mul(y5, 16), add(mul(y4, 41), add(mul(y3, 15), add(mul(y2, 17), add(mul(y1, 20), mul(y0, 34)))))))))))))
-                mstore(0xe0, add(mul(y11, 39), add(mul(y10, 13), add(mul(y9, 13), add(mul(y8, 28), add(mul(y7, 2), add(mul(y6, 16), add(mul(y5, 41), add(mul(y4, 15), add(mul(y3, 17), add(mul(y2, 20), add(mul(y1, 34), mul(y0, 18)))))))))))))
-                mstore(0x100, add(mul(y11, 13), add(mul(y10, 13), add(mul(y9, 28), add(mul(y8, 2), add(mul(y7, 16), add(mul(y6, 41), add(mul(y5, 15), add(mul(y4, 17), add(mul(y3, 20), add(mul(y2, 34), add(mul(y1, 18), mul(y0, 39)))))))))))))
-                mstore(0x120, add(mul(y11, 13), add(mul(y10, 28), add(mul(y9, 2), add(mul(y8, 16), add(mul(y7, 41), add(mul(y6, 15), add(mul(y5, 17), add(mul(y4, 20), add(mul(y3, 34), add(mul(y2, 18), add(mul(y1, 39), mul(y0, 13)))))))))))))
-                mstore(0x140, add(mul(y11, 28), add(mul(y10, 2), add(mul(y9, 16), add(mul(y8, 41), add(mul(y7, 15), add(mul(y6, 17), add(mul(y5, 20), add(mul(y4, 34), add(mul(y3, 18), add(mul(y2, 39), add(mul(y1, 13), mul(y0, 13)))))))))))))
-                mstore(0x160, add(mul(y11, 2), add(mul(y10, 16), add(mul(y9, 41), add(mul(y8, 15), add(mul(y7, 17), add(mul(y6, 20), add(mul(y5, 34), add(mul(y4, 18), add(mul(y3, 39), add(mul(y2, 13), add(mul(y1, 13), mul(y0, 28)))))))))))))
-                mstore(0x180, add(mul(y11, 16), add(mul(y10, 41), add(mul(y9, 15), add(mul(y8, 17), add(mul(y7, 20), add(mul(y6, 34), add(mul(y5, 18), add(mul(y4, 39), add(mul(y3, 13), add(mul(y2, 13), add(mul(y1, 28), mul(y0, 2)))))))))))))
-                mstore(0x1a0, add(mul(y11, 41), add(mul(y10, 15), add(mul(y9, 17), add(mul(y8, 20), add(mul(y7, 34), add(mul(y6, 18), add(mul(y5, 39), add(mul(y4, 13), add(mul(y3, 13), add(mul(y2, 28), add(mul(y1, 2), mul(y0, 16)))))))))))))
-                mstore(0x1c0, add(mul(y11, 15), add(mul(y10, 17), add(mul(y9, 20), add(mul(y8, 34), add(mul(y7, 18), add(mul(y6, 39), add(mul(y5, 13), add(mul(y4, 13), add(mul(y3, 28), add(mul(y2, 2), add(mul(y1, 16), mul(y0, 41)))))))))))))
-                mstore(0x1e0, add(mul(y11, 17), add(mul(y10, 20), add(mul(y9, 34), add(mul(y8, 18), add(mul(y7, 39), add(mul(y6, 13), add(mul(y5, 13), add(mul(y4, 28), add(mul(y3, 2), add(mul(y2, 16), add(mul(y1, 41), mul(y0, 15)))))))))))))
+                let p0, p4, p8
+                {
+                    let y0 := add(mload(0x80), 0xe9fa634a21de0082)
+                    { let x2 := mulmod(y0, y0, P) y0 := mulmod(mulmod(x2, x2, P), mulmod(x2, y0, P), P) }
+                    let y4 := add(mload(0x100), 0xad6805e0e30b2c8a)
+                    { let x2 := mulmod(y4, y4, P) y4 := mulmod(mulmod(x2, x2, P), mulmod(x2, y4, P), P) }
+                    let y8 := add(mload(0x180), 0x66bbd30e6ce0e583)
+                    { let x2 := mulmod(y8, y8, P) y8 := mulmod(mulmod(x2, x2, P), mulmod(x2, y8, P), P) }
+                    p0 := or(y0, or(shl(85, y4), shl(170, y8)))
+                    p4 := or(y4, or(shl(85, y8), shl(170, y0)))
+                    p8 := or(y8, or(shl(85, y0), shl(170, y4)))
+                }
+                let p1, p5, p9
+                {
+                    let y1 := add(mload(0xa0), 0xf56f6d48959a600d)
+                    { let x2 := mulmod(y1, y1, P) y1 := mulmod(mulmod(x2, x2, P), mulmod(x2, y1, P), P) }
+                    let y5 := add(mload(0x120), 0xac51d9f5fcf8535e)
+                    { let x2 := mulmod(y5, y5, P) y5 := mulmod(mulmod(x2, x2, P), mulmod(x2, y5, P), P) }
+                    let y9 := add(mload(0x1a0), 0x0da2abef589d644e)
+                    { let x2 := mulmod(y9, y9, P) y9 := mulmod(mulmod(x2, x2, P), mulmod(x2, y9, P), P) }
+                    p1 := or(y1, or(shl(85, y5), shl(170, y9)))
+                    p5 := or(y5, or(shl(85, y9), shl(170, y1)))
+                    p9 := or(y9, or(shl(85, y1), shl(170, y5)))
+                }
+                let p2, p6, p10
+                {
+                    let y2 := add(mload(0xc0), 0xf7d713e806391165)
+                    { let x2 := mulmod(y2, y2, P) y2 := mulmod(mulmod(x2, x2, P), mulmod(x2, y2, P), P) }
+                    let y6 := add(mload(0x140), 0x502ad7dc18c2ad87)
+                    { let x2 := mulmod(y6, y6, P) y6 := mulmod(mulmod(x2, x2, P), mulmod(x2, y6, P), P) }
+                    let y10 := add(mload(0x1c0), 0xf061274fdb150d61)
+                    { let x2 := mulmod(y10, y10, P) y10 := mulmod(mulmod(x2, x2, P), mulmod(x2, y10, P), P) }
+                    p2 := or(y2, or(shl(85, y6), shl(170, y10)))
+                    p6 := or(y6, or(shl(85, y10), shl(170, y2)))
+                    p10 := or(y10, or(shl(85, y2), shl(170, y6)))
+                }
+                let p3, p7, p11
+                {
+                    let y3 := add(mload(0xe0), 0x8297132b32825daf)
+                    { let x2 := mulmod(y3, y3, P) y3 := mulmod(mulmod(x2, x2, P), mulmod(x2, y3, P), P) }
+                    let y7 := add(mload(0x160), 0x57a1550c110b3041)
+                    { let x2 := mulmod(y7, y7, P) y7 := mulmod(mulmod(x2, x2, P), mulmod(x2, y7, P), P) }
+                    let y11 := add(mload(0x1e0), 0x28b8ec3ae9c29633)
+                    { let x2 := mulmod(y11, y11, P) y11 := mulmod(mulmod(x2, x2, P), mulmod(x2, y11, P), P) }
+                    p3 := or(y3, or(shl(85, y7), shl(170, y11)))
+                    p7 := or(y7, or(shl(85, y11), shl(170, y3)))
+                    p11 := or(y11, or(shl(85, y3), shl(170, y7)))
+                }
+                {
+                    let acc := add(mul(p11, 20), add(mul(p7, 13), add(mul(p3, 16), add(mul(p10, 34), add(mul(p6, 13), add(mul(p2, 41), add(mul(p9, 18), add(mul(p5, 28), add(mul(p1, 15), add(mul(p8, 39), add(mul(p4, 2), add(mul(p0, 17), mul(and(p0, 0x1fffffffffffffffffffff), 8)))))))))))))
+                    mstore(0x80, and(acc, 0x1fffffffffffffffffffff))
+                    mstore(0x100, and(shr(85, acc), 0x1fffffffffffffffffffff))
+                    mstore(0x180, shr(170, acc))
+                }
+                {
+                    let acc := add(mul(p11, 34), add(mul(p7, 13), add(mul(p3, 41), add(mul(p10, 18), add(mul(p6, 28), add(mul(p2, 15), add(mul(p9, 39), add(mul(p5, 2), add(mul(p1, 17), add(mul(p8, 13), add(mul(p4, 16), mul(p0, 20))))))))))))
+                    mstore(0xa0, and(acc, 0x1fffffffffffffffffffff))
+                    mstore(0x120, and(shr(85, acc), 0x1fffffffffffffffffffff))
+                    mstore(0x1a0, shr(170, acc))
+                }
+                {
+                    let acc := add(mul(p11, 18), add(mul(p7, 28), add(mul(p3, 15), add(mul(p10, 39), add(mul(p6, 2), add(mul(p2, 17), add(mul(p9, 13), add(mul(p5, 16), add(mul(p1, 20), add(mul(p8, 13), add(mul(p4, 41), mul(p0, 34))))))))))))
+                    mstore(0xc0, and(acc, 0x1fffffffffffffffffffff))
+                    mstore(0x140, and(shr(85, acc), 0x1fffffffffffffffffffff))
+                    mstore(0x1c0, shr(170, acc))
+                }
+                {
+                    let acc := add(mul(p11, 39), add(mul(p7, 2), add(mul(p3, 17), add(mul(p10, 13), add(mul(p6, 16), add(mul(p2, 20), add(mul(p9, 13), add(mul(p5, 41), add(mul(p1, 34), add(mul(p8, 28), add(mul(p4, 15), mul(p0, 18))))))))))))
+                    mstore(0xe0, and(acc, 0x1fffffffffffffffffffff))
+                    mstore(0x160, and(shr(85, acc), 0x1fffffffffffffffffffff))
+                    mstore(0x1e0, shr(170, acc))
+                }
             }
             // full round 3
             {
-                let y0 := add(mload(0x80), 0x92a756e67e2b9413)
-                { let x2 := mulmod(y0, y0, P) y0 := mulmod(mulmod(x2, x2, P), mulmod(x2, y0, P), P) }
-                let y1 := add(mload(0xa0), 0x70e741ebfee96586)
-                { let x2 := mulmod(y1, y1, P) y1 := mulmod(mulmod(x2, x2, P), mulmod(x2, y1, P), P) }
-                let y2 := add(mload(0xc0), 0x019d5ee2af82ec1c)
-                { let x2 := mulmod(y2, y2, P) y2 := mulmod(mulmod(x2, x2, P), mulmod(x2, y2, P), P) }
-                let y3 := add(mload(0xe0), 0x6f6f2ed772466352)
-                { let x2 := mulmod(y3, y3, P) y3 := mulmod(mulmod(x2, x2, P), mulmod(x2, y3, P), P) }
-                let y4 := add(mload(0x100), 0x7cf416cfe7e14ca1)
-                { let x2 := mulmod(y4, y4, P) y4 := mulmod(mulmod(x2, x2, P), mulmod(x2, y4, P), P) }
-                let y5 := add(mload(0x120), 0x61df517b86a46439)
-                { let x2 := mulmod(y5, y5, P) y5 := mulmod(mulmod(x2, x2, P), mulmod(x2, y5, P), P) }
-                let y6 := add(mload(0x140), 0x85dc499b11d77b75)
-                { let x2 := mulmod(y6, y6, P) y6 := mulmod(mulmod(x2, x2, P), mulmod(x2, y6, P), P) }
-                let y7 := add(mload(0x160), 0x4b959b48b9c10733)
-                { let x2 := mulmod(y7, y7, P) y7 := mulmod(mulmod(x2, x2, P), mulmod(x2, y7, P), P) }
-                let y8 := add(mload(0x180), 0xe8be3e5da8043e57)
-                { let x2 := mulmod(y8, y8, P) y8 := mulmod(mulmod(x2, x2, P), mulmod(x2, y8, P), P) }
-                let y9 := add(mload(0x1a0), 0xf5c0bc1de6da8699)
-                { let x2 := mulmod(y9, y9, P) y9 := mulmod(mulmod(x2, x2, P), mulmod(x2, y9, P), P) }
-                let y10 := add(mload(0x1c0), 0x40b12cbf09ef74bf)
-                { let x2 := mulmod(y10, y10, P) y10 := mulmod(mulmod(x2, x2, P), mulmod(x2, y10, P), P) }
-                let y11 := add(mload(0x1e0), 0xa637093ecb2ad631)
-                { let x2 := mulmod(y11, y11, P) y11 := mulmod(mulmod(x2, x2, P), mulmod(x2, y11, P), P) }
-                mstore(0x80, add(mul(y11, 20), add(mul(y10, 34), add(mul(y9, 18), add(mul(y8, 39), add(mul(y7, 13), add(mul(y6, 13), add(mul(y5, 28), add(mul(y4, 2), add(mul(y3, 16), add(mul(y2, 41), add(mul(y1, 15), mul(y0, 25)))))))))))))
-                mstore(0xa0, add(mul(y11, 34), add(mul(y10, 18), add(mul(y9, 39), add(mul(y8, 13), add(mul(y7, 13), add(mul(y6, 28), add(mul(y5, 2), add(mul(y4, 16), add(mul(y3, 41), add(mul(y2, 15), add(mul(y1, 17), mul(y0, 20)))))))))))))
-                mstore(0xc0, add(mul(y11, 18), add(mul(y10, 39), add(mul(y9, 13), add(mul(y8, 13), add(mul(y7, 28), add(mul(y6, 2), add(mul(y5, 16), add(mul(y4, 41), add(mul(y3, 15), add(mul(y2, 17), add(mul(y1, 20), mul(y0, 34)))))))))))))
-                mstore(0xe0, add(mul(y11, 39), add(mul(y10, 13), add(mul(y9, 13), add(mul(y8, 28), add(mul(y7, 2), add(mul(y6, 16), add(mul(y5, 41), add(mul(y4, 15), add(mul(y3, 17), add(mul(y2, 20), add(mul(y1, 34), mul(y0, 18)))))))))))))
-                mstore(0x100, add(mul(y11, 13), add(mul(y10, 13), add(mul(y9, 28), add(mul(y8, 2), add(mul(y7, 16), add(mul(y6, 41), add(mul(y5, 15), add(mul(y4, 17), add(mul(y3, 20), add(mul(y2, 34), add(mul(y1, 18), mul(y0, 39)))))))))))))
-                mstore(0x120, add(mul(y11, 13), add(mul(y10, 28), add(mul(y9, 2), add(mul(y8, 16), add(mul(y7, 41), add(mul(y6, 15), add(mul(y5, 17), add(mul(y4, 20), add(mul(y3, 34), add(mul(y2, 18), add(mul(y1, 39), mul(y0, 13)))))))))))))
-                mstore(0x140, add(mul(y11, 28), add(mul(y10, 2), add(mul(y9, 16), add(mul(y8, 41), add(mul(y7, 15), add(mul(y6, 17), add(mul(y5, 20), add(mul(y4, 34), add(mul(y3, 18), add(mul(y2, 39), add(mul(y1, 13), mul(y0, 13)))))))))))))
-                mstore(0x160, add(mul(y11, 2), add(mul(y10, 16), add(mul(y9, 41), add(mul(y8, 15), add(mul(y7, 17), add(mul(y6, 20), add(mul(y5, 34), add(mul(y4, 18), add(mul(y3, 39), add(mul(y2, 13), add(mul(y1, 13), mul(y0, 28)))))))))))))
-                mstore(0x180, add(mul(y11, 16), add(mul(y10, 41), add(mul(y9, 15), add(mul(y8, 17), add(mul(y7, 20), add(mul(y6, 34), add(mul(y5, 18), add(mul(y4, 39), add(mul(y3, 13), add(mul(y2, 13), add(mul(y1, 28), mul(y0, 2)))))))))))))
-                mstore(0x1a0, add(mul(y11, 41), add(mul(y10, 15), add(mul(y9, 17), add(mul(y8, 20), add(mul(y7, 34), add(mul(y6, 18), add(mul(y5, 39), add(mul(y4, 13), add(mul(y3, 13), add(mul(y2, 28), add(mul(y1, 2), mul(y0, 16)))))))))))))
-                mstore(0x1c0, add(mul(y11, 15), add(mul(y10, 17), add(mul(y9, 20), add(mul(y8, 34), add(mul(y7, 18), add(mul(y6, 39), add(mul(y5, 13), add(mul(y4, 13), add(mul(y3, 28), add(mul(y2, 2), add(mul(y1, 16), mul(y0, 41)))))))))))))
-                mstore(0x1e0, add(mul(y11, 17), add(mul(y10, 20), add(mul(y9, 34), add(mul(y8, 18), add(mul(y7, 39), add(mul(y6, 13), add(mul(y5, 13), add(mul(y4, 28), add(mul(y3, 2), add(mul(y2, 16), add(mul(y1, 41), mul(y0, 15)))))))))))))
+                let p0, p4, p8
+                {
+                    let y0 := add(mload(0x80), 0x92a756e67e2b9413)
+                    { let x2 := mulmod(y0, y0, P) y0 := mulmod(mulmod(x2, x2, P), mulmod(x2, y0, P), P) }
+                    let y4 := add(mload(0x100), 0x7cf416cfe7e14ca1)
+                    { let x2 := mulmod(y4, y4, P) y4 := mulmod(mulmod(x2, x2, P), mulmod(x2, y4, P), P) }
+                    let y8 := add(mload(0x180), 0xe8be3e5da8043e57)
+                    { let x2 := mulmod(y8, y8, P) y8 := mulmod(mulmod(x2, x2, P), mulmod(x2, y8, P), P) }
+                    p0 := or(y0, or(shl(85, y4), shl(170, y8)))
+                    p4 := or(y4, or(shl(85, y8), shl(170, y0)))
+                    p8 := or(y8, or(shl(85, y0), shl(170, y4)))
+                }
+                let p1, p5, p9
+                {
+                    let y1 := add(mload(0xa0), 0x70e741ebfee96586)
+                    { let x2 := mulmod(y1, y1, P) y1 := mulmod(mulmod(x2, x2, P), mulmod(x2, y1, P), P) }
+                    let y5 := add(mload(0x120), 0x61df517b86a46439)
+                    { let x2 := mulmod(y5, y5, P) y5 := mulmod(mulmod(x2, x2, P), mulmod(x2, y5, P), P) }
+                    let y9 := add(mload(0x1a0), 0xf5c0bc1de6da8699)
+                    { let x2 := mulmod(y9, y9, P) y9 := mulmod(mulmod(x2, x2, P), mulmod(x2, y9, P), P) }
+                    p1 := or(y1, or(shl(85, y5), shl(170, y9)))
+                    p5 := or(y5, or(shl(85, y9), shl(170, y1)))
+                    p9 := or(y9, or(shl(85, y1), shl(170, y5)))
+                }
+                let p2, p6, p10
+                {
+                    let y2 := add(mload(0xc0), 0x019d5ee2af82ec1c)
+                    { let x2 := mulmod(y2, y2, P) y2 := mulmod(mulmod(x2, x2, P), mulmod(x2, y2, P), P) }
+                    let y6 := add(mload(0x140), 0x85dc499b11d77b75)
+                    { let x2 := mulmod(y6, y6, P) y6 := mulmod(mulmod(x2, x2, P), mulmod(x2, y6, P), P) }
+                    let y10 := add(mload(0x1c0), 0x40b12cbf09ef74bf)
+                    { let x2 := mulmod(y10, y10, P) y10 := mulmod(mulmod(x2, x2, P), mulmod(x2, y10, P), P) }
+                    p2 := or(y2, or(shl(85, y6), shl(170, y10)))
+                    p6 := or(y6, or(shl(85, y10), shl(170, y2)))
+                    p10 := or(y10, or(shl(85, y2), shl(170, y6)))
+                }
+                let p3, p7, p11
+                {
+                    let y3 := add(mload(0xe0), 0x6f6f2ed772466352)
+                    { let x2 := mulmod(y3, y3, P) y3 := mulmod(mulmod(x2, x2, P), mulmod(x2, y3, P), P) }
+                    let y7 := add(mload(0x160), 0x4b959b48b9c10733)
+                    { let x2 := mulmod(y7, y7, P) y7 := mulmod(mulmod(x2, x2, P), mulmod(x2, y7, P), P) }
+                    let y11 := add(mload(0x1e0), 0xa637093ecb2ad631)
+                    { let x2 := mulmod(y11, y11, P) y11 := mulmod(mulmod(x2, x2, P), mulmod(x2, y11, P), P) }
+                    p3 := or(y3, or(shl(85, y7), shl(170, y11)))
+                    p7 := or(y7, or(shl(85, y11), shl(170, y3)))
+                    p11 := or(y11, or(shl(85, y3), shl(170, y7)))
+                }
+                {
+                    let acc := add(mul(p11, 20), add(mul(p7, 13), add(mul(p3, 16), add(mul(p10, 34), add(mul(p6, 13), add(mul(p2, 41), add(mul(p9, 18), add(mul(p5, 28), add(mul(p1, 15), add(mul(p8, 39), add(mul(p4, 2), add(mul(p0, 17), mul(and(p0, 0x1fffffffffffffffffffff), 8)))))))))))))
+                    mstore(0x80, and(acc, 0x1fffffffffffffffffffff))
+                    mstore(0x100, and(shr(85, acc), 0x1fffffffffffffffffffff))
+                    mstore(0x180, shr(170, acc))
+                }
+                {
+                    let acc := add(mul(p11, 34), add(mul(p7, 13), add(mul(p3, 41), add(mul(p10, 18), add(mul(p6, 28), add(mul(p2, 15), add(mul(p9, 39), add(mul(p5, 2), add(mul(p1, 17), add(mul(p8, 13), add(mul(p4, 16), mul(p0, 20))))))))))))
+                    mstore(0xa0, and(acc, 0x1fffffffffffffffffffff))
+                    mstore(0x120, and(shr(85, acc), 0x1fffffffffffffffffffff))
+                    mstore(0x1a0, shr(170, acc))
+                }
+                {
+                    let acc := add(mul(p11, 18), add(mul(p7, 28), add(mul(p3, 15), add(mul(p10, 39), add(mul(p6, 2), add(mul(p2, 17), add(mul(p9, 13), add(mul(p5, 16), add(mul(p1, 20), add(mul(p8, 13), add(mul(p4, 41), mul(p0, 34))))))))))))
+                    mstore(0xc0, and(acc, 0x1fffffffffffffffffffff))
+                    mstore(0x140, and(shr(85, acc), 0x1fffffffffffffffffffff))
+                    mstore(0x1c0, shr(170, acc))
+                }
+                {
+                    let acc := add(mul(p11, 39), add(mul(p7, 2), add(mul(p3, 17), add(mul(p10, 13), add(mul(p6, 16), add(mul(p2, 20), add(mul(p9, 13), add(mul(p5, 41), add(mul(p1, 34), add(mul(p8, 28), add(mul(p4, 15), mul(p0, 18))))))))))))
+                    mstore(0xe0, and(acc, 0x1fffffffffffffffffffff))
+                    mstore(0x160, and(shr(85, acc), 0x1fffffffffffffffffffff))
+                    mstore(0x1e0, shr(170, acc))
+                }
             }
             // 22 partial rounds
             {
@@ -646,159 +790,303 @@ contract PoseidonGoldilocks {
             }
             // full round 26
             {
-                let y0 := add(mload(0x80), 0x475cd3205a3bdcde)
-                { let x2 := mulmod(y0, y0, P) y0 := mulmod(mulmod(x2, x2, P), mulmod(x2, y0, P), P) }
-                let y1 := add(mload(0xa0), 0x18a42105c31b7e88)
-                { let x2 := mulmod(y1, y1, P) y1 := mulmod(mulmod(x2, x2, P), mulmod(x2, y1, P), P) }
-                let y2 := add(mload(0xc0), 0x023e7414af663068)
-                { let x2 := mulmod(y2, y2, P) y2 := mulmod(mulmod(x2, x2, P), mulmod(x2, y2, P), P) }
-                let y3 := add(mload(0xe0), 0x15147108121967d7)
-                { let x2 := mulmod(y3, y3, P) y3 := mulmod(mulmod(x2, x2, P), mulmod(x2, y3, P), P) }
-                let y4 := add(mload(0x100), 0xe4a3dff1d7d6fef9)
-                { let x2 := mulmod(y4, y4, P) y4 := mulmod(mulmod(x2, x2, P), mulmod(x2, y4, P), P) }
-                let y5 := add(mload(0x120), 0x01a8d1a588085737)
-                { let x2 := mulmod(y5, y5, P) y5 := mulmod(mulmod(x2, x2, P), mulmod(x2, y5, P), P) }
-                let y6 := add(mload(0x140), 0x11b4c74eda62beef)
-                { let x2 := mulmod(y6, y6, P) y6 := mulmod(mulmod(x2, x2, P), mulmod(x2, y6, P), P) }
-                let y7 := add(mload(0x160), 0xe587cc0d69a73346)
-                { let x2 := mulmod(y7, y7, P) y7 := mulmod(mulmod(x2, x2, P), mulmod(x2, y7, P), P) }
-                let y8 := add(mload(0x180), 0x1ff7327017aa2a6e)
-                { let x2 := mulmod(y8, y8, P) y8 := mulmod(mulmod(x2, x2, P), mulmod(x2, y8, P), P) }
-                let y9 := add(mload(0x1a0), 0x594e29c42473d06b)
-                { let x2 := mulmod(y9, y9, P) y9 := mulmod(mulmod(x2, x2, P), mulmod(x2, y9, P), P) }
-                let y10 := add(mload(0x1c0), 0xf6f31db1899b12d5)
-                { let x2 := mulmod(y10, y10, P) y10 := mulmod(mulmod(x2, x2, P), mulmod(x2, y10, P), P) }
-                let y11 := add(mload(0x1e0), 0xc02ac5e47312d3ca)
-                { let x2 := mulmod(y11, y11, P) y11 := mulmod(mulmod(x2, x2, P), mulmod(x2, y11, P), P) }
-                mstore(0x80, add(mul(y11, 20), add(mul(y10, 34), add(mul(y9, 18), add(mul(y8, 39), add(mul(y7, 13), add(mul(y6, 13), add(mul(y5, 28), add(mul(y4, 2), add(mul(y3, 16), add(mul(y2, 41), add(mul(y1, 15), mul(y0, 25)))))))))))))
-                mstore(0xa0, add(mul(y11, 34), add(mul(y10, 18), add(mul(y9, 39), add(mul(y8, 13), add(mul(y7, 13), add(mul(y6, 28), add(mul(y5, 2), add(mul(y4, 16), add(mul(y3, 41), add(mul(y2, 15), add(mul(y1, 17), mul(y0, 20)))))))))))))
-                mstore(0xc0, add(mul(y11, 18), add(mul(y10, 39), add(mul(y9, 13), add(mul(y8, 13), add(mul(y7, 28), add(mul(y6, 2), add(mul(y5, 16), add(mul(y4, 41), add(mul(y3, 15), add(mul(y2, 17), add(mul(y1, 20), mul(y0, 34)))))))))))))
-                mstore(0xe0, add(mul(y11, 39), add(mul(y10, 13), add(mul(y9, 13), add(mul(y8, 28), add(mul(y7, 2), add(mul(y6, 16), add(mul(y5, 41), add(mul(y4, 15), add(mul(y3, 17), add(mul(y2, 20), add(mul(y1, 34), mul(y0, 18)))))))))))))
-                mstore(0x100, add(mul(y11, 13), add(mul(y10, 13), add(mul(y9, 28), add(mul(y8, 2), add(mul(y7, 16), add(mul(y6, 41), add(mul(y5, 15), add(mul(y4, 17), add(mul(y3, 20), add(mul(y2, 34), add(mul(y1, 18), mul(y0, 39)))))))))))))
-                mstore(0x120, add(mul(y11, 13), add(mul(y10, 28), add(mul(y9, 2), add(mul(y8, 16), add(mul(y7, 41), add(mul(y6, 15), add(mul(y5, 17), add(mul(y4, 20), add(mul(y3, 34), add(mul(y2, 18), add(mul(y1, 39), mul(y0, 13)))))))))))))
-                mstore(0x140, add(mul(y11, 28), add(mul(y10, 2), add(mul(y9, 16), add(mul(y8, 41), add(mul(y7, 15), add(mul(y6, 17), add(mul(y5, 20), add(mul(y4, 34), add(mul(y3, 18), add(mul(y2, 39), add(mul(y1, 13), mul(y0, 13)))))))))))))
-                mstore(0x160, add(mul(y11, 2), add(mul(y10, 16), add(mul(y9, 41), add(mul(y8, 15), add(mul(y7, 17), add(mul(y6, 20), add(mul(y5, 34), add(mul(y4, 18), add(mul(y3, 39), add(mul(y2, 13), add(mul(y1, 13), mul(y0, 28)))))))))))))
-                mstore(0x180, add(mul(y11, 16), add(mul(y10, 41), add(mul(y9, 15), add(mul(y8, 17), add(mul(y7, 20), add(mul(y6, 34), add(mul(y5, 18), add(mul(y4, 39), add(mul(y3, 13), add(mul(y2, 13), add(mul(y1, 28), mul(y0, 2)))))))))))))
-                mstore(0x1a0, add(mul(y11, 41), add(mul(y10, 15), add(mul(y9, 17), add(mul(y8, 20), add(mul(y7, 34), add(mul(y6, 18), add(mul(y5, 39), add(mul(y4, 13), add(mul(y3, 13), add(mul(y2, 28), add(mul(y1, 2), mul(y0, 16)))))))))))))
-                mstore(0x1c0, add(mul(y11, 15), add(mul(y10, 17), add(mul(y9, 20), add(mul(y8, 34), add(mul(y7, 18), add(mul(y6, 39), add(mul(y5, 13), add(mul(y4, 13), add(mul(y3, 28), add(mul(y2, 2), add(mul(y1, 16), mul(y0, 41)))))))))))))
-                mstore(0x1e0, add(mul(y11, 17), add(mul(y10, 20), add(mul(y9, 34), add(mul(y8, 18), add(mul(y7, 39), add(mul(y6, 13), add(mul(y5, 13), add(mul(y4, 28), add(mul(y3, 2), add(mul(y2, 16), add(mul(y1, 41), mul(y0, 15)))))))))))))
+                let p0, p4, p8
+                {
+                    let y0 := add(mload(0x80), 0x475cd3205a3bdcde)
+                    { let x2 := mulmod(y0, y0, P) y0 := mulmod(mulmod(x2, x2, P), mulmod(x2, y0, P), P) }
+                    let y4 := add(mload(0x100), 0xe4a3dff1d7d6fef9)
+                    { let x2 := mulmod(y4, y4, P) y4 := mulmod(mulmod(x2, x2, P), mulmod(x2, y4, P), P) }
+                    let y8 := add(mload(0x180), 0x1ff7327017aa2a6e)
+                    { let x2 := mulmod(y8, y8, P) y8 := mulmod(mulmod(x2, x2, P), mulmod(x2, y8, P), P) }
+                    p0 := or(y0, or(shl(85, y4), shl(170, y8)))
+                    p4 := or(y4, or(shl(85, y8), shl(170, y0)))
+                    p8 := or(y8, or(shl(85, y0), shl(170, y4)))
+                }
+                let p1, p5, p9
+                {
+                    let y1 := add(mload(0xa0), 0x18a42105c31b7e88)
+                    { let x2 := mulmod(y1, y1, P) y1 := mulmod(mulmod(x2, x2, P), mulmod(x2, y1, P), P) }
+                    let y5 := add(mload(0x120), 0x01a8d1a588085737)
+                    { let x2 := mulmod(y5, y5, P) y5 := mulmod(mulmod(x2, x2, P), mulmod(x2, y5, P), P) }
+                    let y9 := add(mload(0x1a0), 0x594e29c42473d06b)
+                    { let x2 := mulmod(y9, y9, P) y9 := mulmod(mulmod(x2, x2, P), mulmod(x2, y9, P), P) }
+                    p1 := or(y1, or(shl(85, y5), shl(170, y9)))
+                    p5 := or(y5, or(shl(85, y9), shl(170, y1)))
+                    p9 := or(y9, or(shl(85, y1), shl(170, y5)))
+                }
+                let p2, p6, p10
+                {
+                    let y2 := add(mload(0xc0), 0x023e7414af663068)
+                    { let x2 := mulmod(y2, y2, P) y2 := mulmod(mulmod(x2, x2, P), mulmod(x2, y2, P), P) }
+                    let y6 := add(mload(0x140), 0x11b4c74eda62beef)
+                    { let x2 := mulmod(y6, y6, P) y6 := mulmod(mulmod(x2, x2, P), mulmod(x2, y6, P), P) }
+                    let y10 := add(mload(0x1c0), 0xf6f31db1899b12d5)
+                    { let x2 := mulmod(y10, y10, P) y10 := mulmod(mulmod(x2, x2, P), mulmod(x2, y10, P), P) }
+                    p2 := or(y2, or(shl(85, y6), shl(170, y10)))
+                    p6 := or(y6, or(shl(85, y10), shl(170, y2)))
+                    p10 := or(y10, or(shl(85, y2), shl(170, y6)))
+                }
+                let p3, p7, p11
+                {
+                    let y3 := add(mload(0xe0), 0x15147108121967d7)
+                    { let x2 := mulmod(y3, y3, P) y3 := mulmod(mulmod(x2, x2, P), mulmod(x2, y3, P), P) }
+                    let y7 := add(mload(0x160), 0xe587cc0d69a73346)
+                    { let x2 := mulmod(y7, y7, P) y7 := mulmod(mulmod(x2, x2, P), mulmod(x2, y7, P), P) }
+                    let y11 := add(mload(0x1e0), 0xc02ac5e47312d3ca)
+                    { let x2 := mulmod(y11, y11, P) y11 := mulmod(mulmod(x2, x2, P), mulmod(x2, y11, P), P) }
+                    p3 := or(y3, or(shl(85, y7), shl(170, y11)))
+                    p7 := or(y7, or(shl(85, y11), shl(170, y3)))
+                    p11 := or(y11, or(shl(85, y3), shl(170, y7)))
+                }
+                {
+                    let acc := add(mul(p11, 20), add(mul(p7, 13), add(mul(p3, 16), add(mul(p10, 34), add(mul(p6, 13), add(mul(p2, 41), add(mul(p9, 18), add(mul(p5, 28), add(mul(p1, 15), add(mul(p8, 39), add(mul(p4, 2), add(mul(p0, 17), mul(and(p0, 0x1fffffffffffffffffffff), 8)))))))))))))
+                    mstore(0x80, and(acc, 0x1fffffffffffffffffffff))
+                    mstore(0x100, and(shr(85, acc), 0x1fffffffffffffffffffff))
+                    mstore(0x180, shr(170, acc))
+                }
+                {
+                    let acc := add(mul(p11, 34), add(mul(p7, 13), add(mul(p3, 41), add(mul(p10, 18), add(mul(p6, 28), add(mul(p2, 15), add(mul(p9, 39), add(mul(p5, 2), add(mul(p1, 17), add(mul(p8, 13), add(mul(p4, 16), mul(p0, 20))))))))))))
+                    mstore(0xa0, and(acc, 0x1fffffffffffffffffffff))
+                    mstore(0x120, and(shr(85, acc), 0x1fffffffffffffffffffff))
+                    mstore(0x1a0, shr(170, acc))
+                }
+                {
+                    let acc := add(mul(p11, 18), add(mul(p7, 28), add(mul(p3, 15), add(mul(p10, 39), add(mul(p6, 2), add(mul(p2, 17), add(mul(p9, 13), add(mul(p5, 16), add(mul(p1, 20), add(mul(p8, 13), add(mul(p4, 41), mul(p0, 34))))))))))))
+                    mstore(0xc0, and(acc, 0x1fffffffffffffffffffff))
+                    mstore(0x140, and(shr(85, acc), 0x1fffffffffffffffffffff))
+                    mstore(0x1c0, shr(170, acc))
+                }
+                {
+                    let acc := add(mul(p11, 39), add(mul(p7, 2), add(mul(p3, 17), add(mul(p10, 13), add(mul(p6, 16), add(mul(p2, 20), add(mul(p9, 13), add(mul(p5, 41), add(mul(p1, 34), add(mul(p8, 28), add(mul(p4, 15), mul(p0, 18))))))))))))
+                    mstore(0xe0, and(acc, 0x1fffffffffffffffffffff))
+                    mstore(0x160, and(shr(85, acc), 0x1fffffffffffffffffffff))
+                    mstore(0x1e0, shr(170, acc))
+                }
             }
             // full round 27
             {
-                let y0 := add(mload(0x80), 0xe70201e960cb78b8)
-                { let x2 := mulmod(y0, y0, P) y0 := mulmod(mulmod(x2, x2, P), mulmod(x2, y0, P), P) }
-                let y1 := add(mload(0xa0), 0x6f90ff3b6a65f108)
-                { let x2 := mulmod(y1, y1, P) y1 := mulmod(mulmod(x2, x2, P), mulmod(x2, y1, P), P) }
-                let y2 := add(mload(0xc0), 0x42747a7245e7fa84)
-                { let x2 := mulmod(y2, y2, P) y2 := mulmod(mulmod(x2, x2, P), mulmod(x2, y2, P), P) }
-                let y3 := add(mload(0xe0), 0xd1f507e43ab749b2)
-                { let x2 := mulmod(y3, y3, P) y3 := mulmod(mulmod(x2, x2, P), mulmod(x2, y3, P), P) }
-                let y4 := add(mload(0x100), 0x1c86d265f15750cd)
-                { let x2 := mulmod(y4, y4, P) y4 := mulmod(mulmod(x2, x2, P), mulmod(x2, y4, P), P) }
-                let y5 := add(mload(0x120), 0x3996ce73dd832c1c)
-                { let x2 := mulmod(y5, y5, P) y5 := mulmod(mulmod(x2, x2, P), mulmod(x2, y5, P), P) }
-                let y6 := add(mload(0x140), 0x8e7fba02983224bd)
-                { let x2 := mulmod(y6, y6, P) y6 := mulmod(mulmod(x2, x2, P), mulmod(x2, y6, P), P) }
-                let y7 := add(mload(0x160), 0xba0dec7103255dd4)
-                { let x2 := mulmod(y7, y7, P) y7 := mulmod(mulmod(x2, x2, P), mulmod(x2, y7, P), P) }
-                let y8 := add(mload(0x180), 0x9e9cbd781628fc5b)
-                { let x2 := mulmod(y8, y8, P) y8 := mulmod(mulmod(x2, x2, P), mulmod(x2, y8, P), P) }
-                let y9 := add(mload(0x1a0), 0xdae8645996edd6a5)
-                { let x2 := mulmod(y9, y9, P) y9 := mulmod(mulmod(x2, x2, P), mulmod(x2, y9, P), P) }
-                let y10 := add(mload(0x1c0), 0xdebe0853b1a1d378)
-                { let x2 := mulmod(y10, y10, P) y10 := mulmod(mulmod(x2, x2, P), mulmod(x2, y10, P), P) }
-                let y11 := add(mload(0x1e0), 0xa49229d24d014343)
-                { let x2 := mulmod(y11, y11, P) y11 := mulmod(mulmod(x2, x2, P), mulmod(x2, y11, P), P) }
-                mstore(0x80, add(mul(y11, 20), add(mul(y10, 34), add(mul(y9, 18), add(mul(y8, 39), add(mul(y7, 13), add(mul(y6, 13), add(mul(y5, 28), add(mul(y4, 2), add(mul(y3, 16), add(mul(y2, 41), add(mul(y1, 15), mul(y0, 25)))))))))))))
-                mstore(0xa0, add(mul(y11, 34), add(mul(y10, 18), add(mul(y9, 39), add(mul(y8, 13), add(mul(y7, 13), add(mul(y6, 28), add(mul(y5, 2), add(mul(y4, 16), add(mul(y3, 41), add(mul(y2, 15), add(mul(y1, 17), mul(y0, 20)))))))))))))
-                mstore(0xc0, add(mul(y11, 18), add(mul(y10, 39), add(mul(y9, 13), add(mul(y8, 13), add(mul(y7, 28), add(mul(y6, 2), add(mul(y5, 16), add(mul(y4, 41), add(mul(y3, 15), add(mul(y2, 17), add(mul(y1, 20), mul(y0, 34)))))))))))))
-                mstore(0xe0, add(mul(y11, 39), add(mul(y10, 13), add(mul(y9, 13), add(mul(y8, 28), add(mul(y7, 2), add(mul(y6, 16), add(mul(y5, 41), add(mul(y4, 15), add(mul(y3, 17), add(mul(y2, 20), add(mul(y1, 34), mul(y0, 18)))))))))))))
-                mstore(0x100, add(mul(y11, 13), add(mul(y10, 13), add(mul(y9, 28), add(mul(y8, 2), add(mul(y7, 16), add(mul(y6, 41), add(mul(y5, 15), add(mul(y4, 17), add(mul(y3, 20), add(mul(y2, 34), add(mul(y1, 18), mul(y0, 39)))))))))))))
-                mstore(0x120, add(mul(y11, 13), add(mul(y10, 28), add(mul(y9, 2), add(mul(y8, 16), add(mul(y7, 41), add(mul(y6, 15), add(mul(y5, 17), add(mul(y4, 20), add(mul(y3, 34), add(mul(y2, 18), add(mul(y1, 39), mul(y0, 13)))))))))))))
-                mstore(0x140, add(mul(y11, 28), add(mul(y10, 2), add(mul(y9, 16), add(mul(y8, 41), add(mul(y7, 15), add(mul(y6, 17), add(mul(y5, 20), add(mul(y4, 34), add(mul(y3, 18), add(mul(y2, 39), add(mul(y1, 13), mul(y0, 13)))))))))))))
-                mstore(0x160, add(mul(y11, 2), add(mul(y10, 16), add(mul(y9, 41), add(mul(y8, 15), add(mul(y7, 17), add(mul(y6, 20), add(mul(y5, 34), add(mul(y4, 18), add(mul(y3, 39), add(mul(y2, 13), add(mul(y1, 13), mul(y0, 28)))))))))))))
-                mstore(0x180, add(mul(y11, 16), add(mul(y10, 41), add(mul(y9, 15), add(mul(y8, 17), add(mul(y7, 20), add(mul(y6, 34), add(mul(y5, 18), add(mul(y4, 39), add(mul(y3, 13), add(mul(y2, 13), add(mul(y1, 28), mul(y0, 2)))))))))))))
-                mstore(0x1a0, add(mul(y11, 41), add(mul(y10, 15), add(mul(y9, 17), add(mul(y8, 20), add(mul(y7, 34), add(mul(y6, 18), add(mul(y5, 39), add(mul(y4, 13), add(mul(y3, 13), add(mul(y2, 28), add(mul(y1, 2), mul(y0, 16)))))))))))))
-                mstore(0x1c0, add(mul(y11, 15), add(mul(y10, 17), add(mul(y9, 20), add(mul(y8, 34), add(mul(y7, 18), add(mul(y6, 39), add(mul(y5, 13), add(mul(y4, 13), add(mul(y3, 28), add(mul(y2, 2), add(mul(y1, 16), mul(y0, 41)))))))))))))
-                mstore(0x1e0, add(mul(y11, 17), add(mul(y10, 20), add(mul(y9, 34), add(mul(y8, 18), add(mul(y7, 39), add(mul(y6, 13), add(mul(y5, 13), add(mul(y4, 28), add(mul(y3, 2), add(mul(y2, 16), add(mul(y1, 41), mul(y0, 15)))))))))))))
+                let p0, p4, p8
+                {
+                    let y0 := add(mload(0x80), 0xe70201e960cb78b8)
+                    { let x2 := mulmod(y0, y0, P) y0 := mulmod(mulmod(x2, x2, P), mulmod(x2, y0, P), P) }
+                    let y4 := add(mload(0x100), 0x1c86d265f15750cd)
+                    { let x2 := mulmod(y4, y4, P) y4 := mulmod(mulmod(x2, x2, P), mulmod(x2, y4, P), P) }
+                    let y8 := add(mload(0x180), 0x9e9cbd781628fc5b)
+                    { let x2 := mulmod(y8, y8, P) y8 := mulmod(mulmod(x2, x2, P), mulmod(x2, y8, P), P) }
+                    p0 := or(y0, or(shl(85, y4), shl(170, y8)))
+                    p4 := or(y4, or(shl(85, y8), shl(170, y0)))
+                    p8 := or(y8, or(shl(85, y0), shl(170, y4)))
+                }
+                let p1, p5, p9
+                {
+                    let y1 := add(mload(0xa0), 0x6f90ff3b6a65f108)
+                    { let x2 := mulmod(y1, y1, P) y1 := mulmod(mulmod(x2, x2, P), mulmod(x2, y1, P), P) }
+                    let y5 := add(mload(0x120), 0x3996ce73dd832c1c)
+                    { let x2 := mulmod(y5, y5, P) y5 := mulmod(mulmod(x2, x2, P), mulmod(x2, y5, P), P) }
+                    let y9 := add(mload(0x1a0), 0xdae8645996edd6a5)
+                    { let x2 := mulmod(y9, y9, P) y9 := mulmod(mulmod(x2, x2, P), mulmod(x2, y9, P), P) }
+                    p1 := or(y1, or(shl(85, y5), shl(170, y9)))
+                    p5 := or(y5, or(shl(85, y9), shl(170, y1)))
+                    p9 := or(y9, or(shl(85, y1), shl(170, y5)))
+                }
+                let p2, p6, p10
+                {
+                    let y2 := add(mload(0xc0), 0x42747a7245e7fa84)
+                    { let x2 := mulmod(y2, y2, P) y2 := mulmod(mulmod(x2, x2, P), mulmod(x2, y2, P), P) }
+                    let y6 := add(mload(0x140), 0x8e7fba02983224bd)
+                    { let x2 := mulmod(y6, y6, P) y6 := mulmod(mulmod(x2, x2, P), mulmod(x2, y6, P), P) }
+                    let y10 := add(mload(0x1c0), 0xdebe0853b1a1d378)
+                    { let x2 := mulmod(y10, y10, P) y10 := mulmod(mulmod(x2, x2, P), mulmod(x2, y10, P), P) }
+                    p2 := or(y2, or(shl(85, y6), shl(170, y10)))
+                    p6 := or(y6, or(shl(85, y10), shl(170, y2)))
+                    p10 := or(y10, or(shl(85, y2), shl(170, y6)))
+                }
+                let p3, p7, p11
+                {
+                    let y3 := add(mload(0xe0), 0xd1f507e43ab749b2)
+                    { let x2 := mulmod(y3, y3, P) y3 := mulmod(mulmod(x2, x2, P), mulmod(x2, y3, P), P) }
+                    let y7 := add(mload(0x160), 0xba0dec7103255dd4)
+                    { let x2 := mulmod(y7, y7, P) y7 := mulmod(mulmod(x2, x2, P), mulmod(x2, y7, P), P) }
+                    let y11 := add(mload(0x1e0), 0xa49229d24d014343)
+                    { let x2 := mulmod(y11, y11, P) y11 := mulmod(mulmod(x2, x2, P), mulmod(x2, y11, P), P) }
+                    p3 := or(y3, or(shl(85, y7), shl(170, y11)))
+                    p7 := or(y7, or(shl(85, y11), shl(170, y3)))
+                    p11 := or(y11, or(shl(85, y3), shl(170, y7)))
+                }
+                {
+                    let acc := add(mul(p11, 20), add(mul(p7, 13), add(mul(p3, 16), add(mul(p10, 34), add(mul(p6, 13), add(mul(p2, 41), add(mul(p9, 18), add(mul(p5, 28), add(mul(p1, 15), add(mul(p8, 39), add(mul(p4, 2), add(mul(p0, 17), mul(and(p0, 0x1fffffffffffffffffffff), 8)))))))))))))
+                    mstore(0x80, and(acc, 0x1fffffffffffffffffffff))
+                    mstore(0x100, and(shr(85, acc), 0x1fffffffffffffffffffff))
+                    mstore(0x180, shr(170, acc))
+                }
+                {
+                    let acc := add(mul(p11, 34), add(mul(p7, 13), add(mul(p3, 41), add(mul(p10, 18), add(mul(p6, 28), add(mul(p2, 15), add(mul(p9, 39), add(mul(p5, 2), add(mul(p1, 17), add(mul(p8, 13), add(mul(p4, 16), mul(p0, 20))))))))))))
+                    mstore(0xa0, and(acc, 0x1fffffffffffffffffffff))
+                    mstore(0x120, and(shr(85, acc), 0x1fffffffffffffffffffff))
+                    mstore(0x1a0, shr(170, acc))
+                }
+                {
+                    let acc := add(mul(p11, 18), add(mul(p7, 28), add(mul(p3, 15), add(mul(p10, 39), add(mul(p6, 2), add(mul(p2, 17), add(mul(p9, 13), add(mul(p5, 16), add(mul(p1, 20), add(mul(p8, 13), add(mul(p4, 41), mul(p0, 34))))))))))))
+                    mstore(0xc0, and(acc, 0x1fffffffffffffffffffff))
+                    mstore(0x140, and(shr(85, acc), 0x1fffffffffffffffffffff))
+                    mstore(0x1c0, shr(170, acc))
+                }
+                {
+                    let acc := add(mul(p11, 39), add(mul(p7, 2), add(mul(p3, 17), add(mul(p10, 13), add(mul(p6, 16), add(mul(p2, 20), add(mul(p9, 13), add(mul(p5, 41), add(mul(p1, 34), add(mul(p8, 28), add(mul(p4, 15), mul(p0, 18))))))))))))
+                    mstore(0xe0, and(acc, 0x1fffffffffffffffffffff))
+                    mstore(0x160, and(shr(85, acc), 0x1fffffffffffffffffffff))
+                    mstore(0x1e0, shr(170, acc))
+                }
             }
             // full round 28
             {
-                let y0 := add(mload(0x80), 0x7be5b9ffda905e1c)
-                { let x2 := mulmod(y0, y0, P) y0 := mulmod(mulmod(x2, x2, P), mulmod(x2, y0, P), P) }
-                let y1 := add(mload(0xa0), 0xa3c95eaec244aa30)
-                { let x2 := mulmod(y1, y1, P) y1 := mulmod(mulmod(x2, x2, P), mulmod(x2, y1, P), P) }
-                let y2 := add(mload(0xc0), 0x0230bca8f4df0544)
-                { let x2 := mulmod(y2, y2, P) y2 := mulmod(mulmod(x2, x2, P), mulmod(x2, y2, P), P) }
-                let y3 := add(mload(0xe0), 0x4135c2bebfe148c6)
-                { let x2 := mulmod(y3, y3, P) y3 := mulmod(mulmod(x2, x2, P), mulmod(x2, y3, P), P) }
-                let y4 := add(mload(0x100), 0x166fc0cc438a3c72)
-                { let x2 := mulmod(y4, y4, P) y4 := mulmod(mulmod(x2, x2, P), mulmod(x2, y4, P), P) }
-                let y5 := add(mload(0x120), 0x3762b59a8ae83efa)
-                { let x2 := mulmod(y5, y5, P) y5 := mulmod(mulmod(x2, x2, P), mulmod(x2, y5, P), P) }
-                let y6 := add(mload(0x140), 0xe8928a4c89114750)
-                { let x2 := mulmod(y6, y6, P) y6 := mulmod(mulmod(x2, x2, P), mulmod(x2, y6, P), P) }
-                let y7 := add(mload(0x160), 0x2a440b51a4945ee5)
-                { let x2 := mulmod(y7, y7, P) y7 := mulmod(mulmod(x2, x2, P), mulmod(x2, y7, P), P) }
-                let y8 := add(mload(0x180), 0x80cefd2b7d99ff83)
-                { let x2 := mulmod(y8, y8, P) y8 := mulmod(mulmod(x2, x2, P), mulmod(x2, y8, P), P) }
-                let y9 := add(mload(0x1a0), 0xbb9879c6e61fd62a)
-                { let x2 := mulmod(y9, y9, P) y9 := mulmod(mulmod(x2, x2, P), mulmod(x2, y9, P), P) }
-                let y10 := add(mload(0x1c0), 0x6e7c8f1a84265034)
-                { let x2 := mulmod(y10, y10, P) y10 := mulmod(mulmod(x2, x2, P), mulmod(x2, y10, P), P) }
-                let y11 := add(mload(0x1e0), 0x164bb2de1bbeddc8)
-                { let x2 := mulmod(y11, y11, P) y11 := mulmod(mulmod(x2, x2, P), mulmod(x2, y11, P), P) }
-                mstore(0x80, add(mul(y11, 20), add(mul(y10, 34), add(mul(y9, 18), add(mul(y8, 39), add(mul(y7, 13), add(mul(y6, 13), add(mul(y5, 28), add(mul(y4, 2), add(mul(y3, 16), add(mul(y2, 41), add(mul(y1, 15), mul(y0, 25)))))))))))))
-                mstore(0xa0, add(mul(y11, 34), add(mul(y10, 18), add(mul(y9, 39), add(mul(y8, 13), add(mul(y7, 13), add(mul(y6, 28), add(mul(y5, 2), add(mul(y4, 16), add(mul(y3, 41), add(mul(y2, 15), add(mul(y1, 17), mul(y0, 20)))))))))))))
-                mstore(0xc0, add(mul(y11, 18), add(mul(y10, 39), add(mul(y9, 13), add(mul(y8, 13), add(mul(y7, 28), add(mul(y6, 2), add(mul(y5, 16), add(mul(y4, 41), add(mul(y3, 15), add(mul(y2, 17), add(mul(y1, 20), mul(y0, 34)))))))))))))
-                mstore(0xe0, add(mul(y11, 39), add(mul(y10, 13), add(mul(y9, 13), add(mul(y8, 28), add(mul(y7, 2), add(mul(y6, 16), add(mul(y5, 41), add(mul(y4, 15), add(mul(y3, 17), add(mul(y2, 20), add(mul(y1, 34), mul(y0, 18)))))))))))))
-                mstore(0x100, add(mul(y11, 13), add(mul(y10, 13), add(mul(y9, 28), add(mul(y8, 2), add(mul(y7, 16), add(mul(y6, 41), add(mul(y5, 15), add(mul(y4, 17), add(mul(y3, 20), add(mul(y2, 34), add(mul(y1, 18), mul(y0, 39)))))))))))))
-                mstore(0x120, add(mul(y11, 13), add(mul(y10, 28), add(mul(y9, 2), add(mul(y8, 16), add(mul(y7, 41), add(mul(y6, 15), add(mul(y5, 17), add(mul(y4, 20), add(mul(y3, 34), add(mul(y2, 18), add(mul(y1, 39), mul(y0, 13)))))))))))))
-                mstore(0x140, add(mul(y11, 28), add(mul(y10, 2), add(mul(y9, 16), add(mul(y8, 41), add(mul(y7, 15), add(mul(y6, 17), add(mul(y5, 20), add(mul(y4, 34), add(mul(y3, 18), add(mul(y2, 39), add(mul(y1, 13), mul(y0, 13)))))))))))))
-                mstore(0x160, add(mul(y11, 2), add(mul(y10, 16), add(mul(y9, 41), add(mul(y8, 15), add(mul(y7, 17), add(mul(y6, 20), add(mul(y5, 34), add(mul(y4, 18), add(mul(y3, 39), add(mul(y2, 13), add(mul(y1, 13), mul(y0, 28)))))))))))))
-                mstore(0x180, add(mul(y11, 16), add(mul(y10, 41), add(mul(y9, 15), add(mul(y8, 17), add(mul(y7, 20), add(mul(y6, 34), add(mul(y5, 18), add(mul(y4, 39), add(mul(y3, 13), add(mul(y2, 13), add(mul(y1, 28), mul(y0, 2)))))))))))))
-                mstore(0x1a0, add(mul(y11, 41), add(mul(y10, 15), add(mul(y9, 17), add(mul(y8, 20), add(mul(y7, 34), add(mul(y6, 18), add(mul(y5, 39), add(mul(y4, 13), add(mul(y3, 13), add(mul(y2, 28), add(mul(y1, 2), mul(y0, 16)))))))))))))
-                mstore(0x1c0, add(mul(y11, 15), add(mul(y10, 17), add(mul(y9, 20), add(mul(y8, 34), add(mul(y7, 18), add(mul(y6, 39), add(mul(y5, 13), add(mul(y4, 13), add(mul(y3, 28), add(mul(y2, 2), add(mul(y1, 16), mul(y0, 41)))))))))))))
-                mstore(0x1e0, add(mul(y11, 17), add(mul(y10, 20), add(mul(y9, 34), add(mul(y8, 18), add(mul(y7, 39), add(mul(y6, 13), add(mul(y5, 13), add(mul(y4, 28), add(mul(y3, 2), add(mul(y2, 16), add(mul(y1, 41), mul(y0, 15)))))))))))))
+                let p0, p4, p8
+                {
+                    let y0 := add(mload(0x80), 0x7be5b9ffda905e1c)
+                    { let x2 := mulmod(y0, y0, P) y0 := mulmod(mulmod(x2, x2, P), mulmod(x2, y0, P), P) }
+                    let y4 := add(mload(0x100), 0x166fc0cc438a3c72)
+                    { let x2 := mulmod(y4, y4, P) y4 := mulmod(mulmod(x2, x2, P), mulmod(x2, y4, P), P) }
+                    let y8 := add(mload(0x180), 0x80cefd2b7d99ff83)
+                    { let x2 := mulmod(y8, y8, P) y8 := mulmod(mulmod(x2, x2, P), mulmod(x2, y8, P), P) }
+                    p0 := or(y0, or(shl(85, y4), shl(170, y8)))
+                    p4 := or(y4, or(shl(85, y8), shl(170, y0)))
+                    p8 := or(y8, or(shl(85, y0), shl(170, y4)))
+                }
+                let p1, p5, p9
+                {
+                    let y1 := add(mload(0xa0), 0xa3c95eaec244aa30)
+                    { let x2 := mulmod(y1, y1, P) y1 := mulmod(mulmod(x2, x2, P), mulmod(x2, y1, P), P) }
+                    let y5 := add(mload(0x120), 0x3762b59a8ae83efa)
+                    { let x2 := mulmod(y5, y5, P) y5 := mulmod(mulmod(x2, x2, P), mulmod(x2, y5, P), P) }
+                    let y9 := add(mload(0x1a0), 0xbb9879c6e61fd62a)
+                    { let x2 := mulmod(y9, y9, P) y9 := mulmod(mulmod(x2, x2, P), mulmod(x2, y9, P), P) }
+                    p1 := or(y1, or(shl(85, y5), shl(170, y9)))
+                    p5 := or(y5, or(shl(85, y9), shl(170, y1)))
+                    p9 := or(y9, or(shl(85, y1), shl(170, y5)))
+                }
+                let p2, p6, p10
+                {
+                    let y2 := add(mload(0xc0), 0x0230bca8f4df0544)
+                    { let x2 := mulmod(y2, y2, P) y2 := mulmod(mulmod(x2, x2, P), mulmod(x2, y2, P), P) }
+                    let y6 := add(mload(0x140), 0xe8928a4c89114750)
+                    { let x2 := mulmod(y6, y6, P) y6 := mulmod(mulmod(x2, x2, P), mulmod(x2, y6, P), P) }
+                    let y10 := add(mload(0x1c0), 0x6e7c8f1a84265034)
+                    { let x2 := mulmod(y10, y10, P) y10 := mulmod(mulmod(x2, x2, P), mulmod(x2, y10, P), P) }
+                    p2 := or(y2, or(shl(85, y6), shl(170, y10)))
+                    p6 := or(y6, or(shl(85, y10), shl(170, y2)))
+                    p10 := or(y10, or(shl(85, y2), shl(170, y6)))
+                }
+                let p3, p7, p11
+                {
+                    let y3 := add(mload(0xe0), 0x4135c2bebfe148c6)
+                    { let x2 := mulmod(y3, y3, P) y3 := mulmod(mulmod(x2, x2, P), mulmod(x2, y3, P), P) }
+                    let y7 := add(mload(0x160), 0x2a440b51a4945ee5)
+                    { let x2 := mulmod(y7, y7, P) y7 := mulmod(mulmod(x2, x2, P), mulmod(x2, y7, P), P) }
+                    let y11 := add(mload(0x1e0), 0x164bb2de1bbeddc8)
+                    { let x2 := mulmod(y11, y11, P) y11 := mulmod(mulmod(x2, x2, P), mulmod(x2, y11, P), P) }
+                    p3 := or(y3, or(shl(85, y7), shl(170, y11)))
+                    p7 := or(y7, or(shl(85, y11), shl(170, y3)))
+                    p11 := or(y11, or(shl(85, y3), shl(170, y7)))
+                }
+                {
+                    let acc := add(mul(p11, 20), add(mul(p7, 13), add(mul(p3, 16), add(mul(p10, 34), add(mul(p6, 13), add(mul(p2, 41), add(mul(p9, 18), add(mul(p5, 28), add(mul(p1, 15), add(mul(p8, 39), add(mul(p4, 2), add(mul(p0, 17), mul(and(p0, 0x1fffffffffffffffffffff), 8)))))))))))))
+                    mstore(0x80, and(acc, 0x1fffffffffffffffffffff))
+                    mstore(0x100, and(shr(85, acc), 0x1fffffffffffffffffffff))
+                    mstore(0x180, shr(170, acc))
+                }
+                {
+                    let acc := add(mul(p11, 34), add(mul(p7, 13), add(mul(p3, 41), add(mul(p10, 18), add(mul(p6, 28), add(mul(p2, 15), add(mul(p9, 39), add(mul(p5, 2), add(mul(p1, 17), add(mul(p8, 13), add(mul(p4, 16), mul(p0, 20))))))))))))
+                    mstore(0xa0, and(acc, 0x1fffffffffffffffffffff))
+                    mstore(0x120, and(shr(85, acc), 0x1fffffffffffffffffffff))
+                    mstore(0x1a0, shr(170, acc))
+                }
+                {
+                    let acc := add(mul(p11, 18), add(mul(p7, 28), add(mul(p3, 15), add(mul(p10, 39), add(mul(p6, 2), add(mul(p2, 17), add(mul(p9, 13), add(mul(p5, 16), add(mul(p1, 20), add(mul(p8, 13), add(mul(p4, 41), mul(p0, 34))))))))))))
+                    mstore(0xc0, and(acc, 0x1fffffffffffffffffffff))
+                    mstore(0x140, and(shr(85, acc), 0x1fffffffffffffffffffff))
+                    mstore(0x1c0, shr(170, acc))
+                }
+                {
+                    let acc := add(mul(p11, 39), add(mul(p7, 2), add(mul(p3, 17), add(mul(p10, 13), add(mul(p6, 16), add(mul(p2, 20), add(mul(p9, 13), add(mul(p5, 41), add(mul(p1, 34), add(mul(p8, 28), add(mul(p4, 15), mul(p0, 18))))))))))))
+                    mstore(0xe0, and(acc, 0x1fffffffffffffffffffff))
+                    mstore(0x160, and(shr(85, acc), 0x1fffffffffffffffffffff))
+                    mstore(0x1e0, shr(170, acc))
+                }
             }
             // full round 29
             {
-                let y0 := add(mload(0x80), 0xf3c12fe54d5c653b)
-                { let x2 := mulmod(y0, y0, P) y0 := mulmod(mulmod(x2, x2, P), mulmod(x2, y0, P), P) }
-                let y1 := add(mload(0xa0), 0x40b9e922ed9771e2)
-                { let x2 := mulmod(y1, y1, P) y1 := mulmod(mulmod(x2, x2, P), mulmod(x2, y1, P), P) }
-                let y2 := add(mload(0xc0), 0x551f5b0fbe7b1840)
-                { let x2 := mulmod(y2, y2, P) y2 := mulmod(mulmod(x2, x2, P), mulmod(x2, y2, P), P) }
-                let y3 := add(mload(0xe0), 0x25032aa7c4cb1811)
-                { let x2 := mulmod(y3, y3, P) y3 := mulmod(mulmod(x2, x2, P), mulmod(x2, y3, P), P) }
-                let y4 := add(mload(0x100), 0xaaed34074b164346)
-                { let x2 := mulmod(y4, y4, P) y4 := mulmod(mulmod(x2, x2, P), mulmod(x2, y4, P), P) }
-                let y5 := add(mload(0x120), 0x8ffd96bbf9c9c81d)
-                { let x2 := mulmod(y5, y5, P) y5 := mulmod(mulmod(x2, x2, P), mulmod(x2, y5, P), P) }
-                let y6 := add(mload(0x140), 0x70fc91eb5937085c)
-                { let x2 := mulmod(y6, y6, P) y6 := mulmod(mulmod(x2, x2, P), mulmod(x2, y6, P), P) }
-                let y7 := add(mload(0x160), 0x7f795e2a5f915440)
-                { let x2 := mulmod(y7, y7, P) y7 := mulmod(mulmod(x2, x2, P), mulmod(x2, y7, P), P) }
-                let y8 := add(mload(0x180), 0x4543d9df5476d3cb)
-                { let x2 := mulmod(y8, y8, P) y8 := mulmod(mulmod(x2, x2, P), mulmod(x2, y8, P), P) }
-                let y9 := add(mload(0x1a0), 0xf172d73e004fc90d)
-                { let x2 := mulmod(y9, y9, P) y9 := mulmod(mulmod(x2, x2, P), mulmod(x2, y9, P), P) }
-                let y10 := add(mload(0x1c0), 0xdfd1c4febcc81238)
-                { let x2 := mulmod(y10, y10, P) y10 := mulmod(mulmod(x2, x2, P), mulmod(x2, y10, P), P) }
-                let y11 := add(mload(0x1e0), 0xbc8dfb627fe558fc)
-                { let x2 := mulmod(y11, y11, P) y11 := mulmod(mulmod(x2, x2, P), mulmod(x2, y11, P), P) }
-                mstore(0x80, add(mul(y11, 20), add(mul(y10, 34), add(mul(y9, 18), add(mul(y8, 39), add(mul(y7, 13), add(mul(y6, 13), add(mul(y5, 28), add(mul(y4, 2), add(mul(y3, 16), add(mul(y2, 41), add(mul(y1, 15), mul(y0, 25)))))))))))))
-                mstore(0xa0, add(mul(y11, 34), add(mul(y10, 18), add(mul(y9, 39), add(mul(y8, 13), add(mul(y7, 13), add(mul(y6, 28), add(mul(y5, 2), add(mul(y4, 16), add(mul(y3, 41), add(mul(y2, 15), add(mul(y1, 17), mul(y0, 20)))))))))))))
-                mstore(0xc0, add(mul(y11, 18), add(mul(y10, 39), add(mul(y9, 13), add(mul(y8, 13), add(mul(y7, 28), add(mul(y6, 2), add(mul(y5, 16), add(mul(y4, 41), add(mul(y3, 15), add(mul(y2, 17), add(mul(y1, 20), mul(y0, 34)))))))))))))
-                mstore(0xe0, add(mul(y11, 39), add(mul(y10, 13), add(mul(y9, 13), add(mul(y8, 28), add(mul(y7, 2), add(mul(y6, 16), add(mul(y5, 41), add(mul(y4, 15), add(mul(y3, 17), add(mul(y2, 20), add(mul(y1, 34), mul(y0, 18)))))))))))))
-                mstore(0x100, add(mul(y11, 13), add(mul(y10, 13), add(mul(y9, 28), add(mul(y8, 2), add(mul(y7, 16), add(mul(y6, 41), add(mul(y5, 15), add(mul(y4, 17), add(mul(y3, 20), add(mul(y2, 34), add(mul(y1, 18), mul(y0, 39)))))))))))))
-                mstore(0x120, add(mul(y11, 13), add(mul(y10, 28), add(mul(y9, 2), add(mul(y8, 16), add(mul(y7, 41), add(mul(y6, 15), add(mul(y5, 17), add(mul(y4, 20), add(mul(y3, 34), add(mul(y2, 18), add(mul(y1, 39), mul(y0, 13)))))))))))))
-                mstore(0x140, add(mul(y11, 28), add(mul(y10, 2), add(mul(y9, 16), add(mul(y8, 41), add(mul(y7, 15), add(mul(y6, 17), add(mul(y5, 20), add(mul(y4, 34), add(mul(y3, 18), add(mul(y2, 39), add(mul(y1, 13), mul(y0, 13)))))))))))))
-                mstore(0x160, add(mul(y11, 2), add(mul(y10, 16), add(mul(y9, 41), add(mul(y8, 15), add(mul(y7, 17), add(mul(y6, 20), add(mul(y5, 34), add(mul(y4, 18), add(mul(y3, 39), add(mul(y2, 13), add(mul(y1, 13), mul(y0, 28)))))))))))))
-                mstore(0x180, add(mul(y11, 16), add(mul(y10, 41), add(mul(y9, 15), add(mul(y8, 17), add(mul(y7, 20), add(mul(y6, 34), add(mul(y5, 18), add(mul(y4, 39), add(mul(y3, 13), add(mul(y2, 13), add(mul(y1, 28), mul(y0, 2)))))))))))))
-                mstore(0x1a0, add(mul(y11, 41), add(mul(y10, 15), add(mul(y9, 17), add(mul(y8, 20), add(mul(y7, 34), add(mul(y6, 18), add(mul(y5, 39), add(mul(y4, 13), add(mul(y3, 13), add(mul(y2, 28), add(mul(y1, 2), mul(y0, 16)))))))))))))
-                mstore(0x1c0, add(mul(y11, 15), add(mul(y10, 17), add(mul(y9, 20), add(mul(y8, 34), add(mul(y7, 18), add(mul(y6, 39), add(mul(y5, 13), add(mul(y4, 13), add(mul(y3, 28), add(mul(y2, 2), add(mul(y1, 16), mul(y0, 41)))))))))))))
-                mstore(0x1e0, add(mul(y11, 17), add(mul(y10, 20), add(mul(y9, 34), add(mul(y8, 18), add(mul(y7, 39), add(mul(y6, 13), add(mul(y5, 13), add(mul(y4, 28), add(mul(y3, 2), add(mul(y2, 16), add(mul(y1, 41), mul(y0, 15)))))))))))))
+                let p0, p4, p8
+                {
+                    let y0 := add(mload(0x80), 0xf3c12fe54d5c653b)
+                    { let x2 := mulmod(y0, y0, P) y0 := mulmod(mulmod(x2, x2, P), mulmod(x2, y0, P), P) }
+                    let y4 := add(mload(0x100), 0xaaed34074b164346)
+                    { let x2 := mulmod(y4, y4, P) y4 := mulmod(mulmod(x2, x2, P), mulmod(x2, y4, P), P) }
+                    let y8 := add(mload(0x180), 0x4543d9df5476d3cb)
+                    { let x2 := mulmod(y8, y8, P) y8 := mulmod(mulmod(x2, x2, P), mulmod(x2, y8, P), P) }
+                    p0 := or(y0, or(shl(85, y4), shl(170, y8)))
+                    p4 := or(y4, or(shl(85, y8), shl(170, y0)))
+                    p8 := or(y8, or(shl(85, y0), shl(170, y4)))
+                }
+                let p1, p5, p9
+                {
+                    let y1 := add(mload(0xa0), 0x40b9e922ed9771e2)
+                    { let x2 := mulmod(y1, y1, P) y1 := mulmod(mulmod(x2, x2, P), mulmod(x2, y1, P), P) }
+                    let y5 := add(mload(0x120), 0x8ffd96bbf9c9c81d)
+                    { let x2 := mulmod(y5, y5, P) y5 := mulmod(mulmod(x2, x2, P), mulmod(x2, y5, P), P) }
+                    let y9 := add(mload(0x1a0), 0xf172d73e004fc90d)
+                    { let x2 := mulmod(y9, y9, P) y9 := mulmod(mulmod(x2, x2, P), mulmod(x2, y9, P), P) }
+                    p1 := or(y1, or(shl(85, y5), shl(170, y9)))
+                    p5 := or(y5, or(shl(85, y9), shl(170, y1)))
+                    p9 := or(y9, or(shl(85, y1), shl(170, y5)))
+                }
+                let p2, p6, p10
+                {
+                    let y2 := add(mload(0xc0), 0x551f5b0fbe7b1840)
+                    { let x2 := mulmod(y2, y2, P) y2 := mulmod(mulmod(x2, x2, P), mulmod(x2, y2, P), P) }
+                    let y6 := add(mload(0x140), 0x70fc91eb5937085c)
+                    { let x2 := mulmod(y6, y6, P) y6 := mulmod(mulmod(x2, x2, P), mulmod(x2, y6, P), P) }
+                    let y10 := add(mload(0x1c0), 0xdfd1c4febcc81238)
+                    { let x2 := mulmod(y10, y10, P) y10 := mulmod(mulmod(x2, x2, P), mulmod(x2, y10, P), P) }
+                    p2 := or(y2, or(shl(85, y6), shl(170, y10)))
+                    p6 := or(y6, or(shl(85, y10), shl(170, y2)))
+                    p10 := or(y10, or(shl(85, y2), shl(170, y6)))
+                }
+                let p3, p7, p11
+                {
+                    let y3 := add(mload(0xe0), 0x25032aa7c4cb1811)
+                    { let x2 := mulmod(y3, y3, P) y3 := mulmod(mulmod(x2, x2, P), mulmod(x2, y3, P), P) }
+                    let y7 := add(mload(0x160), 0x7f795e2a5f915440)
+                    { let x2 := mulmod(y7, y7, P) y7 := mulmod(mulmod(x2, x2, P), mulmod(x2, y7, P), P) }
+                    let y11 := add(mload(0x1e0), 0xbc8dfb627fe558fc)
+                    { let x2 := mulmod(y11, y11, P) y11 := mulmod(mulmod(x2, x2, P), mulmod(x2, y11, P), P) }
+                    p3 := or(y3, or(shl(85, y7), shl(170, y11)))
+                    p7 := or(y7, or(shl(85, y11), shl(170, y3)))
+                    p11 := or(y11, or(shl(85, y3), shl(170, y7)))
+                }
+                {
+                    let acc := add(mul(p11, 20), add(mul(p7, 13), add(mul(p3, 16), add(mul(p10, 34), add(mul(p6, 13), add(mul(p2, 41), add(mul(p9, 18), add(mul(p5, 28), add(mul(p1, 15), add(mul(p8, 39), add(mul(p4, 2), add(mul(p0, 17), mul(and(p0, 0x1fffffffffffffffffffff), 8)))))))))))))
+                    mstore(0x80, and(acc, 0x1fffffffffffffffffffff))
+                    mstore(0x100, and(shr(85, acc), 0x1fffffffffffffffffffff))
+                    mstore(0x180, shr(170, acc))
+                }
+                {
+                    let acc := add(mul(p11, 34), add(mul(p7, 13), add(mul(p3, 41), add(mul(p10, 18), add(mul(p6, 28), add(mul(p2, 15), add(mul(p9, 39), add(mul(p5, 2), add(mul(p1, 17), add(mul(p8, 13), add(mul(p4, 16), mul(p0, 20))))))))))))
+                    mstore(0xa0, and(acc, 0x1fffffffffffffffffffff))
+                    mstore(0x120, and(shr(85, acc), 0x1fffffffffffffffffffff))
+                    mstore(0x1a0, shr(170, acc))
+                }
+                {
+                    let acc := add(mul(p11, 18), add(mul(p7, 28), add(mul(p3, 15), add(mul(p10, 39), add(mul(p6, 2), add(mul(p2, 17), add(mul(p9, 13), add(mul(p5, 16), add(mul(p1, 20), add(mul(p8, 13), add(mul(p4, 41), mul(p0, 34))))))))))))
+                    mstore(0xc0, and(acc, 0x1fffffffffffffffffffff))
+                    mstore(0x140, and(shr(85, acc), 0x1fffffffffffffffffffff))
+                    mstore(0x1c0, shr(170, acc))
+                }
+                {
+                    let acc := add(mul(p11, 39), add(mul(p7, 2), add(mul(p3, 17), add(mul(p10, 13), add(mul(p6, 16), add(mul(p2, 20), add(mul(p9, 13), add(mul(p5, 41), add(mul(p1, 34), add(mul(p8, 28), add(mul(p4, 15), mul(p0, 18))))))))))))
+                    mstore(0xe0, and(acc, 0x1fffffffffffffffffffff))
+                    mstore(0x160, and(shr(85, acc), 0x1fffffffffffffffffffff))
+                    mstore(0x1e0, shr(170, acc))
+                }
             }
         }
     }

@@ -13,11 +13,17 @@ use alloy::{
     providers::Provider,
 };
 use hyperforge_l1::{
-    BridgeClient, TxOutcome, WithdrawalClaim, anvil::spawn_anvil, bindings::DevVerifier, dev_proof,
+    BridgeClient, TxOutcome, WithdrawalClaim,
+    anvil::spawn_anvil,
+    bindings::{DevVerifier, PoseidonGoldilocks},
+    dev_proof,
 };
 use hyperforge_primitives::{
     Address, Amount, ChainId,
-    bridge::{BatchPublicInputs, Digest, F, OutboxEntry, OutboxTree, ZERO_DIGEST, hash_no_pad},
+    bridge::{
+        BatchPublicInputs, Digest, F, OutboxEntry, OutboxTree, ZERO_DIGEST, digest_to_b256,
+        hash_no_pad,
+    },
 };
 use plonky2::field::types::{Field, PrimeField64};
 
@@ -152,6 +158,16 @@ async fn run() -> Result<()> {
         .await?;
     record("finalize_withdrawal", outcome, None).await?;
 
+    // One permutation, as the bridge pays for it (a call to the Poseidon contract).
+    let poseidon = PoseidonGoldilocks::new(
+        operator.contract().poseidon().call().await?,
+        operator.provider().clone(),
+    );
+    let call = poseidon.twoToOne(digest_to_b256(&digest(1)), digest_to_b256(&digest(2)));
+    let permutation = call
+        .estimate_gas()
+        .await?
+        .saturating_sub(21_000 + calldata_gas(call.calldata()));
     println!(
         "{:<20} {:>10} {:>10} {:>10} {:>12}",
         "function", "gasUsed", "calldata", "verifier", "excl. both"
@@ -175,6 +191,7 @@ async fn run() -> Result<()> {
             );
         }
     }
+    println!("BENCH gas_poseidon_two_to_one {permutation} gas");
     Ok(())
 }
 
