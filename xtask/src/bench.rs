@@ -12,7 +12,9 @@ pub(crate) fn run(project: &Project, target: BenchTarget) -> anyhow::Result<()> 
     match target {
         BenchTarget::L1 => {
             let anvil = tools::ensure(project)?;
-            cmd!(sh, "cargo bench --package hyperforge-l1 --bench gas").env("HYPERFORGE_ANVIL", anvil).run()?;
+            cmd!(sh, "cargo bench --package hyperforge-l1 --bench gas")
+                .env("HYPERFORGE_ANVIL", anvil)
+                .run()?;
         }
     }
     Ok(())

@@ -23,7 +23,9 @@ impl Project {
         };
         std::env::set_current_dir(&root)
             .with_context(|| format!("cannot enter the project root {}", root.display()))?;
-        Ok(Self { root: PathBuf::from(".") })
+        Ok(Self {
+            root: PathBuf::from("."),
+        })
     }
 
     /// A project at `root`, leaving the working directory alone (for tests).
@@ -49,6 +51,10 @@ impl Project {
 
     /// `relative` under the root, without a leading `./`.
     pub(crate) fn path(&self, relative: &str) -> PathBuf {
-        if self.root == Path::new(".") { PathBuf::from(relative) } else { self.root.join(relative) }
+        if self.root == Path::new(".") {
+            PathBuf::from(relative)
+        } else {
+            self.root.join(relative)
+        }
     }
 }

@@ -11,9 +11,19 @@ pub(crate) fn run(project: &Project) -> anyhow::Result<()> {
     eprintln!("==> tools");
     let anvil = crate::tools::ensure(project)?;
     sh.set_var("HYPERFORGE_ANVIL", anvil);
-    step("formatting", || cmd!(sh, "cargo fmt --all -- --check").run())?;
-    step("clippy", || cmd!(sh, "cargo clippy --workspace --all-targets --locked -- -D warnings").run())?;
-    step("tests", || cmd!(sh, "cargo test --workspace --locked").run())?;
+    step("formatting", || {
+        cmd!(sh, "cargo fmt --all -- --check").run()
+    })?;
+    step("clippy", || {
+        cmd!(
+            sh,
+            "cargo clippy --workspace --all-targets --locked -- -D warnings"
+        )
+        .run()
+    })?;
+    step("tests", || {
+        cmd!(sh, "cargo test --workspace --locked").run()
+    })?;
     Ok(())
 }
 

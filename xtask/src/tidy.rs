@@ -12,7 +12,10 @@ use std::{
 use serde_json::Value;
 
 fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap().to_owned()
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .unwrap()
+        .to_owned()
 }
 
 /// Every `.rs` file of ours, outside build output.
@@ -21,7 +24,8 @@ fn rust_files() -> Vec<PathBuf> {
         for entry in fs::read_dir(dir).unwrap().filter_map(Result::ok) {
             let path = entry.path();
             let name = entry.file_name();
-            if name == "target" || name == "node_modules" || name.to_string_lossy().starts_with('.') {
+            if name == "target" || name == "node_modules" || name.to_string_lossy().starts_with('.')
+            {
                 continue;
             }
             if path.is_dir() {
@@ -35,7 +39,11 @@ fn rust_files() -> Vec<PathBuf> {
     for dir in ["crates", "xtask"] {
         walk(&root().join(dir), &mut files);
     }
-    assert!(files.len() > 10, "found only {} Rust files: is the walk broken?", files.len());
+    assert!(
+        files.len() > 10,
+        "found only {} Rust files: is the walk broken?",
+        files.len()
+    );
     files
 }
 
@@ -45,14 +53,22 @@ fn metadata() -> Value {
         .current_dir(root())
         .output()
         .unwrap();
-    assert!(output.status.success(), "cargo metadata failed: {}", String::from_utf8_lossy(&output.stderr));
+    assert!(
+        output.status.success(),
+        "cargo metadata failed: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
     serde_json::from_slice(&output.stdout).unwrap()
 }
 
 /// Workspace packages by name, with the folder name ARCHITECTURE.md calls them by.
 fn workspace_packages(metadata: &Value) -> BTreeMap<String, (String, Value)> {
-    let members: BTreeSet<&str> =
-        metadata["workspace_members"].as_array().unwrap().iter().map(|id| id.as_str().unwrap()).collect();
+    let members: BTreeSet<&str> = metadata["workspace_members"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|id| id.as_str().unwrap())
+        .collect();
     metadata["packages"]
         .as_array()
         .unwrap()
@@ -60,8 +76,17 @@ fn workspace_packages(metadata: &Value) -> BTreeMap<String, (String, Value)> {
         .filter(|package| members.contains(package["id"].as_str().unwrap()))
         .map(|package| {
             let manifest = Path::new(package["manifest_path"].as_str().unwrap());
-            let folder = manifest.parent().unwrap().file_name().unwrap().to_string_lossy().into_owned();
-            (package["name"].as_str().unwrap().to_owned(), (folder, package.clone()))
+            let folder = manifest
+                .parent()
+                .unwrap()
+                .file_name()
+                .unwrap()
+                .to_string_lossy()
+                .into_owned();
+            (
+                package["name"].as_str().unwrap().to_owned(),
+                (folder, package.clone()),
+            )
         })
         .collect()
 }
@@ -76,7 +101,10 @@ fn every_rust_file_starts_with_a_doc_comment() {
         })
         .map(|path| path.strip_prefix(root()).unwrap().display().to_string())
         .collect();
-    assert!(offenders.is_empty(), "these files must open with a `//!` comment saying what they are: {offenders:#?}");
+    assert!(
+        offenders.is_empty(),
+        "these files must open with a `//!` comment saying what they are: {offenders:#?}"
+    );
 }
 
 #[test]
@@ -87,18 +115,33 @@ fn no_test_is_ignored() {
         .filter(|path| fs::read_to_string(path).unwrap().contains(&needle))
         .map(|path| path.display().to_string())
         .collect();
-    assert!(offenders.is_empty(), "ignored tests rot; fix or delete them: {offenders:#?}");
+    assert!(
+        offenders.is_empty(),
+        "ignored tests rot; fix or delete them: {offenders:#?}"
+    );
 }
 
 #[test]
 fn every_crate_has_a_description_and_workspace_lints() {
     for (name, (_, package)) in workspace_packages(&metadata()) {
         let description = package["description"].as_str().unwrap_or_default();
-        assert!(!description.trim().is_empty(), "{name}: add `description = \"...\"` to [package]");
-        let manifest: toml::Table =
-            toml::from_str(&fs::read_to_string(package["manifest_path"].as_str().unwrap()).unwrap()).unwrap();
-        let inherits = manifest.get("lints").and_then(|lints| lints.get("workspace")).and_then(toml::Value::as_bool);
-        assert_eq!(inherits, Some(true), "{name}: add `[lints] workspace = true` to its Cargo.toml");
+        assert!(
+            !description.trim().is_empty(),
+            "{name}: add `description = \"...\"` to [package]"
+        );
+        let manifest: toml::Table = toml::from_str(
+            &fs::read_to_string(package["manifest_path"].as_str().unwrap()).unwrap(),
+        )
+        .unwrap();
+        let inherits = manifest
+            .get("lints")
+            .and_then(|lints| lints.get("workspace"))
+            .and_then(toml::Value::as_bool);
+        assert_eq!(
+            inherits,
+            Some(true),
+            "{name}: add `[lints] workspace = true` to its Cargo.toml"
+        );
     }
 }
 
@@ -118,16 +161,32 @@ fn crate_graph() -> CrateGraph {
         .and_then(|(_, rest)| rest.split_once("```"))
         .map(|(block, _)| block)
         .expect("ARCHITECTURE.md has a ```text block after <!-- crate-graph -->");
-    let mut graph = CrateGraph { allowed: BTreeMap::new(), sync: Vec::new(), not_in_sync: Vec::new() };
-    for line in block.lines().map(str::trim).filter(|line| !line.is_empty() && !line.starts_with('#')) {
-        let words = |list: &str| list.split_whitespace().map(str::to_owned).collect::<Vec<_>>();
+    let mut graph = CrateGraph {
+        allowed: BTreeMap::new(),
+        sync: Vec::new(),
+        not_in_sync: Vec::new(),
+    };
+    for line in block
+        .lines()
+        .map(str::trim)
+        .filter(|line| !line.is_empty() && !line.starts_with('#'))
+    {
+        let words = |list: &str| {
+            list.split_whitespace()
+                .map(str::to_owned)
+                .collect::<Vec<_>>()
+        };
         if let Some(list) = line.strip_prefix("sync:") {
             graph.sync = words(list);
         } else if let Some(list) = line.strip_prefix("not-in-sync:") {
             graph.not_in_sync = words(list);
         } else {
-            let (name, deps) = line.split_once("->").unwrap_or_else(|| panic!("bad crate-graph line `{line}`"));
-            graph.allowed.insert(name.trim().to_owned(), words(deps).into_iter().collect());
+            let (name, deps) = line
+                .split_once("->")
+                .unwrap_or_else(|| panic!("bad crate-graph line `{line}`"));
+            graph
+                .allowed
+                .insert(name.trim().to_owned(), words(deps).into_iter().collect());
         }
     }
     graph
@@ -139,12 +198,13 @@ fn crate_dependencies_follow_architecture_md() {
     let packages = workspace_packages(&metadata);
     let graph = crate_graph();
     for (name, (folder, package)) in &packages {
-        let allowed = graph
-            .allowed
-            .get(folder)
-            .unwrap_or_else(|| panic!("crate `{folder}` ({name}) is missing from the crate graph in ARCHITECTURE.md"));
+        let allowed = graph.allowed.get(folder).unwrap_or_else(|| {
+            panic!("crate `{folder}` ({name}) is missing from the crate graph in ARCHITECTURE.md")
+        });
         for dependency in package["dependencies"].as_array().unwrap() {
-            let Some((dep_folder, _)) = packages.get(dependency["name"].as_str().unwrap()) else { continue };
+            let Some((dep_folder, _)) = packages.get(dependency["name"].as_str().unwrap()) else {
+                continue;
+            };
             assert!(
                 allowed.contains(dep_folder),
                 "`{folder}` depends on `{dep_folder}`, which ARCHITECTURE.md does not allow: change the dependency, or the design and its graph together"
@@ -158,12 +218,20 @@ fn sync_crates_pull_in_no_async_or_network_stack() {
     let metadata = metadata();
     let packages = workspace_packages(&metadata);
     let graph = crate_graph();
-    assert!(!graph.sync.is_empty() && !graph.not_in_sync.is_empty(), "the crate graph lists no sync rule");
+    assert!(
+        !graph.sync.is_empty() && !graph.not_in_sync.is_empty(),
+        "the crate graph lists no sync rule"
+    );
     let names: BTreeMap<&str, &str> = metadata["packages"]
         .as_array()
         .unwrap()
         .iter()
-        .map(|package| (package["id"].as_str().unwrap(), package["name"].as_str().unwrap()))
+        .map(|package| {
+            (
+                package["id"].as_str().unwrap(),
+                package["name"].as_str().unwrap(),
+            )
+        })
         .collect();
     let nodes: BTreeMap<&str, &Value> = metadata["resolve"]["nodes"]
         .as_array()
@@ -184,11 +252,18 @@ fn sync_crates_pull_in_no_async_or_network_stack() {
             }
             let dep_name = names[id];
             assert!(
-                !graph.not_in_sync.iter().any(|forbidden| forbidden == dep_name),
+                !graph
+                    .not_in_sync
+                    .iter()
+                    .any(|forbidden| forbidden == dep_name),
                 "sync crate `{name}` pulls in `{dep_name}`: ARCHITECTURE.md keeps async and network code out of it"
             );
             for dep in nodes[id]["deps"].as_array().unwrap() {
-                let normal = dep["dep_kinds"].as_array().unwrap().iter().any(|kind| kind["kind"].is_null());
+                let normal = dep["dep_kinds"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .any(|kind| kind["kind"].is_null());
                 if normal {
                     stack.push(dep["pkg"].as_str().unwrap());
                 }
@@ -202,17 +277,32 @@ fn committed_chains_are_valid_and_distinct() {
     let set = hyperforge_config::ChainSet::load(&root().join("chains")).unwrap();
     assert!(set.errors().is_empty(), "{:#?}", set.errors());
     assert!(set.clashes().is_empty(), "{:#?}", set.clashes());
-    let names: Vec<&str> = set.chains().iter().map(|entry| entry.config.chain.name.as_str()).collect();
-    assert_eq!(names, ["alpha", "beta"], "the example chains are alpha and beta");
+    let names: Vec<&str> = set
+        .chains()
+        .iter()
+        .map(|entry| entry.config.chain.name.as_str())
+        .collect();
+    assert_eq!(
+        names,
+        ["alpha", "beta"],
+        "the example chains are alpha and beta"
+    );
 }
 
 /// The `*.json` files of a folder, by name.
 fn json_files(dir: &Path) -> BTreeMap<String, String> {
-    let Ok(entries) = fs::read_dir(dir) else { return BTreeMap::new() };
+    let Ok(entries) = fs::read_dir(dir) else {
+        return BTreeMap::new();
+    };
     entries
         .filter_map(Result::ok)
         .filter(|entry| entry.path().extension().is_some_and(|ext| ext == "json"))
-        .map(|entry| (entry.file_name().to_string_lossy().into_owned(), fs::read_to_string(entry.path()).unwrap()))
+        .map(|entry| {
+            (
+                entry.file_name().to_string_lossy().into_owned(),
+                fs::read_to_string(entry.path()).unwrap(),
+            )
+        })
         .collect()
 }
 
@@ -221,11 +311,15 @@ fn contract_artifacts_are_up_to_date() {
     let project = crate::project::Project::at(root());
     let fresh = tempfile::tempdir().unwrap();
     if let Err(error) = crate::contracts::compile(&project, fresh.path()) {
-        panic!("cannot compile contracts/src ({error}): run `cargo xtask tools` to install solc-js");
+        panic!(
+            "cannot compile contracts/src ({error}): run `cargo xtask tools` to install solc-js"
+        );
     }
     let committed = root().join("contracts/out");
     if json_files(fresh.path()) != json_files(&committed) {
         crate::contracts::compile(&project, &committed).unwrap();
-        panic!("contracts/out was stale and has been regenerated: run `cargo xtask contracts` and commit contracts/out");
+        panic!(
+            "contracts/out was stale and has been regenerated: run `cargo xtask contracts` and commit contracts/out"
+        );
     }
 }

@@ -17,7 +17,10 @@ const SOLC: &str = "tools/node_modules/solc/package.json";
 pub(crate) fn run(project: &Project) -> anyhow::Result<()> {
     let anvil = ensure(project)?;
     println!("anvil: {}", anvil.display());
-    println!("solc:  {}", project.path("tools/node_modules/solc").display());
+    println!(
+        "solc:  {}",
+        project.path("tools/node_modules/solc").display()
+    );
     Ok(())
 }
 
@@ -37,11 +40,15 @@ pub(crate) fn ensure(project: &Project) -> anyhow::Result<PathBuf> {
     match on_path {
         Some(anvil) => Ok(anvil),
         None if npm_anvil.exists() => Ok(npm_anvil),
-        None => anyhow::bail!("npm ci did not install {NPM_ANVIL}: this platform may have no anvil package"),
+        None => anyhow::bail!(
+            "npm ci did not install {NPM_ANVIL}: this platform may have no anvil package"
+        ),
     }
 }
 
 fn anvil_on_path() -> Option<PathBuf> {
     let path = std::env::var_os("PATH")?;
-    std::env::split_paths(&path).map(|dir| dir.join("anvil")).find(|candidate| candidate.is_file())
+    std::env::split_paths(&path)
+        .map(|dir| dir.join("anvil"))
+        .find(|candidate| candidate.is_file())
 }

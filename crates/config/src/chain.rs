@@ -141,7 +141,10 @@ pub struct ProverConfig {
 
 impl Default for ProverConfig {
     fn default() -> Self {
-        Self { block_tx_slots: 16, workers: 1 }
+        Self {
+            block_tx_slots: 16,
+            workers: 1,
+        }
     }
 }
 
@@ -159,8 +162,14 @@ pub struct P2pConfig {
 
 impl Default for P2pConfig {
     fn default() -> Self {
-        let listen = "/ip4/127.0.0.1/tcp/3150".parse().expect("the default multiaddr is valid");
-        Self { listen: vec![listen], bootnodes: Vec::new(), allowed_peers: Vec::new() }
+        let listen = "/ip4/127.0.0.1/tcp/3150"
+            .parse()
+            .expect("the default multiaddr is valid");
+        Self {
+            listen: vec![listen],
+            bootnodes: Vec::new(),
+            allowed_peers: Vec::new(),
+        }
     }
 }
 
@@ -180,8 +189,13 @@ pub struct L1Config {
 
 impl Default for L1Config {
     fn default() -> Self {
-        let rpc_url = "http://127.0.0.1:8545".parse().expect("the default URL is valid");
-        Self { rpc_url, bridge: None }
+        let rpc_url = "http://127.0.0.1:8545"
+            .parse()
+            .expect("the default URL is valid");
+        Self {
+            rpc_url,
+            bridge: None,
+        }
     }
 }
 
@@ -213,5 +227,7 @@ fn deserialize_optional_address<'de, D: Deserializer<'de>>(
     deserializer: D,
 ) -> Result<Option<Address>, D::Error> {
     let text = String::deserialize(deserializer)?;
-    parse_address(&text).map(Some).map_err(serde::de::Error::custom)
+    parse_address(&text)
+        .map(Some)
+        .map_err(serde::de::Error::custom)
 }

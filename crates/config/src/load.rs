@@ -34,7 +34,9 @@ impl Overrides {
     /// `"text"`); anything that is not valid TOML is taken as a plain string, so
     /// `sequencer.rpc_addr=127.0.0.1:9000` needs no quotes.
     pub fn parse_flag(&mut self, flag: &str) -> Result<&mut Self, ConfigError> {
-        let (key, value) = flag.split_once('=').ok_or_else(|| ConfigError::BadOverride(flag.to_owned()))?;
+        let (key, value) = flag
+            .split_once('=')
+            .ok_or_else(|| ConfigError::BadOverride(flag.to_owned()))?;
         let key = key.trim();
         if key.is_empty() || key.split('.').any(str::is_empty) {
             return Err(ConfigError::BadOverride(flag.to_owned()));
@@ -96,7 +98,11 @@ impl ChainConfigLoader {
     /// A loader for the chain in `chain_dir` (the folder holding `chain.toml`), reading the
     /// environment and with no flags.
     pub fn new(chain_dir: impl Into<PathBuf>) -> Self {
-        Self { chain_dir: chain_dir.into(), use_env: true, overrides: Overrides::new() }
+        Self {
+            chain_dir: chain_dir.into(),
+            use_env: true,
+            overrides: Overrides::new(),
+        }
     }
 
     /// Whether `HYPERFORGE_*` environment variables apply (they do by default). Checks of the
@@ -126,7 +132,9 @@ impl ChainConfigLoader {
     pub fn figment(&self) -> Figment {
         let mut figment = Figment::new().merge(Toml::file_exact(self.file()));
         if self.use_env {
-            let env = Env::prefixed(ENV_PREFIX).filter(|key| key.as_str().contains("__")).split("__");
+            let env = Env::prefixed(ENV_PREFIX)
+                .filter(|key| key.as_str().contains("__"))
+                .split("__");
             figment = figment.merge(env);
         }
         figment.merge(self.overrides.clone())
@@ -135,13 +143,21 @@ impl ChainConfigLoader {
     /// Resolves and validates the configuration.
     pub fn load(&self) -> Result<ChainConfig, ConfigError> {
         let file = self.file();
-        std::fs::metadata(&file).map_err(|source| ConfigError::Read { path: file.clone(), source })?;
+        std::fs::metadata(&file).map_err(|source| ConfigError::Read {
+            path: file.clone(),
+            source,
+        })?;
         let figment = self.figment();
-        let config: ChainConfig =
-            figment.extract().map_err(|error| ConfigError::Invalid(problem_from_figment(error)))?;
+        let config: ChainConfig = figment
+            .extract()
+            .map_err(|error| ConfigError::Invalid(problem_from_figment(error)))?;
         if let Some((key, problem)) = validate::check(&config, &self.chain_dir).into_iter().next() {
             let origin = origin_of(figment.find_metadata(&key), &key);
-            return Err(ConfigError::Invalid(Problem { origin, key: Some(key), problem }));
+            return Err(ConfigError::Invalid(Problem {
+                origin,
+                key: Some(key),
+                problem,
+            }));
         }
         Ok(config)
     }
@@ -154,7 +170,11 @@ fn problem_from_figment(error: figment::Error) -> Problem {
         None => "chain config".to_owned(),
     };
     let key = (!key.is_empty()).then_some(key);
-    Problem { origin, key, problem: error.kind.to_string() }
+    Problem {
+        origin,
+        key,
+        problem: error.kind.to_string(),
+    }
 }
 
 /// Says where a value came from, in the words a user would search for.
@@ -166,11 +186,17 @@ fn origin_of(metadata: Option<&Metadata>, key: &str) -> String {
     match &metadata.source {
         Some(figment::Source::File(path)) => path.display().to_string(),
         _ if metadata.name == FLAG_ORIGIN => {
-            format!("{FLAG_ORIGIN} `{}`", metadata.interpolate(&Profile::Default, &keys))
+            format!(
+                "{FLAG_ORIGIN} `{}`",
+                metadata.interpolate(&Profile::Default, &keys)
+            )
         }
         _ if metadata.name.contains("environment") => {
             // figment's own interpolation joins keys with `.`; ours are split on `__`.
-            format!("environment variable `{ENV_PREFIX}{}`", keys.join("__").to_uppercase())
+            format!(
+                "environment variable `{ENV_PREFIX}{}`",
+                keys.join("__").to_uppercase()
+            )
         }
         _ => metadata.name.to_string(),
     }

@@ -33,7 +33,10 @@ impl ChainSet {
     /// Loads every subfolder of `chains_dir` that holds a `chain.toml`, sorted by folder name.
     /// A missing `chains_dir` is an empty set.
     pub fn load(chains_dir: &Path) -> Result<Self, ConfigError> {
-        let read_error = |source| ConfigError::Read { path: chains_dir.to_owned(), source };
+        let read_error = |source| ConfigError::Read {
+            path: chains_dir.to_owned(),
+            source,
+        };
         let mut dirs = Vec::new();
         match std::fs::read_dir(chains_dir) {
             Ok(entries) => {
@@ -65,7 +68,9 @@ impl ChainSet {
 
     /// The chain named `name`, if it loaded.
     pub fn get(&self, name: &str) -> Option<&ChainEntry> {
-        self.chains.iter().find(|entry| entry.config.chain.name == name)
+        self.chains
+            .iter()
+            .find(|entry| entry.config.chain.name == name)
     }
 
     /// Why the other folders did not load.
@@ -76,19 +81,32 @@ impl ChainSet {
     /// The first way `config` (from `origin`) clashes with a chain of another name in this
     /// set: the same chain id, or a port both listen on.
     pub fn clash(&self, config: &ChainConfig, origin: &str) -> Option<Problem> {
-        let others = self.chains.iter().filter(|other| other.config.chain.name != config.chain.name);
+        let others = self
+            .chains
+            .iter()
+            .filter(|other| other.config.chain.name != config.chain.name);
         for other in others {
-            let owner = format!("chain `{}` ({})", other.config.chain.name, other.file().display());
+            let owner = format!(
+                "chain `{}` ({})",
+                other.config.chain.name,
+                other.file().display()
+            );
             if other.config.chain.chain_id == config.chain.chain_id {
                 return Some(Problem {
                     origin: origin.to_owned(),
                     key: Some("chain.chain_id".to_owned()),
-                    problem: format!("chain id {} is already used by {owner}", config.chain.chain_id),
+                    problem: format!(
+                        "chain id {} is already used by {owner}",
+                        config.chain.chain_id
+                    ),
                 });
             }
             let other_ports = other.config.ports();
             for (key, port) in config.ports() {
-                if other_ports.iter().any(|(_, other_port)| *other_port == port) {
+                if other_ports
+                    .iter()
+                    .any(|(_, other_port)| *other_port == port)
+                {
                     return Some(Problem {
                         origin: origin.to_owned(),
                         key: Some(key.to_owned()),
@@ -104,8 +122,12 @@ impl ChainSet {
     pub fn clashes(&self) -> Vec<Problem> {
         let mut clashes = Vec::new();
         for (index, entry) in self.chains.iter().enumerate() {
-            let earlier = Self { chains: self.chains[..index].to_vec(), errors: Vec::new() };
-            if let Some(problem) = earlier.clash(&entry.config, &entry.file().display().to_string()) {
+            let earlier = Self {
+                chains: self.chains[..index].to_vec(),
+                errors: Vec::new(),
+            };
+            if let Some(problem) = earlier.clash(&entry.config, &entry.file().display().to_string())
+            {
                 clashes.push(problem);
             }
         }
@@ -114,11 +136,15 @@ impl ChainSet {
 
     /// Every chain id in use.
     pub fn chain_ids(&self) -> impl Iterator<Item = u64> + '_ {
-        self.chains.iter().map(|entry| entry.config.chain.chain_id.get())
+        self.chains
+            .iter()
+            .map(|entry| entry.config.chain.chain_id.get())
     }
 
     /// Every port in use.
     pub fn ports(&self) -> impl Iterator<Item = u16> + '_ {
-        self.chains.iter().flat_map(|entry| entry.config.ports().into_iter().map(|(_, port)| port))
+        self.chains
+            .iter()
+            .flat_map(|entry| entry.config.ports().into_iter().map(|(_, port)| port))
     }
 }

@@ -68,7 +68,10 @@ fn layer_env_beats_file() {
         assert_eq!(config.sequencer.rpc_addr, rpc("127.0.0.1:9000"));
         assert_eq!(config.prover.workers, 3);
         // Checks of the committed files leave the environment out.
-        let file_only = ChainConfigLoader::new("alpha").with_env(false).load().unwrap();
+        let file_only = ChainConfigLoader::new("alpha")
+            .with_env(false)
+            .load()
+            .unwrap();
         assert_eq!(file_only.sequencer.rpc_addr, rpc("127.0.0.1:4000"));
         Ok(())
     });
@@ -79,13 +82,23 @@ fn layer_flag_beats_env() {
     with_chain(MINIMAL, |jail| {
         jail.set_env("HYPERFORGE_SEQUENCER__RPC_ADDR", "127.0.0.1:9000");
         let mut overrides = Overrides::new();
-        overrides.parse_flag("sequencer.rpc_addr=127.0.0.1:9100").unwrap();
+        overrides
+            .parse_flag("sequencer.rpc_addr=127.0.0.1:9100")
+            .unwrap();
         overrides.parse_flag("sequencer.block_time_ms=50").unwrap();
-        overrides.parse_flag("p2p.listen=[\"/ip4/127.0.0.1/udp/0/quic-v1\"]").unwrap();
-        let config = ChainConfigLoader::new("alpha").with_overrides(overrides).load().unwrap();
+        overrides
+            .parse_flag("p2p.listen=[\"/ip4/127.0.0.1/udp/0/quic-v1\"]")
+            .unwrap();
+        let config = ChainConfigLoader::new("alpha")
+            .with_overrides(overrides)
+            .load()
+            .unwrap();
         assert_eq!(config.sequencer.rpc_addr, rpc("127.0.0.1:9100"));
         assert_eq!(config.sequencer.block_time_ms, 50);
-        assert_eq!(config.p2p.listen, vec!["/ip4/127.0.0.1/udp/0/quic-v1".parse().unwrap()]);
+        assert_eq!(
+            config.p2p.listen,
+            vec!["/ip4/127.0.0.1/udp/0/quic-v1".parse().unwrap()]
+        );
         Ok(())
     });
 }
@@ -107,7 +120,12 @@ fn unknown_key_names_file_and_key() {
         let problem = problem(ChainConfigLoader::new("alpha").load());
         assert_eq!(problem.origin, "alpha/chain.toml");
         assert_eq!(problem.key.as_deref(), Some("sequencer.block_time"));
-        assert!(problem.problem.contains("unknown field: found `block_time`"), "{problem}");
+        assert!(
+            problem
+                .problem
+                .contains("unknown field: found `block_time`"),
+            "{problem}"
+        );
         Ok(())
     });
 }
@@ -150,7 +168,10 @@ fn invalid_address_names_the_key() {
     with_chain(&toml, |_| {
         let problem = problem(ChainConfigLoader::new("alpha").load());
         assert_eq!(problem.key.as_deref(), Some("genesis.accounts.0.address"));
-        assert!(problem.problem.contains("`0x1234` is not an address"), "{problem}");
+        assert!(
+            problem.problem.contains("`0x1234` is not an address"),
+            "{problem}"
+        );
         Ok(())
     });
 }
@@ -160,7 +181,10 @@ fn bad_env_value_names_the_variable() {
     with_chain(MINIMAL, |jail| {
         jail.set_env("HYPERFORGE_SEQUENCER__RPC_ADDR", "not-an-address");
         let problem = problem(ChainConfigLoader::new("alpha").load());
-        assert_eq!(problem.origin, "environment variable `HYPERFORGE_SEQUENCER__RPC_ADDR`");
+        assert_eq!(
+            problem.origin,
+            "environment variable `HYPERFORGE_SEQUENCER__RPC_ADDR`"
+        );
         assert_eq!(problem.key.as_deref(), Some("sequencer.rpc_addr"));
         Ok(())
     });
@@ -171,7 +195,10 @@ fn rule_broken_by_env_names_the_variable() {
     with_chain(MINIMAL, |jail| {
         jail.set_env("HYPERFORGE_PROVER__WORKERS", "0");
         let problem = problem(ChainConfigLoader::new("alpha").load());
-        assert_eq!(problem.origin, "environment variable `HYPERFORGE_PROVER__WORKERS`");
+        assert_eq!(
+            problem.origin,
+            "environment variable `HYPERFORGE_PROVER__WORKERS`"
+        );
         assert_eq!(problem.problem, "must be at least 1");
         Ok(())
     });
@@ -182,9 +209,19 @@ fn bad_flag_names_the_flag() {
     with_chain(MINIMAL, |_| {
         let mut overrides = Overrides::new();
         overrides.parse_flag("sequencer.max_block_txs=-5").unwrap();
-        let problem = problem(ChainConfigLoader::new("alpha").with_overrides(overrides).load());
-        assert_eq!(problem.origin, "command-line flag `--set sequencer.max_block_txs`");
-        assert!(matches!(Overrides::new().parse_flag("no-equals-sign"), Err(ConfigError::BadOverride(_))));
+        let problem = problem(
+            ChainConfigLoader::new("alpha")
+                .with_overrides(overrides)
+                .load(),
+        );
+        assert_eq!(
+            problem.origin,
+            "command-line flag `--set sequencer.max_block_txs`"
+        );
+        assert!(matches!(
+            Overrides::new().parse_flag("no-equals-sign"),
+            Err(ConfigError::BadOverride(_))
+        ));
         Ok(())
     });
 }
@@ -194,7 +231,12 @@ fn missing_file_is_a_read_error_naming_the_path() {
     Jail::expect_with(|_| {
         let error = ChainConfigLoader::new("nowhere").load().unwrap_err();
         assert!(matches!(error, ConfigError::Read { .. }));
-        assert!(error.to_string().starts_with("nowhere/chain.toml: cannot read"), "{error}");
+        assert!(
+            error
+                .to_string()
+                .starts_with("nowhere/chain.toml: cannot read"),
+            "{error}"
+        );
         Ok(())
     });
 }
@@ -240,7 +282,11 @@ fn chain_set_reports_shared_chain_id_and_port() {
         let clashes = set.clashes();
         assert_eq!(clashes.len(), 2, "{clashes:?}");
         assert_eq!(clashes[0].key.as_deref(), Some("chain.chain_id"));
-        assert!(clashes[0].problem.contains("already used by chain `alpha`"), "{}", clashes[0]);
+        assert!(
+            clashes[0].problem.contains("already used by chain `alpha`"),
+            "{}",
+            clashes[0]
+        );
         assert_eq!(clashes[1].key.as_deref(), Some("p2p.listen"));
         assert!(clashes[1].problem.contains("port 3150"), "{}", clashes[1]);
         Ok(())

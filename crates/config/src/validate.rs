@@ -25,13 +25,18 @@ pub fn validate_chain_name(name: &str) -> Result<(), String> {
     if name.contains(['/', '\\']) {
         return Err(format!("the chain name `{name}` contains a path separator"));
     }
-    if let Some(bad) = name.chars().find(|c| !(c.is_ascii_alphanumeric() || *c == '-' || *c == '_')) {
+    if let Some(bad) = name
+        .chars()
+        .find(|c| !(c.is_ascii_alphanumeric() || *c == '-' || *c == '_'))
+    {
         return Err(format!(
             "the chain name `{name}` contains `{bad}`: only ASCII letters, digits, `-` and `_` are allowed"
         ));
     }
     if !name.starts_with(|c: char| c.is_ascii_alphanumeric()) {
-        return Err(format!("the chain name `{name}` must start with a letter or a digit"));
+        return Err(format!(
+            "the chain name `{name}` must start with a letter or a digit"
+        ));
     }
     Ok(())
 }
@@ -48,13 +53,19 @@ pub(crate) fn check(config: &ChainConfig, chain_dir: &Path) -> Vec<(String, Stri
     {
         fail(
             "chain.name",
-            format!("`{}` differs from the chain's folder name `{folder}`", config.chain.name),
+            format!(
+                "`{}` differs from the chain's folder name `{folder}`",
+                config.chain.name
+            ),
         );
     }
 
     let sequencer = &config.sequencer;
     if !(1..=3_600_000).contains(&sequencer.block_time_ms) {
-        fail("sequencer.block_time_ms", format!("{} is out of range 1..=3600000", sequencer.block_time_ms));
+        fail(
+            "sequencer.block_time_ms",
+            format!("{} is out of range 1..=3600000", sequencer.block_time_ms),
+        );
     }
     if sequencer.max_block_txs == 0 {
         fail("sequencer.max_block_txs", "must be at least 1".to_owned());
@@ -68,45 +79,78 @@ pub(crate) fn check(config: &ChainConfig, chain_dir: &Path) -> Vec<(String, Stri
 
     let prover = &config.prover;
     if !(1..=4096).contains(&prover.block_tx_slots) {
-        fail("prover.block_tx_slots", format!("{} is out of range 1..=4096", prover.block_tx_slots));
+        fail(
+            "prover.block_tx_slots",
+            format!("{} is out of range 1..=4096", prover.block_tx_slots),
+        );
     }
     if prover.workers == 0 {
         fail("prover.workers", "must be at least 1".to_owned());
     }
 
     for addr in &config.p2p.listen {
-        if !matches!(addr.iter().next(), Some(Protocol::Ip4(_) | Protocol::Ip6(_) | Protocol::Dns(_) | Protocol::Dns4(_) | Protocol::Dns6(_))) {
-            fail("p2p.listen", format!("`{addr}` does not start with /ip4, /ip6 or /dns"));
+        if !matches!(
+            addr.iter().next(),
+            Some(
+                Protocol::Ip4(_)
+                    | Protocol::Ip6(_)
+                    | Protocol::Dns(_)
+                    | Protocol::Dns4(_)
+                    | Protocol::Dns6(_)
+            )
+        ) {
+            fail(
+                "p2p.listen",
+                format!("`{addr}` does not start with /ip4, /ip6 or /dns"),
+            );
         }
     }
     for addr in &config.p2p.bootnodes {
         if !matches!(addr.iter().last(), Some(Protocol::P2p(_))) {
-            fail("p2p.bootnodes", format!("`{addr}` does not end with /p2p/<peer id>"));
+            fail(
+                "p2p.bootnodes",
+                format!("`{addr}` does not end with /p2p/<peer id>"),
+            );
         }
     }
     for peer in &config.p2p.allowed_peers {
         if format!("/p2p/{peer}").parse::<Multiaddr>().is_err() {
-            fail("p2p.allowed_peers", format!("`{peer}` is not a libp2p peer id"));
+            fail(
+                "p2p.allowed_peers",
+                format!("`{peer}` is not a libp2p peer id"),
+            );
         }
     }
 
     if !matches!(config.l1.rpc_url.scheme(), "http" | "https" | "ws" | "wss") {
-        fail("l1.rpc_url", format!("`{}` is not an http(s) or ws(s) URL", config.l1.rpc_url));
+        fail(
+            "l1.rpc_url",
+            format!("`{}` is not an http(s) or ws(s) URL", config.l1.rpc_url),
+        );
     }
 
     let mut seen = HashSet::new();
     let mut total = Amount::ZERO;
     for account in &config.genesis.accounts {
         if account.address.is_zero() {
-            fail("genesis.accounts", "the zero address cannot hold a balance".to_owned());
+            fail(
+                "genesis.accounts",
+                "the zero address cannot hold a balance".to_owned(),
+            );
         }
         if !seen.insert(account.address) {
-            fail("genesis.accounts", format!("{} is listed twice", account.address));
+            fail(
+                "genesis.accounts",
+                format!("{} is listed twice", account.address),
+            );
         }
         match total.checked_add(account.balance) {
             Some(sum) => total = sum,
             None => {
-                fail("genesis.accounts", "the balances add up to more than 2^64 - 1 gwei".to_owned());
+                fail(
+                    "genesis.accounts",
+                    "the balances add up to more than 2^64 - 1 gwei".to_owned(),
+                );
                 break;
             }
         }

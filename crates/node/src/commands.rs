@@ -23,7 +23,9 @@ pub(crate) fn load_chain(args: &ChainArgs) -> anyhow::Result<ChainConfig> {
     for flag in &args.set {
         overrides.parse_flag(flag)?;
     }
-    let config = ChainConfigLoader::new(&args.chain).with_overrides(overrides).load()?;
+    let config = ChainConfigLoader::new(&args.chain)
+        .with_overrides(overrides)
+        .load()?;
     tracing::debug!(target: "node::config", chain = %config.chain.name, "configuration loaded");
     Ok(config)
 }

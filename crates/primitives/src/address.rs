@@ -24,7 +24,9 @@ pub enum AddressError {
 /// Parses `0x`-prefixed hex. All-lowercase and all-uppercase hex are accepted as they are;
 /// mixed case must carry a valid EIP-55 checksum.
 pub fn parse_address(input: &str) -> Result<Address, AddressError> {
-    let malformed = || AddressError::Malformed { input: input.to_owned() };
+    let malformed = || AddressError::Malformed {
+        input: input.to_owned(),
+    };
     let hex = input.strip_prefix("0x").ok_or_else(malformed)?;
     if hex.len() != 40 || !hex.bytes().all(|b| b.is_ascii_hexdigit()) {
         return Err(malformed());
@@ -35,7 +37,10 @@ pub fn parse_address(input: &str) -> Result<Address, AddressError> {
     if has_lower && has_upper {
         let expected = address.to_checksum(None);
         if expected != input {
-            return Err(AddressError::BadChecksum { input: input.to_owned(), expected });
+            return Err(AddressError::BadChecksum {
+                input: input.to_owned(),
+                expected,
+            });
         }
     }
     Ok(address)
@@ -68,8 +73,16 @@ mod tests {
 
     #[test]
     fn rejects_wrong_length_missing_prefix_and_non_hex() {
-        for input in ["0x1234", "f39fd6e51aad88f6f4ce6ab8827279cfffb92266", "0xz39fd6e51aad88f6f4ce6ab8827279cfffb92266", ""] {
-            assert!(matches!(parse_address(input), Err(AddressError::Malformed { .. })), "{input}");
+        for input in [
+            "0x1234",
+            "f39fd6e51aad88f6f4ce6ab8827279cfffb92266",
+            "0xz39fd6e51aad88f6f4ce6ab8827279cfffb92266",
+            "",
+        ] {
+            assert!(
+                matches!(parse_address(input), Err(AddressError::Malformed { .. })),
+                "{input}"
+            );
         }
     }
 }

@@ -28,7 +28,9 @@ pub struct Amount(u64);
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum AmountError {
     /// Not `<number> [wei|gwei|ether|eth]`.
-    #[error("`{0}` is not an amount: expected a number with an optional unit (wei, gwei, ether), like `1.5 ether`")]
+    #[error(
+        "`{0}` is not an amount: expected a number with an optional unit (wei, gwei, ether), like `1.5 ether`"
+    )]
     Malformed(String),
     /// Negative amounts do not exist.
     #[error("`{0}` is negative: amounts are never negative")]
@@ -111,13 +113,19 @@ impl FromStr for Amount {
             "ether" | "eth" => "ether",
             _ => return Err(AmountError::Malformed(input.to_owned())),
         };
-        if number.is_empty() || !number.bytes().all(|b| b.is_ascii_digit() || b == b'.' || b == b'-') {
+        if number.is_empty()
+            || !number
+                .bytes()
+                .all(|b| b.is_ascii_digit() || b == b'.' || b == b'-')
+        {
             return Err(AmountError::Malformed(input.to_owned()));
         }
         let wei = match parse_units(number, unit) {
             Ok(ParseUnits::U256(wei)) => wei,
             Ok(ParseUnits::I256(_)) => return Err(AmountError::Negative(input.to_owned())),
-            Err(_) if number.starts_with('-') => return Err(AmountError::Negative(input.to_owned())),
+            Err(_) if number.starts_with('-') => {
+                return Err(AmountError::Negative(input.to_owned()));
+            }
             Err(_) => return Err(AmountError::Malformed(input.to_owned())),
         };
         Self::from_wei(wei).map_err(|err| match err {
@@ -182,35 +190,68 @@ mod tests {
 
     #[test]
     fn parses_every_unit() {
-        assert_eq!("10000 ether".parse(), Ok(Amount::from_gwei(10_000 * GWEI_IN_ETHER)));
+        assert_eq!(
+            "10000 ether".parse(),
+            Ok(Amount::from_gwei(10_000 * GWEI_IN_ETHER))
+        );
         assert_eq!("1.5 ETH".parse(), Ok(Amount::from_gwei(1_500_000_000)));
         assert_eq!("250 gwei".parse(), Ok(Amount::from_gwei(250)));
         assert_eq!("3000000000 wei".parse(), Ok(Amount::from_gwei(3)));
         assert_eq!("42".parse(), Ok(Amount::from_gwei(42)));
-        assert_eq!("100ether".parse(), Ok(Amount::from_gwei(100 * GWEI_IN_ETHER)));
+        assert_eq!(
+            "100ether".parse(),
+            Ok(Amount::from_gwei(100 * GWEI_IN_ETHER))
+        );
     }
 
     #[test]
     fn names_each_kind_of_bad_amount() {
-        assert_eq!("1 wei".parse::<Amount>(), Err(AmountError::FractionalGwei("1 wei".into())));
-        assert_eq!("-1 ether".parse::<Amount>(), Err(AmountError::Negative("-1 ether".into())));
-        assert_eq!("20000000000 ether".parse::<Amount>(), Err(AmountError::Overflow("20000000000 ether".into())));
+        assert_eq!(
+            "1 wei".parse::<Amount>(),
+            Err(AmountError::FractionalGwei("1 wei".into()))
+        );
+        assert_eq!(
+            "-1 ether".parse::<Amount>(),
+            Err(AmountError::Negative("-1 ether".into()))
+        );
+        assert_eq!(
+            "20000000000 ether".parse::<Amount>(),
+            Err(AmountError::Overflow("20000000000 ether".into()))
+        );
         for bad in ["", "ten ether", "1 dollar", "1e3 gwei", "0x10"] {
-            assert_eq!(bad.parse::<Amount>(), Err(AmountError::Malformed(bad.into())), "{bad:?}");
+            assert_eq!(
+                bad.parse::<Amount>(),
+                Err(AmountError::Malformed(bad.into())),
+                "{bad:?}"
+            );
         }
     }
 
     #[test]
     fn deserializes_integers_and_strings() {
-        assert_eq!(toml::from_str::<toml::Table>("a = 5").unwrap()["a"].clone().try_into::<Amount>().unwrap(), Amount::from_gwei(5));
-        assert_eq!(serde_json::from_str::<Amount>("\"2 ether\"").unwrap(), Amount::from_gwei(2 * GWEI_IN_ETHER));
-        let err = serde_json::from_str::<Amount>("-3").unwrap_err().to_string();
+        assert_eq!(
+            toml::from_str::<toml::Table>("a = 5").unwrap()["a"]
+                .clone()
+                .try_into::<Amount>()
+                .unwrap(),
+            Amount::from_gwei(5)
+        );
+        assert_eq!(
+            serde_json::from_str::<Amount>("\"2 ether\"").unwrap(),
+            Amount::from_gwei(2 * GWEI_IN_ETHER)
+        );
+        let err = serde_json::from_str::<Amount>("-3")
+            .unwrap_err()
+            .to_string();
         assert!(err.contains("negative"), "{err}");
     }
 
     #[test]
     fn checked_arithmetic_refuses_overflow_and_underflow() {
-        assert_eq!(Amount::from_gwei(u64::MAX).checked_add(Amount::from_gwei(1)), None);
+        assert_eq!(
+            Amount::from_gwei(u64::MAX).checked_add(Amount::from_gwei(1)),
+            None
+        );
         assert_eq!(Amount::ZERO.checked_sub(Amount::from_gwei(1)), None);
         assert_eq!(Amount::from_ether(u64::MAX), None);
     }

@@ -62,7 +62,10 @@ impl FromStr for ChainId {
     type Err = ChainIdError;
 
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        let id = s.trim().parse::<u64>().map_err(|_| ChainIdError::NotANumber(s.to_owned()))?;
+        let id = s
+            .trim()
+            .parse::<u64>()
+            .map_err(|_| ChainIdError::NotANumber(s.to_owned()))?;
         Self::new(id)
     }
 }
@@ -81,18 +84,26 @@ mod tests {
     fn zero_and_too_large_are_rejected() {
         assert_eq!(ChainId::new(0), Err(ChainIdError::Zero));
         assert_eq!(ChainId::new(1 << 53), Err(ChainIdError::TooLarge(1 << 53)));
-        assert_eq!(ChainId::new(ChainId::MAX).map(ChainId::get), Ok(ChainId::MAX));
+        assert_eq!(
+            ChainId::new(ChainId::MAX).map(ChainId::get),
+            Ok(ChainId::MAX)
+        );
     }
 
     #[test]
     fn parses_decimal_and_names_garbage() {
         assert_eq!("270".parse::<ChainId>().map(ChainId::get), Ok(270));
-        assert_eq!("0x10".parse::<ChainId>(), Err(ChainIdError::NotANumber("0x10".into())));
+        assert_eq!(
+            "0x10".parse::<ChainId>(),
+            Err(ChainIdError::NotANumber("0x10".into()))
+        );
     }
 
     #[test]
     fn serde_rejects_zero() {
-        let err = serde_json::from_str::<ChainId>("0").unwrap_err().to_string();
+        let err = serde_json::from_str::<ChainId>("0")
+            .unwrap_err()
+            .to_string();
         assert!(err.contains("chain id 0 is not allowed"), "{err}");
     }
 }

@@ -3,7 +3,7 @@
 //! They come from the public mnemonic [`MNEMONIC`] at `m/44'/60'/0'/0/i`. Their private keys are
 //! public knowledge: use them on local networks only, never for anything of value.
 
-use alloy_primitives::{Address, address, b256, B256};
+use alloy_primitives::{Address, B256, address, b256};
 
 /// The mnemonic anvil derives its default accounts from.
 pub const MNEMONIC: &str = "test test test test test test test test test test test junk";

@@ -7,8 +7,8 @@
 
 mod address;
 mod amount;
-mod chain_id;
 pub mod bridge;
+mod chain_id;
 pub mod dev;
 pub mod tx;
 

@@ -181,15 +181,24 @@ impl PriorityOp {
     /// RegisterKey `hash_no_pad([2, account(5), pubkey_hash(4)])`.
     pub fn hash(&self) -> Digest {
         let elements: Vec<F> = match self {
-            Self::Deposit { l1_sender, recipient, amount } => [F::ONE]
+            Self::Deposit {
+                l1_sender,
+                recipient,
+                amount,
+            } => [F::ONE]
                 .into_iter()
                 .chain(address_limbs(l1_sender))
                 .chain(address_limbs(recipient))
                 .chain(amount_limbs(*amount))
                 .collect(),
-            Self::RegisterKey { account, pubkey_hash } => {
-                [F::TWO].into_iter().chain(address_limbs(account)).chain(pubkey_hash.elements).collect()
-            }
+            Self::RegisterKey {
+                account,
+                pubkey_hash,
+            } => [F::TWO]
+                .into_iter()
+                .chain(address_limbs(account))
+                .chain(pubkey_hash.elements)
+                .collect(),
         };
         PoseidonHash::hash_no_pad(&elements)
     }
@@ -215,7 +224,11 @@ impl OutboxEntry {
     /// Its leaf in the outbox tree.
     pub fn hash(&self) -> Digest {
         match self {
-            Self::Withdrawal { sender, l1_recipient, amount } => {
+            Self::Withdrawal {
+                sender,
+                l1_recipient,
+                amount,
+            } => {
                 let mut elements = vec![F::ONE];
                 elements.extend(address_limbs(sender));
                 elements.extend(address_limbs(l1_recipient));
@@ -269,17 +282,29 @@ impl TxBody {
                 elements.extend(address_limbs(to));
                 elements.extend(amount_limbs(*amount));
             }
-            TxKind::Withdraw { l1_recipient, amount } => {
+            TxKind::Withdraw {
+                l1_recipient,
+                amount,
+            } => {
                 elements.extend(address_limbs(l1_recipient));
                 elements.extend(amount_limbs(*amount));
             }
-            TxKind::SendMessage { dst_chain, recipient, value, payload } => {
+            TxKind::SendMessage {
+                dst_chain,
+                recipient,
+                value,
+                payload,
+            } => {
                 elements.push(felt(dst_chain.get()));
                 elements.extend(address_limbs(recipient));
                 elements.extend(amount_limbs(*value));
                 elements.extend(payload_hash(payload).elements);
             }
-            TxKind::ExecuteMessage { message, message_root, .. } => {
+            TxKind::ExecuteMessage {
+                message,
+                message_root,
+                ..
+            } => {
                 elements.extend(message.hash().elements);
                 elements.extend(message_root.elements);
             }
@@ -311,17 +336,30 @@ impl TxBody {
                 out.extend_from_slice(to.as_slice());
                 out.extend_from_slice(&amount.gwei().to_be_bytes());
             }
-            TxKind::Withdraw { l1_recipient, amount } => {
+            TxKind::Withdraw {
+                l1_recipient,
+                amount,
+            } => {
                 out.extend_from_slice(l1_recipient.as_slice());
                 out.extend_from_slice(&amount.gwei().to_be_bytes());
             }
-            TxKind::SendMessage { dst_chain, recipient, value, payload } => {
+            TxKind::SendMessage {
+                dst_chain,
+                recipient,
+                value,
+                payload,
+            } => {
                 out.extend_from_slice(&dst_chain.get().to_be_bytes());
                 out.extend_from_slice(recipient.as_slice());
                 out.extend_from_slice(&value.gwei().to_be_bytes());
                 encode_payload(payload, out);
             }
-            TxKind::ExecuteMessage { message, message_root, index, siblings } => {
+            TxKind::ExecuteMessage {
+                message,
+                message_root,
+                index,
+                siblings,
+            } => {
                 encode_message(message, out);
                 out.extend_from_slice(&digest_to_bytes(message_root));
                 out.extend_from_slice(&index.to_be_bytes());
@@ -346,14 +384,24 @@ impl SignedTx {
 
     /// Decodes the canonical encoding, refusing payloads over `max_payload` bytes.
     pub fn decode(bytes: &[u8], max_payload: usize) -> Result<Self, DecodeError> {
-        let mut reader = Reader { bytes, at: 0, max_payload };
+        let mut reader = Reader {
+            bytes,
+            at: 0,
+            max_payload,
+        };
         let tag = reader.u8()?;
         let chain_id = reader.chain_id()?;
         let from = reader.address()?;
         let nonce = reader.u32()?;
         let kind = match tag {
-            1 => TxKind::Transfer { to: reader.address()?, amount: reader.amount()? },
-            2 => TxKind::Withdraw { l1_recipient: reader.address()?, amount: reader.amount()? },
+            1 => TxKind::Transfer {
+                to: reader.address()?,
+                amount: reader.amount()?,
+            },
+            2 => TxKind::Withdraw {
+                l1_recipient: reader.address()?,
+                amount: reader.amount()?,
+            },
             3 => TxKind::SendMessage {
                 dst_chain: reader.chain_id()?,
                 recipient: reader.address()?,
@@ -368,8 +416,15 @@ impl SignedTx {
                 if count > MAX_PROOF_LEN {
                     return Err(DecodeError::ProofTooLong(count));
                 }
-                let siblings = (0..count).map(|_| reader.digest()).collect::<Result<_, _>>()?;
-                TxKind::ExecuteMessage { message, message_root, index, siblings }
+                let siblings = (0..count)
+                    .map(|_| reader.digest())
+                    .collect::<Result<_, _>>()?;
+                TxKind::ExecuteMessage {
+                    message,
+                    message_root,
+                    index,
+                    siblings,
+                }
             }
             other => return Err(DecodeError::UnknownTag(other)),
         };
@@ -378,7 +433,16 @@ impl SignedTx {
         if reader.at != bytes.len() {
             return Err(DecodeError::TrailingBytes(bytes.len() - reader.at));
         }
-        Ok(Self { body: TxBody { chain_id, from, nonce, kind }, pubkey, signature })
+        Ok(Self {
+            body: TxBody {
+                chain_id,
+                from,
+                nonce,
+                kind,
+            },
+            pubkey,
+            signature,
+        })
     }
 
     /// The transaction's id: its body hash as 32 bytes.
@@ -409,7 +473,11 @@ struct Reader<'a> {
 
 impl Reader<'_> {
     fn take(&mut self, len: usize) -> Result<&[u8], DecodeError> {
-        let end = self.at.checked_add(len).filter(|end| *end <= self.bytes.len()).ok_or(DecodeError::Truncated(self.at))?;
+        let end = self
+            .at
+            .checked_add(len)
+            .filter(|end| *end <= self.bytes.len())
+            .ok_or(DecodeError::Truncated(self.at))?;
         let slice = &self.bytes[self.at..end];
         self.at = end;
         Ok(slice)
@@ -451,7 +519,10 @@ impl Reader<'_> {
     fn payload(&mut self) -> Result<Vec<u8>, DecodeError> {
         let len = self.u32()? as usize;
         if len > self.max_payload {
-            return Err(DecodeError::PayloadTooLarge { len, max: self.max_payload });
+            return Err(DecodeError::PayloadTooLarge {
+                len,
+                max: self.max_payload,
+            });
         }
         Ok(self.take(len)?.to_vec())
     }
@@ -533,7 +604,12 @@ mod tests {
 
     fn sample(kind: TxKind) -> SignedTx {
         SignedTx {
-            body: TxBody { chain_id: chain(270), from: Address::with_last_byte(1), nonce: 3, kind },
+            body: TxBody {
+                chain_id: chain(270),
+                from: Address::with_last_byte(1),
+                nonce: 3,
+                kind,
+            },
             pubkey: [7; PUBKEY_LEN],
             signature: [9; SIGNATURE_LEN],
         }
@@ -552,10 +628,26 @@ mod tests {
 
     fn every_kind() -> Vec<SignedTx> {
         vec![
-            sample(TxKind::Transfer { to: Address::with_last_byte(2), amount: Amount::from_gwei(10) }),
-            sample(TxKind::Withdraw { l1_recipient: Address::with_last_byte(2), amount: Amount::from_gwei(10) }),
-            sample(TxKind::SendMessage { dst_chain: chain(271), recipient: Address::with_last_byte(4), value: Amount::from_gwei(1), payload: vec![1, 2, 3] }),
-            sample(TxKind::ExecuteMessage { message: message(), message_root: message().hash(), index: 5, siblings: vec![message().hash(); 3] }),
+            sample(TxKind::Transfer {
+                to: Address::with_last_byte(2),
+                amount: Amount::from_gwei(10),
+            }),
+            sample(TxKind::Withdraw {
+                l1_recipient: Address::with_last_byte(2),
+                amount: Amount::from_gwei(10),
+            }),
+            sample(TxKind::SendMessage {
+                dst_chain: chain(271),
+                recipient: Address::with_last_byte(4),
+                value: Amount::from_gwei(1),
+                payload: vec![1, 2, 3],
+            }),
+            sample(TxKind::ExecuteMessage {
+                message: message(),
+                message_root: message().hash(),
+                index: 5,
+                siblings: vec![message().hash(); 3],
+            }),
         ]
     }
 
@@ -571,23 +663,46 @@ mod tests {
         let bytes = every_kind()[0].encode();
         let mut trailing = bytes.clone();
         trailing.push(0);
-        assert_eq!(SignedTx::decode(&trailing, 64), Err(DecodeError::TrailingBytes(1)));
-        assert_eq!(SignedTx::decode(&bytes[..bytes.len() - 1], 64), Err(DecodeError::Truncated(bytes.len() - 80)));
+        assert_eq!(
+            SignedTx::decode(&trailing, 64),
+            Err(DecodeError::TrailingBytes(1))
+        );
+        assert_eq!(
+            SignedTx::decode(&bytes[..bytes.len() - 1], 64),
+            Err(DecodeError::Truncated(bytes.len() - 80))
+        );
         let mut unknown = bytes.clone();
         unknown[0] = 9;
-        assert_eq!(SignedTx::decode(&unknown, 64), Err(DecodeError::UnknownTag(9)));
+        assert_eq!(
+            SignedTx::decode(&unknown, 64),
+            Err(DecodeError::UnknownTag(9))
+        );
         let mut zero_chain = bytes.clone();
         zero_chain[1..9].copy_from_slice(&[0; 8]);
-        assert_eq!(SignedTx::decode(&zero_chain, 64), Err(DecodeError::ChainId(0)));
+        assert_eq!(
+            SignedTx::decode(&zero_chain, 64),
+            Err(DecodeError::ChainId(0))
+        );
         assert_eq!(SignedTx::decode(&[], 64), Err(DecodeError::Truncated(0)));
 
-        let big = sample(TxKind::SendMessage { dst_chain: chain(271), recipient: Address::ZERO, value: Amount::ZERO, payload: vec![0; 65] });
-        assert_eq!(SignedTx::decode(&big.encode(), 64), Err(DecodeError::PayloadTooLarge { len: 65, max: 64 }));
+        let big = sample(TxKind::SendMessage {
+            dst_chain: chain(271),
+            recipient: Address::ZERO,
+            value: Amount::ZERO,
+            payload: vec![0; 65],
+        });
+        assert_eq!(
+            SignedTx::decode(&big.encode(), 64),
+            Err(DecodeError::PayloadTooLarge { len: 65, max: 64 })
+        );
 
         let mut non_canonical = every_kind()[3].encode();
         let root_at = non_canonical.len() - 80 - 40 - 1 - 3 * 32 - 8 - 32;
         non_canonical[root_at..root_at + 8].copy_from_slice(&[0xff; 8]);
-        assert_eq!(SignedTx::decode(&non_canonical, 64), Err(DecodeError::NonCanonical(u64::MAX)));
+        assert_eq!(
+            SignedTx::decode(&non_canonical, 64),
+            Err(DecodeError::NonCanonical(u64::MAX))
+        );
     }
 
     #[test]
@@ -598,10 +713,18 @@ mod tests {
         other_chain.chain_id = chain(271);
         let mut other_nonce = txs[0].body.clone();
         other_nonce.nonce += 1;
-        assert_ne!(other_chain.hash(), base, "the chain id is signed: no replay across chains");
+        assert_ne!(
+            other_chain.hash(),
+            base,
+            "the chain id is signed: no replay across chains"
+        );
         assert_ne!(other_nonce.hash(), base);
         assert_ne!(txs[1].body.hash(), base, "kinds differ by tag");
-        assert_ne!(payload_hash(&[0]), payload_hash(&[0, 0]), "the length is hashed");
+        assert_ne!(
+            payload_hash(&[0]),
+            payload_hash(&[0, 0]),
+            "the length is hashed"
+        );
         let mut paid = message();
         paid.value = Amount::from_gwei(6);
         assert_ne!(paid.hash(), message().hash());

@@ -11,7 +11,10 @@ pub(super) fn run(project: &Project) -> anyhow::Result<()> {
         eprintln!("error: {error}");
     }
     if !set.errors().is_empty() {
-        anyhow::bail!("{} chain(s) could not be loaded: `cargo xtask chain validate` says more", set.errors().len());
+        anyhow::bail!(
+            "{} chain(s) could not be loaded: `cargo xtask chain validate` says more",
+            set.errors().len()
+        );
     }
     Ok(())
 }
@@ -40,7 +43,11 @@ fn table(set: &ChainSet) -> String {
     }
     let mut out = String::new();
     for row in std::iter::once(&header).chain(&rows) {
-        let cells: Vec<String> = row.iter().zip(widths).map(|(cell, width)| format!("{cell:<width$}")).collect();
+        let cells: Vec<String> = row
+            .iter()
+            .zip(widths)
+            .map(|(cell, width)| format!("{cell:<width$}"))
+            .collect();
         out.push_str(cells.join("  ").trim_end());
         out.push('\n');
     }
@@ -66,7 +73,13 @@ mod tests {
         let table = table(&set);
         let lines: Vec<&str> = table.lines().collect();
         assert_eq!(lines[0], "NAME   CHAIN ID  TEMPLATE  DA MODE   RPC");
-        assert_eq!(lines[1], "alpha  270       devnet    validium  127.0.0.1:3050");
-        assert_eq!(lines[2], "beta   271       devnet    validium  127.0.0.1:3051");
+        assert_eq!(
+            lines[1],
+            "alpha  270       devnet    validium  127.0.0.1:3050"
+        );
+        assert_eq!(
+            lines[2],
+            "beta   271       devnet    validium  127.0.0.1:3051"
+        );
     }
 }

@@ -13,7 +13,9 @@ use std::{
 };
 
 use anyhow::{Context, bail};
-use hyperforge_config::{CHAIN_FILE, ChainConfig, ChainConfigLoader, ChainSet, validate_chain_name};
+use hyperforge_config::{
+    CHAIN_FILE, ChainConfig, ChainConfigLoader, ChainSet, validate_chain_name,
+};
 use hyperforge_primitives::{Amount, ChainId, dev, parse_address};
 use minijinja::{Environment, UndefinedBehavior};
 use serde::Serialize;
@@ -57,22 +59,39 @@ struct FundedAccount {
 }
 
 pub(super) fn run(project: &Project, args: &ChainNewArgs) -> anyhow::Result<Created> {
-    validate_chain_name(&args.name).map_err(|problem| anyhow::anyhow!("invalid chain name: {problem}"))?;
+    validate_chain_name(&args.name)
+        .map_err(|problem| anyhow::anyhow!("invalid chain name: {problem}"))?;
     let template_dir = template_dir(project, &args.template)?;
     let chains_dir = project.chains_dir();
     let target = chains_dir.join(&args.name);
     if target.exists() && !args.force {
-        bail!("{} already exists: pass --force to replace it (its data directory too)", target.display());
+        bail!(
+            "{} already exists: pass --force to replace it (its data directory too)",
+            target.display()
+        );
     }
-    let fund = args.fund.iter().map(|flag| parse_fund(flag)).collect::<anyhow::Result<Vec<_>>>()?;
+    let fund = args
+        .fund
+        .iter()
+        .map(|flag| parse_fund(flag))
+        .collect::<anyhow::Result<Vec<_>>>()?;
 
     let others = ChainSet::load(&chains_dir)?;
     let is_other = |name: &str| name != args.name;
     let chain_id = match args.chain_id {
-        Some(id) => ChainId::new(id).with_context(|| format!("invalid --chain-id {id}"))?.get(),
+        Some(id) => ChainId::new(id)
+            .with_context(|| format!("invalid --chain-id {id}"))?
+            .get(),
         None => {
-            let used: Vec<u64> = others.chains().iter().filter(|c| is_other(&c.config.chain.name)).map(|c| c.config.chain.chain_id.get()).collect();
-            (FIRST_CHAIN_ID..).find(|id| !used.contains(id)).context("no free chain id")?
+            let used: Vec<u64> = others
+                .chains()
+                .iter()
+                .filter(|c| is_other(&c.config.chain.name))
+                .map(|c| c.config.chain.chain_id.get())
+                .collect();
+            (FIRST_CHAIN_ID..)
+                .find(|id| !used.contains(id))
+                .context("no free chain id")?
         }
     };
     let used_ports: Vec<u16> = others
@@ -87,7 +106,10 @@ pub(super) fn run(project: &Project, args: &ChainNewArgs) -> anyhow::Result<Crea
     };
     let p2p_port = match args.p2p_port {
         Some(port) => port,
-        None => free_port(FIRST_P2P_PORT, &[used_ports.as_slice(), &[rpc_port]].concat())?,
+        None => free_port(
+            FIRST_P2P_PORT,
+            &[used_ports.as_slice(), &[rpc_port]].concat(),
+        )?,
     };
     if rpc_port == p2p_port && rpc_port != 0 {
         bail!("--rpc-port and --p2p-port are both {rpc_port}: a chain needs two different ports");
@@ -117,7 +139,12 @@ pub(super) fn run(project: &Project, args: &ChainNewArgs) -> anyhow::Result<Crea
     let config = ChainConfigLoader::new(&staged)
         .with_env(false)
         .load()
-        .with_context(|| format!("template `{}` rendered an invalid chain.toml", args.template))?;
+        .with_context(|| {
+            format!(
+                "template `{}` rendered an invalid chain.toml",
+                args.template
+            )
+        })?;
     let origin = target.join(CHAIN_FILE).display().to_string();
     if let Some(clash) = others.clash(&config, &origin) {
         bail!("{clash}");
@@ -125,11 +152,16 @@ pub(super) fn run(project: &Project, args: &ChainNewArgs) -> anyhow::Result<Crea
 
     if target.exists() {
         let replaced = staging.path().join(".replaced");
-        fs::rename(&target, &replaced).with_context(|| format!("cannot move the old {} aside", target.display()))?;
+        fs::rename(&target, &replaced)
+            .with_context(|| format!("cannot move the old {} aside", target.display()))?;
     }
-    fs::rename(&staged, &target).with_context(|| format!("cannot move the new chain to {}", target.display()))?;
+    fs::rename(&staged, &target)
+        .with_context(|| format!("cannot move the new chain to {}", target.display()))?;
     drop(staging);
-    Ok(Created { dir: target, config })
+    Ok(Created {
+        dir: target,
+        config,
+    })
 }
 
 fn template_dir(project: &Project, template: &str) -> anyhow::Result<PathBuf> {
@@ -146,16 +178,22 @@ fn template_dir(project: &Project, template: &str) -> anyhow::Result<PathBuf> {
         .filter_map(|entry| entry.file_name().into_string().ok())
         .collect();
     available.sort();
-    bail!("unknown template `{template}`: the templates are {}", available.join(", "))
+    bail!(
+        "unknown template `{template}`: the templates are {}",
+        available.join(", ")
+    )
 }
 
 fn parse_fund(flag: &str) -> anyhow::Result<FundedAccount> {
-    let (address, amount) = flag
-        .split_once('=')
-        .with_context(|| format!("--fund {flag}: expected ADDRESS=AMOUNT, like 0xabc...=100ether"))?;
+    let (address, amount) = flag.split_once('=').with_context(|| {
+        format!("--fund {flag}: expected ADDRESS=AMOUNT, like 0xabc...=100ether")
+    })?;
     let address = parse_address(address.trim()).with_context(|| format!("--fund {flag}"))?;
     let amount: Amount = amount.parse().with_context(|| format!("--fund {flag}"))?;
-    Ok(FundedAccount { address: address.to_checksum(None), balance: amount.to_string() })
+    Ok(FundedAccount {
+        address: address.to_checksum(None),
+        balance: amount.to_string(),
+    })
 }
 
 /// The lowest port from `first` up that no chain uses and that is free on loopback now, for
@@ -170,15 +208,22 @@ fn free_port(first: u16, used: &[u16]) -> anyhow::Result<u16> {
         .with_context(|| format!("no free port from {first} up"))
 }
 
-fn render_template(template_dir: &Path, out: &Path, context: &TemplateContext) -> anyhow::Result<()> {
+fn render_template(
+    template_dir: &Path,
+    out: &Path,
+    context: &TemplateContext,
+) -> anyhow::Result<()> {
     let mut env = Environment::new();
     env.set_undefined_behavior(UndefinedBehavior::Strict);
     env.set_keep_trailing_newline(true);
     copy_tree(template_dir, out, &mut |source, target| {
         let Some(target) = target.to_str().and_then(|t| t.strip_suffix(".j2")) else {
-            return fs::copy(source, target).map(drop).with_context(|| format!("cannot copy {}", source.display()));
+            return fs::copy(source, target)
+                .map(drop)
+                .with_context(|| format!("cannot copy {}", source.display()));
         };
-        let text = fs::read_to_string(source).with_context(|| format!("cannot read {}", source.display()))?;
+        let text = fs::read_to_string(source)
+            .with_context(|| format!("cannot read {}", source.display()))?;
         let rendered = env
             .render_str(&text, context)
             .map_err(|error| anyhow::anyhow!("{}: {error:#}", source.display()))?;
@@ -209,10 +254,12 @@ struct Staging(PathBuf);
 
 impl Staging {
     fn create(chains_dir: &Path) -> anyhow::Result<Self> {
-        fs::create_dir_all(chains_dir).with_context(|| format!("cannot create {}", chains_dir.display()))?;
+        fs::create_dir_all(chains_dir)
+            .with_context(|| format!("cannot create {}", chains_dir.display()))?;
         let path = chains_dir.join(format!(".staging-{}", std::process::id()));
         if path.exists() {
-            fs::remove_dir_all(&path).with_context(|| format!("cannot clear {}", path.display()))?;
+            fs::remove_dir_all(&path)
+                .with_context(|| format!("cannot clear {}", path.display()))?;
         }
         fs::create_dir(&path).with_context(|| format!("cannot create {}", path.display()))?;
         Ok(Self(path))

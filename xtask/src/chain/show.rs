@@ -16,7 +16,9 @@ fn render(project: &Project, name: &str, set: &[String]) -> anyhow::Result<Strin
     for flag in set {
         overrides.parse_flag(flag)?;
     }
-    let config = ChainConfigLoader::new(project.chains_dir().join(name)).with_overrides(overrides).load()?;
+    let config = ChainConfigLoader::new(project.chains_dir().join(name))
+        .with_overrides(overrides)
+        .load()?;
     toml::to_string_pretty(&config).context("cannot print the configuration as TOML")
 }
 
@@ -28,7 +30,11 @@ mod tests {
     fn show_prints_defaults_and_file_and_flags() {
         let root = tempfile::tempdir().unwrap();
         std::fs::create_dir_all(root.path().join("chains/alpha")).unwrap();
-        std::fs::write(root.path().join("chains/alpha/chain.toml"), "[chain]\nname = \"alpha\"\nchain_id = 270\n").unwrap();
+        std::fs::write(
+            root.path().join("chains/alpha/chain.toml"),
+            "[chain]\nname = \"alpha\"\nchain_id = 270\n",
+        )
+        .unwrap();
         let project = Project::at(root.path());
         let text = render(&project, "alpha", &["prover.workers=4".to_owned()]).unwrap();
         let table: toml::Table = toml::from_str(&text).unwrap();

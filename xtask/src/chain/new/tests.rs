@@ -9,9 +9,11 @@ use super::*;
 fn project() -> (tempfile::TempDir, Project) {
     let root = tempfile::tempdir().unwrap();
     let templates = Path::new(env!("CARGO_MANIFEST_DIR")).join("../templates");
-    copy_tree(&templates, &root.path().join("templates"), &mut |from, to| {
-        fs::copy(from, to).map(drop).map_err(Into::into)
-    })
+    copy_tree(
+        &templates,
+        &root.path().join("templates"),
+        &mut |from, to| fs::copy(from, to).map(drop).map_err(Into::into),
+    )
     .unwrap();
     let project = Project::at(root.path());
     (root, project)
@@ -32,7 +34,12 @@ fn args(name: &str, template: &str) -> ChainNewArgs {
 /// What `chains/` holds, hidden folders included: a failed command must leave nothing.
 fn chain_folders(project: &Project) -> Vec<String> {
     let mut names: Vec<String> = fs::read_dir(project.chains_dir())
-        .map(|entries| entries.filter_map(Result::ok).filter_map(|e| e.file_name().into_string().ok()).collect())
+        .map(|entries| {
+            entries
+                .filter_map(Result::ok)
+                .filter_map(|e| e.file_name().into_string().ok())
+                .collect()
+        })
         .unwrap_or_default();
     names.sort();
     names
@@ -49,11 +56,17 @@ fn every_template_renders_a_valid_chain() {
     assert_eq!(devnet.chain.da_mode, DaMode::Rollup);
     assert_eq!(devnet.genesis.accounts.len(), 10);
     assert_eq!(devnet.genesis.accounts[0].address, dev::ACCOUNTS[0].address);
-    assert_eq!(devnet.genesis.accounts[0].balance, Amount::from_ether(10_000).unwrap());
+    assert_eq!(
+        devnet.genesis.accounts[0].balance,
+        Amount::from_ether(10_000).unwrap()
+    );
 
     let rollup = run(&project, &args("roll", "rollup")).unwrap().config;
     assert_eq!(rollup.chain.da_mode, DaMode::Rollup);
-    assert!(rollup.genesis.accounts.is_empty(), "rollup funds nothing unless asked");
+    assert!(
+        rollup.genesis.accounts.is_empty(),
+        "rollup funds nothing unless asked"
+    );
 
     let validium = run(&project, &args("vali", "validium")).unwrap().config;
     assert_eq!(validium.chain.da_mode, DaMode::Validium);
@@ -81,7 +94,10 @@ fn fund_flags_reach_genesis_and_bad_ones_are_named() {
     funded.fund = vec!["0x70997970C51812dc3A010C7d01b50e0d17dc79C8=1.5ether".to_owned()];
     let config = run(&project, &funded).unwrap().config;
     assert_eq!(config.genesis.accounts.len(), 1);
-    assert_eq!(config.genesis.accounts[0].balance, Amount::from_gwei(1_500_000_000));
+    assert_eq!(
+        config.genesis.accounts[0].balance,
+        Amount::from_gwei(1_500_000_000)
+    );
 
     let mut bad = args("other", "rollup");
     bad.fund = vec!["0x1234=1ether".to_owned()];
@@ -95,7 +111,10 @@ fn fund_flags_reach_genesis_and_bad_ones_are_named() {
 fn unknown_template_is_named_with_the_choices() {
     let (_root, project) = project();
     let message = error(&project, &args("alpha", "nosuch"));
-    assert_eq!(message, "unknown template `nosuch`: the templates are devnet, rollup, validium");
+    assert_eq!(
+        message,
+        "unknown template `nosuch`: the templates are devnet, rollup, validium"
+    );
     assert!(error(&project, &args("alpha", "../templates")).starts_with("unknown template"));
     assert!(chain_folders(&project).is_empty());
 }
@@ -112,7 +131,10 @@ fn invalid_names_are_refused() {
         ("-x", "must start with a letter or a digit"),
     ] {
         let message = error(&project, &args(name, "devnet"));
-        assert!(message.starts_with("invalid chain name") && message.contains(expected), "{name:?}: {message}");
+        assert!(
+            message.starts_with("invalid chain name") && message.contains(expected),
+            "{name:?}: {message}"
+        );
     }
     assert!(run(&project, &args(&"a".repeat(64), "devnet")).is_ok());
 }
@@ -122,13 +144,20 @@ fn existing_chain_needs_force() {
     let (_root, project) = project();
     run(&project, &args("alpha", "devnet")).unwrap();
     let message = error(&project, &args("alpha", "rollup"));
-    assert!(message.contains("chains/alpha already exists: pass --force"), "{message}");
+    assert!(
+        message.contains("chains/alpha already exists: pass --force"),
+        "{message}"
+    );
 
     let mut forced = args("alpha", "validium");
     forced.force = true;
     let config = run(&project, &forced).unwrap().config;
     assert_eq!(config.chain.da_mode, DaMode::Validium);
-    assert_eq!(config.chain.chain_id.get(), FIRST_CHAIN_ID, "a replaced chain may keep its own id");
+    assert_eq!(
+        config.chain.chain_id.get(),
+        FIRST_CHAIN_ID,
+        "a replaced chain may keep its own id"
+    );
     assert_eq!(chain_folders(&project), ["alpha"]);
 }
 
@@ -139,7 +168,10 @@ fn duplicate_chain_id_is_refused_and_leaves_nothing() {
     let mut duplicate = args("beta", "devnet");
     duplicate.chain_id = Some(FIRST_CHAIN_ID);
     let message = error(&project, &duplicate);
-    assert!(message.contains("key `chain.chain_id`: chain id 270 is already used by chain `alpha`"), "{message}");
+    assert!(
+        message.contains("key `chain.chain_id`: chain id 270 is already used by chain `alpha`"),
+        "{message}"
+    );
     assert_eq!(chain_folders(&project), ["alpha"]);
 
     duplicate.chain_id = Some(0);
@@ -153,7 +185,11 @@ fn rpc_port_of_another_chain_is_refused() {
     let mut clash = args("beta", "devnet");
     clash.rpc_port = Some(alpha.sequencer.rpc_addr.port());
     let message = error(&project, &clash);
-    assert!(message.contains("key `sequencer.rpc_addr`") && message.contains("already used by chain `alpha`"), "{message}");
+    assert!(
+        message.contains("key `sequencer.rpc_addr`")
+            && message.contains("already used by chain `alpha`"),
+        "{message}"
+    );
     clash.rpc_port = Some(4000);
     clash.p2p_port = Some(4000);
     assert!(error(&project, &clash).contains("a chain needs two different ports"));
@@ -165,12 +201,31 @@ fn broken_template_names_the_file_and_leaves_nothing() {
     let (_root, project) = project();
     let broken = project.templates_dir().join("broken");
     fs::create_dir(&broken).unwrap();
-    fs::write(broken.join("chain.toml.j2"), "[chain]\nname = \"{{ nmae }}\"\n").unwrap();
+    fs::write(
+        broken.join("chain.toml.j2"),
+        "[chain]\nname = \"{{ nmae }}\"\n",
+    )
+    .unwrap();
     let message = error(&project, &args("alpha", "broken"));
-    assert!(message.contains("broken/chain.toml.j2") && message.contains("undefined"), "{message}");
+    assert!(
+        message.contains("broken/chain.toml.j2") && message.contains("undefined"),
+        "{message}"
+    );
 
-    fs::write(broken.join("chain.toml.j2"), "[chain]\nname = \"{{ name }}\"\nchain_id = {{ chain_id }}\nbogus = 1\n").unwrap();
+    fs::write(
+        broken.join("chain.toml.j2"),
+        "[chain]\nname = \"{{ name }}\"\nchain_id = {{ chain_id }}\nbogus = 1\n",
+    )
+    .unwrap();
     let message = error(&project, &args("alpha", "broken"));
-    assert!(message.contains("template `broken` rendered an invalid chain.toml") && message.contains("bogus"), "{message}");
-    assert!(chain_folders(&project).is_empty(), "{:?}", chain_folders(&project));
+    assert!(
+        message.contains("template `broken` rendered an invalid chain.toml")
+            && message.contains("bogus"),
+        "{message}"
+    );
+    assert!(
+        chain_folders(&project).is_empty(),
+        "{:?}",
+        chain_folders(&project)
+    );
 }

@@ -1,0 +1,539 @@
+//! The state transition function: every rejection, message execution, and a property test
+//! against a plain in-memory model.
+
+use std::collections::{BTreeMap, HashMap};
+
+use hyperforge_primitives::{
+    Address, Amount, ChainId,
+    dev::ACCOUNTS,
+    tx::{Message, OutboxEntry, PriorityOp, SignedTx, TxKind},
+};
+use hyperforge_state::{Account, Digest, SparseMerkleTree, Store};
+use proptest::prelude::*;
+
+use crate::{
+    BlockBuilder, ExecError, VerifiedTx,
+    test_utils::{dev_key, genesis, sign, transfer},
+};
+
+fn chain() -> ChainId {
+    ChainId::new(270).unwrap()
+}
+
+fn other_chain() -> ChainId {
+    ChainId::new(271).unwrap()
+}
+
+fn store_with_genesis(accounts: usize, gwei: u64) -> (tempfile::TempDir, Store) {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = Store::open(dir.path()).unwrap();
+    genesis(&mut store, chain(), accounts, gwei);
+    (dir, store)
+}
+
+fn apply(block: &mut BlockBuilder<'_>, tx: SignedTx) -> Result<(), ExecError> {
+    let verified = VerifiedTx::verify(tx)?;
+    block.apply_tx(&verified).map(drop)
+}
+
+/// Applies `tx` expecting a rejection, and checks that nothing changed.
+fn rejected(block: &mut BlockBuilder<'_>, tx: SignedTx) -> ExecError {
+    let root = block.state_root();
+    let before: Vec<Option<Account>> = (0..4).map(|i| block.account(i).unwrap()).collect();
+    let error = apply(block, tx).expect_err("the transaction must be rejected");
+    assert_eq!(
+        block.state_root(),
+        root,
+        "a rejection changed the root: {error}"
+    );
+    let after: Vec<Option<Account>> = (0..4).map(|i| block.account(i).unwrap()).collect();
+    assert_eq!(before, after, "a rejection changed an account: {error}");
+    error
+}
+
+#[test]
+fn transfer_moves_funds_bumps_the_nonce_and_opens_the_recipient() {
+    let (_dir, mut store) = store_with_genesis(2, 1_000);
+    let stranger = Address::with_last_byte(0x77);
+    let mut block = BlockBuilder::new(&store, chain());
+    apply(&mut block, transfer(0, 0, stranger, 300, chain())).unwrap();
+    apply(
+        &mut block,
+        transfer(0, 1, ACCOUNTS[1].address, 200, chain()),
+    )
+    .unwrap();
+    let executed = block.finish();
+    assert_eq!(executed.receipts.len(), 2);
+    assert_eq!(executed.witness.slots.len(), 2);
+    assert_eq!(
+        executed.witness.slots[0].updates.len(),
+        2,
+        "sender and recipient leaves"
+    );
+    store.commit(&executed.commit).unwrap();
+
+    let sender = store.account(0).unwrap().unwrap();
+    assert_eq!((sender.balance, sender.nonce), (Amount::from_gwei(500), 2));
+    assert_eq!(
+        store.account(1).unwrap().unwrap().balance,
+        Amount::from_gwei(1_200)
+    );
+    let index = store.account_index(&stranger).unwrap().unwrap();
+    assert_eq!(index, 2);
+    assert_eq!(
+        store.account(index).unwrap().unwrap().balance,
+        Amount::from_gwei(300)
+    );
+    let leaf = store.account(index).unwrap().unwrap().leaf();
+    assert!(
+        store
+            .account_proof(index)
+            .unwrap()
+            .verify(store.head().state_root, leaf)
+    );
+}
+
+#[test]
+fn witness_paths_chain_from_root_to_root() {
+    let (_dir, store) = store_with_genesis(2, 1_000);
+    let mut block = BlockBuilder::new(&store, chain());
+    apply(&mut block, transfer(0, 0, ACCOUNTS[1].address, 1, chain())).unwrap();
+    let executed = block.finish();
+    let slot = &executed.witness.slots[0];
+    let mut root = slot.root_before;
+    for update in &slot.updates {
+        let proof = hyperforge_state::MerkleProof {
+            index: update.index,
+            siblings: update.siblings.clone(),
+        };
+        assert!(
+            proof.verify(root, update.old_leaf),
+            "old leaf under the running root"
+        );
+        root = proof.root_for(update.new_leaf);
+    }
+    assert_eq!(root, slot.root_after);
+}
+
+#[test]
+fn each_rejection_is_named_and_changes_nothing() {
+    let (_dir, store) = store_with_genesis(2, 1_000);
+    let mut block = BlockBuilder::new(&store, chain());
+    let to = ACCOUNTS[1].address;
+
+    let mut tampered_signature = transfer(0, 0, to, 1, chain());
+    tampered_signature.signature[45] ^= 1;
+    assert!(matches!(
+        rejected(&mut block, tampered_signature),
+        ExecError::BadSignature(_)
+    ));
+
+    let mut tampered_amount = transfer(0, 0, to, 1, chain());
+    tampered_amount.body.kind = TxKind::Transfer {
+        to,
+        amount: Amount::from_gwei(999),
+    };
+    assert!(matches!(
+        rejected(&mut block, tampered_amount),
+        ExecError::BadSignature(_)
+    ));
+
+    let mut wrong_key = transfer(0, 0, to, 1, chain());
+    wrong_key.pubkey[0] ^= 1;
+    assert!(matches!(
+        rejected(&mut block, wrong_key),
+        ExecError::BadSignature(_)
+    ));
+
+    assert!(matches!(
+        rejected(&mut block, transfer(0, 0, to, 1, other_chain())),
+        ExecError::WrongChainId { got, .. } if got == other_chain()
+    ));
+    assert!(matches!(
+        rejected(&mut block, transfer(0, 1, to, 1, chain())),
+        ExecError::NonceTooHigh {
+            expected: 0,
+            got: 1
+        }
+    ));
+    assert!(matches!(
+        rejected(&mut block, transfer(0, 0, to, 1_001, chain())),
+        ExecError::InsufficientBalance { .. }
+    ));
+
+    // Account 1's key signing for account 0: verifies, but is not account 0's key.
+    let impostor = sign(
+        &dev_key(1),
+        chain(),
+        ACCOUNTS[0].address,
+        0,
+        TxKind::Transfer {
+            to,
+            amount: Amount::from_gwei(1),
+        },
+    );
+    assert!(matches!(
+        rejected(&mut block, impostor),
+        ExecError::UnregisteredKey(_)
+    ));
+
+    // A dev account that is not in the state.
+    assert!(matches!(
+        rejected(&mut block, transfer(5, 0, to, 1, chain())),
+        ExecError::UnknownAccount(_)
+    ));
+
+    apply(&mut block, transfer(0, 0, to, 1, chain())).unwrap();
+    assert!(matches!(
+        rejected(&mut block, transfer(0, 0, to, 1, chain())),
+        ExecError::NonceTooLow {
+            expected: 1,
+            got: 0
+        }
+    ));
+}
+
+#[test]
+fn an_account_without_a_key_cannot_send() {
+    let (_dir, store) = store_with_genesis(1, 1_000);
+    let mut block = BlockBuilder::new(&store, chain());
+    let keyless = ACCOUNTS[3].address;
+    block
+        .apply_priority(&PriorityOp::Deposit {
+            l1_sender: keyless,
+            recipient: keyless,
+            amount: Amount::from_gwei(50),
+        })
+        .unwrap();
+    assert!(matches!(
+        rejected(&mut block, transfer(3, 0, ACCOUNTS[0].address, 1, chain())),
+        ExecError::UnregisteredKey(_)
+    ));
+}
+
+#[test]
+fn credits_past_the_largest_balance_are_refused() {
+    let (_dir, store) = store_with_genesis(2, u64::MAX - 5);
+    let mut block = BlockBuilder::new(&store, chain());
+    let error = rejected(&mut block, transfer(0, 0, ACCOUNTS[1].address, 6, chain()));
+    assert!(matches!(error, ExecError::Overflow { .. }), "{error}");
+    let deposit = PriorityOp::Deposit {
+        l1_sender: ACCOUNTS[0].address,
+        recipient: ACCOUNTS[0].address,
+        amount: Amount::from_gwei(6),
+    };
+    assert!(matches!(
+        block.apply_priority(&deposit),
+        Err(ExecError::Overflow { .. })
+    ));
+}
+
+#[test]
+fn withdrawals_and_messages_fill_the_outbox() {
+    let (_dir, store) = store_with_genesis(1, 1_000);
+    let mut block = BlockBuilder::new(&store, chain());
+    let from = ACCOUNTS[0].address;
+    let key = dev_key(0);
+    let withdraw = sign(
+        &key,
+        chain(),
+        from,
+        0,
+        TxKind::Withdraw {
+            l1_recipient: from,
+            amount: Amount::from_gwei(100),
+        },
+    );
+    let message = sign(
+        &key,
+        chain(),
+        from,
+        1,
+        TxKind::SendMessage {
+            dst_chain: other_chain(),
+            recipient: from,
+            value: Amount::from_gwei(50),
+            payload: b"hi".to_vec(),
+        },
+    );
+    let to_self = sign(
+        &key,
+        chain(),
+        from,
+        2,
+        TxKind::SendMessage {
+            dst_chain: chain(),
+            recipient: from,
+            value: Amount::from_gwei(1),
+            payload: Vec::new(),
+        },
+    );
+    apply(&mut block, withdraw).unwrap();
+    apply(&mut block, message).unwrap();
+    assert!(matches!(
+        rejected(&mut block, to_self),
+        ExecError::MessageToSelf
+    ));
+    assert_eq!(
+        block.account(0).unwrap().unwrap().balance,
+        Amount::from_gwei(850)
+    );
+    let executed = block.finish();
+    assert_eq!(executed.outbox.len(), 2);
+    assert!(
+        matches!(executed.outbox[0], OutboxEntry::Withdrawal { amount, .. } if amount == Amount::from_gwei(100))
+    );
+    assert_eq!(executed.receipts[1].outbox_index, Some(1));
+}
+
+/// A message from chain 271 to ours, with a two-leaf tree as its message root.
+fn incoming(recipient: Address, gwei: u64) -> (Message, Digest, Vec<Digest>) {
+    let message = Message {
+        src_chain: other_chain(),
+        sender: ACCOUNTS[2].address,
+        dst_chain: chain(),
+        recipient,
+        value: Amount::from_gwei(gwei),
+        payload: b"cross".to_vec(),
+    };
+    let sibling = Message {
+        value: Amount::from_gwei(1),
+        ..message.clone()
+    }
+    .hash();
+    let tree = SparseMerkleTree::new(1);
+    let mut nodes = BTreeMap::new();
+    nodes.extend(
+        tree.update(&nodes, &[(0, message.hash()), (1, sibling)])
+            .unwrap(),
+    );
+    (message, tree.root(&nodes).unwrap(), vec![sibling])
+}
+
+#[test]
+fn messages_execute_once_against_an_imported_root() {
+    let (_dir, mut store) = store_with_genesis(1, 1_000);
+    let recipient = Address::with_last_byte(0x42);
+    let (message, root, siblings) = incoming(recipient, 70);
+    let relay = |nonce: u32, message: Message, root: Digest, siblings: Vec<Digest>| {
+        sign(
+            &dev_key(0),
+            chain(),
+            ACCOUNTS[0].address,
+            nonce,
+            TxKind::ExecuteMessage {
+                message,
+                message_root: root,
+                index: 0,
+                siblings,
+            },
+        )
+    };
+
+    let mut block = BlockBuilder::new(&store, chain());
+    assert!(matches!(
+        rejected(
+            &mut block,
+            relay(0, message.clone(), root, siblings.clone())
+        ),
+        ExecError::UnknownMessageRoot
+    ));
+    block.import_message_root(root);
+    assert!(matches!(
+        rejected(&mut block, relay(0, message.clone(), root, vec![root])),
+        ExecError::MessageNotInRoot
+    ));
+    let elsewhere = Message {
+        dst_chain: ChainId::new(999).unwrap(),
+        ..message.clone()
+    };
+    assert!(matches!(
+        rejected(&mut block, relay(0, elsewhere, root, siblings.clone())),
+        ExecError::WrongDestination { .. }
+    ));
+    apply(
+        &mut block,
+        relay(0, message.clone(), root, siblings.clone()),
+    )
+    .unwrap();
+    assert!(matches!(
+        rejected(
+            &mut block,
+            relay(1, message.clone(), root, siblings.clone())
+        ),
+        ExecError::MessageAlreadyExecuted
+    ));
+    store.commit(&block.finish().commit).unwrap();
+
+    let index = store.account_index(&recipient).unwrap().unwrap();
+    assert_eq!(
+        store.account(index).unwrap().unwrap().balance,
+        Amount::from_gwei(70)
+    );
+    assert_ne!(
+        store.head().nullifier_root,
+        store.nullifier_tree().empty_root()
+    );
+    // Across blocks too: the nullifier is committed, and so is the imported root.
+    let mut next = BlockBuilder::new(&store, chain());
+    assert!(matches!(
+        rejected(&mut next, relay(1, message, root, siblings)),
+        ExecError::MessageAlreadyExecuted
+    ));
+}
+
+/// What a plain model of the rules says about balances, nonces and keys.
+#[derive(Default)]
+struct Model {
+    order: Vec<Address>,
+    accounts: HashMap<Address, Account>,
+}
+
+impl Model {
+    fn get(&mut self, address: Address) -> &mut Account {
+        if !self.accounts.contains_key(&address) {
+            self.order.push(address);
+        }
+        self.accounts
+            .entry(address)
+            .or_insert_with(|| Account::new(address))
+    }
+
+    /// Applies a transfer if the rules allow it; says whether they did.
+    fn transfer(
+        &mut self,
+        from: usize,
+        nonce: u32,
+        to: Address,
+        gwei: u64,
+        chain_ok: bool,
+        sig_ok: bool,
+    ) -> bool {
+        let sender_address = ACCOUNTS[from].address;
+        let Some(sender) = self.accounts.get(&sender_address).copied() else {
+            return false;
+        };
+        let key = dev_key(from).public_key().hash();
+        if !chain_ok
+            || !sig_ok
+            || sender.pubkey_hash != key
+            || nonce != sender.nonce
+            || sender.balance.gwei() < gwei
+        {
+            return false;
+        }
+        if to != sender_address {
+            let credited = self
+                .accounts
+                .get(&to)
+                .map_or(0, |account| account.balance.gwei());
+            if credited.checked_add(gwei).is_none() {
+                return false;
+            }
+            self.get(to).balance = Amount::from_gwei(credited + gwei);
+        }
+        let sender = self.get(sender_address);
+        sender.balance =
+            Amount::from_gwei(sender.balance.gwei() - if to != sender_address { gwei } else { 0 });
+        sender.nonce += 1;
+        true
+    }
+
+    fn root(&self) -> Digest {
+        let tree = SparseMerkleTree::new(32);
+        let leaves: Vec<(u64, Digest)> = self
+            .order
+            .iter()
+            .enumerate()
+            .map(|(index, address)| (index as u64, self.accounts[address].leaf()))
+            .collect();
+        let mut nodes = BTreeMap::new();
+        nodes.extend(tree.update(&nodes, &leaves).unwrap());
+        tree.root(&nodes).unwrap()
+    }
+}
+
+#[derive(Debug, Clone)]
+enum Op {
+    Transfer {
+        from: usize,
+        to: usize,
+        gwei: u64,
+        nonce_skew: i8,
+        chain_ok: bool,
+        sig_ok: bool,
+    },
+    Deposit {
+        to: usize,
+        gwei: u64,
+    },
+    EndBlock,
+}
+
+fn op() -> impl Strategy<Value = Op> {
+    prop_oneof![
+        6 => (0usize..4, 0usize..6, 0u64..400, -1i8..=1, proptest::bool::weighted(0.9), proptest::bool::weighted(0.9))
+            .prop_map(|(from, to, gwei, nonce_skew, chain_ok, sig_ok)| Op::Transfer { from, to, gwei, nonce_skew, chain_ok, sig_ok }),
+        1 => (0usize..6, 0u64..300).prop_map(|(to, gwei)| Op::Deposit { to, gwei }),
+        1 => Just(Op::EndBlock),
+    ]
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 12, ..ProptestConfig::default() })]
+
+    #[test]
+    fn rocksdb_state_agrees_with_a_plain_model(ops in proptest::collection::vec(op(), 1..40)) {
+        // Accounts 0..3 are funded with keys; 4 and 5 are addresses that only receive.
+        let targets: Vec<Address> = (0..6).map(|i| if i < 4 { ACCOUNTS[i].address } else { Address::with_last_byte(0xa0 + i as u8) }).collect();
+        let (_dir, mut store) = store_with_genesis(3, 500);
+        let mut model = Model::default();
+        for (index, account) in ACCOUNTS.iter().enumerate().take(3) {
+            let entry = model.get(account.address);
+            entry.balance = Amount::from_gwei(500);
+            entry.pubkey_hash = dev_key(index).public_key().hash();
+        }
+        prop_assert_eq!(model.root(), store.head().state_root, "genesis roots agree");
+
+        let mut block = Some(BlockBuilder::new(&store, chain()));
+        for op in ops {
+            match op {
+                Op::Transfer { from, to, gwei, nonce_skew, chain_ok, sig_ok } => {
+                    let current = model.accounts.get(&ACCOUNTS[from].address).map_or(0, |account| account.nonce);
+                    let nonce = current.saturating_add_signed(i32::from(nonce_skew));
+                    let chain_id = if chain_ok { chain() } else { other_chain() };
+                    let mut tx = transfer(from, nonce, targets[to], gwei, chain_id);
+                    if !sig_ok {
+                        tx.signature[3] ^= 0x10;
+                    }
+                    let expected = model.transfer(from, nonce, targets[to], gwei, chain_ok, sig_ok);
+                    let builder = block.as_mut().unwrap();
+                    let root = builder.state_root();
+                    let outcome = apply(builder, tx);
+                    prop_assert_eq!(outcome.is_ok(), expected, "{:?}", outcome);
+                    if outcome.is_err() {
+                        prop_assert_eq!(builder.state_root(), root);
+                    }
+                }
+                Op::Deposit { to, gwei } => {
+                    let deposit = PriorityOp::Deposit { l1_sender: targets[to], recipient: targets[to], amount: Amount::from_gwei(gwei) };
+                    block.as_mut().unwrap().apply_priority(&deposit).unwrap();
+                    let account = model.get(targets[to]);
+                    account.balance = Amount::from_gwei(account.balance.gwei() + gwei);
+                }
+                Op::EndBlock => {
+                    let executed = block.take().unwrap().finish();
+                    store.commit(&executed.commit).unwrap();
+                    block = Some(BlockBuilder::new(&store, chain()));
+                }
+            }
+        }
+        store.commit(&block.take().unwrap().finish().commit).unwrap();
+        prop_assert_eq!(store.head().state_root, model.root());
+        for (address, account) in &model.accounts {
+            let index = store.account_index(address).unwrap().unwrap();
+            let stored = store.account(index).unwrap();
+            prop_assert_eq!(stored.as_ref(), Some(account));
+        }
+    }
+}

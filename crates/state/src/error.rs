@@ -1,0 +1,23 @@
+//! Errors of the state store.
+
+/// Why a state operation failed.
+#[derive(Debug, thiserror::Error)]
+pub enum StateError {
+    /// RocksDB failed (I/O, corruption it detected, a lock held by another process, ...).
+    #[error("rocksdb: {0}")]
+    Db(#[from] rocksdb::Error),
+    /// A record did not decode: the database was written by something else, or is damaged.
+    #[error("corrupt state record: {0}")]
+    Corrupt(String),
+    /// A commit does not follow the current head.
+    #[error("block {got} does not follow the head block {head:?}")]
+    OutOfOrder {
+        /// The head's block number (`None` before genesis).
+        head: Option<u64>,
+        /// The committed block's number.
+        got: u64,
+    },
+    /// The account tree is full.
+    #[error("the account tree is full ({0} accounts)")]
+    TreeFull(u64),
+}

@@ -1,0 +1,100 @@
+//! The store's records, ordering rules and persistence across reopening.
+
+use hyperforge_primitives::{Address, Amount};
+use hyperforge_state::{Account, BlockCommit, Head, StateError, Store, TreeId};
+
+fn commit_with_account(store: &Store, number: u64, account: Account) -> BlockCommit {
+    let tree = store.account_tree();
+    let written = tree
+        .update(&store.nodes(TreeId::Accounts), &[(0, account.leaf())])
+        .unwrap();
+    let state_root = written[&(tree.depth(), 0)];
+    BlockCommit {
+        number,
+        block: vec![number as u8],
+        receipts: vec![([number as u8; 32], b"receipt".to_vec())],
+        accounts: vec![(0, account)],
+        new_addresses: vec![(account.address, 0)],
+        nodes: written
+            .into_iter()
+            .map(|(key, digest)| (TreeId::Accounts, key, digest))
+            .collect(),
+        nullifiers: vec![(42, account.leaf())],
+        outbox: vec![b"first".to_vec(), b"second".to_vec()],
+        message_roots: vec![account.leaf()],
+        batch: Some((0, b"batch".to_vec())),
+        pending_done: vec![7],
+        head: Head {
+            block_number: Some(number),
+            state_root,
+            next_account_index: 1,
+            ..store.head()
+        },
+    }
+}
+
+#[test]
+fn committed_records_survive_reopening() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut account = Account::new(Address::with_last_byte(9));
+    account.balance = Amount::from_gwei(5);
+    {
+        let mut store = Store::open(dir.path()).unwrap();
+        assert_eq!(store.head().block_number, None);
+        store.put_pending(7, b"tx-7").unwrap();
+        store.put_pending(8, b"tx-8").unwrap();
+        let commit = commit_with_account(&store, 0, account);
+        store.commit(&commit).unwrap();
+    }
+    let store = Store::open(dir.path()).unwrap();
+    assert_eq!(store.head().block_number, Some(0));
+    assert_eq!(store.account(0).unwrap(), Some(account));
+    assert_eq!(store.account_index(&account.address).unwrap(), Some(0));
+    assert_eq!(
+        store.account_index(&Address::with_last_byte(1)).unwrap(),
+        None
+    );
+    assert_eq!(store.block(0).unwrap(), Some(vec![0]));
+    assert_eq!(store.receipt(&[0; 32]).unwrap(), Some(b"receipt".to_vec()));
+    assert_eq!(
+        store.outbox(0).unwrap(),
+        vec![b"first".to_vec(), b"second".to_vec()]
+    );
+    assert_eq!(store.outbox(1).unwrap(), Vec::<Vec<u8>>::new());
+    assert_eq!(store.nullifier(42).unwrap(), Some(account.leaf()));
+    assert_eq!(store.batch(0).unwrap(), Some(b"batch".to_vec()));
+    assert!(store.message_root_known(&account.leaf()).unwrap());
+    assert!(!store.message_root_known(&store.head().state_root).unwrap());
+    assert_eq!(
+        store.pending().unwrap(),
+        vec![(8, b"tx-8".to_vec())],
+        "included transactions leave the pending set"
+    );
+    assert!(
+        store
+            .account_proof(0)
+            .unwrap()
+            .verify(store.head().state_root, account.leaf())
+    );
+    assert!(
+        store
+            .account_proof(1)
+            .unwrap()
+            .verify_empty(store.head().state_root)
+    );
+}
+
+#[test]
+fn a_block_that_does_not_follow_the_head_is_refused_and_changes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = Store::open(dir.path()).unwrap();
+    let account = Account::new(Address::with_last_byte(9));
+    let skipped = commit_with_account(&store, 1, account);
+    let error = store.commit(&skipped).unwrap_err();
+    assert!(
+        matches!(error, StateError::OutOfOrder { head: None, got: 1 }),
+        "{error}"
+    );
+    assert_eq!(store.account(0).unwrap(), None);
+    assert_eq!(store.head().state_root, store.account_tree().empty_root());
+}
