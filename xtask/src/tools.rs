@@ -39,7 +39,9 @@ pub(crate) fn ensure(project: &Project) -> anyhow::Result<PathBuf> {
     }
     match on_path {
         Some(anvil) => Ok(anvil),
-        None if npm_anvil.exists() => Ok(npm_anvil),
+        // Absolute: tests that receive it run in their own crate's folder.
+        None if npm_anvil.exists() => std::path::absolute(&npm_anvil)
+            .with_context(|| format!("cannot resolve {}", npm_anvil.display())),
         None => anyhow::bail!(
             "npm ci did not install {NPM_ANVIL}: this platform may have no anvil package"
         ),
