@@ -12,8 +12,7 @@ use hyperforge_primitives::{
     tx::{Message, OutboxEntry, PriorityOp, TxKind, digest_to_bytes},
 };
 use hyperforge_state::{
-    Account, AccountIndex, BlockCommit, Digest, Head, MerkleProof, SparseMerkleTree, StateError,
-    Store, TreeId,
+    Account, AccountIndex, BlockCommit, Digest, Head, MerkleProof, StateError, Store, TreeId,
     smt::{NodeKey, NodeSource},
     store::StoreNodes,
 };
@@ -512,10 +511,11 @@ impl<'a> BlockBuilder<'a> {
                 written: &self.account_nodes,
                 base: self.store.nodes(TreeId::Accounts),
             };
-            let siblings = tree.prove(&overlay, leaf)?.siblings;
-            (siblings, tree.update(&overlay, &[(leaf, after.leaf())])?)
+            let proof = tree.prove(&overlay, leaf)?;
+            let written = tree.update_along(&proof, after.leaf());
+            (proof.siblings, written)
         };
-        self.head.state_root = root_of(tree, &written);
+        self.head.state_root = root_of(&written);
         self.account_nodes.extend(written);
         self.accounts.insert(index, after);
         updates.push(LeafUpdate {
@@ -542,12 +542,11 @@ impl<'a> BlockBuilder<'a> {
                 written: &self.nullifier_nodes,
                 base: self.store.nodes(TreeId::Nullifiers),
             };
-            (
-                tree.prove(&overlay, key)?.siblings,
-                tree.update(&overlay, &[(key, hash)])?,
-            )
+            let proof = tree.prove(&overlay, key)?;
+            let written = tree.update_along(&proof, hash);
+            (proof.siblings, written)
         };
-        self.head.nullifier_root = root_of(tree, &written);
+        self.head.nullifier_root = root_of(&written);
         self.nullifier_nodes.extend(written);
         self.nullifiers.insert(key, hash);
         updates.push(LeafUpdate {
@@ -563,6 +562,7 @@ impl<'a> BlockBuilder<'a> {
     }
 }
 
-fn root_of(tree: &SparseMerkleTree, written: &BTreeMap<NodeKey, Digest>) -> Digest {
-    written[&(tree.depth(), 0)]
+/// The root: the last node `update_along` wrote.
+fn root_of(written: &[(NodeKey, Digest)]) -> Digest {
+    written.last().expect("a path always reaches the root").1
 }

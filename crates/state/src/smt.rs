@@ -139,6 +139,25 @@ impl SparseMerkleTree {
         Ok(MerkleProof { index, siblings })
     }
 
+    /// Sets one leaf given its current path (from [`Self::prove`]), and returns the nodes on
+    /// the path up to the root, root included: no node is read, `depth` hashes are made.
+    pub fn update_along(&self, proof: &MerkleProof, leaf: Digest) -> Vec<(NodeKey, Digest)> {
+        let mut written = Vec::with_capacity(usize::from(self.depth) + 1);
+        let mut node = leaf;
+        written.push(((0, proof.index), node));
+        for (level, sibling) in proof.siblings.iter().enumerate() {
+            node = if (proof.index >> level) & 1 == 0 {
+                PoseidonHash::two_to_one(node, *sibling)
+            } else {
+                PoseidonHash::two_to_one(*sibling, node)
+            };
+            // The root of a depth-64 tree sits 64 shifts up: `>>` by 64 would overflow.
+            let parent = proof.index.checked_shr(level as u32 + 1).unwrap_or(0);
+            written.push(((level as u8 + 1, parent), node));
+        }
+        written
+    }
+
     /// Sets leaves and recomputes every node above them, hashing each shared upper node once
     /// however many leaves below it changed. Returns the written nodes, root included, for
     /// the caller to store; later `updates` of the same index win.
@@ -233,6 +252,20 @@ mod tests {
         let mut forged = proof.clone();
         forged.siblings[5] = leaf(9);
         assert!(!forged.verify(root, leaf(1)), "tampered sibling");
+    }
+
+    #[test]
+    fn update_along_a_path_equals_update() {
+        let tree = SparseMerkleTree::new(8);
+        let mut nodes = BTreeMap::new();
+        nodes.extend(
+            tree.update(&nodes, &[(3, leaf(1)), (200, leaf(2))])
+                .unwrap(),
+        );
+        let proof = tree.prove(&nodes, 200).unwrap();
+        let along: BTreeMap<NodeKey, Digest> =
+            tree.update_along(&proof, leaf(7)).into_iter().collect();
+        assert_eq!(along, tree.update(&nodes, &[(200, leaf(7))]).unwrap());
     }
 
     proptest! {
