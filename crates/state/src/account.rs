@@ -15,13 +15,10 @@
 
 use hyperforge_primitives::{
     Address, Amount,
-    tx::{address_limbs, amount_limbs},
+    tx::{address_limbs, amount_limbs, digest_from_bytes, digest_to_bytes},
 };
 use plonky2::{
-    field::{
-        goldilocks_field::GoldilocksField,
-        types::{Field, Field64, PrimeField64},
-    },
+    field::{goldilocks_field::GoldilocksField, types::Field},
     hash::poseidon::PoseidonHash,
     plonk::config::Hasher,
 };
@@ -78,7 +75,7 @@ impl Account {
         PoseidonHash::hash_no_pad(&self.leaf_elements())
     }
 
-    /// The storage encoding: address, key hash (4 x u64 LE), balance (u64 LE), nonce (u32 LE).
+    /// The storage encoding: address, key hash (bytes32 form), balance (u64 LE), nonce (u32 LE).
     pub fn encode(&self) -> Vec<u8> {
         let mut bytes = Vec::with_capacity(ENCODED_LEN);
         bytes.extend_from_slice(self.address.as_slice());
@@ -111,38 +108,24 @@ impl Account {
     }
 }
 
-/// A digest as 32 bytes: four canonical u64, little-endian.
+/// A digest as 32 bytes, in the one form used everywhere (the bridge's bytes32: four
+/// big-endian u64, element 0 first).
 pub fn encode_digest(digest: &Digest) -> [u8; 32] {
-    let mut bytes = [0; 32];
-    for (chunk, element) in bytes.chunks_mut(8).zip(digest.elements) {
-        chunk.copy_from_slice(&element.to_canonical_u64().to_le_bytes());
-    }
-    bytes
+    digest_to_bytes(digest)
 }
 
-/// Reads [`encode_digest`]'s output, refusing non-canonical elements.
+/// Reads [`encode_digest`]'s output, refusing a wrong length and non-canonical elements.
 pub fn decode_digest(bytes: &[u8]) -> Result<Digest, StateError> {
-    if bytes.len() != 32 {
-        return Err(StateError::Corrupt(format!(
-            "digest of {} bytes, expected 32",
-            bytes.len()
-        )));
-    }
-    let mut elements = [GoldilocksField::ZERO; 4];
-    for (element, chunk) in elements.iter_mut().zip(bytes.chunks(8)) {
-        let value = u64::from_le_bytes(chunk.try_into().expect("8 bytes"));
-        if value >= GoldilocksField::ORDER {
-            return Err(StateError::Corrupt(format!(
-                "non-canonical field element {value}"
-            )));
-        }
-        *element = GoldilocksField::from_canonical_u64(value);
-    }
-    Ok(Digest { elements })
+    let bytes: &[u8; 32] = bytes.try_into().map_err(|_| {
+        StateError::Corrupt(format!("digest of {} bytes, expected 32", bytes.len()))
+    })?;
+    digest_from_bytes(bytes).map_err(|error| StateError::Corrupt(error.to_string()))
 }
 
 #[cfg(test)]
 mod tests {
+    use plonky2::field::types::PrimeField64;
+
     use super::*;
 
     #[test]
