@@ -20,16 +20,25 @@ mod test;
 mod tidy;
 mod tools;
 
+use std::process::ExitCode;
+
 use clap::Parser;
 
-fn main() -> anyhow::Result<()> {
+fn main() -> ExitCode {
     let cli = cli::Cli::parse();
-    let project = project::Project::locate(cli.root)?;
-    match cli.command {
+    let result = project::Project::locate(cli.root).and_then(|project| match cli.command {
         cli::Command::Chain(command) => chain::run(&project, command),
         cli::Command::Test => test::run(&project),
         cli::Command::Tools => tools::run(&project),
         cli::Command::Contracts => contracts::run(&project),
         cli::Command::Bench { target } => bench::run(&project, target),
+    });
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            // One line naming the culprit, with its causes; no backtrace for user errors.
+            eprintln!("error: {error:#}");
+            ExitCode::FAILURE
+        }
     }
 }

@@ -46,7 +46,7 @@ fn check(project: &Project, name: Option<&str>) -> anyhow::Result<Vec<String>> {
             }
             if set.chains().is_empty() {
                 bail!(
-                    "no chains in {}: make one with `cargo xtask chain new <name> --template devnet`",
+                    "no chains in {}/: make one with `cargo xtask chain new <name> --template devnet`",
                     project.chains_dir().display()
                 );
             }
