@@ -21,7 +21,6 @@ const FLAG_ORIGIN: &str = "command-line flag";
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Overrides {
     values: toml::Table,
-    keys: Vec<String>,
 }
 
 impl Overrides {
@@ -65,13 +64,12 @@ impl Overrides {
             }
             table = entry.as_table_mut().expect("made a table just above");
         }
-        self.keys.push(key.to_owned());
         self
     }
 
     /// Whether no override was given.
     pub fn is_empty(&self) -> bool {
-        self.keys.is_empty()
+        self.values.is_empty()
     }
 }
 

@@ -81,57 +81,22 @@ impl ChainSet {
     /// The first way `config` (from `origin`) clashes with a chain of another name in this
     /// set: the same chain id, or a port both listen on.
     pub fn clash(&self, config: &ChainConfig, origin: &str) -> Option<Problem> {
-        let others = self
-            .chains
-            .iter()
-            .filter(|other| other.config.chain.name != config.chain.name);
-        for other in others {
-            let owner = format!(
-                "chain `{}` ({})",
-                other.config.chain.name,
-                other.file().display()
-            );
-            if other.config.chain.chain_id == config.chain.chain_id {
-                return Some(Problem {
-                    origin: origin.to_owned(),
-                    key: Some("chain.chain_id".to_owned()),
-                    problem: format!(
-                        "chain id {} is already used by {owner}",
-                        config.chain.chain_id
-                    ),
-                });
-            }
-            let other_ports = other.config.ports();
-            for (key, port) in config.ports() {
-                if other_ports
-                    .iter()
-                    .any(|(_, other_port)| *other_port == port)
-                {
-                    return Some(Problem {
-                        origin: origin.to_owned(),
-                        key: Some(key.to_owned()),
-                        problem: format!("port {port} is already used by {owner}"),
-                    });
-                }
-            }
-        }
-        None
+        clash_among(&self.chains, config, origin)
     }
 
     /// Every clash between two chains of the set, reported on the later chain of each pair.
     pub fn clashes(&self) -> Vec<Problem> {
-        let mut clashes = Vec::new();
-        for (index, entry) in self.chains.iter().enumerate() {
-            let earlier = Self {
-                chains: self.chains[..index].to_vec(),
-                errors: Vec::new(),
-            };
-            if let Some(problem) = earlier.clash(&entry.config, &entry.file().display().to_string())
-            {
-                clashes.push(problem);
-            }
-        }
-        clashes
+        self.chains
+            .iter()
+            .enumerate()
+            .filter_map(|(index, entry)| {
+                clash_among(
+                    &self.chains[..index],
+                    &entry.config,
+                    &entry.file().display().to_string(),
+                )
+            })
+            .collect()
     }
 
     /// Every chain id in use.
@@ -147,4 +112,42 @@ impl ChainSet {
             .iter()
             .flat_map(|entry| entry.config.ports().into_iter().map(|(_, port)| port))
     }
+}
+
+/// The first way `config` clashes with one of `chains` of another name.
+fn clash_among(chains: &[ChainEntry], config: &ChainConfig, origin: &str) -> Option<Problem> {
+    let others = chains
+        .iter()
+        .filter(|other| other.config.chain.name != config.chain.name);
+    for other in others {
+        let owner = format!(
+            "chain `{}` ({})",
+            other.config.chain.name,
+            other.file().display()
+        );
+        if other.config.chain.chain_id == config.chain.chain_id {
+            return Some(Problem {
+                origin: origin.to_owned(),
+                key: Some("chain.chain_id".to_owned()),
+                problem: format!(
+                    "chain id {} is already used by {owner}",
+                    config.chain.chain_id
+                ),
+            });
+        }
+        let other_ports = other.config.ports();
+        for (key, port) in config.ports() {
+            if other_ports
+                .iter()
+                .any(|(_, other_port)| *other_port == port)
+            {
+                return Some(Problem {
+                    origin: origin.to_owned(),
+                    key: Some(key.to_owned()),
+                    problem: format!("port {port} is already used by {owner}"),
+                });
+            }
+        }
+    }
+    None
 }

@@ -423,13 +423,8 @@ impl<'a> BlockBuilder<'a> {
             Some(index) => (index, self.account(index)?),
             None => {
                 let index = self.head.next_account_index;
-                if u64::from(index)
-                    >= self
-                        .store
-                        .account_tree()
-                        .capacity()
-                        .min(u128::from(u32::MAX)) as u64
-                {
+                // The last index stays unused: `next_account_index` must not overflow.
+                if index == AccountIndex::MAX {
                     return Err(ExecError::TreeFull);
                 }
                 (index, None)
