@@ -1,0 +1,382 @@
+//! EcGFp5 points in circuit: decoding with its checks, the paper's complete formulas in
+//! fractional `(x, u)` coordinates (`x = X/Z`, `u = x/y = U/T`; eprint 2022/274, as
+//! `hyperforge_crypto::curve`), window tables and multi-scalar multiplication.
+//!
+//! **Decoding** `w != 0` takes `x`, `u` and `y` as hints and checks `x^2 - (w^2 - a) x + b = 0`
+//! (so `w` encodes a curve point: the paper's invalid encodings have no such `x`),
+//! `y^2 = 7 x` (7 is not a square, so `x` is not one: the root that puts the point in the
+//! prime-order group, as native decoding picks) and `u w = 1` (so `w != 0`: no neutral).
+//! Every limb is a field element, hence canonical; limbs `>= p` can only come from outside
+//! and the witness helpers refuse them.
+//!
+//! **Formulas.** Doubling: 9 multiplications and 5 linear operations; mixed addition (the
+//! second point affine): 8 and 8. Complete: the neutral `(0, 0)` needs no special case,
+//! which is what lets table entry 0 be the neutral.
+//!
+//! **Scalar multiplication.** Unsigned 4-bit windows; each base has a 16-entry affine
+//! table (constants for fixed bases, built in circuit with hinted divisions for variable
+//! ones), read with plonky2's `RandomAccessGate` (which also checks that the digit is
+//! below 16). Several bases share the doublings (Straus).
+
+use anyhow::Result;
+use hyperforge_crypto::curve::{AffinePoint, CURVE_A, CURVE_B, CURVE_B_Z, Point};
+use hyperforge_crypto::field::{self, GFp, GFp5, NON_SQUARE};
+use hyperforge_crypto::scalar::Scalar;
+use plonky2::field::types::Field;
+use plonky2::iop::generator::{GeneratedValues, SimpleGenerator};
+use plonky2::iop::target::Target;
+use plonky2::iop::witness::PartitionWitness;
+use plonky2::plonk::circuit_data::CommonCircuitData;
+use plonky2::util::serialization::{Buffer, IoResult};
+
+use crate::gfp5::{
+    CircuitBuilderGFp5, GFp5Target, Monomial, MulStrategy, get_gfp5, read_gfp5, set_gfp5,
+    write_gfp5,
+};
+use crate::{Builder, D};
+
+/// Window width of every scalar multiplication, in bits.
+pub const WINDOW_BITS: usize = 4;
+/// Entries of a window table: `j P` for `j` in `0..16`.
+pub const TABLE_SIZE: usize = 1 << WINDOW_BITS;
+
+/// A point in fractional coordinates `(X : Z : U : T)`.
+#[derive(Clone, Copy, Debug)]
+pub struct PointTarget {
+    /// `X`, with `x = X / Z`.
+    pub x: GFp5Target,
+    /// `Z`, never zero.
+    pub z: GFp5Target,
+    /// `U`, with `u = U / T`; zero exactly for the neutral.
+    pub u: GFp5Target,
+    /// `T`, never zero.
+    pub t: GFp5Target,
+}
+
+/// A point in affine `(x, u)` coordinates; the neutral is `(0, 0)`.
+#[derive(Clone, Copy, Debug)]
+pub struct AffinePointTarget {
+    /// `x`.
+    pub x: GFp5Target,
+    /// `u = x / y = 1 / w`.
+    pub u: GFp5Target,
+}
+
+/// A 16-entry window table `j P`, `j = 0..16`.
+#[derive(Clone, Debug)]
+pub struct WindowTable(pub Vec<AffinePointTarget>);
+
+fn b() -> Monomial {
+    Monomial::int_z(CURVE_B_Z as i64)
+}
+
+/// EcGFp5 operations on a plonky2 circuit builder.
+pub trait CircuitBuilderEcGFp5 {
+    /// Decodes `w` into an affine point, refusing (no witness) invalid encodings and `w = 0`.
+    fn decode_nonneutral(&mut self, w: GFp5Target, strategy: MulStrategy) -> AffinePointTarget;
+    /// A constant affine point.
+    fn constant_affine(&mut self, p: AffinePoint) -> AffinePointTarget;
+    /// Fractional coordinates of an affine point (`Z = T = 1`).
+    fn affine_to_point(&mut self, p: AffinePointTarget) -> PointTarget;
+    /// `-P` (`u` negated).
+    fn neg_affine(&mut self, p: AffinePointTarget) -> AffinePointTarget;
+    /// `2 P`.
+    fn double_point(&mut self, p: PointTarget, strategy: MulStrategy) -> PointTarget;
+    /// `P + Q` for an affine `Q`.
+    fn add_affine_point(
+        &mut self,
+        p: PointTarget,
+        q: AffinePointTarget,
+        strategy: MulStrategy,
+    ) -> PointTarget;
+    /// Affine coordinates (two hinted divisions).
+    fn point_to_affine(&mut self, p: PointTarget, strategy: MulStrategy) -> AffinePointTarget;
+    /// The table `j P`, `j = 0..16`, of a variable point.
+    fn window_table(&mut self, p: AffinePointTarget, strategy: MulStrategy) -> WindowTable;
+    /// The table `j P` of a constant point: constants, no rows beyond their wires.
+    fn constant_window_table(&mut self, p: &Point) -> WindowTable;
+    /// `table[digit]`; checks `digit < 16`.
+    fn lookup(&mut self, table: &WindowTable, digit: Target) -> AffinePointTarget;
+    /// `sum_i k_i P_i`, each `k_i` given as little-endian 4-bit digits (all of one length)
+    /// with `P_i`'s table.
+    fn multi_scalar_mul(
+        &mut self,
+        terms: &[(&WindowTable, &[Target])],
+        strategy: MulStrategy,
+    ) -> PointTarget;
+    /// Constrains `P` to be the neutral.
+    fn assert_neutral(&mut self, p: PointTarget);
+    /// Constrains `P` to encode as `w` (for `w != 0`): `U w = T`.
+    fn assert_encodes_as(&mut self, p: PointTarget, w: GFp5Target, strategy: MulStrategy);
+}
+
+impl CircuitBuilderEcGFp5 for Builder {
+    fn decode_nonneutral(&mut self, w: GFp5Target, strategy: MulStrategy) -> AffinePointTarget {
+        let x = self.add_virtual_gfp5();
+        let u = self.add_virtual_gfp5();
+        let y = self.add_virtual_gfp5();
+        self.add_simple_generator(DecodeHint { w, x, u, y });
+
+        // x (x - (w^2 - a)) + b = 0.
+        let a = self.constant_gfp5(CURVE_A);
+        let w2 = self.square_gfp5(w, strategy);
+        let e = self.sub_gfp5(w2, a);
+        let x_minus_e = self.sub_gfp5(x, e);
+        let b = self.constant_gfp5(CURVE_B);
+        let on_curve = self.mul_add_gfp5(x, x_minus_e, b, strategy);
+        let zero = self.constant_gfp5(GFp5::ZERO);
+        self.connect_gfp5(on_curve, zero);
+        // y^2 = 7 x: x is not a square.
+        let y2 = self.square_gfp5(y, strategy);
+        let x7 = self.scale_gfp5(Monomial::int(NON_SQUARE as i64), x);
+        self.connect_gfp5(y2, x7);
+        // u w = 1.
+        let uw = self.mul_gfp5(u, w, strategy);
+        let one = self.constant_gfp5(GFp5::ONE);
+        self.connect_gfp5(uw, one);
+        AffinePointTarget { x, u }
+    }
+
+    fn constant_affine(&mut self, p: AffinePoint) -> AffinePointTarget {
+        AffinePointTarget {
+            x: self.constant_gfp5(p.x),
+            u: self.constant_gfp5(p.u),
+        }
+    }
+
+    fn affine_to_point(&mut self, p: AffinePointTarget) -> PointTarget {
+        let one = self.constant_gfp5(GFp5::ONE);
+        PointTarget {
+            x: p.x,
+            z: one,
+            u: p.u,
+            t: one,
+        }
+    }
+
+    fn neg_affine(&mut self, p: AffinePointTarget) -> AffinePointTarget {
+        AffinePointTarget {
+            x: p.x,
+            u: self.neg_gfp5(p.u),
+        }
+    }
+
+    fn double_point(&mut self, p: PointTarget, strategy: MulStrategy) -> PointTarget {
+        let PointTarget { x, z, u, t } = p;
+        let t1 = self.mul_gfp5(z, t, strategy);
+        let t2 = self.mul_gfp5(t1, t, strategy);
+        let z1 = self.mul_gfp5(t1, u, strategy);
+        let t3 = self.square_gfp5(u, strategy);
+        // w1 = t2 - 2 (X + Z) t3.
+        let s = self.lin_gfp5(Monomial::int(-2), x, Monomial::int(-2), z);
+        let w1 = self.mul_add_gfp5(s, t3, t2, strategy);
+        let t4 = self.square_gfp5(z1, strategy);
+        let z_out = self.square_gfp5(w1, strategy);
+        let x_out = self.scale_gfp5(Monomial::int_z(4 * CURVE_B_Z as i64), t4);
+        // U' = (w1 + z1)^2 - t4 - Z' = 2 w1 z1.
+        let z1_2 = self.scale_gfp5(Monomial::int(2), z1);
+        let u_out = self.mul_gfp5(w1, z1_2, strategy);
+        // T' = 2 t2^2 - 4 t4 - Z'.
+        let rest = self.lin_gfp5(Monomial::int(-4), t4, Monomial::int(-1), z_out);
+        let t2_2 = self.scale_gfp5(Monomial::int(2), t2);
+        let t_out = self.mul_add_gfp5(t2, t2_2, rest, strategy);
+        PointTarget {
+            x: x_out,
+            z: z_out,
+            u: u_out,
+            t: t_out,
+        }
+    }
+
+    fn add_affine_point(
+        &mut self,
+        p: PointTarget,
+        q: AffinePointTarget,
+        strategy: MulStrategy,
+    ) -> PointTarget {
+        let PointTarget {
+            x: x1,
+            z: z1,
+            u: u1,
+            t: t1c,
+        } = p;
+        let AffinePointTarget { x: x2, u: u2 } = q;
+        let one = Monomial::int(1);
+        let t1 = self.mul_gfp5(x1, x2, strategy);
+        let t3 = self.mul_gfp5(u1, u2, strategy);
+        let t5 = self.mul_add_gfp5(x2, z1, x1, strategy);
+        let t6 = self.mul_add_gfp5(u2, t1c, u1, strategy);
+        // t7 = t1 + b Z1; t8 = T1 t7; t9 = t3 (2b t5 + 2 t7); t10 = (T1 + 2 t3)(t5 + t7).
+        let t7 = self.lin_gfp5(one, t1, b(), z1);
+        let t8 = self.mul_gfp5(t1c, t7, strategy);
+        let m = self.lin_gfp5(
+            Monomial::int_z(2 * CURVE_B_Z as i64),
+            t5,
+            Monomial::int(2),
+            t7,
+        );
+        let t9 = self.mul_gfp5(t3, m, strategy);
+        let a10 = self.lin_gfp5(one, t1c, Monomial::int(2), t3);
+        let b10 = self.add_gfp5(t5, t7);
+        let t10 = self.mul_gfp5(a10, b10, strategy);
+        let x_out = self.lin_gfp5(b(), t10, Monomial::int_z(-(CURVE_B_Z as i64)), t8);
+        let z_out = self.sub_gfp5(t8, t9);
+        let t_out = self.add_gfp5(t8, t9);
+        let v = self.lin_gfp5(b(), z1, Monomial::int(-1), t1);
+        let u_out = self.mul_gfp5(t6, v, strategy);
+        PointTarget {
+            x: x_out,
+            z: z_out,
+            u: u_out,
+            t: t_out,
+        }
+    }
+
+    fn point_to_affine(&mut self, p: PointTarget, strategy: MulStrategy) -> AffinePointTarget {
+        AffinePointTarget {
+            x: self.div_gfp5(p.x, p.z, strategy),
+            u: self.div_gfp5(p.u, p.t, strategy),
+        }
+    }
+
+    fn window_table(&mut self, p: AffinePointTarget, strategy: MulStrategy) -> WindowTable {
+        let neutral = self.constant_affine(AffinePoint::NEUTRAL);
+        let mut entries = vec![neutral, p];
+        let mut acc = self.affine_to_point(p);
+        for j in 2..TABLE_SIZE {
+            acc = if j == 2 {
+                self.double_point(acc, strategy)
+            } else {
+                self.add_affine_point(acc, p, strategy)
+            };
+            entries.push(self.point_to_affine(acc, strategy));
+        }
+        WindowTable(entries)
+    }
+
+    fn constant_window_table(&mut self, p: &Point) -> WindowTable {
+        let multiples: Vec<Point> = (0..TABLE_SIZE as u64)
+            .map(|j| p.mul(&Scalar::from_u64(j)))
+            .collect();
+        let entries = Point::batch_to_affine(&multiples)
+            .into_iter()
+            .map(|a| self.constant_affine(a))
+            .collect();
+        WindowTable(entries)
+    }
+
+    fn lookup(&mut self, table: &WindowTable, digit: Target) -> AffinePointTarget {
+        let mut coordinate = |get: &dyn Fn(&AffinePointTarget) -> Target| {
+            let column = table.0.iter().map(get).collect();
+            self.random_access(digit, column)
+        };
+        let x = GFp5Target(core::array::from_fn(|k| coordinate(&|p| p.x.0[k])));
+        let u = GFp5Target(core::array::from_fn(|k| coordinate(&|p| p.u.0[k])));
+        AffinePointTarget { x, u }
+    }
+
+    fn multi_scalar_mul(
+        &mut self,
+        terms: &[(&WindowTable, &[Target])],
+        strategy: MulStrategy,
+    ) -> PointTarget {
+        let windows = terms.first().map_or(0, |(_, digits)| digits.len());
+        assert!(
+            terms.iter().all(|(_, digits)| digits.len() == windows),
+            "every scalar has the same number of digits"
+        );
+        let mut acc: Option<PointTarget> = None;
+        for i in (0..windows).rev() {
+            if let Some(mut p) = acc {
+                for _ in 0..WINDOW_BITS {
+                    p = self.double_point(p, strategy);
+                }
+                acc = Some(p);
+            }
+            for (table, digits) in terms {
+                let entry = self.lookup(table, digits[i]);
+                acc = Some(match acc {
+                    None => self.affine_to_point(entry),
+                    Some(p) => self.add_affine_point(p, entry, strategy),
+                });
+            }
+        }
+        match acc {
+            Some(p) => p,
+            None => {
+                let neutral = self.constant_affine(AffinePoint::NEUTRAL);
+                self.affine_to_point(neutral)
+            }
+        }
+    }
+
+    fn assert_neutral(&mut self, p: PointTarget) {
+        for k in 0..5 {
+            self.assert_zero(p.u.0[k]);
+        }
+    }
+
+    fn assert_encodes_as(&mut self, p: PointTarget, w: GFp5Target, strategy: MulStrategy) {
+        let uw = self.mul_gfp5(p.u, w, strategy);
+        self.connect_gfp5(uw, p.t);
+    }
+}
+
+/// Decoding hint: the affine `x`, `u` of `w` and `y = sqrt(7 x)`; zeros when `w` encodes
+/// no point or the neutral (the constraints then fail).
+#[derive(Debug)]
+struct DecodeHint {
+    w: GFp5Target,
+    x: GFp5Target,
+    u: GFp5Target,
+    y: GFp5Target,
+}
+
+fn decode_witness(w: &GFp5) -> Option<(GFp5, GFp5, GFp5)> {
+    let point = Point::decode(w).ok()?;
+    if point.is_neutral() {
+        return None;
+    }
+    let affine = point.to_affine();
+    let seven_x = field::mul_base(&affine.x, GFp::from_canonical_u64(NON_SQUARE));
+    let y = field::sqrt(&seven_x)?;
+    Some((affine.x, affine.u, y))
+}
+
+impl SimpleGenerator<GFp, D> for DecodeHint {
+    fn id(&self) -> String {
+        "hyperforge::DecodeHint".to_string()
+    }
+
+    fn dependencies(&self) -> Vec<Target> {
+        self.w.0.to_vec()
+    }
+
+    fn run_once(
+        &self,
+        witness: &PartitionWitness<'_, GFp>,
+        out_buffer: &mut GeneratedValues<GFp>,
+    ) -> Result<()> {
+        let w = get_gfp5(witness, self.w);
+        let (x, u, y) = decode_witness(&w).unwrap_or((GFp5::ZERO, GFp5::ZERO, GFp5::ZERO));
+        set_gfp5(out_buffer, self.x, x)?;
+        set_gfp5(out_buffer, self.u, u)?;
+        set_gfp5(out_buffer, self.y, y)
+    }
+
+    fn serialize(&self, dst: &mut Vec<u8>, _: &CommonCircuitData<GFp, D>) -> IoResult<()> {
+        for t in [self.w, self.x, self.u, self.y] {
+            write_gfp5(dst, t)?;
+        }
+        Ok(())
+    }
+
+    fn deserialize(src: &mut Buffer<'_>, _: &CommonCircuitData<GFp, D>) -> IoResult<Self> {
+        Ok(Self {
+            w: read_gfp5(src)?,
+            x: read_gfp5(src)?,
+            u: read_gfp5(src)?,
+            y: read_gfp5(src)?,
+        })
+    }
+}

@@ -1,0 +1,503 @@
+//! Schnorr verification in circuit, exactly the scheme of `hyperforge_crypto` (see its
+//! crate docs): `e = PoseidonHash::hash_no_pad(w(R) || w(Q) || m)` read as a 256-bit
+//! integer, accept iff `s < n`, `R` and `Q` decode to non-neutral points and
+//! `s G = R + e Q`.
+//!
+//! The circuit checks the equivalent `t G - c1 R - c0 Q = 0` with the Antipa et al. split
+//! `e = c0 / c1 mod n` (`|c0|, c1 < 2^160`, `c1 != 0`) and `t = s c1 mod n`, all hinted and
+//! checked: `e c1 - c0 = q n` and `s c1 = q' n + t` as integers (see [`crate::bigint`]), so
+//! `c1 (s G - R - e Q) = 0`, and `c1` is invertible mod the prime `n`. `t < 2^320` is split
+//! into halves for the bases `G` and `2^160 G`, so four 160-bit scalars share 160 doublings.
+
+use anyhow::Result;
+use hyperforge_crypto::curve::Point;
+use hyperforge_crypto::field::{self, GFp, GFp5, P};
+use hyperforge_crypto::scalar::{GROUP_ORDER, Scalar};
+use hyperforge_crypto::split::split_challenge;
+use hyperforge_crypto::{PublicKey, Signature};
+use num_bigint::{BigInt, BigUint};
+use plonky2::field::types::{Field, PrimeField64};
+use plonky2::hash::hash_types::HashOutTarget;
+use plonky2::hash::poseidon::PoseidonHash;
+use plonky2::iop::generator::{GeneratedValues, SimpleGenerator};
+use plonky2::iop::target::{BoolTarget, Target};
+use plonky2::iop::witness::{PartialWitness, PartitionWitness, Witness, WitnessWrite};
+use plonky2::plonk::circuit_data::CommonCircuitData;
+use plonky2::util::serialization::{Buffer, IoResult, Read, Write};
+
+use crate::bigint::{
+    CarryRange, Columns, LIMB_BITS, digits_of, from_digits, limbs_from_digits, range_checked_limbs,
+};
+use crate::curve::{CircuitBuilderEcGFp5, WINDOW_BITS};
+use crate::error::CircuitError;
+use crate::gfp5::{CircuitBuilderGFp5, GFp5Target, MulStrategy, set_gfp5};
+use crate::{Builder, D};
+
+/// 16-bit limbs of `s` (320 bits; the circuit checks `s < n`).
+pub const SCALAR_LIMBS: usize = 20;
+/// 16-bit limbs of the challenge `e < 2^256`.
+const CHALLENGE_LIMBS: usize = 16;
+/// 4-bit digits of `|c0|`, `c1` (below `2^160`) and of each half of `t`.
+const HALF_DIGITS: usize = 160 / WINDOW_BITS;
+/// 16-bit limbs of `q = (e c1 - c0) / n < 2^99`.
+const Q_LIMBS: usize = 7;
+/// 16-bit limbs of `q' = (s c1 - t) / n < 2^161`.
+const Q2_LIMBS: usize = 11;
+
+/// A signature in circuit: `w(R)` and `s` in 16-bit limbs.
+#[derive(Clone, Debug)]
+pub struct SignatureTarget {
+    /// `w(R)`.
+    pub r: GFp5Target,
+    /// `s`, [`SCALAR_LIMBS`] little-endian 16-bit limbs (range-checked by `verify_schnorr`).
+    pub s: Vec<Target>,
+}
+
+/// A public key, a message and a signature, all virtual, with their verification wired in.
+#[derive(Clone, Debug)]
+pub struct SchnorrTargets {
+    /// `w(Q)`.
+    pub public_key: GFp5Target,
+    /// The message, one target per element.
+    pub message: Vec<Target>,
+    /// The signature.
+    pub signature: SignatureTarget,
+}
+
+/// Rows added by each part of one verification (from `num_gates` before and after).
+#[derive(Clone, Debug, Default)]
+pub struct RowsByPart(pub Vec<(&'static str, usize)>);
+
+/// Schnorr verification on a plonky2 circuit builder.
+pub trait CircuitBuilderSchnorr {
+    /// A new signature target (not yet constrained).
+    fn add_virtual_signature_target(&mut self) -> SignatureTarget;
+    /// Constrains `signature` to be a valid signature of `message` under `public_key`.
+    fn verify_schnorr(
+        &mut self,
+        public_key: GFp5Target,
+        message: &[Target],
+        signature: &SignatureTarget,
+        strategy: MulStrategy,
+    ) -> RowsByPart;
+    /// Virtual targets for a key, a `message_len`-element message and a signature, verified.
+    fn add_virtual_schnorr(&mut self, message_len: usize, strategy: MulStrategy) -> SchnorrTargets;
+}
+
+/// `n` in 16-bit limbs.
+fn order_limbs() -> Vec<u64> {
+    digits_of(&from_digits(&GROUP_ORDER, 64), LIMB_BITS, SCALAR_LIMBS)
+}
+
+impl CircuitBuilderSchnorr for Builder {
+    fn add_virtual_signature_target(&mut self) -> SignatureTarget {
+        SignatureTarget {
+            r: self.add_virtual_gfp5(),
+            s: self.add_virtual_targets(SCALAR_LIMBS),
+        }
+    }
+
+    fn verify_schnorr(
+        &mut self,
+        public_key: GFp5Target,
+        message: &[Target],
+        signature: &SignatureTarget,
+        strategy: MulStrategy,
+    ) -> RowsByPart {
+        let mut rows = RowsByPart::default();
+        let mut mark = self.num_gates();
+        let mut part = |builder: &mut Builder, name: &'static str| {
+            let now = builder.num_gates();
+            rows.0.push((name, now - mark));
+            mark = now;
+        };
+        let n = order_limbs();
+
+        // Points: both decode, neither is the neutral.
+        let r = self.decode_nonneutral(signature.r, strategy);
+        let q = self.decode_nonneutral(public_key, strategy);
+        part(self, "decode R and Q");
+
+        // s < n: s + d = n - 1 with d >= 0.
+        for &limb in &signature.s {
+            self.range_check(limb, LIMB_BITS);
+        }
+        let d = range_checked_limbs(self, SCALAR_LIMBS);
+        let mut columns = Columns::new();
+        columns.add_limbs(self, &signature.s, 1);
+        columns.add_limbs(self, &d, 1);
+        let mut n_minus_one = n.clone();
+        n_minus_one[0] -= 1; // n is odd
+        columns.sub_const(self, &n_minus_one);
+        columns.assert_zero(self, CarryRange::Bit);
+        part(self, "s < n");
+
+        // The challenge, as 16 canonical 16-bit limbs.
+        let mut inputs = signature.r.0.to_vec();
+        inputs.extend_from_slice(&public_key.0);
+        inputs.extend_from_slice(message);
+        let hash = self.hash_n_to_hash_no_pad::<PoseidonHash>(inputs);
+        let e = challenge_limbs(self, hash);
+        part(self, "challenge hash and limbs");
+
+        // The split and the reduced t, as hints.
+        let sigma = self.add_virtual_bool_target_safe();
+        let c0_digits = self.add_virtual_targets(HALF_DIGITS);
+        let c1_digits = self.add_virtual_targets(HALF_DIGITS);
+        let t_digits = self.add_virtual_targets(2 * HALF_DIGITS);
+        let q1 = range_checked_limbs(self, Q_LIMBS);
+        let q2 = range_checked_limbs(self, Q2_LIMBS);
+        self.add_simple_generator(ScalarHint {
+            hash,
+            s: signature.s.clone(),
+            sigma,
+            c0_digits: c0_digits.clone(),
+            c1_digits: c1_digits.clone(),
+            t_digits: t_digits.clone(),
+            q1: q1.clone(),
+            q2: q2.clone(),
+            d: d.clone(),
+        });
+        // Digits are checked below 16 by the table lookups that use them.
+        let c0 = limbs_from_digits(self, &c0_digits);
+        let c1 = limbs_from_digits(self, &c1_digits);
+        let t = limbs_from_digits(self, &t_digits);
+
+        // c1 != 0: the sum of its limbs (below 2^20, no wrap-around) is invertible.
+        let c1_sum = self.add_many(c1.iter().copied());
+        let zero = self.zero();
+        let c1_sum5 = GFp5Target([c1_sum, zero, zero, zero, zero]);
+        self.inverse_gfp5(c1_sum5, strategy);
+
+        // e c1 + (2 sigma - 1) |c0| - q n = 0, i.e. c0 = e c1 mod n with c0's sign.
+        let signed_c0: Vec<Target> = c0
+            .iter()
+            .map(|&limb| self.arithmetic(GFp::TWO, -GFp::ONE, sigma.target, limb, limb))
+            .collect();
+        let mut columns = Columns::new();
+        columns.add_product(self, &e, &c1);
+        columns.add_limbs(self, &signed_c0, 1);
+        columns.sub_product_const(self, &q1, &n);
+        columns.assert_zero(self, CarryRange::Wide);
+        part(self, "split check c0 = e c1 mod n");
+
+        // s c1 - q' n - t = 0.
+        let mut columns = Columns::new();
+        columns.add_product(self, &signature.s, &c1);
+        columns.sub_product_const(self, &q2, &n);
+        columns.add_limbs(self, &t, -1);
+        columns.assert_zero(self, CarryRange::Wide);
+        part(self, "t = s c1 mod n");
+
+        // t G - c1 R - c0 Q = t_lo G + t_hi (2^160 G) + c1 (-R) + |c0| (sigma ? Q : -Q).
+        let minus_r = self.neg_affine(r);
+        let minus_q = self.neg_affine(q);
+        let q_signed = crate::curve::AffinePointTarget {
+            x: q.x,
+            u: self.select_gfp5(sigma, q.u, minus_q.u),
+        };
+        let table_q = self.window_table(q_signed, strategy);
+        let table_r = self.window_table(minus_r, strategy);
+        part(self, "variable-base tables (Q, R)");
+        let table_g = self.constant_window_table(&Point::GENERATOR);
+        let table_g160 = self.constant_window_table(&Point::GENERATOR.mdouble(160));
+        part(self, "fixed-base tables (constants)");
+        let sum = self.multi_scalar_mul(
+            &[
+                (&table_g, &t_digits[..HALF_DIGITS]),
+                (&table_g160, &t_digits[HALF_DIGITS..]),
+                (&table_q, &c0_digits),
+                (&table_r, &c1_digits),
+            ],
+            strategy,
+        );
+        self.assert_neutral(sum);
+        part(
+            self,
+            "scalar multiplication (160 doublings, 4 x 40 additions and lookups)",
+        );
+        rows
+    }
+
+    fn add_virtual_schnorr(&mut self, message_len: usize, strategy: MulStrategy) -> SchnorrTargets {
+        let public_key = self.add_virtual_gfp5();
+        let message = self.add_virtual_targets(message_len);
+        let signature = self.add_virtual_signature_target();
+        self.verify_schnorr(public_key, &message, &signature, strategy);
+        SchnorrTargets {
+            public_key,
+            message,
+            signature,
+        }
+    }
+}
+
+/// The four hash elements as 16 little-endian 16-bit limbs of `e`, each element's limbs
+/// checked to be its canonical value (below `p`, not merely congruent).
+fn challenge_limbs(builder: &mut Builder, hash: HashOutTarget) -> Vec<Target> {
+    let mut limbs = Vec::with_capacity(CHALLENGE_LIMBS);
+    let base = GFp::from_canonical_u64(1 << LIMB_BITS);
+    let one = builder.one();
+    for &element in &hash.elements {
+        let l = range_checked_limbs(builder, 4);
+        builder.add_simple_generator(U64LimbsHint {
+            x: element,
+            limbs: l.clone(),
+        });
+        let low = builder.arithmetic(base, GFp::ONE, l[1], one, l[0]);
+        let high = builder.arithmetic(base, GFp::ONE, l[3], one, l[2]);
+        let value = builder.arithmetic(GFp::from_canonical_u64(1 << 32), GFp::ONE, high, one, low);
+        builder.connect(value, element);
+        // Below p = 2^64 - 2^32 + 1: a high half of 2^32 - 1 needs a zero low half.
+        let max_high = builder.constant(GFp::from_canonical_u64(u32::MAX as u64));
+        let high_is_max = builder.is_equal(high, max_high);
+        let overflow = builder.mul(high_is_max.target, low);
+        builder.assert_zero(overflow);
+        limbs.extend(l);
+    }
+    limbs
+}
+
+/// The 16-bit limbs of a field element's canonical value.
+#[derive(Debug)]
+struct U64LimbsHint {
+    x: Target,
+    limbs: Vec<Target>,
+}
+
+impl SimpleGenerator<GFp, D> for U64LimbsHint {
+    fn id(&self) -> String {
+        "hyperforge::U64LimbsHint".to_string()
+    }
+
+    fn dependencies(&self) -> Vec<Target> {
+        vec![self.x]
+    }
+
+    fn run_once(
+        &self,
+        witness: &PartitionWitness<'_, GFp>,
+        out_buffer: &mut GeneratedValues<GFp>,
+    ) -> Result<()> {
+        let x = witness.get_target(self.x).to_canonical_u64();
+        for (i, &limb) in self.limbs.iter().enumerate() {
+            out_buffer.set_target(limb, GFp::from_canonical_u64((x >> (16 * i)) & 0xffff))?;
+        }
+        Ok(())
+    }
+
+    fn serialize(&self, dst: &mut Vec<u8>, _: &CommonCircuitData<GFp, D>) -> IoResult<()> {
+        dst.write_target(self.x)?;
+        dst.write_target_vec(&self.limbs)
+    }
+
+    fn deserialize(src: &mut Buffer<'_>, _: &CommonCircuitData<GFp, D>) -> IoResult<Self> {
+        Ok(Self {
+            x: src.read_target()?,
+            limbs: src.read_target_vec()?,
+        })
+    }
+}
+
+/// The split of `e`, `t = s c1 mod n`, the quotients and `d = n - 1 - s`. Values that do
+/// not fit (a non-reduced `s`) are truncated, and the constraints then fail.
+#[derive(Debug)]
+struct ScalarHint {
+    hash: HashOutTarget,
+    s: Vec<Target>,
+    sigma: BoolTarget,
+    c0_digits: Vec<Target>,
+    c1_digits: Vec<Target>,
+    t_digits: Vec<Target>,
+    q1: Vec<Target>,
+    q2: Vec<Target>,
+    d: Vec<Target>,
+}
+
+fn set_digits(
+    out: &mut GeneratedValues<GFp>,
+    targets: &[Target],
+    value: &BigUint,
+    bits: usize,
+) -> Result<()> {
+    for (&t, digit) in targets.iter().zip(digits_of(value, bits, targets.len())) {
+        out.set_target(t, GFp::from_canonical_u64(digit))?;
+    }
+    Ok(())
+}
+
+/// `x mod 2^bits` for a possibly negative `x`.
+fn wrap(x: &BigInt, bits: usize) -> BigUint {
+    let modulus = BigInt::from(1u8) << bits;
+    let r = ((x % &modulus) + &modulus) % &modulus;
+    r.to_biguint().unwrap_or_default()
+}
+
+impl SimpleGenerator<GFp, D> for ScalarHint {
+    fn id(&self) -> String {
+        "hyperforge::ScalarHint".to_string()
+    }
+
+    fn dependencies(&self) -> Vec<Target> {
+        let mut deps = self.hash.elements.to_vec();
+        deps.extend_from_slice(&self.s);
+        deps
+    }
+
+    fn run_once(
+        &self,
+        witness: &PartitionWitness<'_, GFp>,
+        out_buffer: &mut GeneratedValues<GFp>,
+    ) -> Result<()> {
+        let h = self
+            .hash
+            .elements
+            .map(|x| witness.get_target(x).to_canonical_u64());
+        let s_limbs: Vec<u64> = self
+            .s
+            .iter()
+            .map(|&x| witness.get_target(x).to_canonical_u64())
+            .collect();
+        let n = BigInt::from(from_digits(&GROUP_ORDER, 64));
+        let e = BigInt::from(from_digits(&h, 64));
+        let s = BigInt::from(from_digits(&s_limbs, LIMB_BITS));
+
+        let split = split_challenge(&Scalar::from_u256_limbs(h));
+        let c0_abs = BigInt::from(from_digits(&split.c0.magnitude, 64));
+        let c1 = BigInt::from(from_digits(&split.c1.magnitude, 64));
+        let c0 = if split.c0.negative {
+            -c0_abs.clone()
+        } else {
+            c0_abs.clone()
+        };
+        let q1 = (&e * &c1 - &c0) / &n;
+        let t = (((&s * &c1) % &n) + &n) % &n;
+        let q2 = (&s * &c1 - &t) / &n;
+        let d = &n - 1 - &s;
+
+        out_buffer.set_bool_target(self.sigma, split.c0.negative)?;
+        set_digits(
+            out_buffer,
+            &self.c0_digits,
+            &wrap(&c0_abs, 160),
+            WINDOW_BITS,
+        )?;
+        set_digits(out_buffer, &self.c1_digits, &wrap(&c1, 160), WINDOW_BITS)?;
+        set_digits(out_buffer, &self.t_digits, &wrap(&t, 320), WINDOW_BITS)?;
+        set_digits(out_buffer, &self.q1, &wrap(&q1, 16 * Q_LIMBS), LIMB_BITS)?;
+        set_digits(out_buffer, &self.q2, &wrap(&q2, 16 * Q2_LIMBS), LIMB_BITS)?;
+        set_digits(out_buffer, &self.d, &wrap(&d, 320), LIMB_BITS)?;
+        Ok(())
+    }
+
+    fn serialize(&self, dst: &mut Vec<u8>, _: &CommonCircuitData<GFp, D>) -> IoResult<()> {
+        dst.write_target_hash(&self.hash)?;
+        dst.write_target_vec(&self.s)?;
+        dst.write_target_bool(self.sigma)?;
+        for v in [
+            &self.c0_digits,
+            &self.c1_digits,
+            &self.t_digits,
+            &self.q1,
+            &self.q2,
+            &self.d,
+        ] {
+            dst.write_target_vec(v)?;
+        }
+        Ok(())
+    }
+
+    fn deserialize(src: &mut Buffer<'_>, _: &CommonCircuitData<GFp, D>) -> IoResult<Self> {
+        Ok(Self {
+            hash: src.read_target_hash()?,
+            s: src.read_target_vec()?,
+            sigma: src.read_target_bool()?,
+            c0_digits: src.read_target_vec()?,
+            c1_digits: src.read_target_vec()?,
+            t_digits: src.read_target_vec()?,
+            q1: src.read_target_vec()?,
+            q2: src.read_target_vec()?,
+            d: src.read_target_vec()?,
+        })
+    }
+}
+
+fn canonical(what: &'static str, limbs: [u64; 5]) -> Result<GFp5, CircuitError> {
+    for (index, &value) in limbs.iter().enumerate() {
+        if value >= P {
+            return Err(CircuitError::NonCanonicalLimb { what, index, value });
+        }
+    }
+    Ok(field::gfp5(limbs))
+}
+
+impl SchnorrTargets {
+    /// Sets a key, message and signature (as the native types hold them).
+    pub fn set_witness(
+        &self,
+        witness: &mut PartialWitness<GFp>,
+        public_key: &PublicKey,
+        message: &[GFp],
+        signature: &Signature,
+    ) -> Result<(), CircuitError> {
+        self.set_witness_limbs(
+            witness,
+            public_key.to_limbs(),
+            message,
+            field::to_canonical_limbs(&signature.r()),
+            signature.s().to_limbs(),
+        )
+    }
+
+    /// Sets raw limbs as they arrive from outside: refuses limbs `>= p` of `w(Q)` and
+    /// `w(R)` (no field element holds them) and a message of the wrong length; any
+    /// 320-bit `s` is set (the circuit itself refuses `s >= n`).
+    pub fn set_witness_limbs(
+        &self,
+        witness: &mut PartialWitness<GFp>,
+        public_key: [u64; 5],
+        message: &[GFp],
+        r: [u64; 5],
+        s: [u64; 5],
+    ) -> Result<(), CircuitError> {
+        if message.len() != self.message.len() {
+            return Err(CircuitError::MessageLength {
+                expected: self.message.len(),
+                got: message.len(),
+            });
+        }
+        let public_key = canonical("the public key", public_key)?;
+        let r = canonical("R", r)?;
+        let witness_error = |e: anyhow::Error| CircuitError::Witness(e.to_string());
+        set_gfp5(witness, self.public_key, public_key).map_err(witness_error)?;
+        set_gfp5(witness, self.signature.r, r).map_err(witness_error)?;
+        for (&t, &m) in self.message.iter().zip(message) {
+            witness.set_target(t, m).map_err(witness_error)?;
+        }
+        let s = from_digits(&s, 64);
+        for (&t, limb) in self
+            .signature
+            .s
+            .iter()
+            .zip(digits_of(&s, LIMB_BITS, SCALAR_LIMBS))
+        {
+            witness
+                .set_target(t, GFp::from_canonical_u64(limb))
+                .map_err(witness_error)?;
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn order_limbs_are_the_group_order() {
+        let n = order_limbs();
+        assert_eq!(n.len(), SCALAR_LIMBS);
+        assert_eq!(from_digits(&n, LIMB_BITS), from_digits(&GROUP_ORDER, 64));
+        assert_eq!(n[0] % 2, 1);
+    }
+}
