@@ -5,7 +5,10 @@ use std::{
     path::{Path, PathBuf},
 };
 
-use hyperforge_primitives::{Address, Amount, ChainId, parse_address};
+use hyperforge_primitives::{
+    Address, Amount, ChainId, parse_address,
+    tx::{Digest, digest_from_bytes, digest_to_bytes},
+};
 use multiaddr::Multiaddr;
 use serde::{Deserialize, Deserializer, Serialize};
 use url::Url;
@@ -115,6 +118,27 @@ pub struct SequencerConfig {
     pub rpc_addr: SocketAddr,
     /// The RocksDB data directory; relative paths are relative to the chain's folder.
     pub data_dir: PathBuf,
+    /// What to do when a block would be empty.
+    pub empty_blocks: EmptyBlocks,
+    /// The most transactions the mempool holds.
+    pub mempool_max_txs: u32,
+    /// The most transactions one account may have in the mempool.
+    pub mempool_max_per_account: u32,
+    /// How far ahead of an account's next nonce a transaction may be.
+    pub max_future_nonces: u32,
+    /// The largest encoded transaction accepted, in bytes.
+    pub max_tx_bytes: u32,
+}
+
+/// What the block producer does when no transaction is ready.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum EmptyBlocks {
+    /// Produce nothing until a transaction or L1 operation arrives (nothing to prove).
+    #[default]
+    Skip,
+    /// Produce a block every `block_time_ms` regardless (a steady clock for tests).
+    Produce,
 }
 
 impl Default for SequencerConfig {
@@ -125,6 +149,11 @@ impl Default for SequencerConfig {
             batch_blocks: 10,
             rpc_addr: SocketAddr::from((Ipv4Addr::LOCALHOST, 3050)),
             data_dir: PathBuf::from("data/sequencer"),
+            empty_blocks: EmptyBlocks::Skip,
+            mempool_max_txs: 100_000,
+            mempool_max_per_account: 1_024,
+            max_future_nonces: 64,
+            max_tx_bytes: 16 * 1024,
         }
     }
 }
@@ -216,6 +245,59 @@ pub struct GenesisAccount {
     pub address: Address,
     /// Its balance: an integer (gwei) or a string with a unit, like `"10000 ether"`.
     pub balance: Amount,
+    /// The hash of its L2 public key (`0x` and 64 hex digits, four canonical big-endian
+    /// Goldilocks elements), registered at genesis so the account can send at once.
+    #[serde(
+        default,
+        deserialize_with = "deserialize_key_hash",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub pubkey_hash: Option<KeyHash>,
+}
+
+/// An L2 public key hash as `chain.toml` writes it: `0x` and 64 hex digits.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(into = "String")]
+pub struct KeyHash(pub Digest);
+
+impl From<KeyHash> for String {
+    fn from(hash: KeyHash) -> Self {
+        format!("0x{}", hex(&digest_to_bytes(&hash.0)))
+    }
+}
+
+impl std::str::FromStr for KeyHash {
+    type Err = String;
+
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        let digits = text
+            .strip_prefix("0x")
+            .ok_or_else(|| format!("key hash `{text}` must start with 0x"))?;
+        if digits.len() != 64 || !digits.chars().all(|c| c.is_ascii_hexdigit()) {
+            return Err(format!(
+                "key hash `{text}` must be 0x and 64 hex digits (32 bytes)"
+            ));
+        }
+        let mut bytes = [0u8; 32];
+        for (byte, pair) in bytes.iter_mut().zip(digits.as_bytes().chunks(2)) {
+            let pair = std::str::from_utf8(pair).map_err(|error| error.to_string())?;
+            *byte = u8::from_str_radix(pair, 16).map_err(|error| error.to_string())?;
+        }
+        digest_from_bytes(&bytes)
+            .map(KeyHash)
+            .map_err(|_| format!("key hash `{text}` has a word that is not a field element"))
+    }
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|byte| format!("{byte:02x}")).collect()
+}
+
+fn deserialize_key_hash<'de, D: Deserializer<'de>>(
+    deserializer: D,
+) -> Result<Option<KeyHash>, D::Error> {
+    let text = String::deserialize(deserializer)?;
+    text.parse().map(Some).map_err(serde::de::Error::custom)
 }
 
 fn deserialize_address<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Address, D::Error> {

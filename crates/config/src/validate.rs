@@ -76,6 +76,32 @@ pub(crate) fn check(config: &ChainConfig, chain_dir: &Path) -> Vec<(String, Stri
     if sequencer.data_dir.as_os_str().is_empty() {
         fail("sequencer.data_dir", "is empty".to_owned());
     }
+    for (key, value) in [
+        ("sequencer.mempool_max_txs", sequencer.mempool_max_txs),
+        (
+            "sequencer.mempool_max_per_account",
+            sequencer.mempool_max_per_account,
+        ),
+    ] {
+        if value == 0 {
+            fail(key, "must be at least 1".to_owned());
+        }
+    }
+    if sequencer.mempool_max_per_account > sequencer.mempool_max_txs {
+        fail(
+            "sequencer.mempool_max_per_account",
+            format!(
+                "{} exceeds sequencer.mempool_max_txs ({})",
+                sequencer.mempool_max_per_account, sequencer.mempool_max_txs
+            ),
+        );
+    }
+    if !(256..=1 << 20).contains(&sequencer.max_tx_bytes) {
+        fail(
+            "sequencer.max_tx_bytes",
+            format!("{} is out of range 256..=1048576", sequencer.max_tx_bytes),
+        );
+    }
 
     let prover = &config.prover;
     if !(1..=4096).contains(&prover.block_tx_slots) {

@@ -9,6 +9,8 @@ use std::collections::{BTreeMap, HashMap};
 
 use hyperforge_primitives::{
     Address, Amount, ChainId,
+    block::{Block, BlockHeader, Slot, next_slots_hash},
+    bridge::ZERO_DIGEST,
     tx::{Message, OutboxEntry, PriorityOp, TxKind, digest_to_bytes},
 };
 use hyperforge_state::{
@@ -47,11 +49,35 @@ impl Receipt {
         bytes.extend_from_slice(&self.outbox_index.unwrap_or(0).to_be_bytes());
         bytes
     }
+
+    /// Decodes [`Receipt::encode`]'s form; `None` if the bytes are not a receipt.
+    pub fn decode(bytes: &[u8]) -> Option<Self> {
+        if bytes.len() != 49 {
+            return None;
+        }
+        let id = bytes[..32].try_into().ok()?;
+        let block = u64::from_be_bytes(bytes[32..40].try_into().ok()?);
+        let position = u32::from_be_bytes(bytes[40..44].try_into().ok()?);
+        let outbox_index = u32::from_be_bytes(bytes[45..49].try_into().ok()?);
+        let outbox_index = match bytes[44] {
+            0 => None,
+            1 => Some(outbox_index),
+            _ => return None,
+        };
+        Some(Self {
+            id,
+            block,
+            position,
+            outbox_index,
+        })
+    }
 }
 
 /// A finished block: what to commit, and what it produced.
 #[derive(Debug, Clone)]
 pub struct ExecutedBlock {
+    /// The block itself (its encoding is `commit.block`).
+    pub block: Block,
     /// Everything to write, atomically.
     pub commit: BlockCommit,
     /// One receipt per executed operation.
@@ -76,7 +102,10 @@ pub struct BlockBuilder<'a> {
     message_roots: Vec<Digest>,
     outbox: Vec<OutboxEntry>,
     receipts: Vec<Receipt>,
-    slots: Vec<Vec<u8>>,
+    slots: Vec<Slot>,
+    slots_hash: Digest,
+    parent_hash: Digest,
+    timestamp_ms: u64,
     witness: BlockWitness,
 }
 
@@ -129,8 +158,19 @@ impl<'a> BlockBuilder<'a> {
             outbox: Vec::new(),
             receipts: Vec::new(),
             slots: Vec::new(),
+            slots_hash: ZERO_DIGEST,
+            parent_hash: ZERO_DIGEST,
+            timestamp_ms: 0,
             witness: BlockWitness::default(),
         }
+    }
+
+    /// Sets the header fields execution does not decide: the previous block's hash (`[0; 4]`
+    /// for genesis, the default) and the production time in milliseconds since the epoch.
+    pub fn with_header(mut self, parent_hash: Digest, timestamp_ms: u64) -> Self {
+        self.parent_hash = parent_hash;
+        self.timestamp_ms = timestamp_ms;
+        self
     }
 
     /// The block's number.
@@ -309,7 +349,7 @@ impl<'a> BlockBuilder<'a> {
             self.outbox.push(entry);
             (self.outbox.len() - 1) as u32
         });
-        self.slots.push(tx.encode());
+        self.push_slot(Slot::Tx(Box::new(tx.clone())));
         self.witness.slots.push(SlotWitness {
             op: SlotOp::Tx(Box::new(tx.clone())),
             updates,
@@ -341,9 +381,7 @@ impl<'a> BlockBuilder<'a> {
                 self.apply_credit(Credit { after, ..credit }, &mut updates)?;
             }
         }
-        let mut slot = vec![0xff];
-        slot.extend_from_slice(&digest_to_bytes(&op.hash()));
-        self.slots.push(slot);
+        self.push_slot(Slot::Priority(op.clone()));
         self.witness.slots.push(SlotWitness {
             op: SlotOp::Priority(op.clone()),
             updates,
@@ -355,14 +393,25 @@ impl<'a> BlockBuilder<'a> {
 
     /// Ends the block: everything to commit, with the receipts, outbox and witness.
     pub fn finish(self) -> ExecutedBlock {
-        let mut block = Vec::new();
-        block.extend_from_slice(&self.number.to_be_bytes());
-        block.extend_from_slice(&digest_to_bytes(&self.head.state_root));
-        block.extend_from_slice(&(self.slots.len() as u32).to_be_bytes());
-        for slot in &self.slots {
-            block.extend_from_slice(&(slot.len() as u32).to_be_bytes());
-            block.extend_from_slice(slot);
-        }
+        let priority_count = self
+            .slots
+            .iter()
+            .filter(|slot| matches!(slot, Slot::Priority(_)))
+            .count();
+        let block = Block {
+            header: BlockHeader {
+                number: self.number,
+                parent_hash: self.parent_hash,
+                timestamp_ms: self.timestamp_ms,
+                state_root: self.head.state_root,
+                nullifier_root: self.head.nullifier_root,
+                slots_hash: self.slots_hash,
+                slot_count: self.slots.len() as u32,
+                priority_count: priority_count as u32,
+            },
+            message_roots: self.message_roots.clone(),
+            slots: self.slots,
+        };
         let mut nodes: Vec<(TreeId, NodeKey, Digest)> = self
             .account_nodes
             .into_iter()
@@ -375,7 +424,7 @@ impl<'a> BlockBuilder<'a> {
         );
         let commit = BlockCommit {
             number: self.number,
-            block,
+            block: block.encode(),
             receipts: self
                 .receipts
                 .iter()
@@ -399,11 +448,17 @@ impl<'a> BlockBuilder<'a> {
             },
         };
         ExecutedBlock {
+            block,
             commit,
             receipts: self.receipts,
             outbox: self.outbox,
             witness: self.witness,
         }
+    }
+
+    fn push_slot(&mut self, slot: Slot) {
+        self.slots_hash = next_slots_hash(self.slots_hash, slot.hash());
+        self.slots.push(slot);
     }
 
     fn push_receipt(&mut self, id: [u8; 32], outbox_index: Option<u32>) -> &Receipt {

@@ -33,9 +33,120 @@ pub(crate) enum Command {
     /// The shared L1 bridge: deploy it, register chains on it.
     #[command(subcommand)]
     L1(L1Command),
-    /// Send L1 deposits (more of the wallet comes with the sequencer).
+    /// Run a chain's sequencer: mempool, blocks, batches, JSON-RPC and metrics.
+    Sequencer(SequencerArgs),
+    /// Send transactions and read accounts: L2 through a sequencer's JSON-RPC, deposits on L1.
     #[command(subcommand)]
     Wallet(WalletCommand),
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct SequencerArgs {
+    #[command(flatten)]
+    pub(crate) chain: ChainArgs,
+    /// The RocksDB data directory (default: `[sequencer] data_dir` under the chain's folder).
+    #[arg(long, value_name = "DIR")]
+    pub(crate) data_dir: Option<PathBuf>,
+}
+
+/// Which sequencer to talk to.
+#[derive(Debug, Args)]
+pub(crate) struct RpcTargetArgs {
+    /// The sequencer's JSON-RPC URL.
+    #[arg(
+        long,
+        value_name = "URL",
+        conflicts_with = "chain",
+        required_unless_present = "chain"
+    )]
+    pub(crate) rpc: Option<url::Url>,
+    /// A chain folder, like `chains/alpha`: its `[sequencer] rpc_addr` is the URL.
+    #[arg(long, value_name = "DIR")]
+    pub(crate) chain: Option<PathBuf>,
+    /// Override one key of the chain's configuration (with `--chain`).
+    #[arg(long = "set", value_name = "KEY=VALUE", requires = "chain")]
+    pub(crate) set: Vec<String>,
+}
+
+/// How an L2 transaction is sent.
+#[derive(Debug, Args)]
+pub(crate) struct SendArgs {
+    #[command(flatten)]
+    pub(crate) target: RpcTargetArgs,
+    /// The sender's Ethereum private key in hex; its L2 key is derived from it (default:
+    /// anvil's dev account 0, whose key is public: local networks only).
+    #[arg(
+        long,
+        value_name = "HEX",
+        env = "HYPERFORGE_PRIVATE_KEY",
+        hide_env_values = true
+    )]
+    pub(crate) private_key: Option<String>,
+    /// Print the hash and return without waiting for inclusion.
+    #[arg(long)]
+    pub(crate) no_wait: bool,
+    /// How long to wait for inclusion, in seconds.
+    #[arg(long, value_name = "SECONDS", default_value_t = 60)]
+    pub(crate) timeout: u64,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct WalletReadArgs {
+    #[command(flatten)]
+    pub(crate) target: RpcTargetArgs,
+    /// The account.
+    #[arg(value_name = "ADDRESS", value_parser = hyperforge_primitives::parse_address)]
+    pub(crate) address: hyperforge_primitives::Address,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct WalletTransferArgs {
+    #[command(flatten)]
+    pub(crate) send: SendArgs,
+    /// The recipient.
+    #[arg(long, value_name = "ADDRESS", value_parser = hyperforge_primitives::parse_address)]
+    pub(crate) to: hyperforge_primitives::Address,
+    /// How much: gwei as a plain integer, or with a unit like `1.5 ether`.
+    #[arg(long)]
+    pub(crate) amount: hyperforge_primitives::Amount,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct WalletWithdrawArgs {
+    #[command(flatten)]
+    pub(crate) send: SendArgs,
+    /// Who may finalize the withdrawal on L1 (default: the sender's address).
+    #[arg(long, value_name = "ADDRESS", value_parser = hyperforge_primitives::parse_address)]
+    pub(crate) to: Option<hyperforge_primitives::Address>,
+    /// How much: gwei as a plain integer, or with a unit like `1.5 ether`.
+    #[arg(long)]
+    pub(crate) amount: hyperforge_primitives::Amount,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct WalletSendMessageArgs {
+    #[command(flatten)]
+    pub(crate) send: SendArgs,
+    /// The destination chain id.
+    #[arg(long, value_name = "CHAIN_ID")]
+    pub(crate) dst_chain: hyperforge_primitives::ChainId,
+    /// The recipient on the destination chain.
+    #[arg(long, value_name = "ADDRESS", value_parser = hyperforge_primitives::parse_address)]
+    pub(crate) to: hyperforge_primitives::Address,
+    /// Value carried (debited here, credited there).
+    #[arg(long, default_value = "0")]
+    pub(crate) amount: hyperforge_primitives::Amount,
+    /// Opaque payload in hex.
+    #[arg(long, value_name = "HEX", default_value = "0x")]
+    pub(crate) payload: String,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct WalletRegisterKeyArgs {
+    #[command(flatten)]
+    pub(crate) chain: ChainArgs,
+    #[command(flatten)]
+    pub(crate) signer: SignerArgs,
 }
 
 #[derive(Debug, Subcommand)]
@@ -50,6 +161,18 @@ pub(crate) enum L1Command {
 pub(crate) enum WalletCommand {
     /// Deposit ETH from L1 into an account of a chain.
     Deposit(WalletDepositArgs),
+    /// An account's balance on L2.
+    Balance(WalletReadArgs),
+    /// An account's next nonce on L2 (counting its pending transactions).
+    Nonce(WalletReadArgs),
+    /// Transfer on L2.
+    Transfer(WalletTransferArgs),
+    /// Withdraw from L2 to L1 (claimable on L1 once the batch settles).
+    Withdraw(WalletWithdrawArgs),
+    /// Send a message with value to an account on another chain.
+    SendMessage(WalletSendMessageArgs),
+    /// Register the L2 key derived from the private key, through the L1 bridge.
+    RegisterKey(WalletRegisterKeyArgs),
 }
 
 /// The L1 account that signs.

@@ -2,6 +2,7 @@
 
 mod config;
 mod l1;
+mod sequencer;
 mod wallet;
 
 use hyperforge_config::{ChainConfig, ChainConfigLoader, Overrides};
@@ -13,6 +14,7 @@ pub(crate) fn run(command: Command) -> anyhow::Result<()> {
     match command {
         Command::Config(command) => config::run(command),
         Command::L1(command) => l1::run(command),
+        Command::Sequencer(args) => sequencer::run(args),
         Command::Wallet(command) => wallet::run(command),
     }
 }

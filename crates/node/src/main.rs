@@ -1,5 +1,6 @@
-//! `hyperforge`: the one binary of a hyperchain. Each role is a subcommand; today there is
-//! `config show`, and the sequencer, prover, settler and wallet roles follow in later issues.
+//! `hyperforge`: the one binary of a hyperchain. Each role is a subcommand: today `config
+//! show`, `l1 deploy|register`, `sequencer` and `wallet`; the prover and settler roles follow
+//! in later issues.
 //!
 //! Commands are organised noun then verb (`commands/config/show.rs`). Logs go to stderr,
 //! filtered by `RUST_LOG` (default `info`), as text or, with `--log-format json`, as JSON lines;

@@ -2,11 +2,15 @@
 //! checksum-checking parser), [`Amount`] (a balance in gwei) and the standard anvil
 //! development accounts in [`dev`].
 //!
-//! This crate is pure data: no I/O, no async, no network. Later issues add transactions,
-//! blocks, batches, messages and Poseidon hashing here, next to the canonical encoding.
+//! Transactions, priority operations and outbox entries live in [`tx`], blocks and batches
+//! in [`block`], what the L1 bridge checks in [`bridge`]; each with its canonical encoding
+//! and Poseidon hashes.
+//!
+//! This crate is pure data: no I/O, no async, no network.
 
 mod address;
 mod amount;
+pub mod block;
 pub mod bridge;
 mod chain_id;
 pub mod dev;

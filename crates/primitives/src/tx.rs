@@ -176,6 +176,56 @@ pub enum PriorityOp {
 }
 
 impl PriorityOp {
+    /// The canonical encoding: `tag (1)`, then Deposit (tag 1) `l1_sender (20) | recipient
+    /// (20) | amount (8)` or RegisterKey (tag 2) `account (20) | pubkey_hash (32)`.
+    pub fn encode(&self) -> Vec<u8> {
+        let mut out = Vec::with_capacity(53);
+        match self {
+            Self::Deposit {
+                l1_sender,
+                recipient,
+                amount,
+            } => {
+                out.push(1);
+                out.extend_from_slice(l1_sender.as_slice());
+                out.extend_from_slice(recipient.as_slice());
+                out.extend_from_slice(&amount.gwei().to_be_bytes());
+            }
+            Self::RegisterKey {
+                account,
+                pubkey_hash,
+            } => {
+                out.push(2);
+                out.extend_from_slice(account.as_slice());
+                out.extend_from_slice(&digest_to_bytes(pubkey_hash));
+            }
+        }
+        out
+    }
+
+    /// Decodes [`PriorityOp::encode`]'s form.
+    pub fn decode(bytes: &[u8]) -> Result<Self, DecodeError> {
+        let mut reader = Reader::new(bytes, 0);
+        let op = Self::read(&mut reader)?;
+        reader.finish()?;
+        Ok(op)
+    }
+
+    pub(crate) fn read(reader: &mut Reader<'_>) -> Result<Self, DecodeError> {
+        Ok(match reader.u8()? {
+            1 => Self::Deposit {
+                l1_sender: reader.address()?,
+                recipient: reader.address()?,
+                amount: reader.amount()?,
+            },
+            2 => Self::RegisterKey {
+                account: reader.address()?,
+                pubkey_hash: reader.digest()?,
+            },
+            other => return Err(DecodeError::UnknownTag(other)),
+        })
+    }
+
     /// Its hash in the priority queue commitment:
     /// Deposit `hash_no_pad([1, l1_sender(5), recipient(5), amount(2)])`,
     /// RegisterKey `hash_no_pad([2, account(5), pubkey_hash(4)])`.
@@ -269,6 +319,9 @@ pub enum DecodeError {
     /// Chain id 0 or above 2^53.
     #[error("malformed transaction: invalid chain id {0}")]
     ChainId(u64),
+    /// Parts of a record that must agree do not.
+    #[error("malformed record: {0}")]
+    Inconsistent(&'static str),
 }
 
 impl TxBody {
@@ -465,14 +518,31 @@ fn encode_message(message: &Message, out: &mut Vec<u8>) {
     encode_payload(&message.payload, out);
 }
 
-struct Reader<'a> {
+pub(crate) struct Reader<'a> {
     bytes: &'a [u8],
     at: usize,
     max_payload: usize,
 }
 
-impl Reader<'_> {
-    fn take(&mut self, len: usize) -> Result<&[u8], DecodeError> {
+impl<'a> Reader<'a> {
+    pub(crate) fn new(bytes: &'a [u8], max_payload: usize) -> Self {
+        Self {
+            bytes,
+            at: 0,
+            max_payload,
+        }
+    }
+
+    /// Refuses bytes left over after a complete value.
+    pub(crate) fn finish(&self) -> Result<(), DecodeError> {
+        if self.at != self.bytes.len() {
+            return Err(DecodeError::TrailingBytes(self.bytes.len() - self.at));
+        }
+        Ok(())
+    }
+
+    /// The next `len` bytes as a slice.
+    pub(crate) fn bytes(&mut self, len: usize) -> Result<&'a [u8], DecodeError> {
         let end = self
             .at
             .checked_add(len)
@@ -483,40 +553,40 @@ impl Reader<'_> {
         Ok(slice)
     }
 
-    fn array<const N: usize>(&mut self) -> Result<[u8; N], DecodeError> {
-        Ok(self.take(N)?.try_into().expect("take returns N bytes"))
+    pub(crate) fn array<const N: usize>(&mut self) -> Result<[u8; N], DecodeError> {
+        Ok(self.bytes(N)?.try_into().expect("take returns N bytes"))
     }
 
-    fn u8(&mut self) -> Result<u8, DecodeError> {
+    pub(crate) fn u8(&mut self) -> Result<u8, DecodeError> {
         Ok(self.array::<1>()?[0])
     }
 
-    fn u32(&mut self) -> Result<u32, DecodeError> {
+    pub(crate) fn u32(&mut self) -> Result<u32, DecodeError> {
         Ok(u32::from_be_bytes(self.array()?))
     }
 
-    fn u64(&mut self) -> Result<u64, DecodeError> {
+    pub(crate) fn u64(&mut self) -> Result<u64, DecodeError> {
         Ok(u64::from_be_bytes(self.array()?))
     }
 
-    fn chain_id(&mut self) -> Result<ChainId, DecodeError> {
+    pub(crate) fn chain_id(&mut self) -> Result<ChainId, DecodeError> {
         let id = self.u64()?;
         ChainId::new(id).map_err(|_| DecodeError::ChainId(id))
     }
 
-    fn address(&mut self) -> Result<Address, DecodeError> {
+    pub(crate) fn address(&mut self) -> Result<Address, DecodeError> {
         Ok(Address::from(self.array::<20>()?))
     }
 
-    fn amount(&mut self) -> Result<Amount, DecodeError> {
+    pub(crate) fn amount(&mut self) -> Result<Amount, DecodeError> {
         Ok(Amount::from_gwei(self.u64()?))
     }
 
-    fn digest(&mut self) -> Result<Digest, DecodeError> {
+    pub(crate) fn digest(&mut self) -> Result<Digest, DecodeError> {
         digest_from_bytes(&self.array()?)
     }
 
-    fn payload(&mut self) -> Result<Vec<u8>, DecodeError> {
+    pub(crate) fn payload(&mut self) -> Result<Vec<u8>, DecodeError> {
         let len = self.u32()? as usize;
         if len > self.max_payload {
             return Err(DecodeError::PayloadTooLarge {
@@ -524,10 +594,10 @@ impl Reader<'_> {
                 max: self.max_payload,
             });
         }
-        Ok(self.take(len)?.to_vec())
+        Ok(self.bytes(len)?.to_vec())
     }
 
-    fn message(&mut self) -> Result<Message, DecodeError> {
+    pub(crate) fn message(&mut self) -> Result<Message, DecodeError> {
         Ok(Message {
             src_chain: self.chain_id()?,
             sender: self.address()?,

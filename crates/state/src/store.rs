@@ -316,6 +316,31 @@ impl Store {
         Ok(())
     }
 
+    /// Persists several pending transactions with one synced write (group commit): each is
+    /// durable once this returns.
+    pub fn put_pending_batch(&self, transactions: &[(u64, Vec<u8>)]) -> Result<(), StateError> {
+        let mut batch = WriteBatch::default();
+        for (sequence, transaction) in transactions {
+            batch.put_cf(
+                handle(&self.db, cf::PENDING),
+                sequence.to_be_bytes(),
+                transaction,
+            );
+        }
+        self.db.write_opt(batch, &synced())?;
+        Ok(())
+    }
+
+    /// Forgets pending transactions that can never execute (synced).
+    pub fn delete_pending(&self, sequences: &[u64]) -> Result<(), StateError> {
+        let mut batch = WriteBatch::default();
+        for sequence in sequences {
+            batch.delete_cf(handle(&self.db, cf::PENDING), sequence.to_be_bytes());
+        }
+        self.db.write_opt(batch, &synced())?;
+        Ok(())
+    }
+
     /// Every pending transaction, by arrival sequence.
     pub fn pending(&self) -> Result<Vec<(u64, Vec<u8>)>, StateError> {
         let mut pending = Vec::new();

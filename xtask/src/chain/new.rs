@@ -14,8 +14,9 @@ use std::{
 
 use anyhow::{Context, bail};
 use hyperforge_config::{
-    CHAIN_FILE, ChainConfig, ChainConfigLoader, ChainSet, validate_chain_name,
+    CHAIN_FILE, ChainConfig, ChainConfigLoader, ChainSet, KeyHash, validate_chain_name,
 };
+use hyperforge_crypto::derive::secret_key_from_ethereum_key;
 use hyperforge_primitives::{Amount, ChainId, dev, parse_address};
 use minijinja::{Environment, UndefinedBehavior};
 use serde::Serialize;
@@ -56,6 +57,9 @@ struct TemplateContext {
 struct FundedAccount {
     address: String,
     balance: String,
+    /// The hash of the L2 key `hyperforge wallet` derives from the account's private key,
+    /// when that key is public (the dev accounts).
+    pubkey_hash: Option<String>,
 }
 
 pub(super) fn run(project: &Project, args: &ChainNewArgs) -> anyhow::Result<Created> {
@@ -124,11 +128,15 @@ pub(super) fn run(project: &Project, args: &ChainNewArgs) -> anyhow::Result<Crea
         p2p_port,
         dev_accounts: dev::ACCOUNTS
             .iter()
-            .map(|account| FundedAccount {
-                address: account.address.to_checksum(None),
-                balance: DEV_ACCOUNT_BALANCE.to_owned(),
+            .map(|account| -> anyhow::Result<FundedAccount> {
+                let key = secret_key_from_ethereum_key(&account.private_key.0)?;
+                Ok(FundedAccount {
+                    address: account.address.to_checksum(None),
+                    balance: DEV_ACCOUNT_BALANCE.to_owned(),
+                    pubkey_hash: Some(String::from(KeyHash(key.public_key().hash()))),
+                })
             })
-            .collect(),
+            .collect::<anyhow::Result<_>>()?,
         fund,
         hyperforge_version: env!("CARGO_PKG_VERSION"),
     };
@@ -193,6 +201,7 @@ fn parse_fund(flag: &str) -> anyhow::Result<FundedAccount> {
     Ok(FundedAccount {
         address: address.to_checksum(None),
         balance: amount.to_string(),
+        pubkey_hash: None,
     })
 }
 

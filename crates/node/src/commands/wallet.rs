@@ -1,11 +1,25 @@
-//! `hyperforge wallet ...`
+//! `hyperforge wallet ...`: L2 transactions through a sequencer's JSON-RPC, L1 deposits and
+//! key registrations through the bridge.
 
+mod balance;
 mod deposit;
+mod l2;
+mod nonce;
+mod register_key;
+mod send_message;
+mod transfer;
+mod withdraw;
 
 use crate::cli::WalletCommand;
 
 pub(crate) fn run(command: WalletCommand) -> anyhow::Result<()> {
     match command {
         WalletCommand::Deposit(args) => super::l1::block_on(deposit::run(args)),
+        WalletCommand::Balance(args) => super::l1::block_on(balance::run(args)),
+        WalletCommand::Nonce(args) => super::l1::block_on(nonce::run(args)),
+        WalletCommand::Transfer(args) => super::l1::block_on(transfer::run(args)),
+        WalletCommand::Withdraw(args) => super::l1::block_on(withdraw::run(args)),
+        WalletCommand::SendMessage(args) => super::l1::block_on(send_message::run(args)),
+        WalletCommand::RegisterKey(args) => super::l1::block_on(register_key::run(args)),
     }
 }

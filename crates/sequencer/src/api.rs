@@ -1,0 +1,251 @@
+//! The JSON-RPC API: the `hf_*` methods, the read-only Ethereum subset, the JSON views they
+//! return and the stable error codes. The traits generate both the server side (implemented
+//! in [`crate::rpc`]) and a typed client (`HfApiClient`, `EthApiClient`) for the wallet, the
+//! tests and the load generator.
+
+use alloy_primitives::{Address, B256};
+use jsonrpsee::{core::RpcResult, proc_macros::rpc};
+use serde::{Deserialize, Serialize};
+
+/// Stable JSON-RPC error codes of transaction admission (the `-32000..-32099` server range).
+pub mod codes {
+    /// The bytes are not a transaction.
+    pub const MALFORMED: i32 = -32001;
+    /// The transaction is larger than `sequencer.max_tx_bytes`.
+    pub const OVERSIZED: i32 = -32002;
+    /// The transaction is for another chain.
+    pub const WRONG_CHAIN: i32 = -32003;
+    /// The public key or the signature is invalid.
+    pub const BAD_SIGNATURE: i32 = -32004;
+    /// The sender has no account.
+    pub const UNKNOWN_ACCOUNT: i32 = -32005;
+    /// The sender has no L2 key, or another one.
+    pub const UNREGISTERED_KEY: i32 = -32006;
+    /// The nonce was used already.
+    pub const NONCE_TOO_LOW: i32 = -32007;
+    /// The nonce is further ahead than `sequencer.max_future_nonces`.
+    pub const NONCE_TOO_HIGH: i32 = -32008;
+    /// Another transaction with this nonce is pending (no replacement).
+    pub const NONCE_TAKEN: i32 = -32009;
+    /// The balance does not cover this and the account's pending transactions.
+    pub const INSUFFICIENT_BALANCE: i32 = -32010;
+    /// The mempool holds `sequencer.mempool_max_txs` transactions.
+    pub const MEMPOOL_FULL: i32 = -32011;
+    /// The sender has `sequencer.mempool_max_per_account` pending transactions.
+    pub const ACCOUNT_LIMIT: i32 = -32012;
+    /// The sequencer is shutting down.
+    pub const SHUTTING_DOWN: i32 = -32013;
+    /// The request asks for something this node does not serve (a past block tag, ...).
+    pub const UNSUPPORTED: i32 = -32014;
+    /// Not an `hf_*` method: use the one named in the message.
+    pub const METHOD_NOT_FOUND: i32 = -32601;
+    /// A parameter does not parse.
+    pub const INVALID_PARAMS: i32 = -32602;
+    /// The node failed (storage).
+    pub const INTERNAL: i32 = -32603;
+}
+
+/// A block by number or `"latest"` / `"earliest"` (numbers also as `0x` hex strings).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum BlockId {
+    /// A block number.
+    Number(u64),
+    /// `"latest"`, `"earliest"`, `"pending"` or a `0x` hex number.
+    Tag(String),
+}
+
+/// An account as `hf_getAccount` shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AccountView {
+    /// The Ethereum address.
+    pub address: Address,
+    /// The leaf index in the account tree.
+    pub index: u32,
+    /// The balance in gwei (a decimal string: JSON numbers lose precision past 2^53).
+    pub balance_gwei: String,
+    /// The balance in wei (decimal string).
+    pub balance_wei: String,
+    /// The next nonce.
+    pub nonce: u32,
+    /// The registered L2 public key hash, if any.
+    pub pubkey_hash: Option<B256>,
+    /// The block the answer is read at.
+    pub block_number: u64,
+}
+
+/// An account with its Merkle proof against the state root.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AccountProofView {
+    /// The account.
+    pub account: AccountView,
+    /// Its leaf: `hash_no_pad(address(5), pubkey_hash(4), balance(2), nonce)`.
+    pub leaf: B256,
+    /// Siblings from the leaf level up (32 of them).
+    pub siblings: Vec<B256>,
+    /// The state root the proof leads to.
+    pub state_root: B256,
+}
+
+/// Where a transaction stands.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ReceiptView {
+    /// The transaction hash.
+    pub transaction_hash: B256,
+    /// `"included"` or `"pending"`.
+    pub status: String,
+    /// The block that included it.
+    pub block_number: Option<u64>,
+    /// Its position in that block.
+    pub position: Option<u32>,
+    /// The outbox entry it made, by position in the block's outbox.
+    pub outbox_index: Option<u32>,
+}
+
+/// One slot of a block.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SlotView {
+    /// `"transaction"` or `"priority"`.
+    pub kind: String,
+    /// The transaction hash, or the priority operation's hash.
+    pub hash: B256,
+    /// The sender of a transaction.
+    pub from: Option<Address>,
+    /// The nonce of a transaction.
+    pub nonce: Option<u32>,
+    /// The canonical encoding, `0x` hex (enough to replay the block).
+    pub raw: String,
+}
+
+/// A block as `hf_getBlock` shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct BlockView {
+    /// The number.
+    pub number: u64,
+    /// The block hash.
+    pub hash: B256,
+    /// The parent's hash.
+    pub parent_hash: B256,
+    /// Milliseconds since the Unix epoch.
+    pub timestamp_ms: u64,
+    /// The account tree's root after the block.
+    pub state_root: B256,
+    /// The nullifier tree's root after the block.
+    pub nullifier_root: B256,
+    /// The rolling commitment over the slots.
+    pub slots_hash: B256,
+    /// L1 message roots imported by the block.
+    pub message_roots: Vec<B256>,
+    /// The slots in order.
+    pub transactions: Vec<SlotView>,
+}
+
+/// A batch's public inputs (design §5 step 3).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PublicInputsView {
+    /// The chain.
+    pub chain_id: u64,
+    /// The batch number.
+    pub batch_number: u64,
+    /// State root before the batch.
+    pub old_state_root: B256,
+    /// State root after the batch.
+    pub new_state_root: B256,
+    /// L1 priority operations consumed.
+    pub priority_ops_count: u64,
+    /// The priority queue commitment before them.
+    pub priority_commitment_before: B256,
+    /// The priority queue commitment after them.
+    pub priority_commitment_after: B256,
+    /// Root of the batch's outbox tree.
+    pub outbox_root: B256,
+    /// Commitment to the batch's pubdata.
+    pub pubdata_commitment: B256,
+}
+
+/// A batch as `hf_getBatch` shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct BatchView {
+    /// The batch number (from 1).
+    pub number: u64,
+    /// Its first block.
+    pub first_block: u64,
+    /// Its last block.
+    pub last_block: u64,
+    /// `"pending"`, `"proven"` or `"settled"`.
+    pub proof_status: String,
+    /// The public inputs.
+    pub public_inputs: PublicInputsView,
+}
+
+/// hyperforge's own methods.
+#[rpc(server, client, namespace = "hf")]
+pub trait HfApi {
+    /// Admits a signed transaction (`0x` hex of its canonical encoding); answers its hash
+    /// once it is persisted.
+    #[method(name = "sendTransaction")]
+    async fn send_transaction(&self, raw: String) -> RpcResult<B256>;
+
+    /// Where a transaction stands; `null` if unknown.
+    #[method(name = "getTransactionReceipt")]
+    fn get_transaction_receipt(&self, hash: B256) -> RpcResult<Option<ReceiptView>>;
+
+    /// An account at the latest block; `null` if the address has none.
+    #[method(name = "getAccount")]
+    fn get_account(&self, address: String) -> RpcResult<Option<AccountView>>;
+
+    /// An account with its Merkle proof; `null` if the address has none.
+    #[method(name = "getAccountProof")]
+    fn get_account_proof(&self, address: String) -> RpcResult<Option<AccountProofView>>;
+
+    /// A block by number or `"latest"`; `null` if there is none.
+    #[method(name = "getBlock")]
+    fn get_block(&self, block: BlockId) -> RpcResult<Option<BlockView>>;
+
+    /// A sealed batch; `null` if not sealed yet.
+    #[method(name = "getBatch")]
+    fn get_batch(&self, number: u64) -> RpcResult<Option<BatchView>>;
+}
+
+/// The read-only Ethereum subset, so that standard tools can read balances and blocks.
+#[rpc(server, client)]
+pub trait EthApi {
+    /// The chain id, as a hex quantity.
+    #[method(name = "eth_chainId")]
+    fn chain_id(&self) -> RpcResult<String>;
+
+    /// The latest block number, as a hex quantity.
+    #[method(name = "eth_blockNumber")]
+    fn block_number(&self) -> RpcResult<String>;
+
+    /// A balance in wei, as a hex quantity (latest state only).
+    #[method(name = "eth_getBalance")]
+    fn get_balance(&self, address: String, block: Option<BlockId>) -> RpcResult<String>;
+
+    /// The next nonce; with `"pending"`, counting transactions in the mempool.
+    #[method(name = "eth_getTransactionCount")]
+    fn get_transaction_count(&self, address: String, block: Option<BlockId>) -> RpcResult<String>;
+
+    /// A block's header fields in Ethereum's shape (transaction hashes only).
+    #[method(name = "eth_getBlockByNumber")]
+    fn get_block_by_number(
+        &self,
+        block: BlockId,
+        full: Option<bool>,
+    ) -> RpcResult<Option<serde_json::Value>>;
+
+    /// The chain id, in decimal.
+    #[method(name = "net_version")]
+    fn net_version(&self) -> RpcResult<String>;
+
+    /// `hyperforge/<version>`.
+    #[method(name = "web3_clientVersion")]
+    fn client_version(&self) -> RpcResult<String>;
+}

@@ -1,0 +1,87 @@
+//! Genesis: block 0, made from `[genesis]` of `chain.toml`, applied once per data directory.
+//!
+//! Each genesis account becomes a deposit from the zero address, followed by a key
+//! registration when the account names a `pubkey_hash`. Block 0 has timestamp 0 and parent
+//! `[0; 4]`, so its hash and state root depend on the configuration only: the same
+//! `chain.toml` gives the same genesis root on every machine (what `l1 register` needs).
+
+use hyperforge_config::ChainConfig;
+use hyperforge_execution::BlockBuilder;
+use hyperforge_primitives::{
+    Address,
+    block::{Block, Slot},
+    tx::{DEFAULT_MAX_PAYLOAD, PriorityOp},
+};
+use hyperforge_state::Store;
+
+use crate::error::SequencerError;
+
+/// The operations of block 0, in order.
+pub fn genesis_ops(config: &ChainConfig) -> Vec<PriorityOp> {
+    let mut ops = Vec::new();
+    for account in &config.genesis.accounts {
+        ops.push(PriorityOp::Deposit {
+            l1_sender: Address::ZERO,
+            recipient: account.address,
+            amount: account.balance,
+        });
+        if let Some(hash) = account.pubkey_hash {
+            ops.push(PriorityOp::RegisterKey {
+                account: account.address,
+                pubkey_hash: hash.0,
+            });
+        }
+    }
+    ops
+}
+
+/// Applies genesis to an empty store, or checks that the store's block 0 is this genesis.
+/// Returns block 0.
+pub fn ensure_genesis(
+    store: &mut Store,
+    config: &ChainConfig,
+    data_dir: &str,
+) -> Result<Block, SequencerError> {
+    let ops = genesis_ops(config);
+    if store.head().block_number.is_none() {
+        let mut builder = BlockBuilder::new(store, config.chain.chain_id);
+        for op in &ops {
+            builder
+                .apply_priority(op)
+                .map_err(|error| SequencerError::Genesis(error.to_string()))?;
+        }
+        let executed = builder.finish();
+        store.commit(&executed.commit)?;
+        tracing::info!(
+            accounts = config.genesis.accounts.len(),
+            hash = %hex(&hyperforge_primitives::tx::digest_to_bytes(&executed.block.hash())),
+            "genesis applied"
+        );
+        return Ok(executed.block);
+    }
+    let bytes = store
+        .block(0)?
+        .ok_or_else(|| SequencerError::Corrupt("the head exists but block 0 does not".into()))?;
+    let block = Block::decode(&bytes, DEFAULT_MAX_PAYLOAD)
+        .map_err(|error| SequencerError::Corrupt(format!("block 0: {error}")))?;
+    let stored: Vec<PriorityOp> = block
+        .slots
+        .iter()
+        .filter_map(|slot| match slot {
+            Slot::Priority(op) => Some(op.clone()),
+            Slot::Tx(_) => None,
+        })
+        .collect();
+    if stored != ops {
+        return Err(SequencerError::DataDirMismatch {
+            dir: data_dir.to_owned(),
+            expected: format!("a genesis of {} operations", ops.len()),
+            found: format!("another genesis ({} operations in block 0)", stored.len()),
+        });
+    }
+    Ok(block)
+}
+
+pub(crate) fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|byte| format!("{byte:02x}")).collect()
+}

@@ -1,0 +1,431 @@
+//! The JSON-RPC handlers: [`crate::api`]'s traits over the shared state, plus the `eth_*`
+//! methods this node does not serve, each refused with a pointer to the `hf_*` method to use.
+
+use std::sync::Arc;
+
+use alloy_primitives::{Address, B256, U256};
+use hyperforge_primitives::{
+    GWEI_IN_WEI,
+    block::{Block, Slot},
+    bridge::digest_to_b256,
+    parse_address,
+};
+use hyperforge_state::Account;
+use jsonrpsee::{
+    RpcModule,
+    core::{RpcResult, async_trait},
+    types::ErrorObjectOwned,
+};
+use serde_json::json;
+
+use crate::{
+    api::{
+        AccountProofView, AccountView, BatchView, BlockId, BlockView, EthApiServer, HfApiServer,
+        PublicInputsView, ReceiptView, SlotView, codes,
+    },
+    error::SequencerError,
+    producer::{read_batch, read_block},
+    service::Shared,
+};
+
+/// `eth_*` methods standard tools call that this node does not serve, and what to use.
+const UNSERVED_ETH: [(&str, &str); 20] = [
+    (
+        "eth_sendRawTransaction",
+        "hf_sendTransaction (hyperforge transactions are Schnorr-signed, not RLP)",
+    ),
+    (
+        "eth_sendTransaction",
+        "hf_sendTransaction with a transaction signed by `hyperforge wallet`",
+    ),
+    ("eth_getTransactionReceipt", "hf_getTransactionReceipt"),
+    (
+        "eth_getTransactionByHash",
+        "hf_getTransactionReceipt and hf_getBlock",
+    ),
+    ("eth_getBlockByHash", "eth_getBlockByNumber or hf_getBlock"),
+    ("eth_getProof", "hf_getAccountProof"),
+    (
+        "eth_call",
+        "hf_getAccount (there are no contracts on this chain)",
+    ),
+    (
+        "eth_estimateGas",
+        "hf_sendTransaction (transactions pay no gas)",
+    ),
+    (
+        "eth_gasPrice",
+        "hf_sendTransaction (transactions pay no gas)",
+    ),
+    (
+        "eth_maxPriorityFeePerGas",
+        "hf_sendTransaction (transactions pay no gas)",
+    ),
+    ("eth_feeHistory", "hf_getBlock (transactions pay no gas)"),
+    (
+        "eth_getCode",
+        "hf_getAccount (there are no contracts on this chain)",
+    ),
+    (
+        "eth_getStorageAt",
+        "hf_getAccount (there are no contracts on this chain)",
+    ),
+    (
+        "eth_getLogs",
+        "hf_getBlock (there are no logs on this chain)",
+    ),
+    (
+        "eth_newFilter",
+        "hf_getBlock (there are no logs on this chain)",
+    ),
+    ("eth_subscribe", "hf_getBlock"),
+    (
+        "eth_accounts",
+        "`hyperforge wallet` (the node holds no keys)",
+    ),
+    ("eth_sign", "`hyperforge wallet` (the node holds no keys)"),
+    (
+        "eth_syncing",
+        "eth_blockNumber (a sequencer is never syncing)",
+    ),
+    ("eth_getBlockTransactionCountByNumber", "hf_getBlock"),
+];
+
+/// Every method, ready for the server.
+pub(crate) fn module(shared: Arc<Shared>) -> RpcModule<()> {
+    let handler = RpcHandler { shared };
+    let mut module = RpcModule::new(());
+    // The names are distinct by construction; merging can only fail on a duplicate.
+    module
+        .merge(HfApiServer::into_rpc(handler.clone()))
+        .expect("hf_* names are unique");
+    module
+        .merge(EthApiServer::into_rpc(handler))
+        .expect("eth_* names are unique");
+    for (method, instead) in UNSERVED_ETH {
+        module
+            .register_method(method, move |_, _, _| {
+                Err::<(), _>(ErrorObjectOwned::owned(
+                    codes::METHOD_NOT_FOUND,
+                    format!("{method} is not served by a hyperforge sequencer: use {instead}"),
+                    None::<()>,
+                ))
+            })
+            .expect("unserved names are unique");
+    }
+    module
+}
+
+#[derive(Debug, Clone)]
+struct RpcHandler {
+    shared: Arc<Shared>,
+}
+
+fn error(code: i32, message: impl Into<String>) -> ErrorObjectOwned {
+    ErrorObjectOwned::owned(code, message.into(), None::<()>)
+}
+
+fn internal(error: impl std::fmt::Display) -> ErrorObjectOwned {
+    self::error(codes::INTERNAL, format!("internal error: {error}"))
+}
+
+fn parse(address: &str) -> RpcResult<Address> {
+    parse_address(address)
+        .map_err(|problem| error(codes::INVALID_PARAMS, format!("invalid address: {problem}")))
+}
+
+fn hex(bytes: &[u8]) -> String {
+    format!("0x{}", alloy_primitives::hex::encode(bytes))
+}
+
+fn quantity(value: impl Into<u64>) -> String {
+    format!("{:#x}", value.into())
+}
+
+impl RpcHandler {
+    fn latest(&self) -> u64 {
+        self.shared
+            .store_read()
+            .head()
+            .block_number
+            .unwrap_or_default()
+    }
+
+    /// Resolves a block id to a number (latest for tags that mean the head).
+    fn resolve(&self, block: &BlockId) -> RpcResult<u64> {
+        match block {
+            BlockId::Number(number) => Ok(*number),
+            BlockId::Tag(tag) => match tag.as_str() {
+                "latest" | "pending" | "safe" | "finalized" => Ok(self.latest()),
+                "earliest" => Ok(0),
+                text => {
+                    let digits = text.strip_prefix("0x").ok_or_else(|| {
+                        error(
+                            codes::INVALID_PARAMS,
+                            format!("invalid block `{text}`: use a number, a 0x hex number or \"latest\""),
+                        )
+                    })?;
+                    u64::from_str_radix(digits, 16).map_err(|_| {
+                        error(
+                            codes::INVALID_PARAMS,
+                            format!("invalid block number `{text}`"),
+                        )
+                    })
+                }
+            },
+        }
+    }
+
+    /// State reads answer at the head only.
+    fn require_latest(&self, block: Option<&BlockId>) -> RpcResult<()> {
+        let Some(block) = block else { return Ok(()) };
+        let latest = self.latest();
+        if matches!(block, BlockId::Tag(tag) if tag == "pending" || tag == "latest")
+            || self.resolve(block)? == latest
+        {
+            return Ok(());
+        }
+        Err(error(
+            codes::UNSUPPORTED,
+            format!("state is served at the latest block ({latest}) only"),
+        ))
+    }
+
+    fn account(&self, address: &Address) -> RpcResult<Option<(u32, Account, u64)>> {
+        let store = self.shared.store_read();
+        let number = store.head().block_number.unwrap_or_default();
+        let Some(index) = store.account_index(address).map_err(internal)? else {
+            return Ok(None);
+        };
+        Ok(store
+            .account(index)
+            .map_err(internal)?
+            .map(|account| (index, account, number)))
+    }
+
+    fn block(&self, number: u64) -> RpcResult<Option<Block>> {
+        read_block(&self.shared.store_read(), number).map_err(internal)
+    }
+}
+
+fn account_view(index: u32, account: &Account, block_number: u64) -> AccountView {
+    AccountView {
+        address: account.address,
+        index,
+        balance_gwei: account.balance.gwei().to_string(),
+        balance_wei: (U256::from(account.balance.gwei()) * U256::from(GWEI_IN_WEI)).to_string(),
+        nonce: account.nonce,
+        pubkey_hash: account
+            .has_key()
+            .then(|| digest_to_b256(&account.pubkey_hash)),
+        block_number,
+    }
+}
+
+fn block_view(block: &Block) -> BlockView {
+    let header = &block.header;
+    BlockView {
+        number: header.number,
+        hash: digest_to_b256(&header.hash()),
+        parent_hash: digest_to_b256(&header.parent_hash),
+        timestamp_ms: header.timestamp_ms,
+        state_root: digest_to_b256(&header.state_root),
+        nullifier_root: digest_to_b256(&header.nullifier_root),
+        slots_hash: digest_to_b256(&header.slots_hash),
+        message_roots: block.message_roots.iter().map(digest_to_b256).collect(),
+        transactions: block
+            .slots
+            .iter()
+            .map(|slot| match slot {
+                Slot::Tx(tx) => SlotView {
+                    kind: "transaction".into(),
+                    hash: B256::from(tx.id()),
+                    from: Some(tx.body.from),
+                    nonce: Some(tx.body.nonce),
+                    raw: hex(&tx.encode()),
+                },
+                Slot::Priority(op) => SlotView {
+                    kind: "priority".into(),
+                    hash: digest_to_b256(&op.hash()),
+                    from: None,
+                    nonce: None,
+                    raw: hex(&op.encode()),
+                },
+            })
+            .collect(),
+    }
+}
+
+#[async_trait]
+impl HfApiServer for RpcHandler {
+    async fn send_transaction(&self, raw: String) -> RpcResult<B256> {
+        match self.shared.admit(&raw).await {
+            Ok(id) => Ok(B256::from(id)),
+            Err(rejection) => {
+                tracing::debug!(%rejection, "transaction refused");
+                Err(error(rejection.code(), rejection.to_string()))
+            }
+        }
+    }
+
+    fn get_transaction_receipt(&self, hash: B256) -> RpcResult<Option<ReceiptView>> {
+        if let Some(bytes) = self
+            .shared
+            .store_read()
+            .receipt(&hash.0)
+            .map_err(internal)?
+        {
+            let receipt = hyperforge_execution::Receipt::decode(&bytes)
+                .ok_or_else(|| internal(SequencerError::Corrupt("receipt".into())))?;
+            return Ok(Some(ReceiptView {
+                transaction_hash: hash,
+                status: "included".into(),
+                block_number: Some(receipt.block),
+                position: Some(receipt.position),
+                outbox_index: receipt.outbox_index,
+            }));
+        }
+        if self.shared.mempool().contains(&hash.0) {
+            return Ok(Some(ReceiptView {
+                transaction_hash: hash,
+                status: "pending".into(),
+                block_number: None,
+                position: None,
+                outbox_index: None,
+            }));
+        }
+        Ok(None)
+    }
+
+    fn get_account(&self, address: String) -> RpcResult<Option<AccountView>> {
+        let address = parse(&address)?;
+        Ok(self
+            .account(&address)?
+            .map(|(index, account, number)| account_view(index, &account, number)))
+    }
+
+    fn get_account_proof(&self, address: String) -> RpcResult<Option<AccountProofView>> {
+        let address = parse(&address)?;
+        let store = self.shared.store_read();
+        let number = store.head().block_number.unwrap_or_default();
+        let Some(index) = store.account_index(&address).map_err(internal)? else {
+            return Ok(None);
+        };
+        let Some(account) = store.account(index).map_err(internal)? else {
+            return Ok(None);
+        };
+        let proof = store.account_proof(index).map_err(internal)?;
+        Ok(Some(AccountProofView {
+            account: account_view(index, &account, number),
+            leaf: digest_to_b256(&account.leaf()),
+            siblings: proof.siblings.iter().map(digest_to_b256).collect(),
+            state_root: digest_to_b256(&store.head().state_root),
+        }))
+    }
+
+    fn get_block(&self, block: BlockId) -> RpcResult<Option<BlockView>> {
+        let number = self.resolve(&block)?;
+        Ok(self.block(number)?.as_ref().map(block_view))
+    }
+
+    fn get_batch(&self, number: u64) -> RpcResult<Option<BatchView>> {
+        let Some(record) = read_batch(&self.shared.store_read(), number).map_err(internal)? else {
+            return Ok(None);
+        };
+        let inputs = &record.public_inputs;
+        Ok(Some(BatchView {
+            number: record.number(),
+            first_block: record.first_block,
+            last_block: record.last_block,
+            proof_status: record.proof_status.as_str().into(),
+            public_inputs: PublicInputsView {
+                chain_id: inputs.chain_id.get(),
+                batch_number: inputs.batch_number,
+                old_state_root: digest_to_b256(&inputs.old_state_root),
+                new_state_root: digest_to_b256(&inputs.new_state_root),
+                priority_ops_count: inputs.priority_ops_count,
+                priority_commitment_before: digest_to_b256(&inputs.priority_commitment_before),
+                priority_commitment_after: digest_to_b256(&inputs.priority_commitment_after),
+                outbox_root: digest_to_b256(&inputs.outbox_root),
+                pubdata_commitment: digest_to_b256(&inputs.pubdata_commitment),
+            },
+        }))
+    }
+}
+
+impl EthApiServer for RpcHandler {
+    fn chain_id(&self) -> RpcResult<String> {
+        Ok(quantity(self.shared.chain_id.get()))
+    }
+
+    fn block_number(&self) -> RpcResult<String> {
+        Ok(quantity(self.latest()))
+    }
+
+    fn get_balance(&self, address: String, block: Option<BlockId>) -> RpcResult<String> {
+        let address = parse(&address)?;
+        self.require_latest(block.as_ref())?;
+        let gwei = self
+            .account(&address)?
+            .map_or(0, |(_, account, _)| account.balance.gwei());
+        Ok(format!("{:#x}", U256::from(gwei) * U256::from(GWEI_IN_WEI)))
+    }
+
+    fn get_transaction_count(&self, address: String, block: Option<BlockId>) -> RpcResult<String> {
+        let address = parse(&address)?;
+        self.require_latest(block.as_ref())?;
+        let committed = self
+            .account(&address)?
+            .map_or(0, |(_, account, _)| account.nonce);
+        let nonce = if matches!(&block, Some(BlockId::Tag(tag)) if tag == "pending") {
+            self.shared.mempool().pending_nonce(&address, committed)
+        } else {
+            committed
+        };
+        Ok(quantity(nonce))
+    }
+
+    fn get_block_by_number(
+        &self,
+        block: BlockId,
+        _full: Option<bool>,
+    ) -> RpcResult<Option<serde_json::Value>> {
+        let number = self.resolve(&block)?;
+        let Some(block) = self.block(number)? else {
+            return Ok(None);
+        };
+        let view = block_view(&block);
+        let zero32 = B256::ZERO;
+        Ok(Some(json!({
+            "number": quantity(view.number),
+            "hash": view.hash,
+            "parentHash": view.parent_hash,
+            "timestamp": quantity(view.timestamp_ms / 1000),
+            "stateRoot": view.state_root,
+            "transactionsRoot": view.slots_hash,
+            "receiptsRoot": zero32,
+            "sha3Uncles": zero32,
+            "logsBloom": format!("0x{}", "0".repeat(512)),
+            "miner": Address::ZERO,
+            "difficulty": "0x0",
+            "totalDifficulty": "0x0",
+            "extraData": "0x",
+            "size": quantity(block.encode().len() as u64),
+            "gasLimit": "0x0",
+            "gasUsed": "0x0",
+            "nonce": "0x0000000000000000",
+            "mixHash": zero32,
+            "baseFeePerGas": "0x0",
+            "uncles": [],
+            "transactions": view.transactions.iter().map(|slot| slot.hash).collect::<Vec<_>>(),
+        })))
+    }
+
+    fn net_version(&self) -> RpcResult<String> {
+        Ok(self.shared.chain_id.get().to_string())
+    }
+
+    fn client_version(&self) -> RpcResult<String> {
+        Ok(format!("hyperforge/{}", env!("CARGO_PKG_VERSION")))
+    }
+}

@@ -1,0 +1,466 @@
+//! The running sequencer: shared state, the group-commit persister, the block loop, the
+//! JSON-RPC server, and an orderly shutdown.
+//!
+//! Locks are always taken mempool first, then store; the store's write lock is only taken to
+//! commit a block.
+
+use std::{
+    net::SocketAddr,
+    path::Path,
+    sync::{
+        Arc, Mutex, MutexGuard, RwLock, RwLockReadGuard, RwLockWriteGuard,
+        atomic::{AtomicBool, Ordering},
+        mpsc,
+    },
+    time::Duration,
+};
+
+use hyperforge_config::ChainConfig;
+use hyperforge_execution::VerifiedTx;
+use hyperforge_primitives::{
+    ChainId,
+    block::BlockHeader,
+    tx::{DEFAULT_MAX_PAYLOAD, SignedTx},
+};
+use hyperforge_state::{StateError, Store};
+use jsonrpsee::server::{Server, ServerConfig, ServerHandle};
+use tokio::sync::{oneshot, watch};
+
+use crate::{
+    error::{AdmissionError, SequencerError},
+    genesis::ensure_genesis,
+    mempool::{Admitted, Mempool, MempoolLimits},
+    metrics::{Metrics, MetricsLayer},
+    producer::{produce_block, read_block},
+};
+
+/// Most pending transactions written in one synced batch.
+const MAX_GROUP_COMMIT: usize = 4096;
+
+struct PersistRequest {
+    seq: u64,
+    bytes: Vec<u8>,
+    done: oneshot::Sender<Result<(), StateError>>,
+}
+
+/// What the RPC handlers and the block loop share.
+pub(crate) struct Shared {
+    pub(crate) config: ChainConfig,
+    pub(crate) chain_id: ChainId,
+    pub(crate) metrics: Arc<Metrics>,
+    store: RwLock<Store>,
+    mempool: Mutex<Mempool>,
+    persist: Mutex<Option<mpsc::Sender<PersistRequest>>>,
+    shutting_down: AtomicBool,
+}
+
+impl std::fmt::Debug for Shared {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Shared")
+            .field("chain_id", &self.chain_id)
+            .finish()
+    }
+}
+
+impl Shared {
+    /// The mempool (taken before the store when both are needed).
+    pub(crate) fn mempool(&self) -> MutexGuard<'_, Mempool> {
+        self.mempool.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// The store, for reading.
+    pub(crate) fn store_read(&self) -> RwLockReadGuard<'_, Store> {
+        self.store.read().unwrap_or_else(|e| e.into_inner())
+    }
+
+    pub(crate) fn store_write(&self) -> RwLockWriteGuard<'_, Store> {
+        self.store.write().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Whether shutdown began (no more admissions).
+    pub(crate) fn is_shutting_down(&self) -> bool {
+        self.shutting_down.load(Ordering::SeqCst)
+    }
+
+    /// Admits a transaction: decode, check signature and rules, persist, then answer its hash.
+    pub(crate) async fn admit(&self, raw: &str) -> Result<[u8; 32], AdmissionError> {
+        let result = self.admit_inner(raw).await;
+        match &result {
+            Ok(_) => {
+                self.metrics.txs_accepted.inc();
+            }
+            Err(error) => {
+                self.metrics
+                    .txs_rejected
+                    .get_or_create(&crate::metrics::ReasonLabel {
+                        reason: error.reason(),
+                    })
+                    .inc();
+            }
+        }
+        result
+    }
+
+    async fn admit_inner(&self, raw: &str) -> Result<[u8; 32], AdmissionError> {
+        if self.is_shutting_down() {
+            return Err(AdmissionError::ShuttingDown);
+        }
+        let max = self.config.sequencer.max_tx_bytes as usize;
+        let digits = raw.strip_prefix("0x").unwrap_or(raw);
+        if digits.len() / 2 > max {
+            return Err(AdmissionError::Oversized {
+                len: digits.len() / 2,
+                max,
+            });
+        }
+        let bytes = alloy_primitives::hex::decode(digits)
+            .map_err(|error| AdmissionError::Malformed(format!("not hex: {error}")))?;
+        let tx = SignedTx::decode(&bytes, DEFAULT_MAX_PAYLOAD)?;
+        if tx.body.chain_id != self.chain_id {
+            return Err(AdmissionError::WrongChain {
+                expected: self.chain_id,
+                got: tx.body.chain_id,
+            });
+        }
+        let verified = tokio::task::spawn_blocking(move || VerifiedTx::verify(tx))
+            .await
+            .map_err(|error| AdmissionError::Malformed(format!("verification task: {error}")))??;
+        let verified = Arc::new(verified);
+        let id = verified.id();
+        let sender = verified.tx().body.from;
+        let admitted = {
+            let mut pool = self.mempool();
+            let store = self.store_read();
+            let account = match store.account_index(&sender)? {
+                Some(index) => store.account(index)?,
+                None => None,
+            };
+            let admitted = pool.admit(verified, account.as_ref())?;
+            self.metrics.mempool_size.set(pool.len() as i64);
+            admitted
+        };
+        match admitted {
+            Admitted::New(seq) => {
+                let (done, wait) = oneshot::channel();
+                let sent = self
+                    .persist
+                    .lock()
+                    .unwrap_or_else(|e| e.into_inner())
+                    .as_ref()
+                    .map(|persist| persist.send(PersistRequest { seq, bytes, done }));
+                let persisted = match sent {
+                    Some(Ok(())) => wait
+                        .await
+                        .unwrap_or(Err(StateError::Corrupt("the persister stopped".into()))),
+                    _ => Err(StateError::Corrupt("the persister stopped".into())),
+                };
+                let mut pool = self.mempool();
+                match persisted {
+                    Ok(()) => {
+                        pool.mark_persisted(seq);
+                        Ok(id)
+                    }
+                    Err(error) => {
+                        pool.release(seq);
+                        self.metrics.mempool_size.set(pool.len() as i64);
+                        Err(error.into())
+                    }
+                }
+            }
+            Admitted::Known => {
+                // Answer only once the first submission made it durable.
+                for _ in 0..5_000 {
+                    if self.mempool().is_persisted(&id) != Some(false) {
+                        return Ok(id);
+                    }
+                    tokio::time::sleep(Duration::from_millis(1)).await;
+                }
+                Ok(id)
+            }
+        }
+    }
+}
+
+/// A sequencer whose state is open, genesis applied and pending transactions restored, ready
+/// to [`start`](Sequencer::start).
+#[derive(Debug)]
+pub struct Sequencer {
+    shared: Arc<Shared>,
+    head: BlockHeader,
+}
+
+impl Sequencer {
+    /// Opens (or creates) the chain's state in `data_dir`, applies or checks genesis, and
+    /// restores the pending transactions left by a previous run.
+    pub fn open(config: ChainConfig, data_dir: &Path) -> Result<Self, SequencerError> {
+        let mut store = Store::open(data_dir)?;
+        let dir = data_dir.display().to_string();
+        let genesis = ensure_genesis(&mut store, &config, &dir)?;
+        let head_number = store.head().block_number.unwrap_or(0);
+        let head = match head_number {
+            0 => genesis.header,
+            number => {
+                read_block(&store, number)?
+                    .ok_or_else(|| {
+                        SequencerError::Corrupt(format!("head block {number} is missing"))
+                    })?
+                    .header
+            }
+        };
+        let limits = MempoolLimits {
+            max_txs: config.sequencer.mempool_max_txs as usize,
+            max_per_account: config.sequencer.mempool_max_per_account as usize,
+            max_future_nonces: config.sequencer.max_future_nonces,
+        };
+        let mut mempool = Mempool::new(limits, 0);
+        restore_pending(&store, &mut mempool)?;
+        let metrics = Arc::new(Metrics::default());
+        metrics.block_height.set(head.number as i64);
+        metrics.mempool_size.set(mempool.len() as i64);
+        tracing::info!(
+            chain = %config.chain.name,
+            head = head.number,
+            pending = mempool.len(),
+            "state opened"
+        );
+        let chain_id = config.chain.chain_id;
+        Ok(Self {
+            shared: Arc::new(Shared {
+                config,
+                chain_id,
+                metrics,
+                store: RwLock::new(store),
+                mempool: Mutex::new(mempool),
+                persist: Mutex::new(None),
+                shutting_down: AtomicBool::new(false),
+            }),
+            head,
+        })
+    }
+
+    /// The latest block's header.
+    pub fn head(&self) -> &BlockHeader {
+        &self.head
+    }
+
+    /// Starts the persister, the block loop and the JSON-RPC server on `rpc_addr` (port 0
+    /// picks a free one).
+    pub async fn start(self, rpc_addr: SocketAddr) -> Result<SequencerHandle, SequencerError> {
+        let shared = self.shared;
+        let (persist_tx, persist_rx) = mpsc::channel();
+        *shared.persist.lock().unwrap_or_else(|e| e.into_inner()) = Some(persist_tx);
+        let persister = {
+            let shared = shared.clone();
+            std::thread::Builder::new()
+                .name("persister".into())
+                .spawn(move || run_persister(&shared, &persist_rx))
+                .map_err(|source| SequencerError::Rpc {
+                    addr: rpc_addr,
+                    source,
+                })?
+        };
+
+        let server = Server::builder()
+            .set_http_middleware(
+                tower::ServiceBuilder::new().layer(MetricsLayer(shared.metrics.clone())),
+            )
+            .set_config(
+                ServerConfig::builder()
+                    .max_request_body_size(32 * 1024 * 1024)
+                    .max_response_body_size(32 * 1024 * 1024)
+                    .max_connections(1024)
+                    .build(),
+            )
+            .build(rpc_addr)
+            .await
+            .map_err(|source| SequencerError::Rpc {
+                addr: rpc_addr,
+                source,
+            })?;
+        let local_addr = server.local_addr().map_err(|source| SequencerError::Rpc {
+            addr: rpc_addr,
+            source,
+        })?;
+        let rpc = server.start(crate::rpc::module(shared.clone()));
+
+        let (stop_tx, stop_rx) = watch::channel(false);
+        let producer = tokio::spawn(run_producer(shared.clone(), self.head, stop_rx));
+        tracing::info!(rpc = %format!("http://{local_addr}"), "sequencer ready");
+        Ok(SequencerHandle {
+            shared,
+            rpc_addr: local_addr,
+            rpc,
+            stop: stop_tx,
+            producer: Some(producer),
+            persister: Some(persister),
+        })
+    }
+}
+
+/// Puts the pending transactions of a previous run back into the mempool.
+fn restore_pending(store: &Store, mempool: &mut Mempool) -> Result<(), SequencerError> {
+    let pending = store.pending()?;
+    if pending.is_empty() {
+        return Ok(());
+    }
+    let mut forget = Vec::new();
+    let mut decoded = Vec::new();
+    for (seq, bytes) in pending {
+        match SignedTx::decode(&bytes, DEFAULT_MAX_PAYLOAD) {
+            Ok(tx) => decoded.push((seq, tx)),
+            Err(error) => {
+                tracing::warn!(seq, %error, "forgetting an undecodable pending transaction");
+                forget.push(seq);
+            }
+        }
+    }
+    let (seqs, txs): (Vec<u64>, Vec<SignedTx>) = decoded.into_iter().unzip();
+    for (seq, verified) in seqs.into_iter().zip(VerifiedTx::verify_all(txs)) {
+        let verified = match verified {
+            Ok(verified) => verified,
+            Err(error) => {
+                tracing::warn!(seq, %error, "forgetting a pending transaction that does not verify");
+                forget.push(seq);
+                continue;
+            }
+        };
+        let sender = verified.tx().body.from;
+        let account_nonce = match store.account_index(&sender)? {
+            Some(index) => store.account(index)?.map_or(0, |account| account.nonce),
+            None => 0,
+        };
+        if verified.tx().body.nonce < account_nonce || store.receipt(&verified.id())?.is_some() {
+            forget.push(seq);
+            continue;
+        }
+        mempool.restore(seq, Arc::new(verified));
+    }
+    if !forget.is_empty() {
+        store.delete_pending(&forget)?;
+    }
+    Ok(())
+}
+
+fn run_persister(shared: &Shared, requests: &mpsc::Receiver<PersistRequest>) {
+    loop {
+        let first = match requests.recv_timeout(Duration::from_millis(50)) {
+            Ok(request) => request,
+            Err(mpsc::RecvTimeoutError::Timeout) => continue,
+            Err(mpsc::RecvTimeoutError::Disconnected) => return,
+        };
+        let mut group = vec![first];
+        while group.len() < MAX_GROUP_COMMIT {
+            match requests.try_recv() {
+                Ok(request) => group.push(request),
+                Err(_) => break,
+            }
+        }
+        let rows: Vec<(u64, Vec<u8>)> = group
+            .iter_mut()
+            .map(|request| (request.seq, std::mem::take(&mut request.bytes)))
+            .collect();
+        let result = shared.store_read().put_pending_batch(&rows);
+        for request in group {
+            let answer = match &result {
+                Ok(()) => Ok(()),
+                Err(error) => Err(StateError::Corrupt(format!("persisting failed: {error}"))),
+            };
+            let _ = request.done.send(answer);
+        }
+    }
+}
+
+async fn run_producer(
+    shared: Arc<Shared>,
+    mut head: BlockHeader,
+    mut stop: watch::Receiver<bool>,
+) -> Result<(), SequencerError> {
+    let period = Duration::from_millis(shared.config.sequencer.block_time_ms);
+    let mut ticker = tokio::time::interval(period);
+    ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        tokio::select! {
+            _ = ticker.tick() => {}
+            _ = stop.changed() => return Ok(()),
+        }
+        let task_shared = shared.clone();
+        let parent = head;
+        let produced = tokio::task::spawn_blocking(move || produce_block(&task_shared, &parent))
+            .await
+            .map_err(|error| SequencerError::Corrupt(format!("block task: {error}")))?;
+        match produced {
+            Ok(Some(header)) => head = header,
+            Ok(None) => {}
+            Err(error) => {
+                tracing::error!(%error, "block production failed; stopping");
+                return Err(error);
+            }
+        }
+        if *stop.borrow() {
+            return Ok(());
+        }
+    }
+}
+
+/// A running sequencer.
+#[derive(Debug)]
+pub struct SequencerHandle {
+    shared: Arc<Shared>,
+    rpc_addr: SocketAddr,
+    rpc: ServerHandle,
+    stop: watch::Sender<bool>,
+    producer: Option<tokio::task::JoinHandle<Result<(), SequencerError>>>,
+    persister: Option<std::thread::JoinHandle<()>>,
+}
+
+impl SequencerHandle {
+    /// Where JSON-RPC (HTTP and WebSocket) and `GET /metrics` listen.
+    pub fn rpc_addr(&self) -> SocketAddr {
+        self.rpc_addr
+    }
+
+    /// The metrics.
+    pub fn metrics(&self) -> &Metrics {
+        &self.shared.metrics
+    }
+
+    /// Resolves when the block loop stops by itself (an error); pending forever otherwise.
+    pub async fn failed(&mut self) -> SequencerError {
+        let Some(producer) = self.producer.as_mut() else {
+            return std::future::pending().await;
+        };
+        let result = producer.await;
+        self.producer = None;
+        match result {
+            Ok(Err(error)) => error,
+            Ok(Ok(())) => SequencerError::Corrupt("the block loop stopped".into()),
+            Err(error) => SequencerError::Corrupt(format!("block loop: {error}")),
+        }
+    }
+
+    /// Stops in order: refuse new transactions, let the block in progress finish, stop the
+    /// RPC server, drain the persister, and close the store (everything is synced already).
+    pub async fn shutdown(mut self) -> Result<(), SequencerError> {
+        self.shared.shutting_down.store(true, Ordering::SeqCst);
+        let _ = self.stop.send(true);
+        let produced = match self.producer.take() {
+            Some(producer) => producer.await,
+            None => Ok(Ok(())),
+        };
+        let _ = self.rpc.stop();
+        self.rpc.clone().stopped().await;
+        self.shared
+            .persist
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .take();
+        if let Some(persister) = self.persister.take() {
+            let _ = tokio::task::spawn_blocking(move || persister.join()).await;
+        }
+        tracing::info!("sequencer stopped");
+        match produced {
+            Ok(result) => result,
+            Err(error) => Err(SequencerError::Corrupt(format!("block loop: {error}"))),
+        }
+    }
+}
