@@ -1,6 +1,8 @@
 //! `cargo xtask bench <what>`: benchmarks that print `BENCH <name> <value> <unit>` lines.
 //!
 //! - `l1`: gas of each bridge function on a real anvil (`crates/l1/benches/gas.rs`).
+//! - `prover`: rows per in-circuit signature verification, with and without the custom
+//!   gate, and prove time for 1, 16 and 64 signatures (`crates/circuits/benches/prover.rs`).
 
 use xshell::{Shell, cmd};
 
@@ -15,6 +17,15 @@ pub(crate) fn run(project: &Project, target: BenchTarget) -> anyhow::Result<()> 
             cmd!(sh, "cargo bench --package hyperforge-l1 --bench gas")
                 .env("HYPERFORGE_ANVIL", anvil)
                 .run()?;
+        }
+        BenchTarget::Prover => {
+            // `--profile dev` reuses the test build (every dependency and the circuits crate
+            // are optimised there); a plain `cargo bench` rebuilds everything in release.
+            cmd!(
+                sh,
+                "cargo bench --profile dev --package hyperforge-circuits --bench prover"
+            )
+            .run()?;
         }
     }
     Ok(())

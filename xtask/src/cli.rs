@@ -40,6 +40,8 @@ pub(crate) enum Command {
 pub(crate) enum BenchTarget {
     /// Gas of each L1 bridge function on a real anvil.
     L1,
+    /// Rows per in-circuit signature verification and prove time for 1, 16 and 64 signatures.
+    Prover,
 }
 
 #[derive(Debug, Subcommand)]

@@ -37,7 +37,10 @@ fn main() {
     }
     let (custom_2, _) = count_rows(2, MESSAGE_LEN, MulStrategy::CustomGate);
     let (base_2, _) = count_rows(2, MESSAGE_LEN, MulStrategy::ArithmeticGates);
-    println!("{:<70} {custom_1:>10} {base_1:>10}", "circuit with 1 signature");
+    println!(
+        "{:<70} {custom_1:>10} {base_1:>10}",
+        "circuit with 1 signature"
+    );
     println!(
         "{:<70} {:>10} {:>10}",
         "marginal: 2 signatures - 1",

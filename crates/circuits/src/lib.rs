@@ -8,7 +8,53 @@
 //! feature flags. Everything is for `GoldilocksField`, `D = 2`, `PoseidonGoldilocksConfig`
 //! and the standard recursion config (80 routed wires, 135 in all).
 //!
-//! (Representation, gates and rows: see the sections below.)
+//! # Representation
+//!
+//! - **GF(p^5)** ([`gfp5`]): five Goldilocks targets, the coefficients of `1, z, .., z^4`
+//!   with `z^5 = 3`, as `hyperforge_crypto::field` (plonky2's quintic extension). A point
+//!   encoding `w` is one such element: its limbs are field elements, so always canonical;
+//!   limbs `>= p` are refused where they enter, by the witness helpers.
+//! - **Points** ([`curve`]): fractional `(x, u)` coordinates `(X : Z : U : T)` with the
+//!   paper's complete formulas (eprint 2022/274), as `hyperforge_crypto::curve`; window
+//!   tables hold affine `(x, u)` entries (the neutral is `(0, 0)`).
+//! - **Scalars** ([`bigint`]): little-endian 16-bit limbs, or 4-bit digits for the scalars
+//!   that drive table lookups; identities mod `n` are checked as integer identities with
+//!   hinted quotients and carries.
+//! - **Signatures** ([`schnorr`]): `w(R)` plus `s` in 20 limbs; [`SchnorrTargets`] bundles a
+//!   key, a message and a signature with helpers that set them from the native types.
+//!
+//! # Gates
+//!
+//! [`gates::GFp5MulAddGate`] computes `c = a b + d` in GF(p^5), four per row (20 routed
+//! wires each, degree 2). Without it ([`MulStrategy::ArithmeticGates`]) a multiplication
+//! is 25 operations of plonky2's `ArithmeticGate` (20 per row). Linear operations
+//! (`alpha a + beta b` with constants `k` or `k z`) use `ArithmeticGate` either way, table
+//! lookups plonky2's `RandomAccessGate` (four 16-entry lookups per row), range checks
+//! `BaseSumGate`, the challenge `PoseidonGate`. Hints (decoding's root and square root,
+//! divisions, the challenge split, quotients, carries) are `SimpleGenerator`s in the file
+//! of the gadget that checks them; they never refuse, they produce values the
+//! constraints then reject, so soundness tests exercise constraints rather than hints.
+//!
+//! # Where the rows go
+//!
+//! One verification, 4-element message, measured by `cargo xtask bench prover` (rows
+//! before padding; the marginal cost of one more signature in a batch):
+//!
+//! | part | custom gate | arithmetic gates only |
+//! |---|---:|---:|
+//! | decode `R` and `Q` | 4 | 12 |
+//! | `s < n` (range checks, `s + d = n - 1`) | 45 | 45 |
+//! | challenge: Poseidon, canonical 16-bit limbs | 22 | 22 |
+//! | split check `c0 = e c1 mod n` (with `c1 != 0`) | 71 | 70 |
+//! | `t = s c1 mod n` | 55 | 55 |
+//! | variable-base tables (`Q`, `R`: 16 affine entries each) | 135 | 405 |
+//! | fixed-base tables (`G`, `2^160 G`: constants) | 0 | 0 |
+//! | scalar multiplication: 160 doublings, 160 additions, 160 lookups | 1,578 | 4,251 |
+//! | **total (marginal per signature)** | **1,896** | **4,845** |
+//!
+//! In the scalar multiplication about 560 rows are doublings, 640 additions and 400
+//! lookups (10 random accesses each). Constants cost no rows: they fill spare constant
+//! slots of the `RandomAccessGate` rows.
 
 pub mod batch;
 pub mod bigint;
