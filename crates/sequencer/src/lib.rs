@@ -20,6 +20,7 @@ pub mod genesis;
 pub mod mempool;
 pub mod metrics;
 mod producer;
+pub mod replay;
 mod rpc;
 mod service;
 

@@ -1,0 +1,9 @@
+//! End-to-end tests of the sequencer library: a real server on loopback, a real RocksDB in a
+//! temporary directory, and the typed JSON-RPC client.
+
+#![allow(clippy::unwrap_used)]
+
+mod common;
+mod rejections;
+mod restart;
+mod transfers;

@@ -1,0 +1,175 @@
+//! Every refusal answers a stable code and a message naming the problem, and loses nothing
+//! already accepted.
+
+use hyperforge_execution::test_utils::{dev_key, sign, transfer};
+use hyperforge_primitives::{Amount, ChainId, dev::ACCOUNTS, tx::TxKind};
+use hyperforge_sequencer::api::{HfApiClient, codes};
+use jsonrpsee::core::ClientError;
+
+use crate::common::{config, data_dir, raw, start, wait_included};
+
+fn refusal(result: Result<alloy_primitives::B256, ClientError>) -> (i32, String) {
+    match result {
+        Err(ClientError::Call(error)) => (error.code(), error.message().to_owned()),
+        other => panic!("expected a refusal, got {other:?}"),
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn each_bad_transaction_gets_its_code_and_accepted_ones_stay() {
+    let root = tempfile::tempdir().unwrap();
+    // Slow blocks: what is accepted stays pending while the refusals are tried.
+    let config = config(&[
+        "sequencer.block_time_ms=600000",
+        "sequencer.max_future_nonces=4",
+        "sequencer.max_tx_bytes=512",
+    ]);
+    let chain = config.chain.chain_id;
+    let node = start(config, &data_dir(&root)).await;
+    let client = &node.client;
+    let bob = ACCOUNTS[9].address;
+
+    let accepted = client
+        .send_transaction(raw(&transfer(0, 0, bob, 5, chain)))
+        .await
+        .unwrap();
+    // The same transaction again: the same hash, nothing new.
+    assert_eq!(
+        client
+            .send_transaction(raw(&transfer(0, 0, bob, 5, chain)))
+            .await
+            .unwrap(),
+        accepted
+    );
+
+    let cases: Vec<(String, i32, &str)> = vec![
+        ("0xzz".into(), codes::MALFORMED, "not hex"),
+        ("0x0102".into(), codes::MALFORMED, "truncated"),
+        (
+            format!("0x{}", "00".repeat(600)),
+            codes::OVERSIZED,
+            "600 bytes, at most 512",
+        ),
+        (
+            raw(&transfer(0, 1, bob, 1, ChainId::new(999).unwrap())),
+            codes::WRONG_CHAIN,
+            "chain 999",
+        ),
+        (
+            {
+                let mut tx = transfer(0, 1, bob, 1, chain);
+                tx.signature[45] ^= 1;
+                raw(&tx)
+            },
+            codes::BAD_SIGNATURE,
+            "signature",
+        ),
+        (
+            {
+                // A valid signature from an address with no account.
+                let key = dev_key(0);
+                let stranger = alloy_primitives::Address::repeat_byte(0x42);
+                raw(&sign(
+                    &key,
+                    chain,
+                    stranger,
+                    0,
+                    TxKind::Transfer {
+                        to: bob,
+                        amount: Amount::from_gwei(1),
+                    },
+                ))
+            },
+            codes::UNKNOWN_ACCOUNT,
+            "unknown account",
+        ),
+        (
+            {
+                // Account 1 signed by account 2's key.
+                let key = dev_key(2);
+                raw(&sign(
+                    &key,
+                    chain,
+                    ACCOUNTS[1].address,
+                    0,
+                    TxKind::Transfer {
+                        to: bob,
+                        amount: Amount::from_gwei(1),
+                    },
+                ))
+            },
+            codes::UNREGISTERED_KEY,
+            "unregistered key",
+        ),
+        (
+            raw(&transfer(0, 0, bob, 6, chain)),
+            codes::NONCE_TAKEN,
+            "no replacement",
+        ),
+        (
+            raw(&transfer(0, 9, bob, 1, chain)),
+            codes::NONCE_TOO_HIGH,
+            "at most 4 ahead",
+        ),
+        (
+            raw(&transfer(3, 0, bob, 20_000 * 1_000_000_000, chain)),
+            codes::INSUFFICIENT_BALANCE,
+            "insufficient balance",
+        ),
+    ];
+    for (raw, code, words) in cases {
+        let (got, message) = refusal(client.send_transaction(raw.clone()).await);
+        assert_eq!(got, code, "{message}");
+        assert!(
+            message.contains(words),
+            "`{message}` should mention `{words}`"
+        );
+    }
+
+    // Unserved Ethereum methods point to the hyperforge one.
+    let error = jsonrpsee::core::client::ClientT::request::<String, _>(
+        client,
+        "eth_sendRawTransaction",
+        jsonrpsee::rpc_params!["0x00"],
+    )
+    .await
+    .unwrap_err();
+    match error {
+        ClientError::Call(error) => {
+            assert_eq!(error.code(), codes::METHOD_NOT_FOUND);
+            assert!(error.message().contains("hf_sendTransaction"));
+        }
+        other => panic!("{other:?}"),
+    }
+
+    // The accepted transaction is untouched by all of that.
+    let receipt = client
+        .get_transaction_receipt(accepted)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(receipt.status, "pending");
+    node.handle.shutdown().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_used_nonce_is_refused_after_inclusion() {
+    let root = tempfile::tempdir().unwrap();
+    let config = config(&[]);
+    let chain = config.chain.chain_id;
+    let node = start(config, &data_dir(&root)).await;
+    let hash = node
+        .client
+        .send_transaction(raw(&transfer(4, 0, ACCOUNTS[9].address, 1, chain)))
+        .await
+        .unwrap();
+    wait_included(&node.client, &[hash]).await;
+    let (code, message) = refusal(
+        node.client
+            .send_transaction(raw(&transfer(4, 0, ACCOUNTS[9].address, 2, chain)))
+            .await,
+    );
+    assert_eq!(code, codes::NONCE_TOO_LOW, "{message}");
+    assert!(message.contains("next nonce is 1"), "{message}");
+    node.handle.shutdown().await.unwrap();
+}
