@@ -4,6 +4,11 @@
 //! tests and the load generator.
 
 use alloy_primitives::{Address, B256};
+use hyperforge_primitives::{
+    block::{Block, BlockHeader, Slot},
+    bridge::{digest_from_b256, digest_to_b256},
+    tx::{DEFAULT_MAX_PAYLOAD, PriorityOp, SignedTx},
+};
 use jsonrpsee::{core::RpcResult, proc_macros::rpc};
 use serde::{Deserialize, Serialize};
 
@@ -143,6 +148,62 @@ pub struct BlockView {
     pub message_roots: Vec<B256>,
     /// The slots in order.
     pub transactions: Vec<SlotView>,
+}
+
+impl BlockView {
+    /// The block itself, rebuilt from the view (the slots' raw encodings) and checked against
+    /// the view's hash.
+    pub fn to_block(&self) -> Result<Block, String> {
+        let digest = |bytes: &B256| {
+            digest_from_b256(bytes).map_err(|error| format!("block {}: {error}", self.number))
+        };
+        let mut slots = Vec::with_capacity(self.transactions.len());
+        for slot in &self.transactions {
+            let bytes = alloy_primitives::hex::decode(&slot.raw)
+                .map_err(|error| format!("block {}: slot is not hex: {error}", self.number))?;
+            let decoded = match slot.kind.as_str() {
+                "transaction" => {
+                    SignedTx::decode(&bytes, DEFAULT_MAX_PAYLOAD).map(|tx| Slot::Tx(Box::new(tx)))
+                }
+                _ => PriorityOp::decode(&bytes).map(Slot::Priority),
+            };
+            slots.push(decoded.map_err(|error| format!("block {}: {error}", self.number))?);
+        }
+        let message_roots = self
+            .message_roots
+            .iter()
+            .map(digest)
+            .collect::<Result<Vec<_>, _>>()?;
+        let mut block = Block {
+            header: BlockHeader {
+                number: self.number,
+                parent_hash: digest(&self.parent_hash)?,
+                timestamp_ms: self.timestamp_ms,
+                state_root: digest(&self.state_root)?,
+                nullifier_root: digest(&self.nullifier_root)?,
+                slots_hash: digest(&self.slots_hash)?,
+                slot_count: 0,
+                priority_count: 0,
+            },
+            message_roots,
+            slots,
+        };
+        block.header.slot_count = block.slots.len() as u32;
+        block.header.priority_count = block.priority_count() as u32;
+        if block.slots_hash() != block.header.slots_hash {
+            return Err(format!(
+                "block {}: the slots do not match slotsHash",
+                self.number
+            ));
+        }
+        if digest_to_b256(&block.hash()) != self.hash {
+            return Err(format!(
+                "block {}: the fields do not match the hash",
+                self.number
+            ));
+        }
+        Ok(block)
+    }
 }
 
 /// A batch's public inputs (design §5 step 3).

@@ -376,7 +376,8 @@ async fn run_producer(
     mut stop: watch::Receiver<bool>,
 ) -> Result<(), SequencerError> {
     let period = Duration::from_millis(shared.config.sequencer.block_time_ms);
-    let mut ticker = tokio::time::interval(period);
+    // The first block comes one period after start, like every later one.
+    let mut ticker = tokio::time::interval_at(tokio::time::Instant::now() + period, period);
     ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {
         tokio::select! {

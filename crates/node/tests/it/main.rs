@@ -5,3 +5,4 @@
 
 mod config_show;
 mod l1;
+mod sequencer;

@@ -6,10 +6,7 @@ use std::{
 };
 
 use hyperforge_config::{ChainConfig, ChainConfigLoader, Overrides};
-use hyperforge_primitives::{
-    block::Block,
-    tx::{DEFAULT_MAX_PAYLOAD, SignedTx},
-};
+use hyperforge_primitives::{block::Block, tx::SignedTx};
 use hyperforge_sequencer::{
     Sequencer, SequencerHandle,
     api::{BlockId, HfApiClient},
@@ -88,7 +85,7 @@ pub(crate) async fn wait_included(client: &HttpClient, hashes: &[alloy_primitive
     }
 }
 
-/// Every block from genesis to the head, decoded from `hf_getBlock`'s raw slots.
+/// Every block from genesis to the head, rebuilt from `hf_getBlock`.
 pub(crate) async fn all_blocks(client: &HttpClient) -> Vec<Block> {
     let head = client
         .get_block(BlockId::Tag("latest".into()))
@@ -103,50 +100,7 @@ pub(crate) async fn all_blocks(client: &HttpClient) -> Vec<Block> {
             .await
             .unwrap()
             .unwrap();
-        let slots = view
-            .transactions
-            .iter()
-            .map(|slot| {
-                let bytes = alloy_primitives::hex::decode(&slot.raw).unwrap();
-                match slot.kind.as_str() {
-                    "transaction" => hyperforge_primitives::block::Slot::Tx(Box::new(
-                        SignedTx::decode(&bytes, DEFAULT_MAX_PAYLOAD).unwrap(),
-                    )),
-                    _ => hyperforge_primitives::block::Slot::Priority(
-                        hyperforge_primitives::tx::PriorityOp::decode(&bytes).unwrap(),
-                    ),
-                }
-            })
-            .collect();
-        let header = hyperforge_primitives::block::BlockHeader {
-            number: view.number,
-            parent_hash: digest(view.parent_hash),
-            timestamp_ms: view.timestamp_ms,
-            state_root: digest(view.state_root),
-            nullifier_root: digest(view.nullifier_root),
-            slots_hash: digest(view.slots_hash),
-            slot_count: view.transactions.len() as u32,
-            priority_count: view
-                .transactions
-                .iter()
-                .filter(|slot| slot.kind == "priority")
-                .count() as u32,
-        };
-        let block = Block {
-            header,
-            message_roots: view
-                .message_roots
-                .iter()
-                .map(|root| digest(*root))
-                .collect(),
-            slots,
-        };
-        assert_eq!(
-            hyperforge_primitives::bridge::digest_to_b256(&block.hash()),
-            view.hash,
-            "block {number}'s hash does not match its fields"
-        );
-        blocks.push(block);
+        blocks.push(view.to_block().unwrap());
     }
     blocks
 }
