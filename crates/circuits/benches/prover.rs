@@ -28,27 +28,45 @@ fn signed(i: u64) -> SignedMessage {
 
 fn main() {
     // Rows: one signature, and the marginal cost of one more (constants are shared).
+    let strategies = [
+        ("curve gates", MulStrategy::CurveGates),
+        ("mul-add gate", MulStrategy::MulAddGate),
+        ("arithmetic only", MulStrategy::ArithmeticGates),
+    ];
+    let counts: Vec<_> = strategies
+        .iter()
+        .map(|&(_, strategy)| {
+            let (one, parts) = count_rows(1, MESSAGE_LEN, strategy);
+            let (two, _) = count_rows(2, MESSAGE_LEN, strategy);
+            (one, two - one, parts)
+        })
+        .collect();
     println!("rows per signature verification (before padding)");
-    println!("{:<70} {:>10} {:>10}", "part", "custom", "base");
-    let (custom_1, custom_parts) = count_rows(1, MESSAGE_LEN, MulStrategy::CustomGate);
-    let (base_1, base_parts) = count_rows(1, MESSAGE_LEN, MulStrategy::ArithmeticGates);
-    for ((name, custom), (_, base)) in custom_parts.0.iter().zip(&base_parts.0) {
-        println!("{name:<70} {custom:>10} {base:>10}");
+    print!("{:<70}", "part");
+    for (name, _) in &strategies {
+        print!(" {name:>16}");
     }
-    let (custom_2, _) = count_rows(2, MESSAGE_LEN, MulStrategy::CustomGate);
-    let (base_2, _) = count_rows(2, MESSAGE_LEN, MulStrategy::ArithmeticGates);
-    println!(
-        "{:<70} {custom_1:>10} {base_1:>10}",
-        "circuit with 1 signature"
-    );
-    println!(
-        "{:<70} {:>10} {:>10}",
-        "marginal: 2 signatures - 1",
-        custom_2 - custom_1,
-        base_2 - base_1
-    );
-    println!("BENCH sig_gates {} rows", custom_2 - custom_1);
-    println!("BENCH sig_gates_base {} rows", base_2 - base_1);
+    println!();
+    for (i, (part, _)) in counts[0].2.0.iter().enumerate() {
+        print!("{part:<70}");
+        for (_, _, parts) in &counts {
+            print!(" {:>16}", parts.0[i].1);
+        }
+        println!();
+    }
+    print!("{:<70}", "circuit with 1 signature");
+    for (one, _, _) in &counts {
+        print!(" {one:>16}");
+    }
+    println!();
+    print!("{:<70}", "marginal: 2 signatures - 1");
+    for (_, marginal, _) in &counts {
+        print!(" {marginal:>16}");
+    }
+    println!();
+    println!("BENCH sig_gates {} rows", counts[0].1);
+    println!("BENCH sig_gates_mul_add {} rows", counts[1].1);
+    println!("BENCH sig_gates_base {} rows", counts[2].1);
 
     let sizes: Vec<usize> = std::env::var("HYPERFORGE_BENCH_SIGNATURES")
         .unwrap_or_else(|_| "1,16,64".to_string())
@@ -64,7 +82,7 @@ fn main() {
     for &count in &sizes {
         let items: Vec<SignedMessage> = (0..count as u64).map(signed).collect();
         let start = Instant::now();
-        let circuit = SignatureBatchCircuit::build(count, MESSAGE_LEN, MulStrategy::CustomGate);
+        let circuit = SignatureBatchCircuit::build(count, MESSAGE_LEN, MulStrategy::CurveGates);
         let build_ms = start.elapsed().as_secs_f64() * 1e3;
         let witness = circuit.witness(&items).unwrap();
         let start = Instant::now();

@@ -29,6 +29,7 @@ use plonky2::iop::witness::PartitionWitness;
 use plonky2::plonk::circuit_data::CommonCircuitData;
 use plonky2::util::serialization::{Buffer, IoResult};
 
+use crate::gates::{AddAffineGate, DoubleGate};
 use crate::gfp5::{
     CircuitBuilderGFp5, GFp5Target, Monomial, MulStrategy, get_gfp5, read_gfp5, set_gfp5,
     write_gfp5,
@@ -162,6 +163,25 @@ impl CircuitBuilderEcGFp5 for Builder {
     }
 
     fn double_point(&mut self, p: PointTarget, strategy: MulStrategy) -> PointTarget {
+        if strategy == MulStrategy::CurveGates {
+            let (row, op) = self.find_slot(DoubleGate::new(), &[], &[]);
+            for (j, e) in [p.x, p.z, p.u, p.t].into_iter().enumerate() {
+                for k in 0..5 {
+                    self.connect(e.0[k], Target::wire(row, DoubleGate::input(op, j, k)));
+                }
+            }
+            let out = |j: usize| {
+                GFp5Target(core::array::from_fn(|k| {
+                    Target::wire(row, DoubleGate::output(op, j, k))
+                }))
+            };
+            return PointTarget {
+                x: out(0),
+                z: out(1),
+                u: out(2),
+                t: out(3),
+            };
+        }
         let PointTarget { x, z, u, t } = p;
         let t1 = self.mul_gfp5(z, t, strategy);
         let t2 = self.mul_gfp5(t1, t, strategy);
@@ -194,6 +214,25 @@ impl CircuitBuilderEcGFp5 for Builder {
         q: AffinePointTarget,
         strategy: MulStrategy,
     ) -> PointTarget {
+        if strategy == MulStrategy::CurveGates {
+            let (row, op) = self.find_slot(AddAffineGate::new(), &[], &[]);
+            for (j, e) in [p.x, p.z, p.u, p.t, q.x, q.u].into_iter().enumerate() {
+                for k in 0..5 {
+                    self.connect(e.0[k], Target::wire(row, AddAffineGate::input(op, j, k)));
+                }
+            }
+            let out = |j: usize| {
+                GFp5Target(core::array::from_fn(|k| {
+                    Target::wire(row, AddAffineGate::output(op, j, k))
+                }))
+            };
+            return PointTarget {
+                x: out(0),
+                z: out(1),
+                u: out(2),
+                t: out(3),
+            };
+        }
         let PointTarget {
             x: x1,
             z: z1,

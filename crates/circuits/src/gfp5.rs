@@ -28,9 +28,14 @@ pub struct GFp5Target(pub [Target; 5]);
 /// How GF(p^5) multiplications become rows.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum MulStrategy {
-    /// The custom [`GFp5MulAddGate`]: four multiply-adds per row.
+    /// Custom gates for whole group operations ([`DoubleGate`](crate::gates::DoubleGate),
+    /// [`AddAffineGate`](crate::gates::AddAffineGate)), and the [`GFp5MulAddGate`] for
+    /// every other multiplication.
     #[default]
-    CustomGate,
+    CurveGates,
+    /// The [`GFp5MulAddGate`] (four multiply-adds per row); group operations are built
+    /// from it and linear operations.
+    MulAddGate,
     /// plonky2's `ArithmeticGate` only: 25 base-field multiply-adds per multiplication.
     ArithmeticGates,
 }
@@ -172,7 +177,7 @@ impl CircuitBuilderGFp5 for Builder {
         strategy: MulStrategy,
     ) -> GFp5Target {
         match strategy {
-            MulStrategy::CustomGate => {
+            MulStrategy::CurveGates | MulStrategy::MulAddGate => {
                 let gate = GFp5MulAddGate::new_from_config(&self.config);
                 let (row, op) = self.find_slot(gate, &[], &[]);
                 for k in 0..5 {

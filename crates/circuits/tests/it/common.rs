@@ -12,7 +12,7 @@ pub(crate) const MESSAGE_LEN: usize = 4;
 /// The one-signature circuit with the custom gate.
 pub(crate) fn circuit() -> &'static SignatureBatchCircuit {
     static CIRCUIT: OnceLock<SignatureBatchCircuit> = OnceLock::new();
-    CIRCUIT.get_or_init(|| SignatureBatchCircuit::build(1, MESSAGE_LEN, MulStrategy::CustomGate))
+    CIRCUIT.get_or_init(|| SignatureBatchCircuit::build(1, MESSAGE_LEN, MulStrategy::CurveGates))
 }
 
 /// A secret key from any 64 bytes (reduced mod n; never zero for our inputs).

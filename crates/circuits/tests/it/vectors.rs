@@ -20,7 +20,7 @@ use plonky2::iop::witness::{PartialWitness, WitnessWrite};
 use plonky2::plonk::circuit_data::{CircuitConfig, CircuitData};
 use serde_json::Value;
 
-const STRATEGY: MulStrategy = MulStrategy::CustomGate;
+const STRATEGY: MulStrategy = MulStrategy::CurveGates;
 /// 4-bit digits of a scalar below 2^320.
 const DIGITS: usize = 80;
 

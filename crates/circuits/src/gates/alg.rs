@@ -1,0 +1,116 @@
+//! GF(p^5) formulas written once for the three places a gate evaluates them: natively on
+//! base-field values (witness generation, base evaluation), on extension-field values
+//! (`eval_unfiltered`) and as recursive-circuit targets (`eval_unfiltered_circuit`).
+
+use plonky2::field::extension::Extendable;
+use plonky2::field::types::Field;
+use plonky2::hash::hash_types::RichField;
+use plonky2::iop::ext_target::ExtensionTarget;
+use plonky2::plonk::circuit_builder::CircuitBuilder;
+
+use hyperforge_crypto::field::EXTENSION_W;
+
+/// Ring operations over some representation of field values.
+pub(crate) trait Alg {
+    /// A value.
+    type E: Copy;
+    fn add(&mut self, a: Self::E, b: Self::E) -> Self::E;
+    fn sub(&mut self, a: Self::E, b: Self::E) -> Self::E;
+    fn mul(&mut self, a: Self::E, b: Self::E) -> Self::E;
+    /// `k a` for a small constant `k`.
+    fn scale(&mut self, k: u64, a: Self::E) -> Self::E;
+}
+
+/// Values of a field (base or extension), computed directly.
+pub(crate) struct DirectAlg<T>(core::marker::PhantomData<T>);
+
+impl<T> DirectAlg<T> {
+    pub(crate) fn new() -> Self {
+        Self(core::marker::PhantomData)
+    }
+}
+
+impl<T: Field> Alg for DirectAlg<T> {
+    type E = T;
+    fn add(&mut self, a: T, b: T) -> T {
+        a + b
+    }
+    fn sub(&mut self, a: T, b: T) -> T {
+        a - b
+    }
+    fn mul(&mut self, a: T, b: T) -> T {
+        a * b
+    }
+    fn scale(&mut self, k: u64, a: T) -> T {
+        T::from_canonical_u64(k) * a
+    }
+}
+
+/// Extension targets of a recursive circuit.
+pub(crate) struct CircuitAlg<'a, F: RichField + Extendable<D>, const D: usize>(
+    pub(crate) &'a mut CircuitBuilder<F, D>,
+);
+
+impl<F: RichField + Extendable<D>, const D: usize> Alg for CircuitAlg<'_, F, D> {
+    type E = ExtensionTarget<D>;
+    fn add(&mut self, a: Self::E, b: Self::E) -> Self::E {
+        self.0.add_extension(a, b)
+    }
+    fn sub(&mut self, a: Self::E, b: Self::E) -> Self::E {
+        self.0.sub_extension(a, b)
+    }
+    fn mul(&mut self, a: Self::E, b: Self::E) -> Self::E {
+        self.0.mul_extension(a, b)
+    }
+    fn scale(&mut self, k: u64, a: Self::E) -> Self::E {
+        self.0.mul_const_extension(F::from_canonical_u64(k), a)
+    }
+}
+
+/// A GF(p^5) value: five coefficients.
+pub(crate) type E5<A> = [<A as Alg>::E; 5];
+
+pub(crate) fn add5<A: Alg>(alg: &mut A, a: &E5<A>, b: &E5<A>) -> E5<A> {
+    core::array::from_fn(|i| alg.add(a[i], b[i]))
+}
+
+pub(crate) fn sub5<A: Alg>(alg: &mut A, a: &E5<A>, b: &E5<A>) -> E5<A> {
+    core::array::from_fn(|i| alg.sub(a[i], b[i]))
+}
+
+/// `k a` for a base constant `k`.
+pub(crate) fn scale5<A: Alg>(alg: &mut A, k: u64, a: &E5<A>) -> E5<A> {
+    core::array::from_fn(|i| alg.scale(k, a[i]))
+}
+
+/// `k z a`: multiplication by `k z` shifts coefficients, `z^5 = W`.
+pub(crate) fn scale_z5<A: Alg>(alg: &mut A, k: u64, a: &E5<A>) -> E5<A> {
+    core::array::from_fn(|i| {
+        if i == 0 {
+            alg.scale(k * EXTENSION_W, a[4])
+        } else {
+            alg.scale(k, a[i - 1])
+        }
+    })
+}
+
+pub(crate) fn mul5<A: Alg>(alg: &mut A, a: &E5<A>, b: &E5<A>) -> E5<A> {
+    core::array::from_fn(|k| {
+        let mut low = alg.mul(a[0], b[k]);
+        for i in 1..=k {
+            let p = alg.mul(a[i], b[k - i]);
+            low = alg.add(low, p);
+        }
+        if k < 4 {
+            let mut high = alg.mul(a[k + 1], b[4]);
+            for i in (k + 2)..5 {
+                let p = alg.mul(a[i], b[k + 5 - i]);
+                high = alg.add(high, p);
+            }
+            let high = alg.scale(EXTENSION_W, high);
+            alg.add(low, high)
+        } else {
+            low
+        }
+    })
+}

@@ -1,0 +1,467 @@
+//! Gates for whole EcGFp5 group operations in fractional `(x, u)` coordinates, the formulas
+//! of `hyperforge_crypto::curve` (eprint 2022/274) with their intermediate products in
+//! wires so that every constraint has degree 2:
+//!
+//! - [`DoubleGate`]: `2 P`, two per row. Routed: `P` and `2 P` (40 wires each doubling);
+//!   advice: `t1 = Z T`, `t2 = t1 T`, `z1 = t1 U`, `t3 = U^2`, `w1 = t2 - 2 (X + Z) t3`
+//!   (25). Outputs: `X' = 4 b z1^2`, `Z' = w1^2`, `U' = 2 w1 z1`, `T' = 2 t2^2 - 4 z1^2 - w1^2`.
+//! - [`AddAffineGate`]: `P + Q` for an affine `Q = (x2, u2)`, one per row. Routed: `P`, `Q`
+//!   and the sum (50 wires); advice: `t1 = X1 x2`, `t3 = U1 u2`, `t5 = X1 + x2 Z1`,
+//!   `t6 = U1 + u2 T1` (20). With `t7 = t1 + b Z1`, `t8 = T1 t7`, `t9 = t3 (2b t5 + 2 t7)`,
+//!   `t10 = (T1 + 2 t3)(t5 + t7)`: `X = b (t10 - t8)`, `Z = t8 - t9`, `U = t6 (b Z1 - t1)`,
+//!   `T = t8 + t9`.
+
+use anyhow::Result;
+use plonky2::field::extension::Extendable;
+use plonky2::gates::gate::Gate;
+use plonky2::gates::util::StridedConstraintConsumer;
+use plonky2::hash::hash_types::RichField;
+use plonky2::iop::ext_target::ExtensionTarget;
+use plonky2::iop::generator::{GeneratedValues, SimpleGenerator, WitnessGeneratorRef};
+use plonky2::iop::target::Target;
+use plonky2::iop::witness::{PartitionWitness, Witness, WitnessWrite};
+use plonky2::plonk::circuit_builder::CircuitBuilder;
+use plonky2::plonk::circuit_data::CommonCircuitData;
+use plonky2::plonk::vars::{EvaluationTargets, EvaluationVars, EvaluationVarsBase};
+use plonky2::util::serialization::{Buffer, IoResult, Read, Write};
+
+use hyperforge_crypto::curve::CURVE_B_Z;
+
+use super::alg::{Alg, CircuitAlg, DirectAlg, E5, add5, mul5, scale_z5, scale5, sub5};
+
+/// A formula gate: `N_IN` input elements, `N_MID` advice elements, `N_OUT` outputs.
+trait Formula {
+    const N_IN: usize;
+    const N_MID: usize;
+    const N_OUT: usize;
+    /// Wire of element `j` of the inputs, advice and outputs of operation `op`.
+    fn input_wire(op: usize) -> usize;
+    fn mid_wire(op: usize) -> usize;
+    fn output_wire(op: usize) -> usize;
+    /// Expected advice and outputs given the inputs and the claimed advice (the advice of
+    /// depth `k` is right once the claimed advice of depth `< k` is).
+    fn eval<A: Alg>(alg: &mut A, input: &[E5<A>], mid: &[E5<A>]) -> (Vec<E5<A>>, Vec<E5<A>>);
+    /// Rounds of `eval` that make every advice value right, plus one for the outputs.
+    const DEPTH: usize;
+}
+
+/// `2 P`.
+#[derive(Debug)]
+pub enum DoubleFormula {}
+
+impl Formula for DoubleFormula {
+    const N_IN: usize = 4;
+    const N_MID: usize = 5;
+    const N_OUT: usize = 4;
+    const DEPTH: usize = 4;
+    fn input_wire(op: usize) -> usize {
+        40 * op
+    }
+    fn output_wire(op: usize) -> usize {
+        40 * op + 20
+    }
+    fn mid_wire(op: usize) -> usize {
+        80 + 25 * op
+    }
+    fn eval<A: Alg>(alg: &mut A, input: &[E5<A>], mid: &[E5<A>]) -> (Vec<E5<A>>, Vec<E5<A>>) {
+        let (x, z, u, t) = (&input[0], &input[1], &input[2], &input[3]);
+        let (t1, t2, z1, t3, w1) = (&mid[0], &mid[1], &mid[2], &mid[3], &mid[4]);
+        let e_t1 = mul5(alg, z, t);
+        let e_t2 = mul5(alg, t1, t);
+        let e_z1 = mul5(alg, t1, u);
+        let e_t3 = mul5(alg, u, u);
+        let xz = add5(alg, x, z);
+        let xz2 = scale5(alg, 2, &xz);
+        let p = mul5(alg, &xz2, t3);
+        let e_w1 = sub5(alg, t2, &p);
+        let z1z1 = mul5(alg, z1, z1);
+        let w1w1 = mul5(alg, w1, w1);
+        let w1z1 = mul5(alg, w1, z1);
+        let t2t2 = mul5(alg, t2, t2);
+        let x_out = scale_z5(alg, 4 * CURVE_B_Z, &z1z1);
+        let u_out = scale5(alg, 2, &w1z1);
+        let a = scale5(alg, 2, &t2t2);
+        let b = scale5(alg, 4, &z1z1);
+        let ab = sub5(alg, &a, &b);
+        let t_out = sub5(alg, &ab, &w1w1);
+        (
+            vec![e_t1, e_t2, e_z1, e_t3, e_w1],
+            vec![x_out, w1w1, u_out, t_out],
+        )
+    }
+}
+
+/// `P + Q`, `Q` affine.
+#[derive(Debug)]
+pub enum AddAffineFormula {}
+
+impl Formula for AddAffineFormula {
+    const N_IN: usize = 6;
+    const N_MID: usize = 4;
+    const N_OUT: usize = 4;
+    const DEPTH: usize = 2;
+    fn input_wire(_op: usize) -> usize {
+        0
+    }
+    fn output_wire(_op: usize) -> usize {
+        30
+    }
+    fn mid_wire(_op: usize) -> usize {
+        50
+    }
+    fn eval<A: Alg>(alg: &mut A, input: &[E5<A>], mid: &[E5<A>]) -> (Vec<E5<A>>, Vec<E5<A>>) {
+        let (x1, z1, u1, t1c, x2, u2) = (
+            &input[0], &input[1], &input[2], &input[3], &input[4], &input[5],
+        );
+        let (t1, t3, t5, t6) = (&mid[0], &mid[1], &mid[2], &mid[3]);
+        let e_t1 = mul5(alg, x1, x2);
+        let e_t3 = mul5(alg, u1, u2);
+        let p5 = mul5(alg, x2, z1);
+        let e_t5 = add5(alg, x1, &p5);
+        let p6 = mul5(alg, u2, t1c);
+        let e_t6 = add5(alg, u1, &p6);
+        let bz1 = scale_z5(alg, CURVE_B_Z, z1);
+        let t7 = add5(alg, t1, &bz1);
+        let t8 = mul5(alg, t1c, &t7);
+        let m1 = scale_z5(alg, 2 * CURVE_B_Z, t5);
+        let m2 = scale5(alg, 2, &t7);
+        let m = add5(alg, &m1, &m2);
+        let t9 = mul5(alg, t3, &m);
+        let two_t3 = scale5(alg, 2, t3);
+        let a10 = add5(alg, t1c, &two_t3);
+        let b10 = add5(alg, t5, &t7);
+        let t10 = mul5(alg, &a10, &b10);
+        let d = sub5(alg, &t10, &t8);
+        let x_out = scale_z5(alg, CURVE_B_Z, &d);
+        let z_out = sub5(alg, &t8, &t9);
+        let v = sub5(alg, &bz1, t1);
+        let u_out = mul5(alg, t6, &v);
+        let t_out = add5(alg, &t8, &t9);
+        (
+            vec![e_t1, e_t3, e_t5, e_t6],
+            vec![x_out, z_out, u_out, t_out],
+        )
+    }
+}
+
+/// A gate applying formula `G`, `num_ops` times per row.
+#[derive(Debug)]
+pub struct FormulaGate<G> {
+    num_ops: usize,
+    _formula: core::marker::PhantomData<G>,
+}
+
+impl<G> Clone for FormulaGate<G> {
+    fn clone(&self) -> Self {
+        Self {
+            num_ops: self.num_ops,
+            _formula: core::marker::PhantomData,
+        }
+    }
+}
+
+impl<G> FormulaGate<G> {
+    const fn with_ops(num_ops: usize) -> Self {
+        Self {
+            num_ops,
+            _formula: core::marker::PhantomData,
+        }
+    }
+}
+
+/// Two doublings per row (needs 80 routed and 130 wires: the standard recursion config).
+pub type DoubleGate = FormulaGate<DoubleFormula>;
+/// One mixed addition per row (70 wires, 50 of them routed).
+pub type AddAffineGate = FormulaGate<AddAffineFormula>;
+
+impl DoubleGate {
+    /// The gate of the standard recursion config.
+    pub const fn new() -> Self {
+        Self::with_ops(2)
+    }
+}
+
+impl AddAffineGate {
+    /// The gate of the standard recursion config.
+    pub const fn new() -> Self {
+        Self::with_ops(1)
+    }
+}
+
+impl Default for DoubleGate {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl Default for AddAffineGate {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+#[allow(private_bounds)]
+impl<G: Formula> FormulaGate<G> {
+    /// Wire of coefficient `k` of input element `j` in operation `op`.
+    pub fn input(op: usize, j: usize, k: usize) -> usize {
+        G::input_wire(op) + 5 * j + k
+    }
+
+    /// Wire of coefficient `k` of output element `j` in operation `op`.
+    pub fn output(op: usize, j: usize, k: usize) -> usize {
+        G::output_wire(op) + 5 * j + k
+    }
+
+    fn constraints<A: Alg>(&self, alg: &mut A, wires: &[A::E]) -> Vec<A::E> {
+        let mut out = Vec::with_capacity(5 * (G::N_MID + G::N_OUT) * self.num_ops);
+        for op in 0..self.num_ops {
+            let input = read_vec(wires, G::input_wire(op), G::N_IN);
+            let mid = read_vec(wires, G::mid_wire(op), G::N_MID);
+            let output = read_vec(wires, G::output_wire(op), G::N_OUT);
+            let (e_mid, e_out) = G::eval(alg, &input, &mid);
+            for (claimed, expected) in mid.iter().zip(&e_mid).chain(output.iter().zip(&e_out)) {
+                for k in 0..5 {
+                    out.push(alg.sub(claimed[k], expected[k]));
+                }
+            }
+        }
+        out
+    }
+}
+
+fn read_vec<T: Copy>(src: &[T], start: usize, n: usize) -> Vec<[T; 5]> {
+    (0..n)
+        .map(|j| core::array::from_fn(|k| src[start + 5 * j + k]))
+        .collect()
+}
+
+#[allow(private_bounds)]
+impl<F, G, const D: usize> Gate<F, D> for FormulaGate<G>
+where
+    F: RichField + Extendable<D>,
+    G: Formula + core::fmt::Debug + Send + Sync + 'static,
+{
+    fn id(&self) -> String {
+        format!("{self:?}")
+    }
+
+    fn serialize(&self, dst: &mut Vec<u8>, _: &CommonCircuitData<F, D>) -> IoResult<()> {
+        dst.write_usize(self.num_ops)
+    }
+
+    fn deserialize(src: &mut Buffer<'_>, _: &CommonCircuitData<F, D>) -> IoResult<Self> {
+        Ok(Self::with_ops(src.read_usize()?))
+    }
+
+    fn eval_unfiltered(&self, vars: EvaluationVars<'_, F, D>) -> Vec<F::Extension> {
+        self.constraints(&mut DirectAlg::<F::Extension>::new(), vars.local_wires)
+    }
+
+    fn eval_unfiltered_base_one(
+        &self,
+        vars: EvaluationVarsBase<'_, F>,
+        mut yield_constr: StridedConstraintConsumer<'_, F>,
+    ) {
+        let wires: Vec<F> = (0..<Self as Gate<F, D>>::num_wires(self))
+            .map(|i| vars.local_wires[i])
+            .collect();
+        yield_constr.many(self.constraints(&mut DirectAlg::<F>::new(), &wires));
+    }
+
+    fn eval_unfiltered_circuit(
+        &self,
+        builder: &mut CircuitBuilder<F, D>,
+        vars: EvaluationTargets<'_, D>,
+    ) -> Vec<ExtensionTarget<D>> {
+        self.constraints(&mut CircuitAlg(builder), vars.local_wires)
+    }
+
+    fn generators(&self, row: usize, _: &[F]) -> Vec<WitnessGeneratorRef<F, D>> {
+        (0..self.num_ops)
+            .map(|op| {
+                WitnessGeneratorRef::new(
+                    FormulaGenerator::<G> {
+                        row,
+                        op,
+                        _formula: core::marker::PhantomData,
+                    }
+                    .adapter(),
+                )
+            })
+            .collect()
+    }
+
+    fn num_wires(&self) -> usize {
+        (0..self.num_ops)
+            .map(|op| {
+                (G::input_wire(op) + 5 * G::N_IN)
+                    .max(G::output_wire(op) + 5 * G::N_OUT)
+                    .max(G::mid_wire(op) + 5 * G::N_MID)
+            })
+            .max()
+            .unwrap_or(0)
+    }
+
+    fn num_constants(&self) -> usize {
+        0
+    }
+
+    fn degree(&self) -> usize {
+        2
+    }
+
+    fn num_constraints(&self) -> usize {
+        5 * (G::N_MID + G::N_OUT) * self.num_ops
+    }
+
+    fn num_ops(&self) -> usize {
+        self.num_ops
+    }
+}
+
+/// Fills the advice and output wires of one operation of a [`FormulaGate`].
+#[derive(Debug)]
+pub struct FormulaGenerator<G> {
+    row: usize,
+    op: usize,
+    _formula: core::marker::PhantomData<G>,
+}
+
+#[allow(private_bounds)]
+impl<F, G, const D: usize> SimpleGenerator<F, D> for FormulaGenerator<G>
+where
+    F: RichField + Extendable<D>,
+    G: Formula + core::fmt::Debug + Send + Sync + 'static,
+{
+    fn id(&self) -> String {
+        format!("FormulaGenerator<{}>", core::any::type_name::<G>())
+    }
+
+    fn dependencies(&self) -> Vec<Target> {
+        (0..5 * G::N_IN)
+            .map(|i| Target::wire(self.row, G::input_wire(self.op) + i))
+            .collect()
+    }
+
+    fn run_once(
+        &self,
+        witness: &PartitionWitness<'_, F>,
+        out_buffer: &mut GeneratedValues<F>,
+    ) -> Result<()> {
+        let input: Vec<[F; 5]> = (0..G::N_IN)
+            .map(|j| {
+                core::array::from_fn(|k| {
+                    witness.get_target(Target::wire(self.row, G::input_wire(self.op) + 5 * j + k))
+                })
+            })
+            .collect();
+        let mut alg = DirectAlg::<F>::new();
+        let mut mid = vec![[F::ZERO; 5]; G::N_MID];
+        let mut out = Vec::new();
+        for _ in 0..G::DEPTH {
+            let (m, o) = G::eval(&mut alg, &input, &mid);
+            mid = m;
+            out = o;
+        }
+        for (start, values) in [
+            (G::mid_wire(self.op), &mid),
+            (G::output_wire(self.op), &out),
+        ] {
+            for (j, value) in values.iter().enumerate() {
+                for (k, &v) in value.iter().enumerate() {
+                    out_buffer.set_target(Target::wire(self.row, start + 5 * j + k), v)?;
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn serialize(&self, dst: &mut Vec<u8>, _: &CommonCircuitData<F, D>) -> IoResult<()> {
+        dst.write_usize(self.row)?;
+        dst.write_usize(self.op)
+    }
+
+    fn deserialize(src: &mut Buffer<'_>, _: &CommonCircuitData<F, D>) -> IoResult<Self> {
+        Ok(Self {
+            row: src.read_usize()?,
+            op: src.read_usize()?,
+            _formula: core::marker::PhantomData,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use hyperforge_crypto::curve::Point;
+    use hyperforge_crypto::field::GFp;
+    use hyperforge_crypto::scalar::Scalar;
+    use plonky2::field::types::Field;
+    use plonky2::gates::gate_testing::{test_eval_fns, test_low_degree};
+    use plonky2::plonk::config::PoseidonGoldilocksConfig;
+
+    use super::*;
+
+    #[test]
+    fn double_gate_has_the_declared_low_degree() {
+        test_low_degree::<GFp, _, 2>(DoubleGate::new());
+    }
+
+    #[test]
+    fn add_gate_has_the_declared_low_degree() {
+        test_low_degree::<GFp, _, 2>(AddAffineGate::new());
+    }
+
+    #[test]
+    fn double_gate_evaluations_agree_natively_and_in_circuit() -> Result<()> {
+        test_eval_fns::<GFp, PoseidonGoldilocksConfig, _, 2>(DoubleGate::new())
+    }
+
+    #[test]
+    fn add_gate_evaluations_agree_natively_and_in_circuit() -> Result<()> {
+        test_eval_fns::<GFp, PoseidonGoldilocksConfig, _, 2>(AddAffineGate::new())
+    }
+
+    #[test]
+    fn gate_wiring_fits_the_standard_config() {
+        let config = plonky2::plonk::circuit_data::CircuitConfig::standard_recursion_config();
+        let double = <DoubleGate as Gate<GFp, 2>>::num_wires(&DoubleGate::new());
+        let add = <AddAffineGate as Gate<GFp, 2>>::num_wires(&AddAffineGate::new());
+        assert!(double <= config.num_wires && add <= config.num_wires);
+        // Routed wires: inputs and outputs below num_routed_wires.
+        assert!(DoubleGate::output(1, 3, 4) < config.num_routed_wires);
+        assert!(AddAffineGate::output(0, 3, 4) < config.num_routed_wires);
+    }
+
+    #[test]
+    fn formulas_agree_with_the_native_group_law() {
+        // Affine G, then 2G by the doubling formula and 3G by the addition formula.
+        let g = Point::GENERATOR.to_affine();
+        let one = [GFp::ONE, GFp::ZERO, GFp::ZERO, GFp::ZERO, GFp::ZERO];
+        let input = vec![g.x.0, one, g.u.0, one];
+        let mut alg = DirectAlg::<GFp>::new();
+        let mut mid = vec![[GFp::ZERO; 5]; 5];
+        let mut out = Vec::new();
+        for _ in 0..DoubleFormula::DEPTH {
+            (mid, out) = DoubleFormula::eval(&mut alg, &input, &mid);
+        }
+        let two_g = Point::GENERATOR.double().to_affine();
+        let (x, z, u, t) = (
+            plonky2::field::extension::quintic::QuinticExtension(out[0]),
+            plonky2::field::extension::quintic::QuinticExtension(out[1]),
+            plonky2::field::extension::quintic::QuinticExtension(out[2]),
+            plonky2::field::extension::quintic::QuinticExtension(out[3]),
+        );
+        assert_eq!(x, two_g.x * z);
+        assert_eq!(u, two_g.u * t);
+
+        let input = vec![out[0], out[1], out[2], out[3], g.x.0, g.u.0];
+        let mut mid = vec![[GFp::ZERO; 5]; 4];
+        for _ in 0..AddAffineFormula::DEPTH {
+            (mid, out) = AddAffineFormula::eval(&mut alg, &input, &mid);
+        }
+        let three_g = Point::GENERATOR.mul(&Scalar::from_u64(3)).to_affine();
+        let q = |e: [GFp; 5]| plonky2::field::extension::quintic::QuinticExtension(e);
+        assert_eq!(q(out[0]), three_g.x * q(out[1]));
+        assert_eq!(q(out[2]), three_g.u * q(out[3]));
+    }
+}
