@@ -8,7 +8,7 @@
 use std::time::Instant;
 
 use hyperforge_circuits::batch::count_rows;
-use hyperforge_circuits::{MulStrategy, SignatureBatchCircuit, SignedMessage};
+use hyperforge_circuits::{GateStrategy, SignatureBatchCircuit, SignedMessage};
 use hyperforge_crypto::{GFp, Scalar, SecretKey};
 use plonky2::field::types::Field;
 
@@ -29,9 +29,9 @@ fn signed(i: u64) -> SignedMessage {
 fn main() {
     // Rows: one signature, and the marginal cost of one more (constants are shared).
     let strategies = [
-        ("curve gates", MulStrategy::CurveGates),
-        ("mul-add gate", MulStrategy::MulAddGate),
-        ("arithmetic only", MulStrategy::ArithmeticGates),
+        ("custom gates", GateStrategy::CustomGates),
+        ("mul-add gate", GateStrategy::MulAddGate),
+        ("arithmetic only", GateStrategy::ArithmeticGates),
     ];
     let counts: Vec<_> = strategies
         .iter()
@@ -82,7 +82,7 @@ fn main() {
     for &count in &sizes {
         let items: Vec<SignedMessage> = (0..count as u64).map(signed).collect();
         let start = Instant::now();
-        let circuit = SignatureBatchCircuit::build(count, MESSAGE_LEN, MulStrategy::CurveGates);
+        let circuit = SignatureBatchCircuit::build(count, MESSAGE_LEN, GateStrategy::CustomGates);
         let build_ms = start.elapsed().as_secs_f64() * 1e3;
         let witness = circuit.witness(&items).unwrap();
         let start = Instant::now();

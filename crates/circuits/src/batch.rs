@@ -10,7 +10,7 @@ use plonky2::plonk::circuit_data::{CircuitConfig, CircuitData};
 use plonky2::plonk::proof::ProofWithPublicInputs;
 
 use crate::error::CircuitError;
-use crate::gfp5::MulStrategy;
+use crate::gfp5::GateStrategy;
 use crate::schnorr::{CircuitBuilderSchnorr, RowsByPart, SchnorrTargets};
 use crate::{Builder, Config, D};
 
@@ -45,7 +45,7 @@ pub struct SignatureBatchCircuit {
 fn builder_for(
     count: usize,
     message_len: usize,
-    strategy: MulStrategy,
+    strategy: GateStrategy,
 ) -> (Builder, Vec<SchnorrTargets>, RowsByPart) {
     let mut builder = CircuitBuilder::new(CircuitConfig::standard_recursion_config());
     let mut rows_by_part = RowsByPart::default();
@@ -69,14 +69,14 @@ fn builder_for(
 }
 
 /// Rows of a batch circuit (before padding) without building it: cheap.
-pub fn count_rows(count: usize, message_len: usize, strategy: MulStrategy) -> (usize, RowsByPart) {
+pub fn count_rows(count: usize, message_len: usize, strategy: GateStrategy) -> (usize, RowsByPart) {
     let (builder, _, rows_by_part) = builder_for(count, message_len, strategy);
     (builder.num_gates(), rows_by_part)
 }
 
 impl SignatureBatchCircuit {
     /// Builds the circuit (about as costly as one proof).
-    pub fn build(count: usize, message_len: usize, strategy: MulStrategy) -> Self {
+    pub fn build(count: usize, message_len: usize, strategy: GateStrategy) -> Self {
         let (builder, targets, rows_by_part) = builder_for(count, message_len, strategy);
         let rows = builder.num_gates();
         Self {

@@ -18,12 +18,14 @@ use plonky2::util::serialization::{Buffer, IoResult, Read, Write};
 
 use hyperforge_crypto::field::GFp;
 
+use crate::gates::RangeCheckGate;
+use crate::gfp5::GateStrategy;
 use crate::{Builder, D};
 
 /// Bits per limb.
 pub const LIMB_BITS: usize = 16;
 /// Bits of a wide carry after its offset is added.
-const CARRY_BITS: usize = 25;
+const CARRY_BITS: usize = 26;
 /// Offset making a wide carry non-negative.
 const CARRY_OFFSET: u64 = 1 << (CARRY_BITS - 1);
 
@@ -32,7 +34,7 @@ const CARRY_OFFSET: u64 = 1 << (CARRY_BITS - 1);
 pub enum CarryRange {
     /// Each carry is 0 or 1 (one arithmetic operation).
     Bit,
-    /// Each carry is in `[-2^24, 2^24)` (one `BaseSumGate` row).
+    /// Each carry is in `[-2^25, 2^25)` (a range check).
     Wide,
 }
 
@@ -113,7 +115,7 @@ impl Columns {
     }
 
     /// Constrains the expression to be zero as an integer.
-    pub fn assert_zero(self, builder: &mut Builder, range: CarryRange) {
+    pub fn assert_zero(self, builder: &mut Builder, range: CarryRange, strategy: GateStrategy) {
         let zero = builder.zero();
         let columns: Vec<Target> = self.0.into_iter().map(|c| c.unwrap_or(zero)).collect();
         let carries = builder.add_virtual_targets(columns.len());
@@ -140,7 +142,7 @@ impl Columns {
                     CarryRange::Wide => {
                         let shifted =
                             builder.add_const(carry, GFp::from_canonical_u64(CARRY_OFFSET));
-                        builder.range_check(shifted, CARRY_BITS);
+                        range_check(builder, shifted, CARRY_BITS, strategy);
                     }
                 }
             }
@@ -155,11 +157,27 @@ impl Default for Columns {
     }
 }
 
+/// Checks `x < 2^bits` (`bits` even): 15 16-bit checks per [`RangeCheckGate`] row with
+/// [`GateStrategy::CustomGates`], else one `BaseSumGate` row each.
+pub fn range_check(builder: &mut Builder, x: Target, bits: usize, strategy: GateStrategy) {
+    if strategy == GateStrategy::CustomGates {
+        let gate = RangeCheckGate::new_from_config(&builder.config, bits);
+        let (row, op) = builder.find_slot(gate, &[], &[]);
+        builder.connect(x, Target::wire(row, RangeCheckGate::wire_value(op)));
+    } else {
+        builder.range_check(x, bits);
+    }
+}
+
 /// `count` new targets, each range-checked to 16 bits.
-pub fn range_checked_limbs(builder: &mut Builder, count: usize) -> Vec<Target> {
+pub fn range_checked_limbs(
+    builder: &mut Builder,
+    count: usize,
+    strategy: GateStrategy,
+) -> Vec<Target> {
     let limbs = builder.add_virtual_targets(count);
     for &limb in &limbs {
-        builder.range_check(limb, LIMB_BITS);
+        range_check(builder, limb, LIMB_BITS, strategy);
     }
     limbs
 }

@@ -31,7 +31,7 @@ use plonky2::util::serialization::{Buffer, IoResult};
 
 use crate::gates::{AddAffineGate, DoubleGate};
 use crate::gfp5::{
-    CircuitBuilderGFp5, GFp5Target, Monomial, MulStrategy, get_gfp5, read_gfp5, set_gfp5,
+    CircuitBuilderGFp5, GFp5Target, GateStrategy, Monomial, get_gfp5, read_gfp5, set_gfp5,
     write_gfp5,
 };
 use crate::{Builder, D};
@@ -74,7 +74,7 @@ fn b() -> Monomial {
 /// EcGFp5 operations on a plonky2 circuit builder.
 pub trait CircuitBuilderEcGFp5 {
     /// Decodes `w` into an affine point, refusing (no witness) invalid encodings and `w = 0`.
-    fn decode_nonneutral(&mut self, w: GFp5Target, strategy: MulStrategy) -> AffinePointTarget;
+    fn decode_nonneutral(&mut self, w: GFp5Target, strategy: GateStrategy) -> AffinePointTarget;
     /// A constant affine point.
     fn constant_affine(&mut self, p: AffinePoint) -> AffinePointTarget;
     /// Fractional coordinates of an affine point (`Z = T = 1`).
@@ -82,18 +82,18 @@ pub trait CircuitBuilderEcGFp5 {
     /// `-P` (`u` negated).
     fn neg_affine(&mut self, p: AffinePointTarget) -> AffinePointTarget;
     /// `2 P`.
-    fn double_point(&mut self, p: PointTarget, strategy: MulStrategy) -> PointTarget;
+    fn double_point(&mut self, p: PointTarget, strategy: GateStrategy) -> PointTarget;
     /// `P + Q` for an affine `Q`.
     fn add_affine_point(
         &mut self,
         p: PointTarget,
         q: AffinePointTarget,
-        strategy: MulStrategy,
+        strategy: GateStrategy,
     ) -> PointTarget;
     /// Affine coordinates (two hinted divisions).
-    fn point_to_affine(&mut self, p: PointTarget, strategy: MulStrategy) -> AffinePointTarget;
+    fn point_to_affine(&mut self, p: PointTarget, strategy: GateStrategy) -> AffinePointTarget;
     /// The table `j P`, `j = 0..16`, of a variable point.
-    fn window_table(&mut self, p: AffinePointTarget, strategy: MulStrategy) -> WindowTable;
+    fn window_table(&mut self, p: AffinePointTarget, strategy: GateStrategy) -> WindowTable;
     /// The table `j P` of a constant point: constants, no rows beyond their wires.
     fn constant_window_table(&mut self, p: &Point) -> WindowTable;
     /// `table[digit]`; checks `digit < 16`.
@@ -103,16 +103,16 @@ pub trait CircuitBuilderEcGFp5 {
     fn multi_scalar_mul(
         &mut self,
         terms: &[(&WindowTable, &[Target])],
-        strategy: MulStrategy,
+        strategy: GateStrategy,
     ) -> PointTarget;
     /// Constrains `P` to be the neutral.
     fn assert_neutral(&mut self, p: PointTarget);
     /// Constrains `P` to encode as `w` (for `w != 0`): `U w = T`.
-    fn assert_encodes_as(&mut self, p: PointTarget, w: GFp5Target, strategy: MulStrategy);
+    fn assert_encodes_as(&mut self, p: PointTarget, w: GFp5Target, strategy: GateStrategy);
 }
 
 impl CircuitBuilderEcGFp5 for Builder {
-    fn decode_nonneutral(&mut self, w: GFp5Target, strategy: MulStrategy) -> AffinePointTarget {
+    fn decode_nonneutral(&mut self, w: GFp5Target, strategy: GateStrategy) -> AffinePointTarget {
         let x = self.add_virtual_gfp5();
         let u = self.add_virtual_gfp5();
         let y = self.add_virtual_gfp5();
@@ -162,8 +162,8 @@ impl CircuitBuilderEcGFp5 for Builder {
         }
     }
 
-    fn double_point(&mut self, p: PointTarget, strategy: MulStrategy) -> PointTarget {
-        if strategy == MulStrategy::CurveGates {
+    fn double_point(&mut self, p: PointTarget, strategy: GateStrategy) -> PointTarget {
+        if strategy == GateStrategy::CustomGates {
             let (row, op) = self.find_slot(DoubleGate::new(), &[], &[]);
             for (j, e) in [p.x, p.z, p.u, p.t].into_iter().enumerate() {
                 for k in 0..5 {
@@ -212,9 +212,9 @@ impl CircuitBuilderEcGFp5 for Builder {
         &mut self,
         p: PointTarget,
         q: AffinePointTarget,
-        strategy: MulStrategy,
+        strategy: GateStrategy,
     ) -> PointTarget {
-        if strategy == MulStrategy::CurveGates {
+        if strategy == GateStrategy::CustomGates {
             let (row, op) = self.find_slot(AddAffineGate::new(), &[], &[]);
             for (j, e) in [p.x, p.z, p.u, p.t, q.x, q.u].into_iter().enumerate() {
                 for k in 0..5 {
@@ -271,14 +271,14 @@ impl CircuitBuilderEcGFp5 for Builder {
         }
     }
 
-    fn point_to_affine(&mut self, p: PointTarget, strategy: MulStrategy) -> AffinePointTarget {
+    fn point_to_affine(&mut self, p: PointTarget, strategy: GateStrategy) -> AffinePointTarget {
         AffinePointTarget {
             x: self.div_gfp5(p.x, p.z, strategy),
             u: self.div_gfp5(p.u, p.t, strategy),
         }
     }
 
-    fn window_table(&mut self, p: AffinePointTarget, strategy: MulStrategy) -> WindowTable {
+    fn window_table(&mut self, p: AffinePointTarget, strategy: GateStrategy) -> WindowTable {
         let neutral = self.constant_affine(AffinePoint::NEUTRAL);
         let mut entries = vec![neutral, p];
         let mut acc = self.affine_to_point(p);
@@ -317,7 +317,7 @@ impl CircuitBuilderEcGFp5 for Builder {
     fn multi_scalar_mul(
         &mut self,
         terms: &[(&WindowTable, &[Target])],
-        strategy: MulStrategy,
+        strategy: GateStrategy,
     ) -> PointTarget {
         let windows = terms.first().map_or(0, |(_, digits)| digits.len());
         assert!(
@@ -355,7 +355,7 @@ impl CircuitBuilderEcGFp5 for Builder {
         }
     }
 
-    fn assert_encodes_as(&mut self, p: PointTarget, w: GFp5Target, strategy: MulStrategy) {
+    fn assert_encodes_as(&mut self, p: PointTarget, w: GFp5Target, strategy: GateStrategy) {
         let uw = self.mul_gfp5(p.u, w, strategy);
         self.connect_gfp5(uw, p.t);
     }

@@ -3,7 +3,7 @@
 //!
 //! Linear operations (`a * alpha + b * beta` for constants of the form `k` or `k z`) cost
 //! five base-field operations of plonky2's `ArithmeticGate` (a quarter of a row).
-//! Multiplications follow a [`MulStrategy`]: one slot of the custom
+//! Multiplications follow a [`GateStrategy`]: one slot of the custom
 //! [`GFp5MulAddGate`](crate::gates::GFp5MulAddGate) (a quarter of a row) or 25
 //! `ArithmeticGate` operations (a row and a quarter). Division and inversion take the
 //! quotient as a hint and check it with one multiplication.
@@ -25,18 +25,19 @@ use crate::{Builder, D};
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct GFp5Target(pub [Target; 5]);
 
-/// How GF(p^5) multiplications become rows.
+/// Which gates the gadgets use; the three variants exist to measure what custom gates save.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub enum MulStrategy {
-    /// Custom gates for whole group operations ([`DoubleGate`](crate::gates::DoubleGate),
-    /// [`AddAffineGate`](crate::gates::AddAffineGate)), and the [`GFp5MulAddGate`] for
+pub enum GateStrategy {
+    /// Every custom gate: whole group operations ([`DoubleGate`](crate::gates::DoubleGate),
+    /// [`AddAffineGate`](crate::gates::AddAffineGate)), range checks
+    /// ([`RangeCheckGate`](crate::gates::RangeCheckGate)) and the [`GFp5MulAddGate`] for
     /// every other multiplication.
     #[default]
-    CurveGates,
-    /// The [`GFp5MulAddGate`] (four multiply-adds per row); group operations are built
-    /// from it and linear operations.
+    CustomGates,
+    /// Only the [`GFp5MulAddGate`] (four multiply-adds per row); group operations are built
+    /// from it and linear operations, range checks use plonky2's `BaseSumGate`.
     MulAddGate,
-    /// plonky2's `ArithmeticGate` only: 25 base-field multiply-adds per multiplication.
+    /// plonky2's gates only: a multiplication is 25 `ArithmeticGate` operations.
     ArithmeticGates,
 }
 
@@ -110,17 +111,17 @@ pub trait CircuitBuilderGFp5 {
         a: GFp5Target,
         b: GFp5Target,
         d: GFp5Target,
-        strategy: MulStrategy,
+        strategy: GateStrategy,
     ) -> GFp5Target;
     /// `a b`.
-    fn mul_gfp5(&mut self, a: GFp5Target, b: GFp5Target, strategy: MulStrategy) -> GFp5Target;
+    fn mul_gfp5(&mut self, a: GFp5Target, b: GFp5Target, strategy: GateStrategy) -> GFp5Target;
     /// `a^2`.
-    fn square_gfp5(&mut self, a: GFp5Target, strategy: MulStrategy) -> GFp5Target;
+    fn square_gfp5(&mut self, a: GFp5Target, strategy: GateStrategy) -> GFp5Target;
     /// `num / den` from a hint, checked by `q den = num`; no witness exists when `den = 0`
     /// and `num != 0`, and the caller must rule out `den = 0` when `num = 0`.
-    fn div_gfp5(&mut self, num: GFp5Target, den: GFp5Target, strategy: MulStrategy) -> GFp5Target;
+    fn div_gfp5(&mut self, num: GFp5Target, den: GFp5Target, strategy: GateStrategy) -> GFp5Target;
     /// `1 / a`; no witness exists when `a = 0`.
-    fn inverse_gfp5(&mut self, a: GFp5Target, strategy: MulStrategy) -> GFp5Target;
+    fn inverse_gfp5(&mut self, a: GFp5Target, strategy: GateStrategy) -> GFp5Target;
     /// Constrains `a = b`.
     fn connect_gfp5(&mut self, a: GFp5Target, b: GFp5Target);
     /// `if b { x } else { y }` (one base operation per coefficient).
@@ -174,10 +175,10 @@ impl CircuitBuilderGFp5 for Builder {
         a: GFp5Target,
         b: GFp5Target,
         d: GFp5Target,
-        strategy: MulStrategy,
+        strategy: GateStrategy,
     ) -> GFp5Target {
         match strategy {
-            MulStrategy::CurveGates | MulStrategy::MulAddGate => {
+            GateStrategy::CustomGates | GateStrategy::MulAddGate => {
                 let gate = GFp5MulAddGate::new_from_config(&self.config);
                 let (row, op) = self.find_slot(gate, &[], &[]);
                 for k in 0..5 {
@@ -189,7 +190,7 @@ impl CircuitBuilderGFp5 for Builder {
                     Target::wire(row, GFp5MulAddGate::wire_c(op, k))
                 }))
             }
-            MulStrategy::ArithmeticGates => {
+            GateStrategy::ArithmeticGates => {
                 let w = GFp::from_canonical_u64(EXTENSION_W);
                 GFp5Target(core::array::from_fn(|k| {
                     let mut acc = d.0[k];
@@ -204,16 +205,16 @@ impl CircuitBuilderGFp5 for Builder {
         }
     }
 
-    fn mul_gfp5(&mut self, a: GFp5Target, b: GFp5Target, strategy: MulStrategy) -> GFp5Target {
+    fn mul_gfp5(&mut self, a: GFp5Target, b: GFp5Target, strategy: GateStrategy) -> GFp5Target {
         let zero = self.zero();
         self.mul_add_gfp5(a, b, GFp5Target([zero; 5]), strategy)
     }
 
-    fn square_gfp5(&mut self, a: GFp5Target, strategy: MulStrategy) -> GFp5Target {
+    fn square_gfp5(&mut self, a: GFp5Target, strategy: GateStrategy) -> GFp5Target {
         self.mul_gfp5(a, a, strategy)
     }
 
-    fn div_gfp5(&mut self, num: GFp5Target, den: GFp5Target, strategy: MulStrategy) -> GFp5Target {
+    fn div_gfp5(&mut self, num: GFp5Target, den: GFp5Target, strategy: GateStrategy) -> GFp5Target {
         let quotient = self.add_virtual_gfp5();
         self.add_simple_generator(DivisionHint { num, den, quotient });
         let check = self.mul_gfp5(quotient, den, strategy);
@@ -221,7 +222,7 @@ impl CircuitBuilderGFp5 for Builder {
         quotient
     }
 
-    fn inverse_gfp5(&mut self, a: GFp5Target, strategy: MulStrategy) -> GFp5Target {
+    fn inverse_gfp5(&mut self, a: GFp5Target, strategy: GateStrategy) -> GFp5Target {
         let one = self.constant_gfp5(GFp5::ONE);
         self.div_gfp5(one, a, strategy)
     }

@@ -26,7 +26,7 @@
 //! # Gates
 //!
 //! [`gates::GFp5MulAddGate`] computes `c = a b + d` in GF(p^5), four per row (20 routed
-//! wires each, degree 2). Without it ([`MulStrategy::ArithmeticGates`]) a multiplication
+//! wires each, degree 2). Without it ([`GateStrategy::ArithmeticGates`]) a multiplication
 //! is 25 operations of plonky2's `ArithmeticGate` (20 per row). Linear operations
 //! (`alpha a + beta b` with constants `k` or `k z`) use `ArithmeticGate` either way, table
 //! lookups plonky2's `RandomAccessGate` (four 16-entry lookups per row), range checks
@@ -70,7 +70,7 @@ use plonky2::plonk::config::PoseidonGoldilocksConfig;
 pub use batch::{SignatureBatchCircuit, SignedMessage};
 pub use curve::{AffinePointTarget, CircuitBuilderEcGFp5, PointTarget};
 pub use error::CircuitError;
-pub use gfp5::{CircuitBuilderGFp5, GFp5Target, MulStrategy};
+pub use gfp5::{CircuitBuilderGFp5, GFp5Target, GateStrategy};
 pub use schnorr::{CircuitBuilderSchnorr, SchnorrTargets, SignatureTarget};
 
 /// The extension degree of the proof system's challenges.

@@ -26,11 +26,12 @@ use plonky2::plonk::circuit_data::CommonCircuitData;
 use plonky2::util::serialization::{Buffer, IoResult, Read, Write};
 
 use crate::bigint::{
-    CarryRange, Columns, LIMB_BITS, digits_of, from_digits, limbs_from_digits, range_checked_limbs,
+    CarryRange, Columns, LIMB_BITS, digits_of, from_digits, limbs_from_digits, range_check,
+    range_checked_limbs,
 };
 use crate::curve::{CircuitBuilderEcGFp5, WINDOW_BITS};
 use crate::error::CircuitError;
-use crate::gfp5::{CircuitBuilderGFp5, GFp5Target, MulStrategy, set_gfp5};
+use crate::gfp5::{CircuitBuilderGFp5, GFp5Target, GateStrategy, set_gfp5};
 use crate::{Builder, D};
 
 /// 16-bit limbs of `s` (320 bits; the circuit checks `s < n`).
@@ -78,10 +79,11 @@ pub trait CircuitBuilderSchnorr {
         public_key: GFp5Target,
         message: &[Target],
         signature: &SignatureTarget,
-        strategy: MulStrategy,
+        strategy: GateStrategy,
     ) -> RowsByPart;
     /// Virtual targets for a key, a `message_len`-element message and a signature, verified.
-    fn add_virtual_schnorr(&mut self, message_len: usize, strategy: MulStrategy) -> SchnorrTargets;
+    fn add_virtual_schnorr(&mut self, message_len: usize, strategy: GateStrategy)
+    -> SchnorrTargets;
 }
 
 /// `n` in 16-bit limbs.
@@ -102,7 +104,7 @@ impl CircuitBuilderSchnorr for Builder {
         public_key: GFp5Target,
         message: &[Target],
         signature: &SignatureTarget,
-        strategy: MulStrategy,
+        strategy: GateStrategy,
     ) -> RowsByPart {
         let mut rows = RowsByPart::default();
         let mut mark = self.num_gates();
@@ -120,16 +122,16 @@ impl CircuitBuilderSchnorr for Builder {
 
         // s < n: s + d = n - 1 with d >= 0.
         for &limb in &signature.s {
-            self.range_check(limb, LIMB_BITS);
+            range_check(self, limb, LIMB_BITS, strategy);
         }
-        let d = range_checked_limbs(self, SCALAR_LIMBS);
+        let d = range_checked_limbs(self, SCALAR_LIMBS, strategy);
         let mut columns = Columns::new();
         columns.add_limbs(self, &signature.s, 1);
         columns.add_limbs(self, &d, 1);
         let mut n_minus_one = n.clone();
         n_minus_one[0] -= 1; // n is odd
         columns.sub_const(self, &n_minus_one);
-        columns.assert_zero(self, CarryRange::Bit);
+        columns.assert_zero(self, CarryRange::Bit, strategy);
         part(self, "s < n");
 
         // The challenge, as 16 canonical 16-bit limbs.
@@ -137,7 +139,7 @@ impl CircuitBuilderSchnorr for Builder {
         inputs.extend_from_slice(&public_key.0);
         inputs.extend_from_slice(message);
         let hash = self.hash_n_to_hash_no_pad::<PoseidonHash>(inputs);
-        let e = challenge_limbs(self, hash);
+        let e = challenge_limbs(self, hash, strategy);
         part(self, "challenge hash and limbs");
 
         // The split and the reduced t, as hints.
@@ -145,8 +147,8 @@ impl CircuitBuilderSchnorr for Builder {
         let c0_digits = self.add_virtual_targets(HALF_DIGITS);
         let c1_digits = self.add_virtual_targets(HALF_DIGITS);
         let t_digits = self.add_virtual_targets(2 * HALF_DIGITS);
-        let q1 = range_checked_limbs(self, Q_LIMBS);
-        let q2 = range_checked_limbs(self, Q2_LIMBS);
+        let q1 = range_checked_limbs(self, Q_LIMBS, strategy);
+        let q2 = range_checked_limbs(self, Q2_LIMBS, strategy);
         self.add_simple_generator(ScalarHint {
             hash,
             s: signature.s.clone(),
@@ -178,7 +180,7 @@ impl CircuitBuilderSchnorr for Builder {
         columns.add_product(self, &e, &c1);
         columns.add_limbs(self, &signed_c0, 1);
         columns.sub_product_const(self, &q1, &n);
-        columns.assert_zero(self, CarryRange::Wide);
+        columns.assert_zero(self, CarryRange::Wide, strategy);
         part(self, "split check c0 = e c1 mod n");
 
         // s c1 - q' n - t = 0.
@@ -186,7 +188,7 @@ impl CircuitBuilderSchnorr for Builder {
         columns.add_product(self, &signature.s, &c1);
         columns.sub_product_const(self, &q2, &n);
         columns.add_limbs(self, &t, -1);
-        columns.assert_zero(self, CarryRange::Wide);
+        columns.assert_zero(self, CarryRange::Wide, strategy);
         part(self, "t = s c1 mod n");
 
         // t G - c1 R - c0 Q = t_lo G + t_hi (2^160 G) + c1 (-R) + |c0| (sigma ? Q : -Q).
@@ -219,7 +221,11 @@ impl CircuitBuilderSchnorr for Builder {
         rows
     }
 
-    fn add_virtual_schnorr(&mut self, message_len: usize, strategy: MulStrategy) -> SchnorrTargets {
+    fn add_virtual_schnorr(
+        &mut self,
+        message_len: usize,
+        strategy: GateStrategy,
+    ) -> SchnorrTargets {
         let public_key = self.add_virtual_gfp5();
         let message = self.add_virtual_targets(message_len);
         let signature = self.add_virtual_signature_target();
@@ -234,12 +240,16 @@ impl CircuitBuilderSchnorr for Builder {
 
 /// The four hash elements as 16 little-endian 16-bit limbs of `e`, each element's limbs
 /// checked to be its canonical value (below `p`, not merely congruent).
-fn challenge_limbs(builder: &mut Builder, hash: HashOutTarget) -> Vec<Target> {
+fn challenge_limbs(
+    builder: &mut Builder,
+    hash: HashOutTarget,
+    strategy: GateStrategy,
+) -> Vec<Target> {
     let mut limbs = Vec::with_capacity(CHALLENGE_LIMBS);
     let base = GFp::from_canonical_u64(1 << LIMB_BITS);
     let one = builder.one();
     for &element in &hash.elements {
-        let l = range_checked_limbs(builder, 4);
+        let l = range_checked_limbs(builder, 4, strategy);
         builder.add_simple_generator(U64LimbsHint {
             x: element,
             limbs: l.clone(),

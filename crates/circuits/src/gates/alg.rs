@@ -19,6 +19,8 @@ pub(crate) trait Alg {
     fn mul(&mut self, a: Self::E, b: Self::E) -> Self::E;
     /// `k a` for a small constant `k`.
     fn scale(&mut self, k: u64, a: Self::E) -> Self::E;
+    /// `a - k` for a small constant `k`.
+    fn sub_const(&mut self, a: Self::E, k: u64) -> Self::E;
 }
 
 /// Values of a field (base or extension), computed directly.
@@ -44,6 +46,9 @@ impl<T: Field> Alg for DirectAlg<T> {
     fn scale(&mut self, k: u64, a: T) -> T {
         T::from_canonical_u64(k) * a
     }
+    fn sub_const(&mut self, a: T, k: u64) -> T {
+        a - T::from_canonical_u64(k)
+    }
 }
 
 /// Extension targets of a recursive circuit.
@@ -64,6 +69,12 @@ impl<F: RichField + Extendable<D>, const D: usize> Alg for CircuitAlg<'_, F, D> 
     }
     fn scale(&mut self, k: u64, a: Self::E) -> Self::E {
         self.0.mul_const_extension(F::from_canonical_u64(k), a)
+    }
+    fn sub_const(&mut self, a: Self::E, k: u64) -> Self::E {
+        let k = self
+            .0
+            .constant_extension(F::Extension::from_canonical_u64(k));
+        self.0.sub_extension(a, k)
     }
 }
 

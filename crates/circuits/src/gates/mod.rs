@@ -1,11 +1,14 @@
 //! Custom plonky2 gates: [`GFp5MulAddGate`] (several GF(p^5) multiply-adds per row), and
-//! [`DoubleGate`] and [`AddAffineGate`] (a whole EcGFp5 doubling or mixed addition).
+//! [`DoubleGate`] and [`AddAffineGate`] (a whole EcGFp5 doubling or mixed addition), and
+//! [`RangeCheckGate`] (many small range checks per row).
 
 mod alg;
 mod curve_ops;
 mod gfp5_mul_add;
+mod range_check;
 
 pub use curve_ops::{
     AddAffineFormula, AddAffineGate, DoubleFormula, DoubleGate, FormulaGate, FormulaGenerator,
 };
 pub use gfp5_mul_add::{GFp5MulAddGate, GFp5MulAddGenerator};
+pub use range_check::{RangeCheckGate, RangeCheckGenerator};

@@ -2,7 +2,7 @@
 
 use std::sync::OnceLock;
 
-use hyperforge_circuits::{MulStrategy, SignatureBatchCircuit, SignedMessage};
+use hyperforge_circuits::{GateStrategy, SignatureBatchCircuit, SignedMessage};
 use hyperforge_crypto::{GFp, Scalar, SecretKey};
 use plonky2::field::types::Field;
 
@@ -12,7 +12,7 @@ pub(crate) const MESSAGE_LEN: usize = 4;
 /// The one-signature circuit with the custom gate.
 pub(crate) fn circuit() -> &'static SignatureBatchCircuit {
     static CIRCUIT: OnceLock<SignatureBatchCircuit> = OnceLock::new();
-    CIRCUIT.get_or_init(|| SignatureBatchCircuit::build(1, MESSAGE_LEN, MulStrategy::CurveGates))
+    CIRCUIT.get_or_init(|| SignatureBatchCircuit::build(1, MESSAGE_LEN, GateStrategy::CustomGates))
 }
 
 /// A secret key from any 64 bytes (reduced mod n; never zero for our inputs).

@@ -8,7 +8,7 @@ use std::sync::OnceLock;
 use hyperforge_circuits::curve::WindowTable;
 use hyperforge_circuits::gfp5::set_gfp5;
 use hyperforge_circuits::{
-    Builder, CircuitBuilderEcGFp5, CircuitBuilderGFp5, Config, GFp5Target, MulStrategy,
+    Builder, CircuitBuilderEcGFp5, CircuitBuilderGFp5, Config, GFp5Target, GateStrategy,
 };
 use hyperforge_crypto::curve::Point;
 use hyperforge_crypto::field::{self, GFp};
@@ -20,7 +20,7 @@ use plonky2::iop::witness::{PartialWitness, WitnessWrite};
 use plonky2::plonk::circuit_data::{CircuitConfig, CircuitData};
 use serde_json::Value;
 
-const STRATEGY: MulStrategy = MulStrategy::CurveGates;
+const STRATEGY: GateStrategy = GateStrategy::CustomGates;
 /// 4-bit digits of a scalar below 2^320.
 const DIGITS: usize = 80;
 
