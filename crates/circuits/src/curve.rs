@@ -9,9 +9,11 @@
 //! Every limb is a field element, hence canonical; limbs `>= p` can only come from outside
 //! and the witness helpers refuse them.
 //!
-//! **Formulas.** Doubling: 9 multiplications and 5 linear operations; mixed addition (the
-//! second point affine): 8 and 8. Complete: the neutral `(0, 0)` needs no special case,
-//! which is what lets table entry 0 be the neutral.
+//! **Formulas.** With [`GateStrategy::CustomGates`] a doubling is half a row of
+//! [`DoubleGate`] and a mixed addition (the second point affine) one row of
+//! [`AddAffineGate`]; otherwise they are built from 9 multiplications and 5 linear
+//! operations, and 8 and 8. Complete: the neutral `(0, 0)` needs no special case, which is
+//! what lets table entry 0 be the neutral.
 //!
 //! **Scalar multiplication.** Unsigned 4-bit windows; each base has a 16-entry affine
 //! table (constants for fixed bases, built in circuit with hinted divisions for variable

@@ -25,36 +25,50 @@
 //!
 //! # Gates
 //!
-//! [`gates::GFp5MulAddGate`] computes `c = a b + d` in GF(p^5), four per row (20 routed
-//! wires each, degree 2). Without it ([`GateStrategy::ArithmeticGates`]) a multiplication
-//! is 25 operations of plonky2's `ArithmeticGate` (20 per row). Linear operations
-//! (`alpha a + beta b` with constants `k` or `k z`) use `ArithmeticGate` either way, table
-//! lookups plonky2's `RandomAccessGate` (four 16-entry lookups per row), range checks
-//! `BaseSumGate`, the challenge `PoseidonGate`. Hints (decoding's root and square root,
-//! divisions, the challenge split, quotients, carries) are `SimpleGenerator`s in the file
-//! of the gadget that checks them; they never refuse, they produce values the
-//! constraints then reject, so soundness tests exercise constraints rather than hints.
+//! Three custom gates (in [`gates`], each with its generator and plonky2's
+//! `test_low_degree` / `test_eval_fns` tests), all degree 2 except the range check (4):
+//!
+//! - [`gates::DoubleGate`]: a whole doubling in `(x, u)` coordinates, two per row (point in
+//!   and out routed, the five intermediate products as advice wires: 130 of 135 wires).
+//! - [`gates::AddAffineGate`]: a whole mixed addition `P + (x2, u2)`, one per row (50 routed
+//!   wires, four intermediate products as advice).
+//! - [`gates::GFp5MulAddGate`]: `c = a b + d` in GF(p^5), four per row, for every other
+//!   multiplication (decoding, table normalisation, divisions).
+//! - [`gates::RangeCheckGate`]: fifteen 16-bit range checks per row (base-4 digits as
+//!   advice), where plonky2's `BaseSumGate` spends a row on each.
+//!
+//! [`GateStrategy`] selects them; its other variants (the multiply-add gate only, or
+//! plonky2's gates only, where a multiplication is 25 `ArithmeticGate` operations) exist to
+//! measure what the custom gates save. Linear GF(p^5) operations (`alpha a + beta b` with
+//! constants `k` or `k z`) use `ArithmeticGate`, table lookups plonky2's `RandomAccessGate`
+//! (four 16-entry lookups per row, and it checks the digit is below 16), the challenge
+//! `PoseidonGate`. Hints (decoding's root and square root, divisions, the challenge split,
+//! quotients, carries) are `SimpleGenerator`s in the file of the gadget that checks them;
+//! they never refuse, they produce values the constraints then reject, so soundness tests
+//! exercise constraints rather than hints.
 //!
 //! # Where the rows go
 //!
 //! One verification, 4-element message, measured by `cargo xtask bench prover` (rows
 //! before padding; the marginal cost of one more signature in a batch):
 //!
-//! | part | custom gate | arithmetic gates only |
-//! |---|---:|---:|
-//! | decode `R` and `Q` | 4 | 12 |
-//! | `s < n` (range checks, `s + d = n - 1`) | 45 | 45 |
-//! | challenge: Poseidon, canonical 16-bit limbs | 22 | 22 |
-//! | split check `c0 = e c1 mod n` (with `c1 != 0`) | 71 | 70 |
-//! | `t = s c1 mod n` | 55 | 55 |
-//! | variable-base tables (`Q`, `R`: 16 affine entries each) | 135 | 405 |
-//! | fixed-base tables (`G`, `2^160 G`: constants) | 0 | 0 |
-//! | scalar multiplication: 160 doublings, 160 additions, 160 lookups | 1,578 | 4,251 |
-//! | **total (marginal per signature)** | **1,896** | **4,845** |
+//! | part | custom gates | multiply-add gate only | plonky2 gates only |
+//! |---|---:|---:|---:|
+//! | decode `R` and `Q` | 4 | 4 | 12 |
+//! | `s < n` (range checks, `s + d = n - 1`) | 8 | 45 | 45 |
+//! | challenge: Poseidon, canonical 16-bit limbs | 7 | 22 | 22 |
+//! | split check `c0 = e c1 mod n` (with `c1 != 0`) | 32 | 71 | 70 |
+//! | `t = s c1 mod n` | 29 | 55 | 55 |
+//! | variable-base tables (`Q`, `R`: 16 affine entries each) | 42 | 135 | 405 |
+//! | fixed-base tables (`G`, `2^160 G`: constants) | 0 | 0 | 0 |
+//! | scalar multiplication: 160 doublings, 159 additions, 160 lookups | 637 | 1,578 | 4,251 |
+//! | **total (marginal per signature)** | **752** | **1,896** | **4,845** |
 //!
-//! In the scalar multiplication about 560 rows are doublings, 640 additions and 400
-//! lookups (10 random accesses each). Constants cost no rows: they fill spare constant
-//! slots of the `RandomAccessGate` rows.
+//! With the custom gates the scalar multiplication is 80 rows of doublings, 159 of
+//! additions and 400 of lookups (10 random accesses of a 16-entry column each): lookups
+//! are now the largest part. Constants cost no rows: they fill the spare constant slots
+//! of the `RandomAccessGate` rows. The next saving would be signed odd digits (8-entry
+//! tables, eight lookups per row, the sign folded into the addition gate): about 200 rows.
 
 pub mod batch;
 pub mod bigint;
