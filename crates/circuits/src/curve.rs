@@ -15,19 +15,25 @@
 //! operations, and 8 and 8. Complete: the neutral `(0, 0)` needs no special case, which is
 //! what lets table entry 0 be the neutral.
 //!
-//! **Scalar multiplication.** Unsigned 4-bit windows; each base has a 16-entry affine
-//! table (constants for fixed bases, built in circuit with hinted divisions for variable
-//! ones), read with plonky2's `RandomAccessGate` (which also checks that the digit is
-//! below 16). Several bases share the doublings (Straus).
+//! **Scalar multiplication.** 4-bit windows with odd signed digits `+-1, +-3, .., +-15`
+//! ([`SignedScalarTarget`]): each base has an 8-entry affine table of its odd multiples
+//! (constants for fixed bases, built in circuit with hinted divisions for variable ones),
+//! read with plonky2's `RandomAccessGate` (eight lookups per row; it also checks the index
+//! is below 8); the sign goes into the addition gate. An even scalar is represented as
+//! the odd one above it and corrected by one subtraction at the end. Several bases share
+//! the doublings (Straus).
 
 use anyhow::Result;
 use hyperforge_crypto::curve::{AffinePoint, CURVE_A, CURVE_B, CURVE_B_Z, Point};
 use hyperforge_crypto::field::{self, GFp, GFp5, NON_SQUARE};
 use hyperforge_crypto::scalar::Scalar;
+use num_bigint::BigInt;
 use plonky2::field::types::Field;
 use plonky2::iop::generator::{GeneratedValues, SimpleGenerator};
+use plonky2::iop::target::BoolTarget;
 use plonky2::iop::target::Target;
 use plonky2::iop::witness::PartitionWitness;
+use plonky2::iop::witness::WitnessWrite;
 use plonky2::plonk::circuit_data::CommonCircuitData;
 use plonky2::util::serialization::{Buffer, IoResult};
 
@@ -40,8 +46,63 @@ use crate::{Builder, D};
 
 /// Window width of every scalar multiplication, in bits.
 pub const WINDOW_BITS: usize = 4;
-/// Entries of a window table: `j P` for `j` in `0..16`.
-pub const TABLE_SIZE: usize = 1 << WINDOW_BITS;
+/// Entries of a window table: the odd multiples `(2j + 1) P`, `j = 0..8`.
+pub const TABLE_SIZE: usize = 1 << (WINDOW_BITS - 1);
+
+/// A scalar `k` in circuit as `k = sum_i d_i 16^i - even` with odd signed digits
+/// `d_i = sign_i (2 index_i + 1)` in `[-15, 15]` and a boolean `even` (such a sum is odd,
+/// so `k = v - 1` for even `k`). Indices are checked below 8 by the lookups that use them,
+/// signs to be `+-1` by the addition gate (or explicitly without custom gates).
+#[derive(Clone, Debug)]
+pub struct SignedScalarTarget {
+    /// `index_i`, little-endian.
+    pub indices: Vec<Target>,
+    /// `sign_i`, `1` or `-1`.
+    pub signs: Vec<Target>,
+    /// Whether `k` is even (1 is subtracted from the odd digit sum).
+    pub even: BoolTarget,
+}
+
+/// The digits of a [`SignedScalarTarget`] for `k`, `|k| < 16^count`: `(indices, signs,
+/// even)`. Returns `None` when `k` does not fit.
+pub fn signed_odd_digits(k: &BigInt, count: usize) -> Option<(Vec<u64>, Vec<i64>, bool)> {
+    let two = BigInt::from(2u8);
+    let even = (k % &two) == BigInt::default();
+    let mut v = if even { k + 1 } else { k.clone() };
+    let modulus = BigInt::from(32u8);
+    let mut digits = Vec::with_capacity(count);
+    for i in 0..count {
+        let d = if i + 1 == count {
+            v.clone()
+        } else {
+            (((&v % &modulus) + &modulus) % &modulus) - 16
+        };
+        v = (&v - &d) / 16;
+        digits.push(i64::try_from(d).ok()?);
+    }
+    if v != BigInt::default() || digits.iter().any(|d| d.abs() > 15 || d % 2 == 0) {
+        return None;
+    }
+    let indices = digits.iter().map(|d| (d.unsigned_abs() - 1) / 2).collect();
+    let signs = digits.iter().map(|d| d.signum()).collect();
+    Some((indices, signs, even))
+}
+
+/// Sets a [`SignedScalarTarget`] to `k`; `Err` when `k` does not fit its digits.
+pub fn set_signed_scalar(
+    witness: &mut impl WitnessWrite<GFp>,
+    target: &SignedScalarTarget,
+    k: &BigInt,
+) -> Result<()> {
+    let (indices, signs, even) = signed_odd_digits(k, target.indices.len())
+        .ok_or_else(|| anyhow::anyhow!("scalar does not fit {} digits", target.indices.len()))?;
+    for (i, (&index, &sign)) in indices.iter().zip(&signs).enumerate() {
+        witness.set_target(target.indices[i], GFp::from_canonical_u64(index))?;
+        let sign = if sign < 0 { GFp::NEG_ONE } else { GFp::ONE };
+        witness.set_target(target.signs[i], sign)?;
+    }
+    witness.set_bool_target(target.even, even)
+}
 
 /// A point in fractional coordinates `(X : Z : U : T)`.
 #[derive(Clone, Copy, Debug)]
@@ -65,7 +126,7 @@ pub struct AffinePointTarget {
     pub u: GFp5Target,
 }
 
-/// A 16-entry window table `j P`, `j = 0..16`.
+/// A window table of the odd multiples `(2j + 1) P`, `j = 0..8`.
 #[derive(Clone, Debug)]
 pub struct WindowTable(pub Vec<AffinePointTarget>);
 
@@ -92,19 +153,33 @@ pub trait CircuitBuilderEcGFp5 {
         q: AffinePointTarget,
         strategy: GateStrategy,
     ) -> PointTarget;
+    /// `P + sign Q` for an affine `Q` and `sign = +-1` (checked by the addition gate; the
+    /// caller checks it without custom gates).
+    fn add_affine_signed(
+        &mut self,
+        p: PointTarget,
+        q: AffinePointTarget,
+        sign: Target,
+        strategy: GateStrategy,
+    ) -> PointTarget;
+    /// A new signed scalar of `digits` digits (`|k| < 16^digits`); its `even` flag is a
+    /// checked boolean.
+    fn add_virtual_signed_scalar(&mut self, digits: usize) -> SignedScalarTarget;
+    /// The scalar's 16-bit limbs (signed, each in `(-2^16, 2^16)`), four digits each.
+    fn signed_scalar_limbs(&mut self, k: &SignedScalarTarget) -> Vec<Target>;
     /// Affine coordinates (two hinted divisions).
     fn point_to_affine(&mut self, p: PointTarget, strategy: GateStrategy) -> AffinePointTarget;
-    /// The table `j P`, `j = 0..16`, of a variable point.
+    /// The table `(2j + 1) P`, `j = 0..8`, of a variable point.
     fn window_table(&mut self, p: AffinePointTarget, strategy: GateStrategy) -> WindowTable;
-    /// The table `j P` of a constant point: constants, no rows beyond their wires.
+    /// The table of a constant point: constants, no rows beyond their wires.
     fn constant_window_table(&mut self, p: &Point) -> WindowTable;
-    /// `table[digit]`; checks `digit < 16`.
-    fn lookup(&mut self, table: &WindowTable, digit: Target) -> AffinePointTarget;
-    /// `sum_i k_i P_i`, each `k_i` given as little-endian 4-bit digits (all of one length)
-    /// with `P_i`'s table.
+    /// `table[index]`; checks `index < 8`.
+    fn lookup(&mut self, table: &WindowTable, index: Target) -> AffinePointTarget;
+    /// `sum_i k_i P_i` (Straus: shared doublings), each `k_i` a signed scalar (all with one
+    /// number of digits) with `P_i`'s table.
     fn multi_scalar_mul(
         &mut self,
-        terms: &[(&WindowTable, &[Target])],
+        terms: &[(&WindowTable, &SignedScalarTarget)],
         strategy: GateStrategy,
     ) -> PointTarget;
     /// Constrains `P` to be the neutral.
@@ -216,12 +291,28 @@ impl CircuitBuilderEcGFp5 for Builder {
         q: AffinePointTarget,
         strategy: GateStrategy,
     ) -> PointTarget {
+        let one = self.one();
+        self.add_affine_signed(p, q, one, strategy)
+    }
+
+    fn add_affine_signed(
+        &mut self,
+        p: PointTarget,
+        q: AffinePointTarget,
+        sign: Target,
+        strategy: GateStrategy,
+    ) -> PointTarget {
         if strategy == GateStrategy::CustomGates {
             let (row, op) = self.find_slot(AddAffineGate::new(), &[], &[]);
             for (j, e) in [p.x, p.z, p.u, p.t, q.x, q.u].into_iter().enumerate() {
                 for k in 0..5 {
                     self.connect(e.0[k], Target::wire(row, AddAffineGate::input(op, j, k)));
                 }
+            }
+            let zero = self.zero();
+            for k in 0..5 {
+                let value = if k == 0 { sign } else { zero };
+                self.connect(value, Target::wire(row, AddAffineGate::input(op, 6, k)));
             }
             let out = |j: usize| {
                 GFp5Target(core::array::from_fn(|k| {
@@ -235,6 +326,10 @@ impl CircuitBuilderEcGFp5 for Builder {
                 t: out(3),
             };
         }
+        let q = AffinePointTarget {
+            x: q.x,
+            u: GFp5Target(core::array::from_fn(|k| self.mul(sign, q.u.0[k]))),
+        };
         let PointTarget {
             x: x1,
             z: z1,
@@ -280,16 +375,38 @@ impl CircuitBuilderEcGFp5 for Builder {
         }
     }
 
+    fn add_virtual_signed_scalar(&mut self, digits: usize) -> SignedScalarTarget {
+        SignedScalarTarget {
+            indices: self.add_virtual_targets(digits),
+            signs: self.add_virtual_targets(digits),
+            even: self.add_virtual_bool_target_safe(),
+        }
+    }
+
+    fn signed_scalar_limbs(&mut self, k: &SignedScalarTarget) -> Vec<Target> {
+        let two = GFp::TWO;
+        // d = sign (2 index + 1) = 2 sign index + sign.
+        let digits: Vec<Target> = k
+            .indices
+            .iter()
+            .zip(&k.signs)
+            .map(|(&index, &sign)| self.arithmetic(two, GFp::ONE, sign, index, sign))
+            .collect();
+        let mut limbs = crate::bigint::limbs_from_digits(self, &digits);
+        if let Some(first) = limbs.first_mut() {
+            *first = self.sub(*first, k.even.target);
+        }
+        limbs
+    }
+
     fn window_table(&mut self, p: AffinePointTarget, strategy: GateStrategy) -> WindowTable {
-        let neutral = self.constant_affine(AffinePoint::NEUTRAL);
-        let mut entries = vec![neutral, p];
-        let mut acc = self.affine_to_point(p);
-        for j in 2..TABLE_SIZE {
-            acc = if j == 2 {
-                self.double_point(acc, strategy)
-            } else {
-                self.add_affine_point(acc, p, strategy)
-            };
+        let start = self.affine_to_point(p);
+        let two_p = self.double_point(start, strategy);
+        let two_p = self.point_to_affine(two_p, strategy);
+        let mut entries = vec![p];
+        let mut acc = start;
+        for _ in 1..TABLE_SIZE {
+            acc = self.add_affine_point(acc, two_p, strategy);
             entries.push(self.point_to_affine(acc, strategy));
         }
         WindowTable(entries)
@@ -297,7 +414,7 @@ impl CircuitBuilderEcGFp5 for Builder {
 
     fn constant_window_table(&mut self, p: &Point) -> WindowTable {
         let multiples: Vec<Point> = (0..TABLE_SIZE as u64)
-            .map(|j| p.mul(&Scalar::from_u64(j)))
+            .map(|j| p.mul(&Scalar::from_u64(2 * j + 1)))
             .collect();
         let entries = Point::batch_to_affine(&multiples)
             .into_iter()
@@ -306,10 +423,10 @@ impl CircuitBuilderEcGFp5 for Builder {
         WindowTable(entries)
     }
 
-    fn lookup(&mut self, table: &WindowTable, digit: Target) -> AffinePointTarget {
+    fn lookup(&mut self, table: &WindowTable, index: Target) -> AffinePointTarget {
         let mut coordinate = |get: &dyn Fn(&AffinePointTarget) -> Target| {
             let column = table.0.iter().map(get).collect();
-            self.random_access(digit, column)
+            self.random_access(index, column)
         };
         let x = GFp5Target(core::array::from_fn(|k| coordinate(&|p| p.x.0[k])));
         let u = GFp5Target(core::array::from_fn(|k| coordinate(&|p| p.u.0[k])));
@@ -318,14 +435,26 @@ impl CircuitBuilderEcGFp5 for Builder {
 
     fn multi_scalar_mul(
         &mut self,
-        terms: &[(&WindowTable, &[Target])],
+        terms: &[(&WindowTable, &SignedScalarTarget)],
         strategy: GateStrategy,
     ) -> PointTarget {
-        let windows = terms.first().map_or(0, |(_, digits)| digits.len());
+        let windows = terms.first().map_or(0, |(_, k)| k.indices.len());
         assert!(
-            terms.iter().all(|(_, digits)| digits.len() == windows),
+            terms
+                .iter()
+                .all(|(_, k)| k.indices.len() == windows && k.signs.len() == windows),
             "every scalar has the same number of digits"
         );
+        if strategy != GateStrategy::CustomGates {
+            // The addition gate checks signs; here they are checked explicitly.
+            for (_, k) in terms {
+                for &sign in &k.signs {
+                    let one = self.one();
+                    let square_minus_one = self.mul_sub(sign, sign, one);
+                    self.assert_zero(square_minus_one);
+                }
+            }
+        }
         let mut acc: Option<PointTarget> = None;
         for i in (0..windows).rev() {
             if let Some(mut p) = acc {
@@ -334,21 +463,43 @@ impl CircuitBuilderEcGFp5 for Builder {
                 }
                 acc = Some(p);
             }
-            for (table, digits) in terms {
-                let entry = self.lookup(table, digits[i]);
+            for (table, k) in terms {
+                let entry = self.lookup(table, k.indices[i]);
+                let sign = k.signs[i];
                 acc = Some(match acc {
-                    None => self.affine_to_point(entry),
-                    Some(p) => self.add_affine_point(p, entry, strategy),
+                    None => {
+                        if strategy == GateStrategy::CustomGates {
+                            // No addition gate sees this sign: check it here.
+                            let one = self.one();
+                            let square_minus_one = self.mul_sub(sign, sign, one);
+                            self.assert_zero(square_minus_one);
+                        }
+                        let u = GFp5Target(core::array::from_fn(|c| self.mul(sign, entry.u.0[c])));
+                        self.affine_to_point(AffinePointTarget { x: entry.x, u })
+                    }
+                    Some(p) => self.add_affine_signed(p, entry, sign, strategy),
                 });
             }
         }
-        match acc {
+        let mut acc = match acc {
             Some(p) => p,
             None => {
                 let neutral = self.constant_affine(AffinePoint::NEUTRAL);
                 self.affine_to_point(neutral)
             }
+        };
+        // Even scalars: subtract P_i once (even P_i, with the neutral (0, 0) otherwise).
+        let minus_one = self.neg_one();
+        for (table, k) in terms {
+            let p = table.0[0];
+            let even = k.even.target;
+            let correction = AffinePointTarget {
+                x: GFp5Target(core::array::from_fn(|c| self.mul(even, p.x.0[c]))),
+                u: GFp5Target(core::array::from_fn(|c| self.mul(even, p.u.0[c]))),
+            };
+            acc = self.add_affine_signed(acc, correction, minus_one, strategy);
         }
+        acc
     }
 
     fn assert_neutral(&mut self, p: PointTarget) {
@@ -419,5 +570,44 @@ impl SimpleGenerator<GFp, D> for DecodeHint {
             u: read_gfp5(src)?,
             y: read_gfp5(src)?,
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn value(indices: &[u64], signs: &[i64], even: bool) -> BigInt {
+        let v = indices
+            .iter()
+            .zip(signs)
+            .rev()
+            .fold(BigInt::default(), |acc, (&j, &s)| {
+                acc * 16 + BigInt::from(s * (2 * j as i64 + 1))
+            });
+        if even { v - 1 } else { v }
+    }
+
+    #[test]
+    fn signed_odd_digits_round_trip() {
+        let max: BigInt = (BigInt::from(1u8) << 160u32) - 1;
+        for k in [
+            BigInt::from(0u8),
+            BigInt::from(1u8),
+            BigInt::from(2u8),
+            BigInt::from(-7),
+            BigInt::from(-8),
+            BigInt::from(12345678901234567890u64) * 987654321u64,
+            max.clone(),
+            -max.clone(),
+            &max - 1,
+        ] {
+            let (indices, signs, even) = signed_odd_digits(&k, 40).unwrap();
+            assert!(indices.iter().all(|&j| j < TABLE_SIZE as u64));
+            assert!(signs.iter().all(|s| s.abs() == 1));
+            assert_eq!(value(&indices, &signs, even), k);
+        }
+        // Too large for 40 digits.
+        assert!(signed_odd_digits(&(max + 2), 40).is_none());
     }
 }

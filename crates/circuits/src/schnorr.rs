@@ -4,8 +4,8 @@
 //! `s G = R + e Q`.
 //!
 //! The circuit checks the equivalent `t G - c1 R - c0 Q = 0` with the Antipa et al. split
-//! `e = c0 / c1 mod n` (`|c0|, c1 < 2^160`, `c1 != 0`) and `t = s c1 mod n`, all hinted and
-//! checked: `e c1 - c0 = q n` and `s c1 = q' n + t` as integers (see [`crate::bigint`]), so
+//! `e = c0 / c1 mod n` (`|c0|, |c1| < 2^160`, `c1 != 0`) and `t = s c1 mod n`, all hinted
+//! and checked: `e c1 - c0 = q n` and `s c1 = q' n + t` as integers (see [`crate::bigint`]), so
 //! `c1 (s G - R - e Q) = 0`, and `c1` is invertible mod the prime `n`. `t < 2^320` is split
 //! into halves for the bases `G` and `2^160 G`, so four 160-bit scalars share 160 doublings.
 
@@ -20,16 +20,15 @@ use plonky2::field::types::{Field, PrimeField64};
 use plonky2::hash::hash_types::HashOutTarget;
 use plonky2::hash::poseidon::PoseidonHash;
 use plonky2::iop::generator::{GeneratedValues, SimpleGenerator};
-use plonky2::iop::target::{BoolTarget, Target};
+use plonky2::iop::target::Target;
 use plonky2::iop::witness::{PartialWitness, PartitionWitness, Witness, WitnessWrite};
 use plonky2::plonk::circuit_data::CommonCircuitData;
 use plonky2::util::serialization::{Buffer, IoResult, Read, Write};
 
 use crate::bigint::{
-    CarryRange, Columns, LIMB_BITS, digits_of, from_digits, limbs_from_digits, range_check,
-    range_checked_limbs,
+    CarryRange, Columns, LIMB_BITS, digits_of, from_digits, range_check, range_checked_limbs,
 };
-use crate::curve::{CircuitBuilderEcGFp5, WINDOW_BITS};
+use crate::curve::{CircuitBuilderEcGFp5, SignedScalarTarget, WINDOW_BITS, signed_odd_digits};
 use crate::error::CircuitError;
 use crate::gfp5::{CircuitBuilderGFp5, GFp5Target, GateStrategy, set_gfp5};
 use crate::{Builder, D};
@@ -143,80 +142,75 @@ impl CircuitBuilderSchnorr for Builder {
         part(self, "challenge hash and limbs");
 
         // The split and the reduced t, as hints.
-        let sigma = self.add_virtual_bool_target_safe();
-        let c0_digits = self.add_virtual_targets(HALF_DIGITS);
-        let c1_digits = self.add_virtual_targets(HALF_DIGITS);
-        let t_digits = self.add_virtual_targets(2 * HALF_DIGITS);
+        let c0 = self.add_virtual_signed_scalar(HALF_DIGITS);
+        let c1 = self.add_virtual_signed_scalar(HALF_DIGITS);
+        let t_lo = self.add_virtual_signed_scalar(HALF_DIGITS);
+        let t_hi = self.add_virtual_signed_scalar(HALF_DIGITS);
         let q1 = range_checked_limbs(self, Q_LIMBS, strategy);
         let q2 = range_checked_limbs(self, Q2_LIMBS, strategy);
         self.add_simple_generator(ScalarHint {
             hash,
             s: signature.s.clone(),
-            sigma,
-            c0_digits: c0_digits.clone(),
-            c1_digits: c1_digits.clone(),
-            t_digits: t_digits.clone(),
+            scalars: [c0.clone(), c1.clone(), t_lo.clone(), t_hi.clone()],
             q1: q1.clone(),
             q2: q2.clone(),
             d: d.clone(),
         });
-        // Digits are checked below 16 by the table lookups that use them.
-        let c0 = limbs_from_digits(self, &c0_digits);
-        let c1 = limbs_from_digits(self, &c1_digits);
-        let t = limbs_from_digits(self, &t_digits);
+        let c0_limbs = self.signed_scalar_limbs(&c0);
+        let c1_limbs = self.signed_scalar_limbs(&c1);
+        let mut t_limbs = self.signed_scalar_limbs(&t_lo);
+        t_limbs.extend(self.signed_scalar_limbs(&t_hi));
 
-        // c1 != 0: the sum of its limbs (below 2^20, no wrap-around) is invertible.
-        let c1_sum = self.add_many(c1.iter().copied());
+        // c1 != 0: c1 mod p != 0 (|c1| < 2^161, so c1 is not 0 mod n either). An honest c1
+        // that is a multiple of p (probability about 2^-64) would be refused.
+        let base = GFp::from_canonical_u64(1 << LIMB_BITS);
+        let one = self.one();
+        let mut c1_mod_p = c1_limbs[c1_limbs.len() - 1];
+        for &limb in c1_limbs.iter().rev().skip(1) {
+            c1_mod_p = self.arithmetic(base, GFp::ONE, c1_mod_p, one, limb);
+        }
         let zero = self.zero();
-        let c1_sum5 = GFp5Target([c1_sum, zero, zero, zero, zero]);
-        self.inverse_gfp5(c1_sum5, strategy);
+        let c1_mod_p5 = GFp5Target([c1_mod_p, zero, zero, zero, zero]);
+        self.inverse_gfp5(c1_mod_p5, strategy);
 
-        // e c1 + (2 sigma - 1) |c0| - q n = 0, i.e. c0 = e c1 mod n with c0's sign.
-        let signed_c0: Vec<Target> = c0
-            .iter()
-            .map(|&limb| self.arithmetic(GFp::TWO, -GFp::ONE, sigma.target, limb, limb))
-            .collect();
+        // e c1 - c0 - q n = 0, i.e. c0 = e c1 mod n.
         let mut columns = Columns::new();
-        columns.add_product(self, &e, &c1);
-        columns.add_limbs(self, &signed_c0, 1);
+        columns.add_product(self, &e, &c1_limbs);
+        columns.add_limbs(self, &c0_limbs, -1);
         columns.sub_product_const(self, &q1, &n);
         columns.assert_zero(self, CarryRange::Wide, strategy);
         part(self, "split check c0 = e c1 mod n");
 
         // s c1 - q' n - t = 0.
         let mut columns = Columns::new();
-        columns.add_product(self, &signature.s, &c1);
+        columns.add_product(self, &signature.s, &c1_limbs);
         columns.sub_product_const(self, &q2, &n);
-        columns.add_limbs(self, &t, -1);
+        columns.add_limbs(self, &t_limbs, -1);
         columns.assert_zero(self, CarryRange::Wide, strategy);
         part(self, "t = s c1 mod n");
 
-        // t G - c1 R - c0 Q = t_lo G + t_hi (2^160 G) + c1 (-R) + |c0| (sigma ? Q : -Q).
-        let minus_r = self.neg_affine(r);
+        // t G - c1 R - c0 Q = t_lo G + t_hi (2^160 G) + c0 (-Q) + c1 (-R).
         let minus_q = self.neg_affine(q);
-        let q_signed = crate::curve::AffinePointTarget {
-            x: q.x,
-            u: self.select_gfp5(sigma, q.u, minus_q.u),
-        };
-        let table_q = self.window_table(q_signed, strategy);
+        let minus_r = self.neg_affine(r);
+        let table_q = self.window_table(minus_q, strategy);
         let table_r = self.window_table(minus_r, strategy);
-        part(self, "variable-base tables (Q, R)");
+        part(self, "variable-base tables (-Q, -R)");
         let table_g = self.constant_window_table(&Point::GENERATOR);
         let table_g160 = self.constant_window_table(&Point::GENERATOR.mdouble(160));
         part(self, "fixed-base tables (constants)");
         let sum = self.multi_scalar_mul(
             &[
-                (&table_g, &t_digits[..HALF_DIGITS]),
-                (&table_g160, &t_digits[HALF_DIGITS..]),
-                (&table_q, &c0_digits),
-                (&table_r, &c1_digits),
+                (&table_g, &t_lo),
+                (&table_g160, &t_hi),
+                (&table_q, &c0),
+                (&table_r, &c1),
             ],
             strategy,
         );
         self.assert_neutral(sum);
         part(
             self,
-            "scalar multiplication (160 doublings, 4 x 40 additions and lookups)",
+            "scalar multiplication (160 doublings, 163 additions, 160 lookups)",
         );
         rows
     }
@@ -309,16 +303,14 @@ impl SimpleGenerator<GFp, D> for U64LimbsHint {
     }
 }
 
-/// The split of `e`, `t = s c1 mod n`, the quotients and `d = n - 1 - s`. Values that do
-/// not fit (a non-reduced `s`) are truncated, and the constraints then fail.
+/// The split of `e`, `t = s c1 mod n` in halves, the quotients and `d = n - 1 - s`.
+/// Values that do not fit (a non-reduced `s`) are truncated, and the constraints then fail.
 #[derive(Debug)]
 struct ScalarHint {
     hash: HashOutTarget,
     s: Vec<Target>,
-    sigma: BoolTarget,
-    c0_digits: Vec<Target>,
-    c1_digits: Vec<Target>,
-    t_digits: Vec<Target>,
+    /// `c0`, `c1`, `t_lo`, `t_hi`.
+    scalars: [SignedScalarTarget; 4],
     q1: Vec<Target>,
     q2: Vec<Target>,
     d: Vec<Target>,
@@ -341,6 +333,20 @@ fn wrap(x: &BigInt, bits: usize) -> BigUint {
     let modulus = BigInt::from(1u8) << bits;
     let r = ((x % &modulus) + &modulus) % &modulus;
     r.to_biguint().unwrap_or_default()
+}
+
+fn write_signed_scalar(dst: &mut Vec<u8>, k: &SignedScalarTarget) -> IoResult<()> {
+    dst.write_target_vec(&k.indices)?;
+    dst.write_target_vec(&k.signs)?;
+    dst.write_target_bool(k.even)
+}
+
+fn read_signed_scalar(src: &mut Buffer<'_>) -> IoResult<SignedScalarTarget> {
+    Ok(SignedScalarTarget {
+        indices: src.read_target_vec()?,
+        signs: src.read_target_vec()?,
+        even: src.read_target_bool()?,
+    })
 }
 
 impl SimpleGenerator<GFp, D> for ScalarHint {
@@ -374,26 +380,37 @@ impl SimpleGenerator<GFp, D> for ScalarHint {
 
         let split = split_challenge(&Scalar::from_u256_limbs(h));
         let c0_abs = BigInt::from(from_digits(&split.c0.magnitude, 64));
-        let c1 = BigInt::from(from_digits(&split.c1.magnitude, 64));
-        let c0 = if split.c0.negative {
-            -c0_abs.clone()
-        } else {
-            c0_abs.clone()
-        };
+        let c1_abs = BigInt::from(from_digits(&split.c1.magnitude, 64));
+        let c0 = if split.c0.negative { -c0_abs } else { c0_abs };
+        let c1 = if split.c1.negative { -c1_abs } else { c1_abs };
         let q1 = (&e * &c1 - &c0) / &n;
         let t = (((&s * &c1) % &n) + &n) % &n;
         let q2 = (&s * &c1 - &t) / &n;
         let d = &n - 1 - &s;
+        let half = BigInt::from(1u8) << 160;
+        let (t_lo, t_hi) = (&t % &half, &t / &half);
 
-        out_buffer.set_bool_target(self.sigma, split.c0.negative)?;
-        set_digits(
-            out_buffer,
-            &self.c0_digits,
-            &wrap(&c0_abs, 160),
-            WINDOW_BITS,
-        )?;
-        set_digits(out_buffer, &self.c1_digits, &wrap(&c1, 160), WINDOW_BITS)?;
-        set_digits(out_buffer, &self.t_digits, &wrap(&t, 320), WINDOW_BITS)?;
+        for (target, k) in self.scalars.iter().zip([&c0, &c1, &t_lo, &t_hi]) {
+            // Scalars that do not fit (never for honest values) are left as zero digits.
+            let (indices, signs, even) =
+                signed_odd_digits(k, target.indices.len()).unwrap_or_else(|| {
+                    (
+                        vec![0; target.indices.len()],
+                        vec![1; target.indices.len()],
+                        false,
+                    )
+                });
+            for ((&ti, &ts), (index, sign)) in target
+                .indices
+                .iter()
+                .zip(&target.signs)
+                .zip(indices.into_iter().zip(signs))
+            {
+                out_buffer.set_target(ti, GFp::from_canonical_u64(index))?;
+                out_buffer.set_target(ts, if sign < 0 { GFp::NEG_ONE } else { GFp::ONE })?;
+            }
+            out_buffer.set_bool_target(target.even, even)?;
+        }
         set_digits(out_buffer, &self.q1, &wrap(&q1, 16 * Q_LIMBS), LIMB_BITS)?;
         set_digits(out_buffer, &self.q2, &wrap(&q2, 16 * Q2_LIMBS), LIMB_BITS)?;
         set_digits(out_buffer, &self.d, &wrap(&d, 320), LIMB_BITS)?;
@@ -403,15 +420,10 @@ impl SimpleGenerator<GFp, D> for ScalarHint {
     fn serialize(&self, dst: &mut Vec<u8>, _: &CommonCircuitData<GFp, D>) -> IoResult<()> {
         dst.write_target_hash(&self.hash)?;
         dst.write_target_vec(&self.s)?;
-        dst.write_target_bool(self.sigma)?;
-        for v in [
-            &self.c0_digits,
-            &self.c1_digits,
-            &self.t_digits,
-            &self.q1,
-            &self.q2,
-            &self.d,
-        ] {
+        for k in &self.scalars {
+            write_signed_scalar(dst, k)?;
+        }
+        for v in [&self.q1, &self.q2, &self.d] {
             dst.write_target_vec(v)?;
         }
         Ok(())
@@ -421,10 +433,12 @@ impl SimpleGenerator<GFp, D> for ScalarHint {
         Ok(Self {
             hash: src.read_target_hash()?,
             s: src.read_target_vec()?,
-            sigma: src.read_target_bool()?,
-            c0_digits: src.read_target_vec()?,
-            c1_digits: src.read_target_vec()?,
-            t_digits: src.read_target_vec()?,
+            scalars: [
+                read_signed_scalar(src)?,
+                read_signed_scalar(src)?,
+                read_signed_scalar(src)?,
+                read_signed_scalar(src)?,
+            ],
             q1: src.read_target_vec()?,
             q2: src.read_target_vec()?,
             d: src.read_target_vec()?,

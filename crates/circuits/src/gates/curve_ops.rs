@@ -1,13 +1,15 @@
 //! Gates for whole EcGFp5 group operations in fractional `(x, u)` coordinates, the formulas
 //! of `hyperforge_crypto::curve` (eprint 2022/274) with their intermediate products in
-//! wires so that every constraint has degree 2:
+//! wires so that every constraint has degree 2 (3 with the addition's sign):
 //!
 //! - [`DoubleGate`]: `2 P`, two per row. Routed: `P` and `2 P` (40 wires each doubling);
 //!   advice: `t1 = Z T`, `t2 = t1 T`, `z1 = t1 U`, `t3 = U^2`, `w1 = t2 - 2 (X + Z) t3`
 //!   (25). Outputs: `X' = 4 b z1^2`, `Z' = w1^2`, `U' = 2 w1 z1`, `T' = 2 t2^2 - 4 z1^2 - w1^2`.
-//! - [`AddAffineGate`]: `P + Q` for an affine `Q = (x2, u2)`, one per row. Routed: `P`, `Q`
-//!   and the sum (50 wires); advice: `t1 = X1 x2`, `t3 = U1 u2`, `t5 = X1 + x2 Z1`,
-//!   `t6 = U1 + u2 T1` (20). With `t7 = t1 + b Z1`, `t8 = T1 t7`, `t9 = t3 (2b t5 + 2 t7)`,
+//! - [`AddAffineGate`]: `P + sigma Q` for an affine `Q = (x2, u2)` and a sign
+//!   `sigma = +-1` (checked: `sigma^2 = 1`; `sigma Q = (x2, sigma u2)`), one per row.
+//!   Routed: `P`, `Q`, `sigma` (as an element) and the sum (55 wires); advice:
+//!   `t1 = X1 x2`, `t3 = U1 u2`, `t5 = X1 + x2 Z1`, `t6 = U1 + u2 T1` (20), with `u2` the
+//!   signed one (so degree 3). With `t7 = t1 + b Z1`, `t8 = T1 t7`, `t9 = t3 (2b t5 + 2 t7)`,
 //!   `t10 = (T1 + 2 t3)(t5 + t7)`: `X = b (t10 - t8)`, `Z = t8 - t9`, `U = t6 (b Z1 - t1)`,
 //!   `T = t8 + t9`.
 
@@ -39,11 +41,19 @@ trait Formula {
     fn mid_wire(op: usize) -> usize;
     fn output_wire(op: usize) -> usize;
     /// Expected advice and outputs given the inputs and the claimed advice (the advice of
-    /// depth `k` is right once the claimed advice of depth `< k` is).
-    fn eval<A: Alg>(alg: &mut A, input: &[E5<A>], mid: &[E5<A>]) -> (Vec<E5<A>>, Vec<E5<A>>);
+    /// depth `k` is right once the claimed advice of depth `< k` is), and further values
+    /// that must be zero (`N_EXTRA` of them).
+    fn eval<A: Alg>(alg: &mut A, input: &[E5<A>], mid: &[E5<A>]) -> Evaluated<A>;
     /// Rounds of `eval` that make every advice value right, plus one for the outputs.
     const DEPTH: usize;
+    /// Constraints beyond advice and outputs.
+    const N_EXTRA: usize;
+    /// The constraints' degree.
+    const DEGREE: usize;
 }
+
+/// What [`Formula::eval`] returns: expected advice, expected outputs, values that must be 0.
+type Evaluated<A> = (Vec<E5<A>>, Vec<E5<A>>, Vec<<A as Alg>::E>);
 
 /// `2 P`.
 #[derive(Debug)]
@@ -54,6 +64,8 @@ impl Formula for DoubleFormula {
     const N_MID: usize = 5;
     const N_OUT: usize = 4;
     const DEPTH: usize = 4;
+    const N_EXTRA: usize = 0;
+    const DEGREE: usize = 2;
     fn input_wire(op: usize) -> usize {
         40 * op
     }
@@ -63,7 +75,7 @@ impl Formula for DoubleFormula {
     fn mid_wire(op: usize) -> usize {
         80 + 25 * op
     }
-    fn eval<A: Alg>(alg: &mut A, input: &[E5<A>], mid: &[E5<A>]) -> (Vec<E5<A>>, Vec<E5<A>>) {
+    fn eval<A: Alg>(alg: &mut A, input: &[E5<A>], mid: &[E5<A>]) -> Evaluated<A> {
         let (x, z, u, t) = (&input[0], &input[1], &input[2], &input[3]);
         let (t1, t2, z1, t3, w1) = (&mid[0], &mid[1], &mid[2], &mid[3], &mid[4]);
         let e_t1 = mul5(alg, z, t);
@@ -87,31 +99,39 @@ impl Formula for DoubleFormula {
         (
             vec![e_t1, e_t2, e_z1, e_t3, e_w1],
             vec![x_out, w1w1, u_out, t_out],
+            vec![],
         )
     }
 }
 
-/// `P + Q`, `Q` affine.
+/// `P + sigma Q`, `Q = (x2, u2)` affine, `sigma = +-1` (input element 6, coefficient 0;
+/// its other coefficients are unused): `-Q = (x2, -u2)`.
 #[derive(Debug)]
 pub enum AddAffineFormula {}
 
 impl Formula for AddAffineFormula {
-    const N_IN: usize = 6;
+    const N_IN: usize = 7;
     const N_MID: usize = 4;
     const N_OUT: usize = 4;
     const DEPTH: usize = 2;
+    const N_EXTRA: usize = 1;
+    const DEGREE: usize = 3;
     fn input_wire(_op: usize) -> usize {
         0
     }
     fn output_wire(_op: usize) -> usize {
-        30
+        35
     }
     fn mid_wire(_op: usize) -> usize {
-        50
+        55
     }
-    fn eval<A: Alg>(alg: &mut A, input: &[E5<A>], mid: &[E5<A>]) -> (Vec<E5<A>>, Vec<E5<A>>) {
+    fn eval<A: Alg>(alg: &mut A, input: &[E5<A>], mid: &[E5<A>]) -> Evaluated<A> {
+        let sigma = input[6][0];
+        let signed_u2: E5<A> = core::array::from_fn(|k| alg.mul(sigma, input[5][k]));
+        let sigma_squared = alg.mul(sigma, sigma);
+        let sign_check = alg.sub_const(sigma_squared, 1);
         let (x1, z1, u1, t1c, x2, u2) = (
-            &input[0], &input[1], &input[2], &input[3], &input[4], &input[5],
+            &input[0], &input[1], &input[2], &input[3], &input[4], &signed_u2,
         );
         let (t1, t3, t5, t6) = (&mid[0], &mid[1], &mid[2], &mid[3]);
         let e_t1 = mul5(alg, x1, x2);
@@ -140,6 +160,7 @@ impl Formula for AddAffineFormula {
         (
             vec![e_t1, e_t3, e_t5, e_t6],
             vec![x_out, z_out, u_out, t_out],
+            vec![sign_check],
         )
     }
 }
@@ -171,7 +192,7 @@ impl<G> FormulaGate<G> {
 
 /// Two doublings per row (needs 80 routed and 130 wires: the standard recursion config).
 pub type DoubleGate = FormulaGate<DoubleFormula>;
-/// One mixed addition per row (70 wires, 50 of them routed).
+/// One signed mixed addition per row (75 wires, 55 of them routed).
 pub type AddAffineGate = FormulaGate<AddAffineFormula>;
 
 impl DoubleGate {
@@ -218,12 +239,13 @@ impl<G: Formula> FormulaGate<G> {
             let input = read_vec(wires, G::input_wire(op), G::N_IN);
             let mid = read_vec(wires, G::mid_wire(op), G::N_MID);
             let output = read_vec(wires, G::output_wire(op), G::N_OUT);
-            let (e_mid, e_out) = G::eval(alg, &input, &mid);
+            let (e_mid, e_out, extra) = G::eval(alg, &input, &mid);
             for (claimed, expected) in mid.iter().zip(&e_mid).chain(output.iter().zip(&e_out)) {
                 for k in 0..5 {
                     out.push(alg.sub(claimed[k], expected[k]));
                 }
             }
+            out.extend(extra);
         }
         out
     }
@@ -307,11 +329,11 @@ where
     }
 
     fn degree(&self) -> usize {
-        2
+        G::DEGREE
     }
 
     fn num_constraints(&self) -> usize {
-        5 * (G::N_MID + G::N_OUT) * self.num_ops
+        (5 * (G::N_MID + G::N_OUT) + G::N_EXTRA) * self.num_ops
     }
 
     fn num_ops(&self) -> usize {
@@ -359,7 +381,7 @@ where
         let mut mid = vec![[F::ZERO; 5]; G::N_MID];
         let mut out = Vec::new();
         for _ in 0..G::DEPTH {
-            let (m, o) = G::eval(&mut alg, &input, &mid);
+            let (m, o, _) = G::eval(&mut alg, &input, &mid);
             mid = m;
             out = o;
         }
@@ -442,7 +464,7 @@ mod tests {
         let mut mid = vec![[GFp::ZERO; 5]; 5];
         let mut out = Vec::new();
         for _ in 0..DoubleFormula::DEPTH {
-            (mid, out) = DoubleFormula::eval(&mut alg, &input, &mid);
+            (mid, out, _) = DoubleFormula::eval(&mut alg, &input, &mid);
         }
         let two_g = Point::GENERATOR.double().to_affine();
         let (x, z, u, t) = (
@@ -454,14 +476,27 @@ mod tests {
         assert_eq!(x, two_g.x * z);
         assert_eq!(u, two_g.u * t);
 
-        let input = vec![out[0], out[1], out[2], out[3], g.x.0, g.u.0];
-        let mut mid = vec![[GFp::ZERO; 5]; 4];
-        for _ in 0..AddAffineFormula::DEPTH {
-            (mid, out) = AddAffineFormula::eval(&mut alg, &input, &mid);
-        }
-        let three_g = Point::GENERATOR.mul(&Scalar::from_u64(3)).to_affine();
+        let two = out.clone();
         let q = |e: [GFp; 5]| plonky2::field::extension::quintic::QuinticExtension(e);
-        assert_eq!(q(out[0]), three_g.x * q(out[1]));
-        assert_eq!(q(out[2]), three_g.u * q(out[3]));
+        for (sign, multiple) in [(GFp::ONE, 3), (GFp::NEG_ONE, 1)] {
+            let sign = [sign, GFp::ZERO, GFp::ZERO, GFp::ZERO, GFp::ZERO];
+            let input = vec![two[0], two[1], two[2], two[3], g.x.0, g.u.0, sign];
+            let mut mid = vec![[GFp::ZERO; 5]; 4];
+            let mut extra = vec![];
+            for _ in 0..AddAffineFormula::DEPTH {
+                (mid, out, extra) = AddAffineFormula::eval(&mut alg, &input, &mid);
+            }
+            assert_eq!(extra, vec![GFp::ZERO]);
+            // A sign other than +-1 violates the sign constraint.
+            let mut bad = input.clone();
+            bad[6][0] = GFp::TWO;
+            let (_, _, bad_extra) = AddAffineFormula::eval(&mut alg, &bad, &mid);
+            assert_ne!(bad_extra, vec![GFp::ZERO]);
+            let expected = Point::GENERATOR
+                .mul(&Scalar::from_u64(multiple))
+                .to_affine();
+            assert_eq!(q(out[0]), expected.x * q(out[1]));
+            assert_eq!(q(out[2]), expected.u * q(out[3]));
+        }
     }
 }

@@ -5,24 +5,23 @@
 
 use std::sync::OnceLock;
 
-use hyperforge_circuits::curve::WindowTable;
+use hyperforge_circuits::curve::{SignedScalarTarget, WindowTable, set_signed_scalar};
 use hyperforge_circuits::gfp5::set_gfp5;
 use hyperforge_circuits::{
     Builder, CircuitBuilderEcGFp5, CircuitBuilderGFp5, Config, GFp5Target, GateStrategy,
 };
 use hyperforge_crypto::curve::Point;
 use hyperforge_crypto::field::{self, GFp};
-use num_bigint::BigUint;
-use plonky2::field::types::Field;
+use num_bigint::{BigInt, BigUint};
 use plonky2::iop::generator::generate_partial_witness;
-use plonky2::iop::target::Target;
-use plonky2::iop::witness::{PartialWitness, WitnessWrite};
+use plonky2::iop::witness::PartialWitness;
 use plonky2::plonk::circuit_data::{CircuitConfig, CircuitData};
 use serde_json::Value;
 
 const STRATEGY: GateStrategy = GateStrategy::CustomGates;
-/// 4-bit digits of a scalar below 2^320.
+/// 4-bit digits of a scalar below 2^320, and of each half of one.
 const DIGITS: usize = 80;
+const HALF: usize = 40;
 
 fn vectors() -> Value {
     let text = quote_big_integers(include_str!("../../../crypto/testdata/ecgfp5.json"));
@@ -69,26 +68,18 @@ fn limbs(v: &Value) -> [u64; 5] {
     core::array::from_fn(|i| u64::try_from(int(&arr[i])).unwrap())
 }
 
-fn digits(k: &BigUint) -> Vec<u64> {
-    (0..DIGITS)
-        .map(|i| {
-            let d = (k >> (4 * i)) & BigUint::from(15u8);
-            u64::try_from(d).unwrap()
-        })
-        .collect()
-}
-
 /// One circuit with three independent slots: a decoding, a fixed-base product `k G` and a
 /// double-scalar product `e1 P + e2 Q`, each compared with an expected encoding.
 struct VectorCircuit {
     data: CircuitData<GFp, Config, 2>,
     decode_w: GFp5Target,
-    k: Vec<Target>,
+    k_lo: SignedScalarTarget,
+    k_hi: SignedScalarTarget,
     k_g: GFp5Target,
     p: GFp5Target,
     q: GFp5Target,
-    e1: Vec<Target>,
-    e2: Vec<Target>,
+    e1: SignedScalarTarget,
+    e2: SignedScalarTarget,
     e1_p_e2_q: GFp5Target,
 }
 
@@ -130,11 +121,12 @@ fn vector_circuit() -> &'static VectorCircuit {
         b.decode_nonneutral(decode_w, STRATEGY);
 
         // k G with the tables of G and 2^160 G (as signature verification does).
-        let k = b.add_virtual_targets(DIGITS);
+        let k_lo = b.add_virtual_signed_scalar(HALF);
+        let k_hi = b.add_virtual_signed_scalar(HALF);
         let k_g = b.add_virtual_gfp5();
         let table_g = b.constant_window_table(&Point::GENERATOR);
         let table_g160 = b.constant_window_table(&Point::GENERATOR.mdouble(160));
-        let sum = b.multi_scalar_mul(&[(&table_g, &k[..40]), (&table_g160, &k[40..])], STRATEGY);
+        let sum = b.multi_scalar_mul(&[(&table_g, &k_lo), (&table_g160, &k_hi)], STRATEGY);
         b.assert_encodes_as(sum, k_g, STRATEGY);
 
         // e1 P + e2 Q with variable tables and 80 windows.
@@ -146,8 +138,8 @@ fn vector_circuit() -> &'static VectorCircuit {
         );
         let (tp, tq): (WindowTable, WindowTable) =
             (b.window_table(pa, STRATEGY), b.window_table(qa, STRATEGY));
-        let e1 = b.add_virtual_targets(DIGITS);
-        let e2 = b.add_virtual_targets(DIGITS);
+        let e1 = b.add_virtual_signed_scalar(DIGITS);
+        let e2 = b.add_virtual_signed_scalar(DIGITS);
         let e1_p_e2_q = b.add_virtual_gfp5();
         let sum = b.multi_scalar_mul(&[(&tp, &e1), (&tq, &e2)], STRATEGY);
         b.assert_encodes_as(sum, e1_p_e2_q, STRATEGY);
@@ -155,7 +147,8 @@ fn vector_circuit() -> &'static VectorCircuit {
         VectorCircuit {
             data: builder.build::<Config>(),
             decode_w,
-            k,
+            k_lo,
+            k_hi,
             k_g,
             p,
             q,
@@ -179,14 +172,14 @@ impl VectorCircuit {
         ] {
             set_gfp5(&mut w, t, gfp5(v)).unwrap();
         }
-        for (targets, k) in [
-            (&self.k, &inputs.k),
-            (&self.e1, &inputs.e1),
-            (&self.e2, &inputs.e2),
+        let half = BigUint::from(1u8) << 160;
+        for (target, k) in [
+            (&self.k_lo, &inputs.k % &half),
+            (&self.k_hi, &inputs.k >> 160),
+            (&self.e1, inputs.e1.clone()),
+            (&self.e2, inputs.e2.clone()),
         ] {
-            for (&t, d) in targets.iter().zip(digits(k)) {
-                w.set_target(t, GFp::from_canonical_u64(d)).unwrap();
-            }
+            set_signed_scalar(&mut w, target, &BigInt::from(k)).unwrap();
         }
         w
     }
