@@ -3,6 +3,9 @@
 //! - `l1`: gas of each bridge function on a real anvil (`crates/l1/benches/gas.rs`).
 //! - `prover`: rows per in-circuit signature verification, with and without the custom
 //!   gate, and prove time for 1, 16 and 64 signatures (`crates/circuits/benches/prover.rs`).
+//! - `sequencer`: accepted/s and included/s of signed transfers over JSON-RPC through a real
+//!   `hyperforge sequencer`, and of ETH transfers through anvil driven by the same load
+//!   generator (`crates/node/benches/sequencer.rs`).
 
 use xshell::{Shell, cmd};
 
@@ -25,6 +28,16 @@ pub(crate) fn run(project: &Project, target: BenchTarget) -> anyhow::Result<()> 
                 sh,
                 "cargo bench --profile dev --package hyperforge-circuits --bench prover"
             )
+            .run()?;
+        }
+        BenchTarget::Sequencer => {
+            let anvil = tools::ensure(project)?;
+            // The test build's profile: dependencies and the hot crates are optimised there.
+            cmd!(
+                sh,
+                "cargo bench --profile dev --package hyperforge --bench sequencer"
+            )
+            .env("HYPERFORGE_ANVIL", anvil)
             .run()?;
         }
     }

@@ -42,6 +42,8 @@ pub(crate) enum BenchTarget {
     L1,
     /// Rows per in-circuit signature verification and prove time for 1, 16 and 64 signatures.
     Prover,
+    /// Transfers per second through a real sequencer process, side by side with anvil.
+    Sequencer,
 }
 
 #[derive(Debug, Subcommand)]

@@ -124,7 +124,8 @@ pub struct SequencerConfig {
     pub mempool_max_txs: u32,
     /// The most transactions one account may have in the mempool.
     pub mempool_max_per_account: u32,
-    /// How far ahead of an account's next nonce a transaction may be.
+    /// How far past its next nonce (counting its consecutive pending transactions) an
+    /// account may send: a bound on nonce gaps.
     pub max_future_nonces: u32,
     /// The largest encoded transaction accepted, in bytes.
     pub max_tx_bytes: u32,

@@ -45,9 +45,9 @@ pub enum AdmissionError {
         /// The transaction's.
         got: u32,
     },
-    /// A nonce too far ahead.
+    /// A nonce too far past the account's pending run.
     #[error(
-        "nonce too high: the account's next nonce is {next}, got {got} (at most {max_ahead} ahead accepted)"
+        "nonce too high: the account's next nonce (counting its pending transactions) is {next}, got {got}: at most {max_ahead} ahead accepted"
     )]
     NonceTooHigh {
         /// The account's next nonce.

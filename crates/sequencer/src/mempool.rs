@@ -2,7 +2,8 @@
 //!
 //! Admission rules, each with its own error (and JSON-RPC code, see [`crate::api::codes`]):
 //! the sender must have an account whose registered key signed; the nonce must be at least
-//! the account's next nonce and at most `max_future_nonces` ahead of it; one transaction per
+//! the account's next nonce and at most `max_future_nonces` past the next nonce counting its
+//! consecutive pending transactions (a bound on gaps, not on queue depth); one transaction per
 //! (sender, nonce): **no replacement**, since L2 transactions pay no fee there is nothing to
 //! outbid with, so the first one seen wins and sending the very same transaction again is
 //! answered with its hash (idempotent retries); the balance must cover this transaction and
@@ -152,10 +153,13 @@ impl Mempool {
                 got: nonce,
             });
         }
-        let limit = u64::from(account.nonce) + u64::from(self.limits.max_future_nonces);
+        // The bound is on the gap: a sender may queue any number of consecutive nonces (up
+        // to its cap), but at most `max_future_nonces` past its next executable one.
+        let next = self.pending_nonce(&sender, account.nonce);
+        let limit = u64::from(next) + u64::from(self.limits.max_future_nonces);
         if u64::from(nonce) > limit {
             return Err(AdmissionError::NonceTooHigh {
-                next: account.nonce,
+                next,
                 got: nonce,
                 max_ahead: self.limits.max_future_nonces,
             });
@@ -384,6 +388,29 @@ mod tests {
             Err(AdmissionError::InsufficientBalance { .. })
         ));
         admit(&mut pool, tx(0, 1, 4), &alice);
+    }
+
+    #[test]
+    fn the_future_bound_is_on_the_gap_past_the_pending_run() {
+        let limits = MempoolLimits {
+            max_txs: 100,
+            max_per_account: 100,
+            max_future_nonces: 2,
+        };
+        let mut pool = Mempool::new(limits, 0);
+        let alice = account(0, 0, 100);
+        for nonce in 0..6 {
+            admit(&mut pool, tx(0, nonce, 1), &alice);
+        }
+        admit(&mut pool, tx(0, 8, 1), &alice);
+        assert!(matches!(
+            pool.admit(tx(0, 9, 1), Some(&alice)),
+            Err(AdmissionError::NonceTooHigh {
+                next: 6,
+                got: 9,
+                max_ahead: 2
+            })
+        ));
     }
 
     #[test]
