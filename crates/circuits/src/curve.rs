@@ -37,7 +37,7 @@ use plonky2::iop::witness::WitnessWrite;
 use plonky2::plonk::circuit_data::CommonCircuitData;
 use plonky2::util::serialization::{Buffer, IoResult};
 
-use crate::gates::{AddAffineGate, DoubleGate};
+use crate::gates::{AddAffine2Gate, AddAffineGate, DoubleGate};
 use crate::gfp5::{
     CircuitBuilderGFp5, GFp5Target, GateStrategy, Monomial, get_gfp5, read_gfp5, set_gfp5,
     write_gfp5,
@@ -180,6 +180,13 @@ pub trait CircuitBuilderEcGFp5 {
     fn multi_scalar_mul(
         &mut self,
         terms: &[(&WindowTable, &SignedScalarTarget)],
+        strategy: GateStrategy,
+    ) -> PointTarget;
+    /// `P + sum_i sign_i Q_i`: two additions per row with custom gates.
+    fn add_affine_signed_many(
+        &mut self,
+        p: PointTarget,
+        additions: &[(AffinePointTarget, Target)],
         strategy: GateStrategy,
     ) -> PointTarget;
     /// Constrains `P` to be the neutral.
@@ -463,25 +470,27 @@ impl CircuitBuilderEcGFp5 for Builder {
                 }
                 acc = Some(p);
             }
-            for (table, k) in terms {
-                let entry = self.lookup(table, k.indices[i]);
-                let sign = k.signs[i];
-                acc = Some(match acc {
-                    None => {
-                        if strategy == GateStrategy::CustomGates {
-                            // No addition gate sees this sign: check it here.
-                            let one = self.one();
-                            let square_minus_one = self.mul_sub(sign, sign, one);
-                            self.assert_zero(square_minus_one);
-                        }
-                        let u = GFp5Target(core::array::from_fn(|c| self.mul(sign, entry.u.0[c])));
-                        self.affine_to_point(AffinePointTarget { x: entry.x, u })
+            let mut additions: Vec<(AffinePointTarget, Target)> = terms
+                .iter()
+                .map(|(table, k)| (self.lookup(table, k.indices[i]), k.signs[i]))
+                .collect();
+            let p = match acc {
+                Some(p) => p,
+                None => {
+                    let (entry, sign) = additions.remove(0);
+                    if strategy == GateStrategy::CustomGates {
+                        // No addition gate sees this sign: check it here.
+                        let one = self.one();
+                        let square_minus_one = self.mul_sub(sign, sign, one);
+                        self.assert_zero(square_minus_one);
                     }
-                    Some(p) => self.add_affine_signed(p, entry, sign, strategy),
-                });
-            }
+                    let u = GFp5Target(core::array::from_fn(|c| self.mul(sign, entry.u.0[c])));
+                    self.affine_to_point(AffinePointTarget { x: entry.x, u })
+                }
+            };
+            acc = Some(self.add_affine_signed_many(p, &additions, strategy));
         }
-        let mut acc = match acc {
+        let acc = match acc {
             Some(p) => p,
             None => {
                 let neutral = self.constant_affine(AffinePoint::NEUTRAL);
@@ -490,14 +499,67 @@ impl CircuitBuilderEcGFp5 for Builder {
         };
         // Even scalars: subtract P_i once (even P_i, with the neutral (0, 0) otherwise).
         let minus_one = self.neg_one();
-        for (table, k) in terms {
-            let p = table.0[0];
-            let even = k.even.target;
-            let correction = AffinePointTarget {
-                x: GFp5Target(core::array::from_fn(|c| self.mul(even, p.x.0[c]))),
-                u: GFp5Target(core::array::from_fn(|c| self.mul(even, p.u.0[c]))),
-            };
-            acc = self.add_affine_signed(acc, correction, minus_one, strategy);
+        let corrections: Vec<(AffinePointTarget, Target)> = terms
+            .iter()
+            .map(|(table, k)| {
+                let p = table.0[0];
+                let even = k.even.target;
+                let correction = AffinePointTarget {
+                    x: GFp5Target(core::array::from_fn(|c| self.mul(even, p.x.0[c]))),
+                    u: GFp5Target(core::array::from_fn(|c| self.mul(even, p.u.0[c]))),
+                };
+                (correction, minus_one)
+            })
+            .collect();
+        self.add_affine_signed_many(acc, &corrections, strategy)
+    }
+
+    fn add_affine_signed_many(
+        &mut self,
+        p: PointTarget,
+        additions: &[(AffinePointTarget, Target)],
+        strategy: GateStrategy,
+    ) -> PointTarget {
+        let mut acc = p;
+        let mut rest = additions;
+        if strategy == GateStrategy::CustomGates {
+            while let [(q1, s1), (q2, s2), tail @ ..] = rest {
+                let (row, op) = self.find_slot(AddAffine2Gate::new(), &[], &[]);
+                let zero = self.zero();
+                let sign = |s: Target| [s, zero, zero, zero, zero];
+                let inputs = [
+                    acc.x.0,
+                    acc.z.0,
+                    acc.u.0,
+                    acc.t.0,
+                    q1.x.0,
+                    q1.u.0,
+                    sign(*s1),
+                    q2.x.0,
+                    q2.u.0,
+                    sign(*s2),
+                ];
+                for (j, e) in inputs.into_iter().enumerate() {
+                    for (k, target) in e.into_iter().enumerate() {
+                        self.connect(target, Target::wire(row, AddAffine2Gate::input(op, j, k)));
+                    }
+                }
+                let out = |j: usize| {
+                    GFp5Target(core::array::from_fn(|k| {
+                        Target::wire(row, AddAffine2Gate::output(op, j, k))
+                    }))
+                };
+                acc = PointTarget {
+                    x: out(0),
+                    z: out(1),
+                    u: out(2),
+                    t: out(3),
+                };
+                rest = tail;
+            }
+        }
+        for (q, sign) in rest {
+            acc = self.add_affine_signed(acc, *q, *sign, strategy);
         }
         acc
     }

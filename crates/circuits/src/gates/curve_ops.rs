@@ -5,6 +5,8 @@
 //! - [`DoubleGate`]: `2 P`, two per row. Routed: `P` and `2 P` (40 wires each doubling);
 //!   advice: `t1 = Z T`, `t2 = t1 T`, `z1 = t1 U`, `t3 = U^2`, `w1 = t2 - 2 (X + Z) t3`
 //!   (25). Outputs: `X' = 4 b z1^2`, `Z' = w1^2`, `U' = 2 w1 z1`, `T' = 2 t2^2 - 4 z1^2 - w1^2`.
+//! - [`AddAffine2Gate`]: two of those chained, `P + sigma1 Q1 + sigma2 Q2`, one per row
+//!   (70 routed wires, the middle point and both additions' products as advice: 130).
 //! - [`AddAffineGate`]: `P + sigma Q` for an affine `Q = (x2, u2)` and a sign
 //!   `sigma = +-1` (checked: `sigma^2 = 1`; `sigma Q = (x2, sigma u2)`), one per row.
 //!   Routed: `P`, `Q`, `sigma` (as an element) and the sum (55 wires); advice:
@@ -165,6 +167,40 @@ impl Formula for AddAffineFormula {
     }
 }
 
+/// `P + sigma1 Q1 + sigma2 Q2`: two [`AddAffineFormula`]s chained in one row, the middle
+/// point as advice. Inputs: `P` (4 elements), `Q1` (2), `sigma1` (1), `Q2` (2), `sigma2`
+/// (1); advice: the first addition's 4, the middle point's 4, the second addition's 4.
+#[derive(Debug)]
+pub enum AddAffine2Formula {}
+
+impl Formula for AddAffine2Formula {
+    const N_IN: usize = 10;
+    const N_MID: usize = 12;
+    const N_OUT: usize = 4;
+    const DEPTH: usize = 4;
+    const N_EXTRA: usize = 2;
+    const DEGREE: usize = 3;
+    fn input_wire(_op: usize) -> usize {
+        0
+    }
+    fn output_wire(_op: usize) -> usize {
+        50
+    }
+    fn mid_wire(_op: usize) -> usize {
+        70
+    }
+    fn eval<A: Alg>(alg: &mut A, input: &[E5<A>], mid: &[E5<A>]) -> Evaluated<A> {
+        let first_in = [&input[..4], &input[4..7]].concat();
+        let (mut e_mid, first_out, mut extra) = AddAffineFormula::eval(alg, &first_in, &mid[..4]);
+        let second_in = [&mid[4..8], &input[7..10]].concat();
+        let (second_mid, out, second_extra) = AddAffineFormula::eval(alg, &second_in, &mid[8..]);
+        e_mid.extend(first_out);
+        e_mid.extend(second_mid);
+        extra.extend(second_extra);
+        (e_mid, out, extra)
+    }
+}
+
 /// A gate applying formula `G`, `num_ops` times per row.
 #[derive(Debug)]
 pub struct FormulaGate<G> {
@@ -194,6 +230,22 @@ impl<G> FormulaGate<G> {
 pub type DoubleGate = FormulaGate<DoubleFormula>;
 /// One signed mixed addition per row (75 wires, 55 of them routed).
 pub type AddAffineGate = FormulaGate<AddAffineFormula>;
+
+/// Two chained signed mixed additions per row (130 wires, 70 of them routed).
+pub type AddAffine2Gate = FormulaGate<AddAffine2Formula>;
+
+impl AddAffine2Gate {
+    /// The gate of the standard recursion config.
+    pub const fn new() -> Self {
+        Self::with_ops(1)
+    }
+}
+
+impl Default for AddAffine2Gate {
+    fn default() -> Self {
+        Self::new()
+    }
+}
 
 impl DoubleGate {
     /// The gate of the standard recursion config.
@@ -434,6 +486,16 @@ mod tests {
     }
 
     #[test]
+    fn double_add_gate_has_the_declared_low_degree() {
+        test_low_degree::<GFp, _, 2>(AddAffine2Gate::new());
+    }
+
+    #[test]
+    fn double_add_gate_evaluations_agree_natively_and_in_circuit() -> Result<()> {
+        test_eval_fns::<GFp, PoseidonGoldilocksConfig, _, 2>(AddAffine2Gate::new())
+    }
+
+    #[test]
     fn double_gate_evaluations_agree_natively_and_in_circuit() -> Result<()> {
         test_eval_fns::<GFp, PoseidonGoldilocksConfig, _, 2>(DoubleGate::new())
     }
@@ -452,6 +514,9 @@ mod tests {
         // Routed wires: inputs and outputs below num_routed_wires.
         assert!(DoubleGate::output(1, 3, 4) < config.num_routed_wires);
         assert!(AddAffineGate::output(0, 3, 4) < config.num_routed_wires);
+        let add2 = <AddAffine2Gate as Gate<GFp, 2>>::num_wires(&AddAffine2Gate::new());
+        assert!(add2 <= config.num_wires);
+        assert!(AddAffine2Gate::output(0, 3, 4) < config.num_routed_wires);
     }
 
     #[test]

@@ -8,7 +8,8 @@ mod gfp5_mul_add;
 mod range_check;
 
 pub use curve_ops::{
-    AddAffineFormula, AddAffineGate, DoubleFormula, DoubleGate, FormulaGate, FormulaGenerator,
+    AddAffine2Formula, AddAffine2Gate, AddAffineFormula, AddAffineGate, DoubleFormula, DoubleGate,
+    FormulaGate, FormulaGenerator,
 };
 pub use gfp5_mul_add::{GFp5MulAddGate, GFp5MulAddGenerator};
 pub use range_check::{RangeCheckGate, RangeCheckGenerator};
