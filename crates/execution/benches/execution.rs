@@ -57,7 +57,7 @@ fn execution(c: &mut Criterion) {
                         .apply_tx(tx.as_ref().expect("valid signature"))
                         .expect("valid transfer");
                 }
-                let executed = block.finish();
+                let executed = block.finish().expect("the block finishes");
                 store.commit(&executed.commit).expect("commit");
             },
             BatchSize::PerIteration,

@@ -14,15 +14,14 @@ use hyperforge_primitives::{
     tx::{Message, OutboxEntry, PriorityOp, TxKind, digest_to_bytes},
 };
 use hyperforge_state::{
-    Account, AccountIndex, BlockCommit, Digest, Head, MerkleProof, StateError, Store, TreeId,
-    smt::{NodeKey, NodeSource},
-    store::StoreNodes,
+    Account, AccountIndex, BlockCommit, Digest, Head, MerkleProof, SparseMerkleTree, StateError,
+    Store, TreeId, smt::NodeKey,
 };
 use plonky2::field::types::PrimeField64;
 
 use crate::{
     ExecError, VerifiedTx,
-    witness::{BlockWitness, LeafUpdate, SlotOp, SlotWitness},
+    witness::{BlockWitness, LeafChange, LeafPath, SlotOp, SlotWitness},
 };
 
 /// What one executed operation left behind.
@@ -96,8 +95,8 @@ pub struct BlockBuilder<'a> {
     head: Head,
     accounts: HashMap<AccountIndex, Account>,
     new_addresses: BTreeMap<Address, AccountIndex>,
-    account_nodes: BTreeMap<NodeKey, Digest>,
-    nullifier_nodes: BTreeMap<NodeKey, Digest>,
+    /// Leaves this block changed, by tree and index: their latest value.
+    leaves: BTreeMap<(TreeId, u64), Digest>,
     nullifiers: BTreeMap<u64, Digest>,
     message_roots: Vec<Digest>,
     outbox: Vec<OutboxEntry>,
@@ -115,21 +114,6 @@ impl std::fmt::Debug for BlockBuilder<'_> {
             .field("number", &self.number)
             .field("slots", &self.slots.len())
             .finish()
-    }
-}
-
-/// Committed nodes of one tree with this block's writes on top.
-struct Overlay<'b> {
-    written: &'b BTreeMap<NodeKey, Digest>,
-    base: StoreNodes<'b>,
-}
-
-impl NodeSource for Overlay<'_> {
-    fn node(&self, key: NodeKey) -> Result<Option<Digest>, StateError> {
-        match self.written.get(&key) {
-            Some(digest) => Ok(Some(*digest)),
-            None => self.base.node(key),
-        }
     }
 }
 
@@ -151,8 +135,7 @@ impl<'a> BlockBuilder<'a> {
             head,
             accounts: HashMap::new(),
             new_addresses: BTreeMap::new(),
-            account_nodes: BTreeMap::new(),
-            nullifier_nodes: BTreeMap::new(),
+            leaves: BTreeMap::new(),
             nullifiers: BTreeMap::new(),
             message_roots: Vec::new(),
             outbox: Vec::new(),
@@ -161,7 +144,12 @@ impl<'a> BlockBuilder<'a> {
             slots_hash: ZERO_DIGEST,
             parent_hash: ZERO_DIGEST,
             timestamp_ms: 0,
-            witness: BlockWitness::default(),
+            witness: BlockWitness {
+                account_root_before: head.state_root,
+                nullifier_root_before: head.nullifier_root,
+                paths: Vec::new(),
+                slots: Vec::new(),
+            },
         }
     }
 
@@ -179,8 +167,39 @@ impl<'a> BlockBuilder<'a> {
     }
 
     /// The account root with this block's changes so far.
-    pub fn state_root(&self) -> Digest {
-        self.head.state_root
+    ///
+    /// The block keeps only the changed leaves while it runs and hashes the tree once in
+    /// [`BlockBuilder::finish`]; this computes the root now (one path per changed leaf).
+    pub fn state_root(&self) -> Result<Digest, ExecError> {
+        self.root(TreeId::Accounts)
+    }
+
+    /// The root of `tree` with this block's changes.
+    fn root(&self, tree_id: TreeId) -> Result<Digest, ExecError> {
+        let (tree, committed) = self.tree(tree_id);
+        let updates = self.updates_of(tree_id);
+        if updates.is_empty() {
+            return Ok(committed);
+        }
+        let written = tree.update(&self.store.nodes(tree_id), &updates)?;
+        Ok(written
+            .get(&(tree.depth(), 0))
+            .copied()
+            .unwrap_or(committed))
+    }
+
+    fn tree(&self, tree_id: TreeId) -> (&'a SparseMerkleTree, Digest) {
+        match tree_id {
+            TreeId::Accounts => (self.store.account_tree(), self.head.state_root),
+            TreeId::Nullifiers => (self.store.nullifier_tree(), self.head.nullifier_root),
+        }
+    }
+
+    fn updates_of(&self, tree_id: TreeId) -> Vec<(u64, Digest)> {
+        self.leaves
+            .range((tree_id, 0)..=(tree_id, u64::MAX))
+            .map(|((_, index), leaf)| (*index, *leaf))
+            .collect()
     }
 
     /// Operations executed so far.
@@ -336,7 +355,6 @@ impl<'a> BlockBuilder<'a> {
             }
         }
 
-        let root_before = self.head.state_root;
         let mut updates = Vec::with_capacity(3);
         self.write_account(sender_index, Some(sender), sender_after, &mut updates)?;
         if let Some(credit) = credit {
@@ -352,9 +370,7 @@ impl<'a> BlockBuilder<'a> {
         self.push_slot(Slot::Tx(Box::new(tx.clone())));
         self.witness.slots.push(SlotWitness {
             op: SlotOp::Tx(Box::new(tx.clone())),
-            updates,
-            root_before,
-            root_after: self.head.state_root,
+            changes: updates,
         });
         Ok(self.push_receipt(verified.id(), outbox_index))
     }
@@ -362,7 +378,6 @@ impl<'a> BlockBuilder<'a> {
     /// Executes one L1 priority operation. Deposits only fail on overflow; the caller decides
     /// what to do with such an operation (the bridge already holds the funds).
     pub fn apply_priority(&mut self, op: &PriorityOp) -> Result<&Receipt, ExecError> {
-        let root_before = self.head.state_root;
         let mut updates = Vec::with_capacity(1);
         match op {
             PriorityOp::Deposit {
@@ -384,15 +399,36 @@ impl<'a> BlockBuilder<'a> {
         self.push_slot(Slot::Priority(op.clone()));
         self.witness.slots.push(SlotWitness {
             op: SlotOp::Priority(op.clone()),
-            updates,
-            root_before,
-            root_after: self.head.state_root,
+            changes: updates,
         });
         Ok(self.push_receipt(digest_to_bytes(&op.hash()), None))
     }
 
-    /// Ends the block: everything to commit, with the receipts, outbox and witness.
-    pub fn finish(self) -> ExecutedBlock {
+    /// Ends the block: hashes the changed leaves into the trees (each shared node once), and
+    /// returns everything to commit, with the receipts, outbox and witness.
+    pub fn finish(mut self) -> Result<ExecutedBlock, ExecError> {
+        let mut nodes: Vec<(TreeId, NodeKey, Digest)> = Vec::new();
+        for tree_id in [TreeId::Accounts, TreeId::Nullifiers] {
+            let updates = self.updates_of(tree_id);
+            if updates.is_empty() {
+                continue;
+            }
+            let (tree, _) = self.tree(tree_id);
+            let written = tree.update(&self.store.nodes(tree_id), &updates)?;
+            let root = written
+                .get(&(tree.depth(), 0))
+                .copied()
+                .ok_or_else(|| StateError::Corrupt("a tree update wrote no root".into()))?;
+            match tree_id {
+                TreeId::Accounts => self.head.state_root = root,
+                TreeId::Nullifiers => self.head.nullifier_root = root,
+            }
+            nodes.extend(
+                written
+                    .into_iter()
+                    .map(|(key, digest)| (tree_id, key, digest)),
+            );
+        }
         let priority_count = self
             .slots
             .iter()
@@ -412,16 +448,6 @@ impl<'a> BlockBuilder<'a> {
             message_roots: self.message_roots.clone(),
             slots: self.slots,
         };
-        let mut nodes: Vec<(TreeId, NodeKey, Digest)> = self
-            .account_nodes
-            .into_iter()
-            .map(|(key, digest)| (TreeId::Accounts, key, digest))
-            .collect();
-        nodes.extend(
-            self.nullifier_nodes
-                .into_iter()
-                .map(|(key, digest)| (TreeId::Nullifiers, key, digest)),
-        );
         let commit = BlockCommit {
             number: self.number,
             block: block.encode(),
@@ -447,13 +473,13 @@ impl<'a> BlockBuilder<'a> {
                 ..self.head
             },
         };
-        ExecutedBlock {
+        Ok(ExecutedBlock {
             block,
             commit,
             receipts: self.receipts,
             outbox: self.outbox,
             witness: self.witness,
-        }
+        })
     }
 
     fn push_slot(&mut self, slot: Slot) {
@@ -503,7 +529,7 @@ impl<'a> BlockBuilder<'a> {
     fn apply_credit(
         &mut self,
         credit: Credit,
-        updates: &mut Vec<LeafUpdate>,
+        updates: &mut Vec<LeafChange>,
     ) -> Result<(), ExecError> {
         if credit.before.is_none() {
             self.new_addresses
@@ -552,30 +578,18 @@ impl<'a> BlockBuilder<'a> {
         index: AccountIndex,
         before: Option<Account>,
         after: Account,
-        updates: &mut Vec<LeafUpdate>,
+        changes: &mut Vec<LeafChange>,
     ) -> Result<(), ExecError> {
-        let tree = self.store.account_tree();
-        let leaf = u64::from(index);
-        let (siblings, written) = {
-            let overlay = Overlay {
-                written: &self.account_nodes,
-                base: self.store.nodes(TreeId::Accounts),
-            };
-            let proof = tree.prove(&overlay, leaf)?;
-            let written = tree.update_along(&proof, after.leaf());
-            (proof.siblings, written)
-        };
-        self.head.state_root = root_of(&written);
-        self.account_nodes.extend(written);
+        let (old_leaf, new_leaf) =
+            self.write_leaf(TreeId::Accounts, u64::from(index), after.leaf())?;
         self.accounts.insert(index, after);
-        updates.push(LeafUpdate {
+        changes.push(LeafChange {
             tree: TreeId::Accounts,
-            index: leaf,
-            old_leaf: before.map_or(Digest::ZERO, |account| account.leaf()),
-            new_leaf: after.leaf(),
+            index: u64::from(index),
+            old_leaf,
+            new_leaf,
             old_account: before,
             new_account: Some(after),
-            siblings,
         });
         Ok(())
     }
@@ -584,35 +598,46 @@ impl<'a> BlockBuilder<'a> {
         &mut self,
         key: u64,
         hash: Digest,
-        updates: &mut Vec<LeafUpdate>,
+        changes: &mut Vec<LeafChange>,
     ) -> Result<(), ExecError> {
-        let tree = self.store.nullifier_tree();
-        let (siblings, written) = {
-            let overlay = Overlay {
-                written: &self.nullifier_nodes,
-                base: self.store.nodes(TreeId::Nullifiers),
-            };
-            let proof = tree.prove(&overlay, key)?;
-            let written = tree.update_along(&proof, hash);
-            (proof.siblings, written)
-        };
-        self.head.nullifier_root = root_of(&written);
-        self.nullifier_nodes.extend(written);
+        let (old_leaf, new_leaf) = self.write_leaf(TreeId::Nullifiers, key, hash)?;
         self.nullifiers.insert(key, hash);
-        updates.push(LeafUpdate {
+        changes.push(LeafChange {
             tree: TreeId::Nullifiers,
             index: key,
-            old_leaf: Digest::ZERO,
-            new_leaf: hash,
+            old_leaf,
+            new_leaf,
             old_account: None,
             new_account: None,
-            siblings,
         });
         Ok(())
     }
-}
 
-/// The root: the last node `update_along` wrote.
-fn root_of(written: &[(NodeKey, Digest)]) -> Digest {
-    written.last().expect("a path always reaches the root").1
+    /// Sets a leaf; no hashing here. The first change of a leaf in this block records its
+    /// committed path for the witness (reads only). Returns the old and new leaf.
+    fn write_leaf(
+        &mut self,
+        tree_id: TreeId,
+        index: u64,
+        leaf: Digest,
+    ) -> Result<(Digest, Digest), ExecError> {
+        let old = match self.leaves.get(&(tree_id, index)) {
+            Some(old) => *old,
+            None => {
+                let (tree, _) = self.tree(tree_id);
+                let nodes = self.store.nodes(tree_id);
+                let old = tree.leaf(&nodes, index)?;
+                let proof = tree.prove(&nodes, index)?;
+                self.witness.paths.push(LeafPath {
+                    tree: tree_id,
+                    index,
+                    leaf: old,
+                    siblings: proof.siblings,
+                });
+                old
+            }
+        };
+        self.leaves.insert((tree_id, index), leaf);
+        Ok((old, leaf))
+    }
 }

@@ -71,6 +71,6 @@ pub fn genesis(store: &mut Store, chain_id: ChainId, count: usize, gwei: u64) {
             })
             .expect("genesis key");
     }
-    let executed = block.finish();
+    let executed = block.finish().expect("the block finishes");
     store.commit(&executed.commit).expect("genesis commits");
 }

@@ -38,11 +38,11 @@ fn apply(block: &mut BlockBuilder<'_>, tx: SignedTx) -> Result<(), ExecError> {
 
 /// Applies `tx` expecting a rejection, and checks that nothing changed.
 fn rejected(block: &mut BlockBuilder<'_>, tx: SignedTx) -> ExecError {
-    let root = block.state_root();
+    let root = block.state_root().unwrap();
     let before: Vec<Option<Account>> = (0..4).map(|i| block.account(i).unwrap()).collect();
     let error = apply(block, tx).expect_err("the transaction must be rejected");
     assert_eq!(
-        block.state_root(),
+        block.state_root().unwrap(),
         root,
         "a rejection changed the root: {error}"
     );
@@ -62,11 +62,11 @@ fn transfer_moves_funds_bumps_the_nonce_and_opens_the_recipient() {
         transfer(0, 1, ACCOUNTS[1].address, 200, chain()),
     )
     .unwrap();
-    let executed = block.finish();
+    let executed = block.finish().unwrap();
     assert_eq!(executed.receipts.len(), 2);
     assert_eq!(executed.witness.slots.len(), 2);
     assert_eq!(
-        executed.witness.slots[0].updates.len(),
+        executed.witness.slots[0].changes.len(),
         2,
         "sender and recipient leaves"
     );
@@ -94,25 +94,56 @@ fn transfer_moves_funds_bumps_the_nonce_and_opens_the_recipient() {
 }
 
 #[test]
-fn witness_paths_chain_from_root_to_root() {
-    let (_dir, store) = store_with_genesis(2, 1_000);
+fn the_expanded_witness_chains_every_slot_from_root_to_root() {
+    let (_dir, store) = store_with_genesis(3, 1_000);
+    let root_before = store.head().state_root;
+    let stranger = Address::with_last_byte(0x77);
     let mut block = BlockBuilder::new(&store, chain());
+    // The same leaves change several times, and a new account opens mid-block.
     apply(&mut block, transfer(0, 0, ACCOUNTS[1].address, 1, chain())).unwrap();
-    let executed = block.finish();
-    let slot = &executed.witness.slots[0];
-    let mut root = slot.root_before;
-    for update in &slot.updates {
-        let proof = hyperforge_state::MerkleProof {
-            index: update.index,
-            siblings: update.siblings.clone(),
-        };
-        assert!(
-            proof.verify(root, update.old_leaf),
-            "old leaf under the running root"
-        );
-        root = proof.root_for(update.new_leaf);
+    apply(&mut block, transfer(1, 0, ACCOUNTS[0].address, 2, chain())).unwrap();
+    apply(&mut block, transfer(0, 1, stranger, 3, chain())).unwrap();
+    apply(&mut block, transfer(2, 0, stranger, 4, chain())).unwrap();
+    apply(&mut block, transfer(0, 2, ACCOUNTS[2].address, 5, chain())).unwrap();
+    let executed = block.finish().unwrap();
+    let witness = &executed.witness;
+    assert_eq!(witness.paths.len(), 4, "each touched leaf's path once");
+
+    let slots = witness.expand().unwrap();
+    assert_eq!(slots.len(), 5);
+    let mut root = root_before;
+    for slot in &slots {
+        assert_eq!(slot.root_before, root);
+        for update in &slot.updates {
+            let proof = hyperforge_state::MerkleProof {
+                index: update.change.index,
+                siblings: update.siblings.clone(),
+            };
+            assert!(
+                proof.verify(root, update.change.old_leaf),
+                "old leaf under the running root"
+            );
+            root = proof.root_for(update.change.new_leaf);
+        }
+        assert_eq!(root, slot.root_after);
     }
-    assert_eq!(root, slot.root_after);
+    assert_eq!(
+        root, executed.block.header.state_root,
+        "the batched root agrees"
+    );
+
+    let mut tampered = witness.clone();
+    tampered.paths[1].siblings[7] = tampered.paths[1].siblings[8];
+    assert!(matches!(
+        tampered.expand(),
+        Err(crate::witness::WitnessError::BadPath { .. })
+    ));
+    let mut tampered = witness.clone();
+    tampered.slots[2].changes[0].old_leaf = Digest::ZERO;
+    assert!(matches!(
+        tampered.expand(),
+        Err(crate::witness::WitnessError::WrongOldLeaf { .. })
+    ));
 }
 
 #[test]
@@ -278,7 +309,7 @@ fn withdrawals_and_messages_fill_the_outbox() {
         block.account(0).unwrap().unwrap().balance,
         Amount::from_gwei(850)
     );
-    let executed = block.finish();
+    let executed = block.finish().unwrap();
     assert_eq!(executed.outbox.len(), 2);
     assert!(
         matches!(executed.outbox[0], OutboxEntry::Withdrawal { amount, .. } if amount == Amount::from_gwei(100))
@@ -363,7 +394,7 @@ fn messages_execute_once_against_an_imported_root() {
         ),
         ExecError::MessageAlreadyExecuted
     ));
-    store.commit(&block.finish().commit).unwrap();
+    store.commit(&block.finish().unwrap().commit).unwrap();
 
     let index = store.account_index(&recipient).unwrap().unwrap();
     assert_eq!(
@@ -508,11 +539,11 @@ proptest! {
                     }
                     let expected = model.transfer(from, nonce, targets[to], gwei, chain_ok, sig_ok);
                     let builder = block.as_mut().unwrap();
-                    let root = builder.state_root();
+                    let root = builder.state_root().unwrap();
                     let outcome = apply(builder, tx);
                     prop_assert_eq!(outcome.is_ok(), expected, "{:?}", outcome);
                     if outcome.is_err() {
-                        prop_assert_eq!(builder.state_root(), root);
+                        prop_assert_eq!(builder.state_root().unwrap(), root);
                     }
                 }
                 Op::Deposit { to, gwei } => {
@@ -522,13 +553,13 @@ proptest! {
                     account.balance = Amount::from_gwei(account.balance.gwei() + gwei);
                 }
                 Op::EndBlock => {
-                    let executed = block.take().unwrap().finish();
+                    let executed = block.take().unwrap().finish().unwrap();
                     store.commit(&executed.commit).unwrap();
                     block = Some(BlockBuilder::new(&store, chain()));
                 }
             }
         }
-        store.commit(&block.take().unwrap().finish().commit).unwrap();
+        store.commit(&block.take().unwrap().finish().unwrap().commit).unwrap();
         prop_assert_eq!(store.head().state_root, model.root());
         for (address, account) in &model.accounts {
             let index = store.account_index(address).unwrap().unwrap();

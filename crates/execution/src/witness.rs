@@ -1,14 +1,21 @@
-//! What the block circuit consumes: per slot, the leaves it changes and their paths.
+//! What the block circuit consumes: per slot, the leaves it changes, and the committed paths
+//! of every leaf the block touches.
 //!
-//! These types hold plain digests and accounts, nothing of RocksDB: the prover receives
-//! them over the network and the circuit checks each [`LeafUpdate`] against the running root.
+//! Block production does not hash per slot: it records each leaf change and, the first time a
+//! leaf changes, that leaf's path in the committed tree (reads only), then hashes the trees
+//! once per block. [`BlockWitness::expand`] turns that compact witness into what the circuit
+//! checks slot by slot (each update's siblings and the running roots). Expansion costs one
+//! path of hashes per leaf change and belongs to the proving pipeline, off the sequencer's hot
+//! path. These types hold plain digests and accounts, nothing of RocksDB.
+
+use std::collections::BTreeMap;
 
 use hyperforge_primitives::tx::{PriorityOp, SignedTx};
-use hyperforge_state::{Account, Digest, TreeId};
+use hyperforge_state::{Account, Digest, MerkleProof, TreeId, smt::NodeKey};
 
-/// One leaf of one tree going from `old` to `new`, with the path valid before the change.
+/// One leaf of one tree going from `old_leaf` to `new_leaf`.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct LeafUpdate {
+pub struct LeafChange {
     /// The tree.
     pub tree: TreeId,
     /// The leaf index.
@@ -21,7 +28,18 @@ pub struct LeafUpdate {
     pub old_account: Option<Account>,
     /// The account after (account tree only).
     pub new_account: Option<Account>,
-    /// The siblings from the leaf up, before the change.
+}
+
+/// A touched leaf's path in the committed tree (before the block).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LeafPath {
+    /// The tree.
+    pub tree: TreeId,
+    /// The leaf index.
+    pub index: u64,
+    /// The committed leaf.
+    pub leaf: Digest,
+    /// Its siblings from the leaf level up.
     pub siblings: Vec<Digest>,
 }
 
@@ -39,17 +57,179 @@ pub enum SlotOp {
 pub struct SlotWitness {
     /// The operation.
     pub op: SlotOp,
-    /// The tree updates it made, in order.
+    /// The leaf changes it made, in order.
+    pub changes: Vec<LeafChange>,
+}
+
+/// The witness of a block, compact.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BlockWitness {
+    /// The account root before the block.
+    pub account_root_before: Digest,
+    /// The nullifier root before the block.
+    pub nullifier_root_before: Digest,
+    /// The committed path of every leaf the block changes, in first-change order.
+    pub paths: Vec<LeafPath>,
+    /// Every slot, in order.
+    pub slots: Vec<SlotWitness>,
+}
+
+/// One leaf update with the path valid just before it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LeafUpdate {
+    /// The change.
+    pub change: LeafChange,
+    /// The siblings from the leaf up, just before the change.
+    pub siblings: Vec<Digest>,
+}
+
+/// One slot as the circuit checks it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ExpandedSlot {
+    /// The operation.
+    pub op: SlotOp,
+    /// Its updates, each with its path.
     pub updates: Vec<LeafUpdate>,
     /// The account root before the slot.
     pub root_before: Digest,
     /// The account root after the slot.
     pub root_after: Digest,
+    /// The nullifier root after the slot.
+    pub nullifier_root_after: Digest,
 }
 
-/// The witness of a block.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct BlockWitness {
-    /// Every slot, in order.
-    pub slots: Vec<SlotWitness>,
+/// Why a witness does not expand.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum WitnessError {
+    /// A recorded path does not lead to the root before the block.
+    #[error("the path of leaf {index} does not lead to the root before the block")]
+    BadPath {
+        /// The leaf.
+        index: u64,
+    },
+    /// A change touches a leaf without a recorded path.
+    #[error("leaf {index} changes but has no recorded path")]
+    MissingPath {
+        /// The leaf.
+        index: u64,
+    },
+    /// A change's old leaf is not the leaf at that point.
+    #[error("leaf {index}: the change starts from another leaf than the tree holds")]
+    WrongOldLeaf {
+        /// The leaf.
+        index: u64,
+    },
+}
+
+impl BlockWitness {
+    /// The per-slot witness: each update's siblings just before it and the running roots.
+    /// Checks every recorded path against the roots before the block.
+    pub fn expand(&self) -> Result<Vec<ExpandedSlot>, WitnessError> {
+        let mut trees = [
+            Nodes::new(TreeId::Accounts, self.account_root_before),
+            Nodes::new(TreeId::Nullifiers, self.nullifier_root_before),
+        ];
+        for path in &self.paths {
+            let nodes = &mut trees[tree_slot(path.tree)];
+            let proof = MerkleProof {
+                index: path.index,
+                siblings: path.siblings.clone(),
+            };
+            if !proof.verify(nodes.root, path.leaf) {
+                return Err(WitnessError::BadPath { index: path.index });
+            }
+            nodes.seed(path);
+        }
+        let mut expanded = Vec::with_capacity(self.slots.len());
+        for slot in &self.slots {
+            let root_before = trees[0].root;
+            let mut updates = Vec::with_capacity(slot.changes.len());
+            for change in &slot.changes {
+                let nodes = &mut trees[tree_slot(change.tree)];
+                let siblings = nodes.siblings(change.index)?;
+                if nodes.leaf(change.index) != Some(change.old_leaf) {
+                    return Err(WitnessError::WrongOldLeaf {
+                        index: change.index,
+                    });
+                }
+                let proof = MerkleProof {
+                    index: change.index,
+                    siblings: siblings.clone(),
+                };
+                nodes.write_path(&proof, change.new_leaf);
+                updates.push(LeafUpdate {
+                    change: change.clone(),
+                    siblings,
+                });
+            }
+            expanded.push(ExpandedSlot {
+                op: slot.op.clone(),
+                updates,
+                root_before,
+                root_after: trees[0].root,
+                nullifier_root_after: trees[1].root,
+            });
+        }
+        Ok(expanded)
+    }
+}
+
+fn tree_slot(tree: TreeId) -> usize {
+    match tree {
+        TreeId::Accounts => 0,
+        TreeId::Nullifiers => 1,
+    }
+}
+
+/// The nodes of one tree that the witness knows, updated as the slots run.
+struct Nodes {
+    nodes: BTreeMap<NodeKey, Digest>,
+    root: Digest,
+    depth: u8,
+}
+
+impl Nodes {
+    fn new(tree: TreeId, root: Digest) -> Self {
+        let depth = match tree {
+            TreeId::Accounts => hyperforge_state::ACCOUNT_TREE_DEPTH,
+            TreeId::Nullifiers => hyperforge_state::NULLIFIER_TREE_DEPTH,
+        };
+        Self {
+            nodes: BTreeMap::new(),
+            root,
+            depth,
+        }
+    }
+
+    /// Records a committed path's leaf and siblings (never over a node already written).
+    fn seed(&mut self, path: &LeafPath) {
+        self.nodes.entry((0, path.index)).or_insert(path.leaf);
+        for (level, sibling) in path.siblings.iter().enumerate() {
+            let index = (path.index >> level) ^ 1;
+            self.nodes.entry((level as u8, index)).or_insert(*sibling);
+        }
+    }
+
+    fn leaf(&self, index: u64) -> Option<Digest> {
+        self.nodes.get(&(0, index)).copied()
+    }
+
+    fn siblings(&self, index: u64) -> Result<Vec<Digest>, WitnessError> {
+        (0..self.depth)
+            .map(|level| {
+                self.nodes
+                    .get(&(level, (index >> level) ^ 1))
+                    .copied()
+                    .ok_or(WitnessError::MissingPath { index })
+            })
+            .collect()
+    }
+
+    /// Sets the leaf and rehashes its path up to the root.
+    fn write_path(&mut self, proof: &MerkleProof, leaf: Digest) {
+        for (key, digest) in proof.nodes_for(leaf) {
+            self.root = digest;
+            self.nodes.insert(key, digest);
+        }
+    }
 }

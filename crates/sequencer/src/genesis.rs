@@ -50,7 +50,9 @@ pub fn ensure_genesis(
                 .apply_priority(op)
                 .map_err(|error| SequencerError::Genesis(error.to_string()))?;
         }
-        let executed = builder.finish();
+        let executed = builder
+            .finish()
+            .map_err(|error| SequencerError::Genesis(error.to_string()))?;
         store.commit(&executed.commit)?;
         tracing::info!(
             accounts = config.genesis.accounts.len(),

@@ -123,7 +123,7 @@ pub(crate) fn produce_block(
         }
         return Ok(None);
     }
-    let mut executed = builder.finish();
+    let mut executed = builder.finish()?;
     executed.commit.pending_done = done.clone();
     let sealed = if number.is_multiple_of(batch_blocks) {
         let record = seal_batch(

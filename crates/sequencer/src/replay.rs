@@ -82,7 +82,11 @@ pub fn replay(
                 error,
             })?;
         }
-        let executed = builder.finish();
+        let executed = builder.finish().map_err(|error| ReplayError::Slot {
+            block: header.number,
+            slot: block.slots.len(),
+            error,
+        })?;
         let got = executed.block.header;
         for (what, expected, actual) in [
             ("state root", header.state_root, got.state_root),

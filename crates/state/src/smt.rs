@@ -70,6 +70,25 @@ impl MerkleProof {
         node
     }
 
+    /// The nodes on the path with `leaf` at `self.index`, leaf first, root last: what setting
+    /// the leaf writes (`siblings.len()` hashes).
+    pub fn nodes_for(&self, leaf: Digest) -> Vec<(NodeKey, Digest)> {
+        let mut written = Vec::with_capacity(self.siblings.len() + 1);
+        let mut node = leaf;
+        written.push(((0, self.index), node));
+        for (level, sibling) in self.siblings.iter().enumerate() {
+            node = if (self.index >> level) & 1 == 0 {
+                PoseidonHash::two_to_one(node, *sibling)
+            } else {
+                PoseidonHash::two_to_one(*sibling, node)
+            };
+            // The root of a depth-64 tree sits 64 shifts up: `>>` by 64 would overflow.
+            let parent = self.index.checked_shr(level as u32 + 1).unwrap_or(0);
+            written.push(((level as u8 + 1, parent), node));
+        }
+        written
+    }
+
     /// Membership: `leaf` sits at `self.index` under `root`.
     pub fn verify(&self, root: Digest, leaf: Digest) -> bool {
         self.root_for(leaf) == root
@@ -142,20 +161,7 @@ impl SparseMerkleTree {
     /// Sets one leaf given its current path (from [`Self::prove`]), and returns the nodes on
     /// the path up to the root, root included: no node is read, `depth` hashes are made.
     pub fn update_along(&self, proof: &MerkleProof, leaf: Digest) -> Vec<(NodeKey, Digest)> {
-        let mut written = Vec::with_capacity(usize::from(self.depth) + 1);
-        let mut node = leaf;
-        written.push(((0, proof.index), node));
-        for (level, sibling) in proof.siblings.iter().enumerate() {
-            node = if (proof.index >> level) & 1 == 0 {
-                PoseidonHash::two_to_one(node, *sibling)
-            } else {
-                PoseidonHash::two_to_one(*sibling, node)
-            };
-            // The root of a depth-64 tree sits 64 shifts up: `>>` by 64 would overflow.
-            let parent = proof.index.checked_shr(level as u32 + 1).unwrap_or(0);
-            written.push(((level as u8 + 1, parent), node));
-        }
-        written
+        proof.nodes_for(leaf)
     }
 
     /// Sets leaves and recomputes every node above them, hashing each shared upper node once
