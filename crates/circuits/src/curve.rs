@@ -37,7 +37,7 @@ use plonky2::iop::witness::WitnessWrite;
 use plonky2::plonk::circuit_data::CommonCircuitData;
 use plonky2::util::serialization::{Buffer, IoResult};
 
-use crate::gates::{AddAffine2Gate, AddAffineGate, DoubleGate};
+use crate::gates::{AddAffine2Gate, AddAffineGate, DoubleGate, FIXED_ENTRY_LEN, FixedTableGate};
 use crate::gfp5::{
     CircuitBuilderGFp5, GFp5Target, GateStrategy, Monomial, get_gfp5, read_gfp5, set_gfp5,
     write_gfp5,
@@ -128,7 +128,13 @@ pub struct AffinePointTarget {
 
 /// A window table of the odd multiples `(2j + 1) P`, `j = 0..8`.
 #[derive(Clone, Debug)]
-pub struct WindowTable(pub Vec<AffinePointTarget>);
+pub struct WindowTable {
+    /// The entries as targets.
+    pub entries: Vec<AffinePointTarget>,
+    /// For a constant point, the entries' values (`x` then `u` limbs), which a
+    /// [`FixedTableGate`] bakes in.
+    pub fixed: Option<Vec<[u64; FIXED_ENTRY_LEN]>>,
+}
 
 fn b() -> Monomial {
     Monomial::int_z(CURVE_B_Z as i64)
@@ -173,8 +179,15 @@ pub trait CircuitBuilderEcGFp5 {
     fn window_table(&mut self, p: AffinePointTarget, strategy: GateStrategy) -> WindowTable;
     /// The table of a constant point: constants, no rows beyond their wires.
     fn constant_window_table(&mut self, p: &Point) -> WindowTable;
-    /// `table[index]`; checks `index < 8`.
-    fn lookup(&mut self, table: &WindowTable, index: Target) -> AffinePointTarget;
+    /// `table[index]`; checks `index < 8`. A constant table is read with its
+    /// [`FixedTableGate`] under [`GateStrategy::CustomGates`], any other with
+    /// `RandomAccessGate`.
+    fn lookup(
+        &mut self,
+        table: &WindowTable,
+        index: Target,
+        strategy: GateStrategy,
+    ) -> AffinePointTarget;
     /// `sum_i k_i P_i` (Straus: shared doublings), each `k_i` a signed scalar (all with one
     /// number of digits) with `P_i`'s table.
     fn multi_scalar_mul(
@@ -416,23 +429,57 @@ impl CircuitBuilderEcGFp5 for Builder {
             acc = self.add_affine_point(acc, two_p, strategy);
             entries.push(self.point_to_affine(acc, strategy));
         }
-        WindowTable(entries)
+        WindowTable {
+            entries,
+            fixed: None,
+        }
     }
 
     fn constant_window_table(&mut self, p: &Point) -> WindowTable {
         let multiples: Vec<Point> = (0..TABLE_SIZE as u64)
             .map(|j| p.mul(&Scalar::from_u64(2 * j + 1)))
             .collect();
-        let entries = Point::batch_to_affine(&multiples)
+        let affine = Point::batch_to_affine(&multiples);
+        let fixed = affine
+            .iter()
+            .map(|a| {
+                let (x, u) = (
+                    field::to_canonical_limbs(&a.x),
+                    field::to_canonical_limbs(&a.u),
+                );
+                core::array::from_fn(|c| if c < 5 { x[c] } else { u[c - 5] })
+            })
+            .collect();
+        let entries = affine
             .into_iter()
             .map(|a| self.constant_affine(a))
             .collect();
-        WindowTable(entries)
+        WindowTable {
+            entries,
+            fixed: Some(fixed),
+        }
     }
 
-    fn lookup(&mut self, table: &WindowTable, index: Target) -> AffinePointTarget {
+    fn lookup(
+        &mut self,
+        table: &WindowTable,
+        index: Target,
+        strategy: GateStrategy,
+    ) -> AffinePointTarget {
+        if let (Some(fixed), GateStrategy::CustomGates) = (&table.fixed, strategy) {
+            let gate = FixedTableGate::new_from_config(&self.config, fixed.clone());
+            let (row, op) = self.find_slot(gate, &[], &[]);
+            self.connect(index, Target::wire(row, FixedTableGate::wire_index(op)));
+            let one = self.one();
+            self.connect(one, Target::wire(row, FixedTableGate::wire_active(op)));
+            let wire = |c: usize| Target::wire(row, FixedTableGate::wire_output(op, c));
+            return AffinePointTarget {
+                x: GFp5Target(core::array::from_fn(wire)),
+                u: GFp5Target(core::array::from_fn(|c| wire(c + 5))),
+            };
+        }
         let mut coordinate = |get: &dyn Fn(&AffinePointTarget) -> Target| {
-            let column = table.0.iter().map(get).collect();
+            let column = table.entries.iter().map(get).collect();
             self.random_access(index, column)
         };
         let x = GFp5Target(core::array::from_fn(|k| coordinate(&|p| p.x.0[k])));
@@ -472,7 +519,7 @@ impl CircuitBuilderEcGFp5 for Builder {
             }
             let mut additions: Vec<(AffinePointTarget, Target)> = terms
                 .iter()
-                .map(|(table, k)| (self.lookup(table, k.indices[i]), k.signs[i]))
+                .map(|(table, k)| (self.lookup(table, k.indices[i], strategy), k.signs[i]))
                 .collect();
             let p = match acc {
                 Some(p) => p,
@@ -502,7 +549,7 @@ impl CircuitBuilderEcGFp5 for Builder {
         let corrections: Vec<(AffinePointTarget, Target)> = terms
             .iter()
             .map(|(table, k)| {
-                let p = table.0[0];
+                let p = table.entries[0];
                 let even = k.even.target;
                 let correction = AffinePointTarget {
                     x: GFp5Target(core::array::from_fn(|c| self.mul(even, p.x.0[c]))),

@@ -21,6 +21,8 @@ pub(crate) trait Alg {
     fn scale(&mut self, k: u64, a: Self::E) -> Self::E;
     /// `a - k` for a small constant `k`.
     fn sub_const(&mut self, a: Self::E, k: u64) -> Self::E;
+    /// `1 - a`.
+    fn one_minus(&mut self, a: Self::E) -> Self::E;
 }
 
 /// Values of a field (base or extension), computed directly.
@@ -49,6 +51,9 @@ impl<T: Field> Alg for DirectAlg<T> {
     fn sub_const(&mut self, a: T, k: u64) -> T {
         a - T::from_canonical_u64(k)
     }
+    fn one_minus(&mut self, a: T) -> T {
+        T::ONE - a
+    }
 }
 
 /// Extension targets of a recursive circuit.
@@ -75,6 +80,10 @@ impl<F: RichField + Extendable<D>, const D: usize> Alg for CircuitAlg<'_, F, D> 
             .0
             .constant_extension(F::Extension::from_canonical_u64(k));
         self.0.sub_extension(a, k)
+    }
+    fn one_minus(&mut self, a: Self::E) -> Self::E {
+        let one = self.0.one_extension();
+        self.0.sub_extension(one, a)
     }
 }
 

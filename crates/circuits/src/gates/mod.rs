@@ -4,6 +4,7 @@
 
 mod alg;
 mod curve_ops;
+mod fixed_table;
 mod gfp5_mul_add;
 mod range_check;
 
@@ -11,5 +12,6 @@ pub use curve_ops::{
     AddAffine2Formula, AddAffine2Gate, AddAffineFormula, AddAffineGate, DoubleFormula, DoubleGate,
     FormulaGate, FormulaGenerator,
 };
+pub use fixed_table::{FIXED_ENTRY_LEN, FIXED_TABLE_ENTRIES, FixedTableGate, FixedTableGenerator};
 pub use gfp5_mul_add::{GFp5MulAddGate, GFp5MulAddGenerator};
 pub use range_check::{RangeCheckGate, RangeCheckGenerator};
