@@ -10,18 +10,20 @@
 //! and the witness helpers refuse them.
 //!
 //! **Formulas.** With [`GateStrategy::CustomGates`] a doubling is half a row of
-//! [`DoubleGate`] and a mixed addition (the second point affine) one row of
-//! [`AddAffineGate`]; otherwise they are built from 9 multiplications and 5 linear
-//! operations, and 8 and 8. Complete: the neutral `(0, 0)` needs no special case, which is
-//! what lets table entry 0 be the neutral.
+//! [`DoubleGate`] and a mixed addition (the second point affine) half a row of
+//! [`AddAffine2Gate`] (a row of [`AddAffineGate`] when alone); otherwise they are built
+//! from 9 multiplications and 5 linear operations, and 8 and 8. Complete: the neutral
+//! `(0, 0)` needs no special case, which is what lets the even-scalar correction add
+//! either `-P` or the neutral.
 //!
 //! **Scalar multiplication.** 4-bit windows with odd signed digits `+-1, +-3, .., +-15`
 //! ([`SignedScalarTarget`]): each base has an 8-entry affine table of its odd multiples
-//! (constants for fixed bases, built in circuit with hinted divisions for variable ones),
-//! read with plonky2's `RandomAccessGate` (eight lookups per row; it also checks the index
-//! is below 8); the sign goes into the addition gate. An even scalar is represented as
-//! the odd one above it and corrected by one subtraction at the end. Several bases share
-//! the doublings (Straus).
+//! (constants for fixed bases, read with a [`FixedTableGate`] that bakes them in; built in
+//! circuit with hinted divisions for variable ones, read with plonky2's `RandomAccessGate`,
+//! eight random accesses per row; both check the index is below 8); the sign goes into
+//! the addition gate, two additions per row. An even scalar is represented as the odd one
+//! above it and corrected by one subtraction at the end. Several bases share the doublings
+//! (Straus).
 
 use anyhow::Result;
 use hyperforge_crypto::curve::{AffinePoint, CURVE_A, CURVE_B, CURVE_B_Z, Point};

@@ -16,36 +16,41 @@
 //!   limbs `>= p` are refused where they enter, by the witness helpers.
 //! - **Points** ([`curve`]): fractional `(x, u)` coordinates `(X : Z : U : T)` with the
 //!   paper's complete formulas (eprint 2022/274), as `hyperforge_crypto::curve`; window
-//!   tables hold affine `(x, u)` entries (the neutral is `(0, 0)`).
-//! - **Scalars** ([`bigint`]): little-endian 16-bit limbs, or 4-bit digits for the scalars
-//!   that drive table lookups; identities mod `n` are checked as integer identities with
-//!   hinted quotients and carries.
+//!   tables hold the affine `(x, u)` odd multiples `P, 3P, .., 15P`.
+//! - **Scalars** ([`bigint`]): little-endian 16-bit limbs; the scalars that drive table
+//!   lookups are odd signed 4-bit digits ([`curve::SignedScalarTarget`]: index and sign per
+//!   digit, an even scalar as the odd one above it minus one) whose limbs are derived from
+//!   them; identities mod `n` are checked as integer identities with hinted quotients and
+//!   carries.
 //! - **Signatures** ([`schnorr`]): `w(R)` plus `s` in 20 limbs; [`SchnorrTargets`] bundles a
 //!   key, a message and a signature with helpers that set them from the native types.
 //!
 //! # Gates
 //!
-//! Three custom gates (in [`gates`], each with its generator and plonky2's
-//! `test_low_degree` / `test_eval_fns` tests), all degree 2 except the range check (4):
+//! Custom gates (in [`gates`], each with its generator and plonky2's `test_low_degree` /
+//! `test_eval_fns` tests); every unused slot of a row is all zeros and satisfies them:
 //!
 //! - [`gates::DoubleGate`]: a whole doubling in `(x, u)` coordinates, two per row (point in
-//!   and out routed, the five intermediate products as advice wires: 130 of 135 wires).
-//! - [`gates::AddAffineGate`]: a whole mixed addition `P + (x2, u2)`, one per row (50 routed
-//!   wires, four intermediate products as advice).
-//! - [`gates::GFp5MulAddGate`]: `c = a b + d` in GF(p^5), four per row, for every other
-//!   multiplication (decoding, table normalisation, divisions).
+//!   and out routed, the five intermediate products as advice: 130 of 135 wires), degree 2.
+//! - [`gates::AddAffine2Gate`]: two chained signed mixed additions `P + s1 Q1 + s2 Q2`
+//!   (`s = +-1`, checked), one per row, degree 3; [`gates::AddAffineGate`] is one of them.
+//! - [`gates::FixedTableGate`]: a lookup into a constant 8-entry table of points baked into
+//!   the gate (multilinear selectors of the index bits), six per row, degree 4: the
+//!   fixed-base tables of `G` and `2^160 G`.
+//! - [`gates::GFp5MulAddGate`]: `c = a b + d` in GF(p^5), four per row, degree 2, for every
+//!   other multiplication (decoding, table normalisation, divisions).
 //! - [`gates::RangeCheckGate`]: fifteen 16-bit range checks per row (base-4 digits as
-//!   advice), where plonky2's `BaseSumGate` spends a row on each.
+//!   advice), degree 4, where plonky2's `BaseSumGate` spends a row on each.
 //!
 //! [`GateStrategy`] selects them; its other variants (the multiply-add gate only, or
 //! plonky2's gates only, where a multiplication is 25 `ArithmeticGate` operations) exist to
 //! measure what the custom gates save. Linear GF(p^5) operations (`alpha a + beta b` with
-//! constants `k` or `k z`) use `ArithmeticGate`, table lookups plonky2's `RandomAccessGate`
-//! (four 16-entry lookups per row, and it checks the digit is below 16), the challenge
-//! `PoseidonGate`. Hints (decoding's root and square root, divisions, the challenge split,
-//! quotients, carries) are `SimpleGenerator`s in the file of the gadget that checks them;
-//! they never refuse, they produce values the constraints then reject, so soundness tests
-//! exercise constraints rather than hints.
+//! constants `k` or `k z`) use `ArithmeticGate`, variable-base table lookups plonky2's
+//! `RandomAccessGate` (eight 8-entry lookups per row; it checks the index is below 8), the
+//! challenge `PoseidonGate`. Hints (decoding's root and square root, divisions, the
+//! challenge split and digit recoding, quotients, carries) are `SimpleGenerator`s in the
+//! file of the gadget that checks them; they never refuse, they produce values the
+//! constraints then reject, so soundness tests exercise constraints rather than hints.
 //!
 //! # Where the rows go
 //!
@@ -57,18 +62,17 @@
 //! | decode `R` and `Q` | 4 | 4 | 12 |
 //! | `s < n` (range checks, `s + d = n - 1`) | 8 | 45 | 45 |
 //! | challenge: Poseidon, canonical 16-bit limbs | 7 | 22 | 22 |
-//! | split check `c0 = e c1 mod n` (with `c1 != 0`) | 32 | 71 | 70 |
+//! | split check `c0 = e c1 mod n` (with `c1 != 0`) | 39 | 78 | 77 |
 //! | `t = s c1 mod n` | 29 | 55 | 55 |
-//! | variable-base tables (`Q`, `R`: 16 affine entries each) | 42 | 135 | 405 |
+//! | variable-base tables (`-Q`, `-R`: 8 odd multiples each) | 24 | 77 | 221 |
 //! | fixed-base tables (`G`, `2^160 G`: constants) | 0 | 0 | 0 |
-//! | scalar multiplication: 160 doublings, 159 additions, 160 lookups | 637 | 1,578 | 4,251 |
-//! | **total (marginal per signature)** | **752** | **1,896** | **4,845** |
+//! | scalar multiplication: 160 doublings, 163 additions, 160 lookups | 276 | 1,447 | 4,150 |
+//! | **total (marginal per signature)** | **381** | **1,717** | **4,569** |
 //!
-//! With the custom gates the scalar multiplication is 80 rows of doublings, 159 of
-//! additions and 400 of lookups (10 random accesses of a 16-entry column each): lookups
-//! are now the largest part. Constants cost no rows: they fill the spare constant slots
-//! of the `RandomAccessGate` rows. The next saving would be signed odd digits (8-entry
-//! tables, eight lookups per row, the sign folded into the addition gate): about 200 rows.
+//! With the custom gates the scalar multiplication is 80 rows of doublings, 82 of
+//! additions (two per row), 14 of fixed-base lookups and 100 of variable-base lookups (ten
+//! 8-entry random accesses per point): those lookups are now the largest single part.
+//! Constants cost no rows: they fill spare constant slots of the `RandomAccessGate` rows.
 
 pub mod batch;
 pub mod bigint;

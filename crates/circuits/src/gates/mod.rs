@@ -1,6 +1,7 @@
-//! Custom plonky2 gates: [`GFp5MulAddGate`] (several GF(p^5) multiply-adds per row), and
-//! [`DoubleGate`] and [`AddAffineGate`] (a whole EcGFp5 doubling or mixed addition), and
-//! [`RangeCheckGate`] (many small range checks per row).
+//! Custom plonky2 gates: [`DoubleGate`], [`AddAffineGate`] and [`AddAffine2Gate`] (whole
+//! EcGFp5 doublings and signed mixed additions), [`FixedTableGate`] (lookups into a constant
+//! table of points), [`GFp5MulAddGate`] (GF(p^5) multiply-adds) and [`RangeCheckGate`]
+//! (many small range checks per row). The crate docs list what each costs.
 
 mod alg;
 mod curve_ops;
