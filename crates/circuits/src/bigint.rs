@@ -4,7 +4,7 @@
 //! column: column `k` sums every limb product landing on `2^(16 k)` (below `2^37` in
 //! absolute value for our sizes), and hinted carries satisfy
 //! `column_k + carry_(k-1) = 2^16 carry_k`, the last carry zero. Carries are range-checked
-//! (25 bits around an offset, or boolean where they can only be 0 or 1), so no relation
+//! (26 bits around an offset, or boolean where they can only be 0 or 1), so no relation
 //! wraps around `p` and the field identities are integer identities.
 
 use anyhow::Result;

@@ -228,3 +228,21 @@ proptest! {
         prop_assert_eq!(witness_accepts(&item), native);
     }
 }
+
+#[test]
+fn gate_strategies_measured_for_comparison_verify_too() {
+    // The bench counts rows of these variants: they must be real verifiers as well.
+    use hyperforge_circuits::{GateStrategy, SignatureBatchCircuit};
+    let item = alice();
+    let mut forged = alice();
+    forged.signature = Signature::new(forged.signature.r(), forged.signature.s() + Scalar::ONE);
+    for strategy in [GateStrategy::MulAddGate, GateStrategy::ArithmeticGates] {
+        let circuit = SignatureBatchCircuit::build(1, common::MESSAGE_LEN, strategy);
+        let proof = circuit
+            .prove(circuit.witness(std::slice::from_ref(&item)).unwrap())
+            .unwrap();
+        circuit.verify(proof).unwrap();
+        let witness = circuit.witness(std::slice::from_ref(&forged)).unwrap();
+        assert!(circuit.generate_witness(witness).is_err(), "{strategy:?}");
+    }
+}
