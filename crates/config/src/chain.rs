@@ -215,6 +215,12 @@ pub struct L1Config {
         skip_serializing_if = "Option::is_none"
     )]
     pub bridge: Option<Address>,
+    /// The sequencer applies an L1 priority operation once this many L1 blocks are on top of
+    /// the block that queued it (0: at once). Reorganisations deeper than this are not
+    /// handled.
+    pub confirmations: u64,
+    /// How often the sequencer polls L1 for new bridge events, in milliseconds.
+    pub poll_interval_ms: u64,
 }
 
 impl Default for L1Config {
@@ -225,6 +231,8 @@ impl Default for L1Config {
         Self {
             rpc_url,
             bridge: None,
+            confirmations: 1,
+            poll_interval_ms: 1_000,
         }
     }
 }

@@ -44,6 +44,40 @@ fn layer_default_fills_keys_the_file_leaves_out() {
         assert_eq!(config.sequencer.block_time_ms, 1_000);
         assert_eq!(config.chain.da_mode, DaMode::Rollup);
         assert_eq!(config.l1.bridge, None);
+        assert_eq!(
+            (config.l1.confirmations, config.l1.poll_interval_ms),
+            (1, 1_000)
+        );
+        Ok(())
+    });
+}
+
+#[test]
+fn l1_follower_keys_are_set_and_checked() {
+    let toml = format!("{MINIMAL}\n[l1]\nconfirmations = 0\npoll_interval_ms = 50\n");
+    with_chain(&toml, |_| {
+        let config = ChainConfigLoader::new("alpha").load().unwrap();
+        assert_eq!(
+            (config.l1.confirmations, config.l1.poll_interval_ms),
+            (0, 50)
+        );
+        let mut overrides = Overrides::new();
+        overrides.parse_flag("l1.poll_interval_ms=0").unwrap();
+        let found = problem(
+            ChainConfigLoader::new("alpha")
+                .with_overrides(overrides)
+                .load(),
+        );
+        assert_eq!(found.key.as_deref(), Some("l1.poll_interval_ms"));
+        assert_eq!(found.problem, "0 is out of range 10..=600000");
+        let mut overrides = Overrides::new();
+        overrides.parse_flag("l1.confirmations=10001").unwrap();
+        let found = problem(
+            ChainConfigLoader::new("alpha")
+                .with_overrides(overrides)
+                .load(),
+        );
+        assert_eq!(found.key.as_deref(), Some("l1.confirmations"));
         Ok(())
     });
 }

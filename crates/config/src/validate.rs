@@ -10,6 +10,10 @@ use crate::ChainConfig;
 /// The longest chain name allowed.
 pub const MAX_CHAIN_NAME_LEN: usize = 64;
 
+/// The deepest confirmation depth `[l1] confirmations` accepts (about 33 hours of Ethereum
+/// blocks): beyond it a typo is likelier than intent.
+pub(crate) const MAX_L1_CONFIRMATIONS: u64 = 10_000;
+
 /// Checks a chain name: 1 to 64 ASCII letters, digits, `-` or `_`, starting with a letter or
 /// digit. A name is a folder name, a log field and part of a URL, so nothing else is allowed.
 pub fn validate_chain_name(name: &str) -> Result<(), String> {
@@ -152,6 +156,21 @@ pub(crate) fn check(config: &ChainConfig, chain_dir: &Path) -> Vec<(String, Stri
         fail(
             "l1.rpc_url",
             format!("`{}` is not an http(s) or ws(s) URL", config.l1.rpc_url),
+        );
+    }
+    if config.l1.confirmations > MAX_L1_CONFIRMATIONS {
+        fail(
+            "l1.confirmations",
+            format!(
+                "{} is out of range 0..={MAX_L1_CONFIRMATIONS}",
+                config.l1.confirmations
+            ),
+        );
+    }
+    if !(10..=600_000).contains(&config.l1.poll_interval_ms) {
+        fail(
+            "l1.poll_interval_ms",
+            format!("{} is out of range 10..=600000", config.l1.poll_interval_ms),
         );
     }
 

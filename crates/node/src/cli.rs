@@ -213,8 +213,8 @@ pub(crate) struct L1RegisterArgs {
     /// The ecosystem file `l1 deploy` wrote (its `[l1] bridge` is the bridge).
     #[arg(long, value_name = "FILE", default_value = "ecosystem.toml")]
     pub(crate) ecosystem: PathBuf,
-    /// The chain's genesis state root as a bytes32 digest (default: zero, until the state
-    /// crate computes genesis roots).
+    /// The chain's genesis state root as a bytes32 digest (default: the state root of block
+    /// 0 built from the chain's `[genesis]`, what its sequencer checks).
     #[arg(long, value_name = "BYTES32")]
     pub(crate) genesis_root: Option<alloy::primitives::B256>,
 }

@@ -201,6 +201,49 @@ pub enum SequencerError {
     /// A block could not be built (a bug or a storage failure).
     #[error("block production: {0}")]
     Block(#[from] ExecError),
+    /// An L1 priority operation cannot be applied. The bridge's queue commitment covers it
+    /// and batches consume the queue in order, so it can neither be skipped nor passed: the
+    /// chain stops before it.
+    #[error(
+        "L1 priority operation {index} ({op}) cannot be applied: {error}; the bridge's queue commitment covers it and later operations must follow it, so block production stops before it (the operation stays stored; it needs an operator decision)"
+    )]
+    PriorityOp {
+        /// Its queue index.
+        index: u64,
+        /// What it is.
+        op: String,
+        /// Why it fails.
+        error: ExecError,
+    },
+    /// A batch's priority commitment differs from the bridge's for the operations it consumed.
+    #[error(
+        "batch {batch}: its priority operations give commitment {computed}, the bridge reported {reported} after operation {count}"
+    )]
+    PriorityCommitment {
+        /// The batch.
+        batch: u64,
+        /// From the batch's blocks.
+        computed: String,
+        /// What the bridge reported (stored by the follower).
+        reported: String,
+        /// Operations consumed up to the batch's end.
+        count: u64,
+    },
+    /// The bridge registered this chain with another genesis root.
+    #[error(
+        "the bridge registered this chain with genesis root {registered}, but chain.toml gives {local}: no batch could ever settle (register the chain with `hyperforge l1 register`, which computes the root)"
+    )]
+    GenesisRootMismatch {
+        /// On the bridge.
+        registered: String,
+        /// From `[genesis]`.
+        local: String,
+    },
+    /// The bridge's priority queue for this chain disagrees with the stored one.
+    #[error(
+        "the bridge's priority queue disagrees with this data directory ({0}): another bridge, or an L1 reorganisation deeper than `[l1] confirmations`"
+    )]
+    L1Queue(String),
 }
 
 fn hex(bytes: &[u8]) -> String {

@@ -3,7 +3,8 @@
 //! Each genesis account becomes a deposit from the zero address, followed by a key
 //! registration when the account names a `pubkey_hash`. Block 0 has timestamp 0 and parent
 //! `[0; 4]`, so its hash and state root depend on the configuration only: the same
-//! `chain.toml` gives the same genesis root on every machine (what `l1 register` needs).
+//! `chain.toml` gives the same genesis root on every machine (what `l1 register` needs:
+//! [`genesis_root`]).
 
 use hyperforge_config::ChainConfig;
 use hyperforge_execution::BlockBuilder;
@@ -12,7 +13,7 @@ use hyperforge_primitives::{
     block::{Block, Slot},
     tx::{DEFAULT_MAX_PAYLOAD, PriorityOp},
 };
-use hyperforge_state::Store;
+use hyperforge_state::{Digest, Store};
 
 use crate::error::SequencerError;
 
@@ -82,6 +83,16 @@ pub fn ensure_genesis(
         });
     }
     Ok(block)
+}
+
+/// The state root of block 0 for `config`: what the bridge must register for this chain.
+/// Builds genesis in a temporary store, which is removed afterwards.
+pub fn genesis_root(config: &ChainConfig) -> Result<Digest, SequencerError> {
+    let dir = tempfile::tempdir()
+        .map_err(|error| SequencerError::Genesis(format!("a temporary store: {error}")))?;
+    let mut store = Store::open(dir.path())?;
+    let block = ensure_genesis(&mut store, config, &dir.path().display().to_string())?;
+    Ok(block.header.state_root)
 }
 
 pub(crate) fn hex(bytes: &[u8]) -> String {

@@ -10,15 +10,30 @@
 //! consumed and, when it ends a batch, the batch record. So a process killed at any moment
 //! restarts with every answered transaction either in a block or pending, never both.
 //!
+//! L1 priority operations follow the same rule: when `[l1] bridge` is set, the L1 follower
+//! (a task on [`hyperforge_l1::L1Watcher`]) stores each operation of
+//! this chain's queue, synced and by queue index, before a block may apply it; the block
+//! producer applies the stored operations strictly in queue order at the start of each block
+//! (before transactions; a block with only priority operations is produced even with
+//! `empty_blocks = "skip"`), and the count applied is part of the head, committed with the
+//! block. A restart re-follows L1 from the stored cursor and skips what is stored; the
+//! producer resumes at the committed count, so every operation is applied exactly once. An
+//! operation that cannot apply (a balance overflow, a full account tree) stops block
+//! production with an error naming it: the bridge's queue commitment covers it, so skipping
+//! it would make every later batch unsettleable. Each sealed batch's priority commitment is
+//! checked against the commitment the bridge reported for the last operation it consumed.
+//!
 //! Parts: [`Sequencer`] opens the state (genesis once, see [`genesis`]) and restores the
 //! mempool; [`SequencerHandle`] is the running node; [`api`] defines the methods, the JSON
 //! views, the error codes and a typed client; [`mempool`] holds the admission rules.
 
 pub mod api;
 mod error;
+mod follower;
 pub mod genesis;
 pub mod mempool;
 pub mod metrics;
+mod priority;
 mod producer;
 pub mod replay;
 mod rpc;

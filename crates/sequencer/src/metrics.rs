@@ -44,6 +44,10 @@ pub struct Metrics {
     pub batches_sealed: Counter,
     /// Seconds to execute and commit one block.
     pub block_production_seconds: Histogram,
+    /// L1 priority operations observed and stored (the next queue index to store).
+    pub l1_priority_stored: Gauge,
+    /// L1 priority operations applied in blocks (the next queue index to apply).
+    pub l1_priority_applied: Gauge,
 }
 
 impl Default for Metrics {
@@ -57,6 +61,8 @@ impl Default for Metrics {
             mempool_size: Gauge::default(),
             batches_sealed: Counter::default(),
             block_production_seconds: Histogram::new(exponential_buckets(0.0005, 2.0, 14)),
+            l1_priority_stored: Gauge::default(),
+            l1_priority_applied: Gauge::default(),
         };
         {
             let mut registry = metrics.registry.lock().unwrap_or_else(|e| e.into_inner());
@@ -94,6 +100,16 @@ impl Default for Metrics {
                 "block_production_seconds",
                 "Time to execute and commit one block",
                 metrics.block_production_seconds.clone(),
+            );
+            registry.register(
+                "l1_priority_stored",
+                "L1 priority operations observed on the bridge and stored",
+                metrics.l1_priority_stored.clone(),
+            );
+            registry.register(
+                "l1_priority_applied",
+                "L1 priority operations applied in blocks",
+                metrics.l1_priority_applied.clone(),
             );
         }
         metrics

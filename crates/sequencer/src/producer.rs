@@ -1,5 +1,7 @@
-//! The block producer and the batcher: one block from the mempool, committed atomically with
-//! the pending transactions it consumed and, every `batch_blocks` blocks, the sealed batch.
+//! The block producer and the batcher: one block from the stored L1 priority operations (in
+//! queue order, first) and the mempool, committed atomically with the pending transactions it
+//! consumed, the new count of applied priority operations (in the head) and, every
+//! `batch_blocks` blocks, the sealed batch.
 
 use std::{collections::HashSet, time::Instant};
 
@@ -8,12 +10,18 @@ use hyperforge_execution::{ExecError, ExecutedBlock};
 use hyperforge_primitives::{
     Address,
     block::{BatchRecord, Block, BlockHeader, ProofStatus, pubdata_commitment},
-    bridge::{BatchPublicInputs, OutboxTree, ZERO_DIGEST, next_priority_commitment},
-    tx::{DEFAULT_MAX_PAYLOAD, Digest, TxKind, digest_from_bytes},
+    bridge::{
+        BatchPublicInputs, OutboxTree, ZERO_DIGEST, digest_to_b256, next_priority_commitment,
+    },
+    tx::{DEFAULT_MAX_PAYLOAD, Digest, PriorityOp, TxKind, digest_from_bytes},
 };
 use hyperforge_state::Store;
 
-use crate::{error::SequencerError, service::Shared};
+use crate::{
+    error::SequencerError,
+    priority::{PriorityRecord, commitment_after},
+    service::Shared,
+};
 
 /// Reads and decodes block `number`.
 pub(crate) fn read_block(store: &Store, number: u64) -> Result<Option<Block>, SequencerError> {
@@ -46,21 +54,28 @@ fn now_ms() -> u64 {
 
 /// Builds and commits the next block if there is anything to put in it (or empty blocks are
 /// wanted). Returns the new head header.
+///
+/// Stored L1 priority operations come first, in queue order from the head's
+/// `priority_applied`, up to `max_block_txs` slots; transactions fill the rest. One that
+/// cannot apply is an error ([`SequencerError::PriorityOp`]): nothing is committed.
 pub(crate) fn produce_block(
     shared: &Shared,
     parent: &BlockHeader,
 ) -> Result<Option<BlockHeader>, SequencerError> {
     let started = Instant::now();
     let config = &shared.config.sequencer;
-    let candidates = shared.mempool().candidates(config.max_block_txs as usize);
-    if candidates.is_empty() && config.empty_blocks == EmptyBlocks::Skip {
+    let max_slots = config.max_block_txs as usize;
+    let candidates = shared.mempool().candidates(max_slots);
+    let store = shared.store_read();
+    let priority_applied = store.head().priority_applied;
+    let priority = store.priority_range(priority_applied, max_slots)?;
+    if candidates.is_empty() && priority.is_empty() && config.empty_blocks == EmptyBlocks::Skip {
         return Ok(None);
     }
     let number = parent.number + 1;
     let batch_blocks = u64::from(config.batch_blocks);
     let first_of_batch = number - (number - 1) % batch_blocks;
 
-    let store = shared.store_read();
     // The outbox tree of a batch holds at most CAPACITY entries: keep outbox-making
     // transactions pending once the current batch is full.
     let mut outbox_used = 0;
@@ -70,10 +85,14 @@ pub(crate) fn produce_block(
     let timestamp = now_ms().max(parent.timestamp_ms);
     let mut builder = hyperforge_execution::BlockBuilder::new(&store, shared.chain_id)
         .with_header(parent.hash(), timestamp);
+    let priority_count = apply_priority_ops(&mut builder, priority_applied, &priority)?;
     let mut done = Vec::with_capacity(candidates.len());
     let mut included = 0u64;
     let mut blocked: HashSet<Address> = HashSet::new();
     for candidate in &candidates {
+        if included + priority_count >= max_slots as u64 {
+            break;
+        }
         let body = &candidate.tx.tx().body;
         if blocked.contains(&body.from) {
             continue;
@@ -111,7 +130,7 @@ pub(crate) fn produce_block(
             }
         }
     }
-    if included == 0 && config.empty_blocks == EmptyBlocks::Skip {
+    if included == 0 && priority_count == 0 && config.empty_blocks == EmptyBlocks::Skip {
         drop(builder);
         drop(store);
         if !done.is_empty() {
@@ -125,6 +144,8 @@ pub(crate) fn produce_block(
     }
     let mut executed = builder.finish()?;
     executed.commit.pending_done = done.clone();
+    // The count of applied L1 operations moves with the block that applied them.
+    executed.commit.head.priority_applied = priority_applied + priority_count;
     let sealed = if number.is_multiple_of(batch_blocks) {
         let record = seal_batch(
             shared,
@@ -154,11 +175,15 @@ pub(crate) fn produce_block(
     metrics.txs_included.inc_by(included);
     metrics.block_height.set(number as i64);
     metrics
+        .l1_priority_applied
+        .set((priority_applied + priority_count) as i64);
+    metrics
         .block_production_seconds
         .observe(started.elapsed().as_secs_f64());
     tracing::info!(
         number,
-        txs = header.slot_count,
+        txs = included,
+        l1_ops = priority_count,
         ms = started.elapsed().as_millis() as u64,
         "block committed"
     );
@@ -171,6 +196,51 @@ pub(crate) fn produce_block(
         );
     }
     Ok(Some(header))
+}
+
+/// Applies the stored L1 operations `records` (queue indices from `first`, consecutive) to
+/// `builder`, in order. Returns how many.
+fn apply_priority_ops(
+    builder: &mut hyperforge_execution::BlockBuilder<'_>,
+    first: u64,
+    records: &[(u64, Vec<u8>)],
+) -> Result<u64, SequencerError> {
+    for (expected, (index, bytes)) in (first..).zip(records) {
+        if *index != expected {
+            return Err(SequencerError::Corrupt(format!(
+                "priority record {index} where {expected} was expected"
+            )));
+        }
+        let record = PriorityRecord::decode(*index, bytes)?;
+        match builder.apply_priority(&record.op) {
+            Ok(_) => {}
+            Err(ExecError::State(error)) => return Err(error.into()),
+            Err(error) => {
+                let error = SequencerError::PriorityOp {
+                    index: *index,
+                    op: describe(&record.op),
+                    error,
+                };
+                tracing::error!(%error, "L1 priority operation cannot be applied");
+                return Err(error);
+            }
+        }
+    }
+    Ok(records.len() as u64)
+}
+
+fn describe(op: &PriorityOp) -> String {
+    match op {
+        PriorityOp::Deposit {
+            l1_sender,
+            recipient,
+            amount,
+        } => format!(
+            "deposit of {} gwei from {l1_sender} to {recipient}",
+            amount.gwei()
+        ),
+        PriorityOp::RegisterKey { account, .. } => format!("key registration of {account}"),
+    }
 }
 
 /// The record of batch `batch_number`: blocks `first..=executed`'s number, public inputs
@@ -232,6 +302,25 @@ fn seal_batch(
             }
         }
     }
+    // The bridge's own commitment after the last operation consumed (stored, already checked
+    // to chain from c_0 by the follower) must be what the batch's slots give.
+    let consumed = executed.commit.head.priority_applied;
+    match commitment_after(store, consumed)? {
+        Some(reported) if reported != priority_after => {
+            return Err(SequencerError::PriorityCommitment {
+                batch: batch_number,
+                computed: digest_to_b256(&priority_after).to_string(),
+                reported: digest_to_b256(&reported).to_string(),
+                count: consumed,
+            });
+        }
+        Some(_) => {}
+        None => tracing::warn!(
+            batch = batch_number,
+            consumed,
+            "the L1 record of the last consumed priority operation is not stored; the batch's commitment is not checked"
+        ),
+    }
     let slots_hashes: Vec<Digest> = blocks.iter().map(|block| block.header.slots_hash).collect();
     Ok(BatchRecord {
         first_block: first,
@@ -249,4 +338,178 @@ fn seal_batch(
         },
         proof_status: ProofStatus::Pending,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use std::{path::Path, sync::Arc};
+
+    use hyperforge_config::{ChainConfig, ChainConfigLoader, Overrides};
+    use hyperforge_primitives::{Amount, bridge::priority_commitment};
+
+    use super::*;
+    use crate::{Sequencer, priority::store_priority_op};
+
+    fn config(overrides: &[&str]) -> ChainConfig {
+        let chain = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../chains/alpha");
+        let mut layer = Overrides::new();
+        for flag in overrides {
+            layer.parse_flag(flag).unwrap();
+        }
+        ChainConfigLoader::new(chain)
+            .with_env(false)
+            .with_overrides(layer)
+            .load()
+            .unwrap()
+    }
+
+    fn open(config: ChainConfig, dir: &Path) -> (Arc<Shared>, BlockHeader) {
+        let sequencer = Sequencer::open(config, dir).unwrap();
+        (sequencer.shared, sequencer.head)
+    }
+
+    fn deposit(to: u8, gwei: u64) -> PriorityOp {
+        PriorityOp::Deposit {
+            l1_sender: Address::with_last_byte(0xee),
+            recipient: Address::with_last_byte(to),
+            amount: Amount::from_gwei(gwei),
+        }
+    }
+
+    /// Stores `ops` as the L1 follower would, after what is stored.
+    fn queue(shared: &Shared, ops: &[PriorityOp]) {
+        let store = shared.store_read();
+        for (index, op) in (store.priority_len().unwrap()..).zip(ops) {
+            let commitment = commitment_after(&store, index).unwrap().unwrap();
+            let commitment = next_priority_commitment(commitment, op.hash());
+            store_priority_op(&store, index, op, commitment, 1).unwrap();
+        }
+    }
+
+    fn balance(shared: &Shared, byte: u8) -> Option<u64> {
+        let store = shared.store_read();
+        let index = store
+            .account_index(&Address::with_last_byte(byte))
+            .unwrap()?;
+        Some(store.account(index).unwrap().unwrap().balance.gwei())
+    }
+
+    #[test]
+    fn priority_ops_alone_make_a_block_in_queue_order_and_count_in_the_head() {
+        let dir = tempfile::tempdir().unwrap();
+        let (shared, genesis) = open(config(&["sequencer.batch_blocks=2"]), dir.path());
+        assert_eq!(shared.config.sequencer.empty_blocks, EmptyBlocks::Skip);
+        assert!(produce_block(&shared, &genesis).unwrap().is_none());
+
+        let register = PriorityOp::RegisterKey {
+            account: Address::with_last_byte(7),
+            pubkey_hash: next_priority_commitment(ZERO_DIGEST, ZERO_DIGEST),
+        };
+        let ops = [deposit(7, 5), register, deposit(7, 6)];
+        queue(&shared, &ops);
+        let first = produce_block(&shared, &genesis).unwrap().unwrap();
+        assert_eq!((first.number, first.priority_count), (1, 3));
+        assert_eq!(shared.store_read().head().priority_applied, 3);
+        assert_eq!(balance(&shared, 7), Some(11));
+        let block = read_block(&shared.store_read(), 1).unwrap().unwrap();
+        let slots: Vec<_> = block
+            .slots
+            .iter()
+            .map(|slot| match slot {
+                hyperforge_primitives::block::Slot::Priority(op) => op.clone(),
+                hyperforge_primitives::block::Slot::Tx(_) => panic!("a transaction"),
+            })
+            .collect();
+        assert_eq!(slots, ops);
+        // Nothing new: nothing produced, nothing applied twice.
+        assert!(produce_block(&shared, &first).unwrap().is_none());
+
+        queue(&shared, &[deposit(8, 1)]);
+        let second = produce_block(&shared, &first).unwrap().unwrap();
+        assert_eq!(shared.store_read().head().priority_applied, 4);
+        let batch = read_batch(&shared.store_read(), 1).unwrap().unwrap();
+        let inputs = batch.public_inputs;
+        assert_eq!((batch.first_block, batch.last_block), (1, second.number));
+        assert_eq!(inputs.priority_ops_count, 4);
+        assert_eq!(inputs.priority_commitment_before, ZERO_DIGEST);
+        let all = [ops.to_vec(), vec![deposit(8, 1)]].concat();
+        assert_eq!(
+            inputs.priority_commitment_after,
+            priority_commitment(ZERO_DIGEST, &all)
+        );
+        assert_eq!(shared.metrics.l1_priority_applied.get(), 4);
+    }
+
+    #[test]
+    fn the_applied_count_survives_a_restart_and_nothing_applies_twice() {
+        let dir = tempfile::tempdir().unwrap();
+        let (shared, genesis) = open(config(&[]), dir.path());
+        queue(&shared, &[deposit(9, 100)]);
+        produce_block(&shared, &genesis).unwrap().unwrap();
+        drop(shared);
+        let (shared, head) = open(config(&[]), dir.path());
+        assert_eq!(head.number, 1);
+        assert_eq!(shared.store_read().head().priority_applied, 1);
+        assert!(produce_block(&shared, &head).unwrap().is_none());
+        assert_eq!(balance(&shared, 9), Some(100));
+    }
+
+    #[test]
+    fn priority_ops_share_the_slot_limit_and_go_first() {
+        let dir = tempfile::tempdir().unwrap();
+        let (shared, genesis) = open(config(&["sequencer.max_block_txs=2"]), dir.path());
+        queue(&shared, &[deposit(1, 1), deposit(2, 2), deposit(3, 3)]);
+        let first = produce_block(&shared, &genesis).unwrap().unwrap();
+        assert_eq!(first.priority_count, 2);
+        assert_eq!(balance(&shared, 3), None);
+        let second = produce_block(&shared, &first).unwrap().unwrap();
+        assert_eq!(second.priority_count, 1);
+        assert_eq!(balance(&shared, 3), Some(3));
+    }
+
+    #[test]
+    fn a_deposit_that_cannot_apply_stops_production_and_commits_nothing() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut config = config(&[]);
+        let rich = config.genesis.accounts[0].address;
+        config.genesis.accounts[0].balance = Amount::from_gwei(u64::MAX - 5);
+        let (shared, genesis) = open(config, dir.path());
+        let overflow = PriorityOp::Deposit {
+            l1_sender: rich,
+            recipient: rich,
+            amount: Amount::from_gwei(10),
+        };
+        queue(&shared, &[deposit(4, 1), overflow]);
+        let error = produce_block(&shared, &genesis).unwrap_err();
+        assert!(
+            matches!(error, SequencerError::PriorityOp { index: 1, .. }),
+            "{error}"
+        );
+        assert!(error.to_string().contains("deposit of 10 gwei"), "{error}");
+        let head = shared.store_read().head();
+        assert_eq!((head.block_number, head.priority_applied), (Some(0), 0));
+        assert_eq!(balance(&shared, 4), None);
+    }
+
+    #[test]
+    fn a_batch_whose_slots_miss_the_bridge_commitment_is_not_sealed() {
+        let dir = tempfile::tempdir().unwrap();
+        let (shared, genesis) = open(config(&["sequencer.batch_blocks=1"]), dir.path());
+        // A record whose commitment is not the chain of its operations (the follower
+        // refuses these; written straight into the store here).
+        let record = PriorityRecord {
+            op: deposit(5, 1),
+            commitment: next_priority_commitment(ZERO_DIGEST, deposit(5, 2).hash()),
+        };
+        shared
+            .store_read()
+            .put_priority(&[(0, record.encode())], None)
+            .unwrap();
+        let error = produce_block(&shared, &genesis).unwrap_err();
+        assert!(
+            matches!(error, SequencerError::PriorityCommitment { batch: 1, .. }),
+            "{error}"
+        );
+        assert_eq!(shared.store_read().head().block_number, Some(0));
+    }
 }

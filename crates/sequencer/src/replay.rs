@@ -49,6 +49,8 @@ pub enum ReplayError {
 
 /// Replays `blocks` (consecutive, starting at the store's next block) on `store`, checking
 /// every header (state root, nullifier root, slots hash, parent hash). Returns the last root.
+/// The store's count of applied L1 priority operations follows the blocks' priority slots
+/// (block 0's genesis operations excluded), as the sequencer's own count does.
 pub fn replay(
     store: &mut Store,
     chain_id: ChainId,
@@ -82,7 +84,7 @@ pub fn replay(
                 error,
             })?;
         }
-        let executed = builder.finish().map_err(|error| ReplayError::Slot {
+        let mut executed = builder.finish().map_err(|error| ReplayError::Slot {
             block: header.number,
             slot: block.slots.len(),
             error,
@@ -102,6 +104,10 @@ pub fn replay(
                     got: format!("{actual:?}"),
                 });
             }
+        }
+        // Block 0's operations are genesis, not the L1 queue's: the applied count starts after.
+        if header.number > 0 {
+            executed.commit.head.priority_applied += u64::from(got.priority_count);
         }
         store.commit(&executed.commit)?;
         parent_hash = Some(got.hash());

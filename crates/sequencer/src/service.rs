@@ -1,5 +1,5 @@
-//! The running sequencer: shared state, the group-commit persister, the block loop, the
-//! JSON-RPC server, and an orderly shutdown.
+//! The running sequencer: shared state, the group-commit persister, the block loop, the L1
+//! follower (when `[l1] bridge` is set), the JSON-RPC server, and an orderly shutdown.
 //!
 //! Locks are always taken mempool first, then store; the store's write lock is only taken to
 //! commit a block.
@@ -20,7 +20,7 @@ use hyperforge_execution::VerifiedTx;
 use hyperforge_primitives::{
     ChainId,
     block::BlockHeader,
-    tx::{DEFAULT_MAX_PAYLOAD, SignedTx},
+    tx::{DEFAULT_MAX_PAYLOAD, Digest, SignedTx},
 };
 use hyperforge_state::{StateError, Store};
 use jsonrpsee::server::{Server, ServerConfig, ServerHandle};
@@ -28,6 +28,7 @@ use tokio::sync::{oneshot, watch};
 
 use crate::{
     error::{AdmissionError, SequencerError},
+    follower::run_follower,
     genesis::ensure_genesis,
     mempool::{Admitted, Mempool, MempoolLimits},
     metrics::{Metrics, MetricsLayer},
@@ -47,6 +48,8 @@ struct PersistRequest {
 pub(crate) struct Shared {
     pub(crate) config: ChainConfig,
     pub(crate) chain_id: ChainId,
+    /// Block 0's state root: what the bridge must have registered.
+    pub(crate) genesis_root: Digest,
     pub(crate) metrics: Arc<Metrics>,
     store: RwLock<Store>,
     mempool: Mutex<Mempool>,
@@ -185,8 +188,8 @@ impl Shared {
 /// to [`start`](Sequencer::start).
 #[derive(Debug)]
 pub struct Sequencer {
-    shared: Arc<Shared>,
-    head: BlockHeader,
+    pub(crate) shared: Arc<Shared>,
+    pub(crate) head: BlockHeader,
 }
 
 impl Sequencer {
@@ -217,10 +220,13 @@ impl Sequencer {
         let metrics = Arc::new(Metrics::default());
         metrics.block_height.set(head.number as i64);
         metrics.mempool_size.set(mempool.len() as i64);
+        let priority_applied = store.head().priority_applied;
+        metrics.l1_priority_applied.set(priority_applied as i64);
         tracing::info!(
             chain = %config.chain.name,
             head = head.number,
             pending = mempool.len(),
+            priority_applied,
             "state opened"
         );
         let chain_id = config.chain.chain_id;
@@ -228,6 +234,7 @@ impl Sequencer {
             shared: Arc::new(Shared {
                 config,
                 chain_id,
+                genesis_root: genesis.header.state_root,
                 metrics,
                 store: RwLock::new(store),
                 mempool: Mutex::new(mempool),
@@ -284,6 +291,14 @@ impl Sequencer {
         let rpc = server.start(crate::rpc::module(shared.clone()));
 
         let (stop_tx, stop_rx) = watch::channel(false);
+        let follower = shared
+            .config
+            .l1
+            .bridge
+            .map(|bridge| tokio::spawn(run_follower(shared.clone(), bridge, stop_rx.clone())));
+        if follower.is_none() {
+            tracing::info!("no `[l1] bridge`: L1 priority operations are not followed");
+        }
         let producer = tokio::spawn(run_producer(shared.clone(), self.head, stop_rx));
         tracing::info!(rpc = %format!("http://{local_addr}"), "sequencer ready");
         Ok(SequencerHandle {
@@ -292,6 +307,7 @@ impl Sequencer {
             rpc,
             stop: stop_tx,
             producer: Some(producer),
+            follower,
             persister: Some(persister),
         })
     }
@@ -411,6 +427,7 @@ pub struct SequencerHandle {
     rpc: ServerHandle,
     stop: watch::Sender<bool>,
     producer: Option<tokio::task::JoinHandle<Result<(), SequencerError>>>,
+    follower: Option<tokio::task::JoinHandle<Result<(), SequencerError>>>,
     persister: Option<std::thread::JoinHandle<()>>,
 }
 
@@ -425,17 +442,26 @@ impl SequencerHandle {
         &self.shared.metrics
     }
 
-    /// Resolves when the block loop stops by itself (an error); pending forever otherwise.
+    /// Resolves when the block loop or the L1 follower stops by itself (an error); pending
+    /// forever otherwise.
     pub async fn failed(&mut self) -> SequencerError {
-        let Some(producer) = self.producer.as_mut() else {
-            return std::future::pending().await;
+        let (what, result) = match (self.producer.as_mut(), self.follower.as_mut()) {
+            (None, None) => return std::future::pending().await,
+            (Some(producer), None) => ("block loop", producer.await),
+            (None, Some(follower)) => ("L1 follower", follower.await),
+            (Some(producer), Some(follower)) => tokio::select! {
+                result = producer => ("block loop", result),
+                result = follower => ("L1 follower", result),
+            },
         };
-        let result = producer.await;
-        self.producer = None;
+        match what {
+            "block loop" => self.producer = None,
+            _ => self.follower = None,
+        }
         match result {
             Ok(Err(error)) => error,
-            Ok(Ok(())) => SequencerError::Corrupt("the block loop stopped".into()),
-            Err(error) => SequencerError::Corrupt(format!("block loop: {error}")),
+            Ok(Ok(())) => SequencerError::Corrupt(format!("the {what} stopped")),
+            Err(error) => SequencerError::Corrupt(format!("{what}: {error}")),
         }
     }
 
@@ -448,6 +474,13 @@ impl SequencerHandle {
             Some(producer) => producer.await,
             None => Ok(Ok(())),
         };
+        if let Some(follower) = self.follower.take() {
+            match follower.await {
+                Ok(Ok(())) => {}
+                Ok(Err(error)) => tracing::warn!(%error, "the L1 follower had stopped"),
+                Err(error) => tracing::warn!(%error, "the L1 follower task failed"),
+            }
+        }
         let _ = self.rpc.stop();
         self.rpc.clone().stopped().await;
         self.shared
@@ -457,6 +490,15 @@ impl SequencerHandle {
             .take();
         if let Some(persister) = self.persister.take() {
             let _ = tokio::task::spawn_blocking(move || persister.join()).await;
+        }
+        // The RPC server's connection tasks may let go of the shared state a moment after
+        // `stopped` resolves; wait for them (bounded), so that the store, and its lock on the
+        // data directory, is closed when this returns.
+        for _ in 0..500 {
+            if Arc::strong_count(&self.shared) == 1 {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(10)).await;
         }
         tracing::info!("sequencer stopped");
         match produced {

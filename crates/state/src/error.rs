@@ -17,6 +17,17 @@ pub enum StateError {
         /// The committed block's number.
         got: u64,
     },
+    /// An L1 priority operation differs from the one stored under its queue index.
+    #[error("L1 priority operation {0} differs from the one stored under that index")]
+    PriorityConflict(u64),
+    /// L1 priority operations must be stored in queue order, without gaps.
+    #[error("L1 priority operation {got} arrived before {expected}")]
+    PriorityGap {
+        /// The next index the store expects.
+        expected: u64,
+        /// The index given.
+        got: u64,
+    },
     /// The account tree is full.
     #[error("the account tree is full ({0} accounts)")]
     TreeFull(u64),

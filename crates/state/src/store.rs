@@ -5,6 +5,11 @@
 //! batch if any, the removal of its transactions from the pending set, and the new [`Head`]
 //! in `meta`. RocksDB applies a write batch atomically and its WAL replays it whole or not at
 //! all, so reopening after a crash yields the last committed block and root, never half of one.
+//!
+//! L1 priority operations are recorded in `priority` by queue index as they are observed
+//! ([`Store::put_priority`]: synced, idempotent, in queue order, with the L1 cursor in the same
+//! write), before any block applies them. How many of them the chain applied is part of the
+//! [`Head`] (`priority_applied`), so it moves atomically with the block that applied them.
 
 use std::path::Path;
 
@@ -44,10 +49,13 @@ pub mod cf {
     pub const PENDING: &str = "pending";
     /// `message root (32)` -> the block (8, BE) that imported it from L1.
     pub const MESSAGE_ROOTS: &str = "message_roots";
+    /// `L1 priority queue index (8, BE)` -> the operation as observed on L1 (opaque bytes),
+    /// stored before a block may apply it.
+    pub const PRIORITY: &str = "priority";
     /// Named singletons, like the head.
     pub const META: &str = "meta";
     /// Every column family.
-    pub const ALL: [&str; 11] = [
+    pub const ALL: [&str; 12] = [
         NODES,
         ACCOUNTS,
         ADDRESS_INDEX,
@@ -58,11 +66,16 @@ pub mod cf {
         NULLIFIERS,
         PENDING,
         MESSAGE_ROOTS,
+        PRIORITY,
         META,
     ];
 }
 
 const HEAD_KEY: &[u8] = b"head";
+const L1_CURSOR_KEY: &[u8] = b"l1_cursor";
+/// The head record before `priority_applied` existed.
+const HEAD_LEN_V1: usize = 77;
+const HEAD_LEN: usize = 85;
 
 /// Which tree a node belongs to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -84,11 +97,14 @@ pub struct Head {
     pub nullifier_root: Digest,
     /// The index the next new account gets.
     pub next_account_index: AccountIndex,
+    /// How many L1 priority operations (queue indices `0..priority_applied`) blocks applied:
+    /// the queue index the next block starts from. Genesis operations do not count.
+    pub priority_applied: u64,
 }
 
 impl Head {
     fn encode(&self) -> Vec<u8> {
-        let mut bytes = Vec::with_capacity(77);
+        let mut bytes = Vec::with_capacity(HEAD_LEN);
         match self.block_number {
             Some(number) => {
                 bytes.push(1);
@@ -99,16 +115,22 @@ impl Head {
         bytes.extend_from_slice(&encode_digest(&self.state_root));
         bytes.extend_from_slice(&encode_digest(&self.nullifier_root));
         bytes.extend_from_slice(&self.next_account_index.to_be_bytes());
+        bytes.extend_from_slice(&self.priority_applied.to_be_bytes());
         bytes
     }
 
     fn decode(bytes: &[u8]) -> Result<Self, StateError> {
-        if bytes.len() != 77 {
+        if bytes.len() != HEAD_LEN && bytes.len() != HEAD_LEN_V1 {
             return Err(StateError::Corrupt(format!(
-                "head record of {} bytes, expected 77",
+                "head record of {} bytes, expected {HEAD_LEN}",
                 bytes.len()
             )));
         }
+        // A record written before priority operations were counted: none were applied.
+        let priority_applied = match bytes.get(HEAD_LEN_V1..HEAD_LEN) {
+            Some(count) => u64::from_be_bytes(count.try_into().expect("8 bytes")),
+            None => 0,
+        };
         let block_number = match bytes[0] {
             0 => None,
             1 => Some(u64::from_be_bytes(bytes[1..9].try_into().expect("8 bytes"))),
@@ -119,6 +141,7 @@ impl Head {
             state_root: decode_digest(&bytes[9..41])?,
             nullifier_root: decode_digest(&bytes[41..73])?,
             next_account_index: u32::from_be_bytes(bytes[73..77].try_into().expect("4 bytes")),
+            priority_applied,
         })
     }
 }
@@ -208,6 +231,7 @@ impl Store {
                 state_root: accounts.empty_root(),
                 nullifier_root: nullifiers.empty_root(),
                 next_account_index: 0,
+                priority_applied: 0,
             },
         };
         tracing::debug!(target: "state::store", ?head, "store opened");
@@ -357,6 +381,117 @@ impl Store {
         Ok(pending)
     }
 
+    /// Records L1 priority operations `(queue index, record)` and, if given, the L1 block to
+    /// resume following from, in one synced write; durable once this returns.
+    ///
+    /// Idempotent: an index already stored with the same record is left as it is. Refuses an
+    /// index stored with a different record ([`StateError::PriorityConflict`]) and a gap in
+    /// the queue ([`StateError::PriorityGap`]): records are stored in queue order, so the
+    /// stored indices are always `0..priority_len()`. Returns how many records were new.
+    pub fn put_priority(
+        &self,
+        records: &[(u64, Vec<u8>)],
+        l1_cursor: Option<u64>,
+    ) -> Result<usize, StateError> {
+        let mut next = self.priority_len()?;
+        let mut batch = WriteBatch::default();
+        let mut new = 0;
+        for (index, record) in records {
+            if *index < next {
+                let stored = self.get(cf::PRIORITY, &index.to_be_bytes())?;
+                if stored.as_deref() != Some(record.as_slice()) {
+                    return Err(StateError::PriorityConflict(*index));
+                }
+                continue;
+            }
+            if *index > next {
+                return Err(StateError::PriorityGap {
+                    expected: next,
+                    got: *index,
+                });
+            }
+            batch.put_cf(handle(&self.db, cf::PRIORITY), index.to_be_bytes(), record);
+            next += 1;
+            new += 1;
+        }
+        if let Some(cursor) = l1_cursor {
+            batch.put_cf(
+                handle(&self.db, cf::META),
+                L1_CURSOR_KEY,
+                cursor.to_be_bytes(),
+            );
+        }
+        if !batch.is_empty() {
+            self.db.write_opt(batch, &synced())?;
+        }
+        Ok(new)
+    }
+
+    /// How many L1 priority operations are stored (indices `0..priority_len()`).
+    pub fn priority_len(&self) -> Result<u64, StateError> {
+        let mut iterator = self
+            .db
+            .iterator_cf(handle(&self.db, cf::PRIORITY), IteratorMode::End);
+        match iterator.next() {
+            None => Ok(0),
+            Some(item) => {
+                let (key, _) = item?;
+                let key: [u8; 8] = (*key)
+                    .try_into()
+                    .map_err(|_| StateError::Corrupt("priority key".into()))?;
+                Ok(u64::from_be_bytes(key) + 1)
+            }
+        }
+    }
+
+    /// The stored L1 priority operation at queue index `index`.
+    pub fn priority(&self, index: u64) -> Result<Option<Vec<u8>>, StateError> {
+        self.get(cf::PRIORITY, &index.to_be_bytes())
+    }
+
+    /// At most `max` stored L1 priority operations from queue index `from` on, in order.
+    pub fn priority_range(&self, from: u64, max: usize) -> Result<Vec<(u64, Vec<u8>)>, StateError> {
+        let start = from.to_be_bytes();
+        let mut records = Vec::new();
+        let iterator = self.db.iterator_cf(
+            handle(&self.db, cf::PRIORITY),
+            IteratorMode::From(&start, rocksdb::Direction::Forward),
+        );
+        for item in iterator.take(max) {
+            let (key, value) = item?;
+            let key: [u8; 8] = (*key)
+                .try_into()
+                .map_err(|_| StateError::Corrupt("priority key".into()))?;
+            records.push((u64::from_be_bytes(key), value.into_vec()));
+        }
+        Ok(records)
+    }
+
+    /// The L1 block to resume following the bridge from, as [`Store::put_priority`] or
+    /// [`Store::set_l1_cursor`] last recorded it.
+    pub fn l1_cursor(&self) -> Result<Option<u64>, StateError> {
+        self.get(cf::META, L1_CURSOR_KEY)?
+            .map(|bytes| {
+                let bytes: [u8; 8] = bytes
+                    .as_slice()
+                    .try_into()
+                    .map_err(|_| StateError::Corrupt("l1 cursor".into()))?;
+                Ok(u64::from_be_bytes(bytes))
+            })
+            .transpose()
+    }
+
+    /// Records the L1 block to resume following the bridge from (synced).
+    pub fn set_l1_cursor(&self, cursor: u64) -> Result<(), StateError> {
+        self.db.put_cf_opt(
+            handle(&self.db, cf::META),
+            L1_CURSOR_KEY,
+            cursor.to_be_bytes(),
+            &synced(),
+        )?;
+        Ok(())
+    }
+
     /// A node source for one tree, reading committed nodes.
     pub fn nodes(&self, tree: TreeId) -> StoreNodes<'_> {
         StoreNodes { store: self, tree }
@@ -470,4 +605,101 @@ fn synced() -> WriteOptions {
     let mut options = WriteOptions::default();
     options.set_sync(true);
     options
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn record(index: u64) -> (u64, Vec<u8>) {
+        (index, format!("op {index}").into_bytes())
+    }
+
+    #[test]
+    fn priority_records_are_idempotent_ordered_and_durable() {
+        let dir = tempfile::tempdir().unwrap();
+        {
+            let store = Store::open(dir.path()).unwrap();
+            assert_eq!(store.priority_len().unwrap(), 0);
+            assert_eq!(store.l1_cursor().unwrap(), None);
+            assert_eq!(
+                store
+                    .put_priority(&[record(0), record(1)], Some(7))
+                    .unwrap(),
+                2
+            );
+            // The same records again (a re-read L1 range): nothing new, no error.
+            assert_eq!(
+                store
+                    .put_priority(&[record(0), record(1), record(2)], Some(9))
+                    .unwrap(),
+                1
+            );
+            assert_eq!(store.put_priority(&[record(2)], None).unwrap(), 0);
+        }
+        let store = Store::open(dir.path()).unwrap();
+        assert_eq!(store.priority_len().unwrap(), 3);
+        assert_eq!(store.l1_cursor().unwrap(), Some(9));
+        assert_eq!(store.priority(1).unwrap(), Some(record(1).1));
+        assert_eq!(store.priority(3).unwrap(), None);
+        assert_eq!(
+            store.priority_range(1, 10).unwrap(),
+            vec![record(1), record(2)]
+        );
+        assert_eq!(store.priority_range(0, 1).unwrap(), vec![record(0)]);
+        assert!(store.priority_range(3, 10).unwrap().is_empty());
+        store.set_l1_cursor(11).unwrap();
+        assert_eq!(store.l1_cursor().unwrap(), Some(11));
+    }
+
+    #[test]
+    fn a_different_record_or_a_gap_is_refused_and_writes_nothing() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(dir.path()).unwrap();
+        store.put_priority(&[record(0)], Some(1)).unwrap();
+        let error = store
+            .put_priority(&[(0, b"another".to_vec())], Some(5))
+            .unwrap_err();
+        assert!(matches!(error, StateError::PriorityConflict(0)), "{error}");
+        let error = store
+            .put_priority(&[record(1), record(3)], Some(5))
+            .unwrap_err();
+        assert!(
+            matches!(
+                error,
+                StateError::PriorityGap {
+                    expected: 2,
+                    got: 3
+                }
+            ),
+            "{error}"
+        );
+        assert_eq!(store.priority_len().unwrap(), 1);
+        assert_eq!(store.l1_cursor().unwrap(), Some(1));
+    }
+
+    #[test]
+    fn the_applied_count_commits_with_the_head_and_old_heads_read_as_zero() {
+        let dir = tempfile::tempdir().unwrap();
+        {
+            let mut store = Store::open(dir.path()).unwrap();
+            let head = Head {
+                block_number: Some(0),
+                priority_applied: 4,
+                ..store.head()
+            };
+            store.commit(&BlockCommit::new(0, head)).unwrap();
+        }
+        let store = Store::open(dir.path()).unwrap();
+        assert_eq!(store.head().priority_applied, 4);
+        assert_eq!(store.head().block_number, Some(0));
+
+        let old = Head {
+            priority_applied: 0,
+            ..store.head()
+        };
+        let encoded = old.encode();
+        assert_eq!(Head::decode(&encoded[..HEAD_LEN_V1]).unwrap(), old);
+        assert!(Head::decode(&encoded[..HEAD_LEN - 1]).is_err());
+    }
 }

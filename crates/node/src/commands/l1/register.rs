@@ -1,10 +1,14 @@
 //! `hyperforge l1 register --chain chains/<name>`: register the chain on the bridge and write
 //! `[l1] bridge = "0x..."` into its chain.toml, keeping the file's comments and layout.
+//!
+//! The genesis root registered is the state root of block 0 built from `[genesis]` (the one
+//! the sequencer builds, computed in a temporary store), unless `--genesis-root` says
+//! otherwise. A sequencer refuses to follow a bridge that registered another root.
 
 use anyhow::Context;
 use hyperforge_config::CHAIN_FILE;
 use hyperforge_l1::BridgeClient;
-use hyperforge_primitives::bridge::{ZERO_DIGEST, digest_from_b256};
+use hyperforge_primitives::bridge::{digest_from_b256, digest_to_b256};
 use toml_edit::{DocumentMut, value};
 
 use crate::{cli::L1RegisterArgs, commands::load_chain};
@@ -14,7 +18,8 @@ pub(super) async fn run(args: L1RegisterArgs) -> anyhow::Result<()> {
     let bridge = super::ecosystem_bridge(&args.ecosystem)?;
     let genesis_root = match &args.genesis_root {
         Some(bytes) => digest_from_b256(bytes)?,
-        None => ZERO_DIGEST,
+        None => hyperforge_sequencer::genesis::genesis_root(&config)
+            .context("cannot compute the genesis root from [genesis]")?,
     };
     let signer = super::signer(&args.signer)?;
     let admin = signer.address();
@@ -35,8 +40,9 @@ pub(super) async fn run(args: L1RegisterArgs) -> anyhow::Result<()> {
     std::fs::write(&path, document.to_string())
         .with_context(|| format!("cannot write {}", path.display()))?;
     println!(
-        "chain {} ({chain_id}) registered on the bridge {bridge}; {} updated",
+        "chain {} ({chain_id}) registered on the bridge {bridge} with genesis root {}; {} updated",
         config.chain.name,
+        digest_to_b256(&genesis_root),
         path.display()
     );
     Ok(())
