@@ -6,8 +6,10 @@
 //! The circuit checks the equivalent `t G - c1 R - c0 Q = 0` with the Antipa et al. split
 //! `e = c0 / c1 mod n` (`|c0|, |c1| < 2^160`, `c1 != 0`) and `t = s c1 mod n`, all hinted
 //! and checked: `e c1 - c0 = q n` and `s c1 = q' n + t` as integers (see [`crate::bigint`]), so
-//! `c1 (s G - R - e Q) = 0`, and `c1` is invertible mod the prime `n`. `t < 2^320` is split
-//! into halves for the bases `G` and `2^160 G`, so four 160-bit scalars share 160 doublings.
+//! `c1 (s G - R - e Q) = 0`, and `c1` is invertible mod the prime `n` (`c1 != 0` is checked
+//! as `c1 mod p != 0`, stronger than needed: an honest `c1` that is a multiple of `p`, with
+//! probability about `2^-64`, would be refused). `t < 2^320` is split into halves for the
+//! bases `G` and `2^160 G`, so four 160-bit scalars share 160 doublings.
 
 use anyhow::Result;
 use hyperforge_crypto::curve::Point;
@@ -105,6 +107,11 @@ impl CircuitBuilderSchnorr for Builder {
         signature: &SignatureTarget,
         strategy: GateStrategy,
     ) -> RowsByPart {
+        assert_eq!(
+            signature.s.len(),
+            SCALAR_LIMBS,
+            "s has {SCALAR_LIMBS} limbs"
+        );
         let mut rows = RowsByPart::default();
         let mut mark = self.num_gates();
         let mut part = |builder: &mut Builder, name: &'static str| {
