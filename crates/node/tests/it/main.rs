@@ -5,4 +5,5 @@
 
 mod config_show;
 mod l1;
+mod l1_follow;
 mod sequencer;

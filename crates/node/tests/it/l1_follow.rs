@@ -1,0 +1,370 @@
+//! The sequencer follows the L1 bridge, end to end with the real binary and a real anvil: a
+//! fresh Ethereum account registers its L2 key and deposits through `hyperforge wallet` on
+//! L1, the sequencer applies both (once, across `kill -9`s while an operation is queued on
+//! L1 and while it is stored but not yet applied), the account then transfers on L2, and
+//! every batch's priority count and commitments are the bridge's own.
+
+use std::{
+    io::{BufRead, BufReader, Read, Write},
+    net::TcpStream,
+    path::{Path, PathBuf},
+    process::{Child, Command, Stdio},
+    time::{Duration, Instant},
+};
+
+use alloy::{
+    network::{EthereumWallet, TransactionBuilder},
+    primitives::U256,
+    providers::{Provider, ProviderBuilder},
+    rpc::types::TransactionRequest,
+    signers::local::PrivateKeySigner,
+};
+use hyperforge_config::{ChainConfigLoader, Overrides};
+use hyperforge_l1::{BridgeClient, anvil::spawn_anvil};
+use hyperforge_primitives::{
+    ChainId,
+    block::Slot,
+    bridge::{ZERO_DIGEST, digest_to_b256},
+    parse_address,
+};
+use hyperforge_sequencer::{
+    api::{BlockId, EthApiClient, HfApiClient},
+    genesis::genesis_root,
+    replay::replay,
+};
+use hyperforge_state::Store;
+use jsonrpsee::http_client::{HttpClient, HttpClientBuilder};
+
+const BOB: &str = "0x70997970C51812dc3A010C7d01b50e0d17dc79C8";
+const GWEI_PER_ETHER: u64 = 1_000_000_000;
+
+fn hyperforge(root: &Path) -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_hyperforge"));
+    command.current_dir(root);
+    for (key, _) in std::env::vars() {
+        if key.starts_with("HYPERFORGE_") && key != "HYPERFORGE_ANVIL" {
+            command.env_remove(key);
+        }
+    }
+    command
+}
+
+fn run(command: &mut Command) -> String {
+    let output = command.output().unwrap();
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    String::from_utf8(output.stdout).unwrap()
+}
+
+/// Polls `check` every 50 ms until it gives a value. The bound only keeps a broken build from
+/// hanging the suite; nothing is measured against it.
+fn wait_for<T>(what: &str, mut check: impl FnMut() -> Option<T>) -> T {
+    let started = Instant::now();
+    loop {
+        if let Some(value) = check() {
+            return value;
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(180),
+            "never happened: {what}"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+/// A `hyperforge sequencer` process; killed (SIGKILL) when dropped unless stopped.
+struct Sequencer {
+    child: Child,
+    url: String,
+}
+
+impl Sequencer {
+    fn spawn(root: &Path, data_dir: &Path, l1: &str, block_time_ms: u64) -> Self {
+        let mut child = hyperforge(root)
+            .args(["sequencer", "--chain", "chains/alpha", "--data-dir"])
+            .arg(data_dir)
+            .args(["--set", "sequencer.rpc_addr=127.0.0.1:0"])
+            .args(["--set", &format!("sequencer.block_time_ms={block_time_ms}")])
+            .args(["--set", "sequencer.batch_blocks=1"])
+            .args(["--set", &format!("l1.rpc_url={l1}")])
+            .args(["--set", "l1.confirmations=0"])
+            .args(["--set", "l1.poll_interval_ms=50"])
+            .env("RUST_LOG", "warn")
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .unwrap();
+        let stdout = child.stdout.take().unwrap();
+        let (sender, receiver) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            let mut line = String::new();
+            let _ = BufReader::new(stdout).read_line(&mut line);
+            let _ = sender.send(line);
+        });
+        let line = receiver
+            .recv_timeout(Duration::from_secs(60))
+            .expect("the sequencer printed its RPC URL");
+        let url = line
+            .trim()
+            .strip_prefix("rpc: ")
+            .unwrap_or_else(|| panic!("unexpected first line {line:?}"))
+            .to_owned();
+        Self { child, url }
+    }
+
+    fn client(&self) -> HttpClient {
+        HttpClientBuilder::default()
+            .request_timeout(Duration::from_secs(10))
+            .build(&self.url)
+            .unwrap()
+    }
+
+    /// One gauge of `GET /metrics`.
+    fn metric(&self, name: &str) -> Option<u64> {
+        let addr = self.url.trim_start_matches("http://");
+        let mut stream = TcpStream::connect(addr).ok()?;
+        write!(
+            stream,
+            "GET /metrics HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n"
+        )
+        .ok()?;
+        let mut text = String::new();
+        stream.read_to_string(&mut text).ok()?;
+        let prefix = format!("hyperforge_sequencer_{name} ");
+        text.lines()
+            .find_map(|line| line.strip_prefix(&prefix))
+            .and_then(|value| value.trim().parse().ok())
+    }
+
+    fn kill(mut self) {
+        self.child.kill().unwrap();
+        self.child.wait().unwrap();
+    }
+
+    /// SIGTERM, then the exit status.
+    fn terminate(mut self) -> std::process::ExitStatus {
+        let pid = self.child.id().to_string();
+        let status = Command::new("kill").args(["-TERM", &pid]).status().unwrap();
+        assert!(status.success());
+        wait_for("exit after SIGTERM", || self.child.try_wait().unwrap())
+    }
+}
+
+impl Drop for Sequencer {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// `hyperforge wallet balance` in gwei (0 without an account).
+fn l2_balance(root: &Path, node: &Sequencer, address: &str) -> u64 {
+    let stdout = run(hyperforge(root).args(["wallet", "balance", "--rpc", &node.url, address]));
+    match stdout.split_once(" gwei)") {
+        Some((before, _)) => before.rsplit('(').next().unwrap().parse().unwrap(),
+        None => {
+            assert!(stdout.starts_with("0 ETH (no account"), "{stdout}");
+            0
+        }
+    }
+}
+
+#[test]
+fn deposits_and_key_registrations_from_l1_apply_once_and_the_account_transfers() {
+    let anvil = spawn_anvil().expect("anvil: run `cargo xtask tools`");
+    let l1 = anvil.endpoint_url().to_string();
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let root = tempfile::tempdir().unwrap();
+    let root = root.path();
+    let chain_dir = root.join("chains/alpha");
+    std::fs::create_dir_all(&chain_dir).unwrap();
+    std::fs::copy(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../../chains/alpha/chain.toml"),
+        chain_dir.join("chain.toml"),
+    )
+    .unwrap();
+    let data_dir: PathBuf = root.join("db");
+    let rpc = format!("l1.rpc_url={l1}");
+    let chain_id = ChainId::new(270).unwrap();
+
+    // The bridge, and alpha registered on it with the genesis root its sequencer computes.
+    run(hyperforge(root).args(["l1", "deploy", "--l1", &l1]));
+    let registered =
+        run(hyperforge(root).args(["l1", "register", "--chain", "chains/alpha", "--set", &rpc]));
+    let config = ChainConfigLoader::new(&chain_dir)
+        .with_env(false)
+        .with_overrides(Overrides::new())
+        .load()
+        .unwrap();
+    let bridge = config.l1.bridge.expect("l1 register wrote the bridge");
+    let genesis = genesis_root(&config).unwrap();
+    assert_ne!(genesis, ZERO_DIGEST);
+    assert!(
+        registered.contains(&digest_to_b256(&genesis).to_string()),
+        "{registered}"
+    );
+    let operator =
+        BridgeClient::connect(anvil.endpoint_url(), anvil.keys()[0].clone().into(), bridge);
+    let on_l1 = runtime.block_on(operator.chain(chain_id)).unwrap().unwrap();
+    assert_eq!(on_l1.state_root, genesis);
+
+    // A fresh Ethereum account, funded on L1 by a plain transfer from anvil's account 0.
+    let fresh = PrivateKeySigner::random();
+    let fresh_address = fresh.address().to_checksum(None);
+    let fresh_key = format!("0x{}", alloy::hex::encode(fresh.to_bytes()));
+    runtime.block_on(async {
+        let funder = PrivateKeySigner::from(anvil.keys()[0].clone());
+        let provider = ProviderBuilder::new()
+            .wallet(EthereumWallet::from(funder))
+            .connect_http(anvil.endpoint_url());
+        let request = TransactionRequest::default()
+            .with_to(fresh.address())
+            .with_value(U256::from(10u64) * U256::from(10u64).pow(U256::from(18u64)));
+        let receipt = provider
+            .send_transaction(request)
+            .await
+            .unwrap()
+            .get_receipt()
+            .await
+            .unwrap();
+        assert!(receipt.status());
+    });
+    let wallet_l1 = |command: &str, extra: &[&str]| {
+        run(hyperforge(root)
+            .args(["wallet", command, "--chain", "chains/alpha", "--set", &rpc])
+            .args(["--private-key", &fresh_key])
+            .args(extra));
+    };
+
+    // 1. The key registration is queued and applied while the sequencer runs.
+    let node = Sequencer::spawn(root, &data_dir, &l1, 100);
+    wallet_l1("register-key", &[]);
+    let client = node.client();
+    wait_for("the key registration applied on L2", || {
+        runtime
+            .block_on(client.get_account(fresh_address.clone()))
+            .unwrap()
+            .filter(|account| account.pubkey_hash.is_some())
+    });
+
+    // 2. kill -9, then a deposit queued on L1 while the sequencer is down.
+    node.kill();
+    wallet_l1("deposit", &["--amount", "1 ether"]);
+
+    // 3. Restarted with blocks far apart: the follower stores the deposit, no block applies
+    //    it yet; kill -9 again in that state.
+    let node = Sequencer::spawn(root, &data_dir, &l1, 600_000);
+    wait_for("the deposit stored by the L1 follower", || {
+        (node.metric("l1_priority_stored") == Some(2)).then_some(())
+    });
+    assert_eq!(node.metric("l1_priority_applied"), Some(1));
+    node.kill();
+
+    // 4. Restarted with fast blocks: applied, once.
+    let node = Sequencer::spawn(root, &data_dir, &l1, 100);
+    wait_for("the deposit credited on L2", || {
+        (l2_balance(root, &node, &fresh_address) > 0).then_some(())
+    });
+    assert_eq!(l2_balance(root, &node, &fresh_address), GWEI_PER_ETHER);
+
+    // 5. A deposit while it runs: the time from the mined L1 transaction to the balance.
+    let sent = Instant::now();
+    wallet_l1("deposit", &["--amount", "0.5 ether"]);
+    let mined = sent.elapsed();
+    wait_for("the second deposit credited on L2", || {
+        (l2_balance(root, &node, &fresh_address) > GWEI_PER_ETHER).then_some(())
+    });
+    let credited = sent.elapsed();
+    eprintln!(
+        "deposit: `wallet deposit` returned (L1 transaction mined) after {mined:?}, credited on L2 after {credited:?} (blocks 100 ms, L1 polled every 50 ms, 0 confirmations)"
+    );
+    assert_eq!(
+        l2_balance(root, &node, &fresh_address),
+        3 * GWEI_PER_ETHER / 2
+    );
+
+    // 6. The fresh account transfers on L2 with the key it registered on L1.
+    let stdout = run(hyperforge(root)
+        .args(["wallet", "transfer", "--rpc", &node.url])
+        .args([
+            "--private-key",
+            &fresh_key,
+            "--to",
+            BOB,
+            "--amount",
+            "0.25 ether",
+        ]));
+    assert!(stdout.contains("included in block"), "{stdout}");
+    assert_eq!(
+        l2_balance(root, &node, &fresh_address),
+        5 * GWEI_PER_ETHER / 4
+    );
+
+    // 7. Every block: the three L1 operations once each; every batch (one per block): its
+    //    priority count and both commitments are the bridge's.
+    let client = node.client();
+    runtime.block_on(async {
+        let head = client.block_number().await.unwrap();
+        let head = u64::from_str_radix(head.trim_start_matches("0x"), 16).unwrap();
+        let mut blocks = Vec::new();
+        for number in 0..=head {
+            let view = client
+                .get_block(BlockId::Number(number))
+                .await
+                .unwrap()
+                .unwrap();
+            blocks.push(view.to_block().unwrap());
+        }
+        let l1_ops: Vec<_> = blocks[1..]
+            .iter()
+            .flat_map(|block| &block.slots)
+            .filter_map(|slot| match slot {
+                Slot::Priority(op) => Some(op.clone()),
+                Slot::Tx(_) => None,
+            })
+            .collect();
+        assert_eq!(l1_ops.len(), 3, "{l1_ops:?}");
+
+        let queued = operator.chain(chain_id).await.unwrap().unwrap();
+        assert_eq!(queued.priority_length, 3);
+        let mut consumed = 0;
+        for number in 1..=head {
+            let batch = client
+                .get_batch(number)
+                .await
+                .unwrap()
+                .unwrap_or_else(|| panic!("batch {number} is sealed"));
+            let inputs = batch.public_inputs;
+            let before = operator
+                .priority_commitment(chain_id, consumed)
+                .await
+                .unwrap();
+            consumed += inputs.priority_ops_count;
+            let after = operator
+                .priority_commitment(chain_id, consumed)
+                .await
+                .unwrap();
+            assert_eq!(
+                (
+                    inputs.priority_commitment_before,
+                    inputs.priority_commitment_after
+                ),
+                (digest_to_b256(&before), digest_to_b256(&after)),
+                "batch {number}"
+            );
+        }
+        assert_eq!(consumed, 3);
+
+        // Replaying the blocks on a fresh store gives the head's root.
+        let replayed = tempfile::tempdir().unwrap();
+        let mut store = Store::open(replayed.path()).unwrap();
+        let root = replay(&mut store, chain_id, &blocks).unwrap();
+        assert_eq!(root, blocks.last().unwrap().header.state_root);
+        assert_eq!(store.head().priority_applied, 3);
+    });
+    assert_eq!(parse_address(&fresh_address).unwrap(), fresh.address());
+    assert!(node.terminate().success(), "SIGTERM is a clean exit");
+}
