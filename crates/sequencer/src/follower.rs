@@ -8,9 +8,13 @@
 //!   write. Events arrive in L1 order, so every event of a block before the cursor is
 //!   stored; a restart re-follows the bridge from the cursor (0 when there is none) and the
 //!   operations it reads again are recognised as stored and skipped.
+//! - `MessageRootUpdated`: the global message root of a settlement is queued the same way
+//!   (once per root, with the cursor); the next block imports it, so `ExecuteMessage`
+//!   transactions proven against it can run.
 //! - `ChainRegistered` for this chain must carry the genesis root of this `chain.toml`;
 //!   otherwise no batch of this chain could ever settle, and the follower stops the node.
-//! - An L1 RPC failure is retried (the watcher reads the same range again); a stored queue
+//! - An L1 RPC failure is retried (the watcher reads the same range again, after a pause that
+//!   doubles up to 10 s while failures last); a stored queue
 //!   that disagrees with L1 (another operation under an index, a commitment that does not
 //!   chain) stops the node: it means another bridge, or a reorganisation deeper than
 //!   `[l1] confirmations`.
@@ -28,6 +32,9 @@ use crate::{
     priority::{RecordError, store_priority_op},
     service::Shared,
 };
+
+/// The longest pause between L1 polls while they fail.
+const MAX_BACKOFF: Duration = Duration::from_secs(10);
 
 /// Follows the bridge at `bridge` until `stop` changes; an `Err` is a reason to stop the node.
 pub(crate) async fn run_follower(
@@ -54,6 +61,7 @@ pub(crate) async fn run_follower(
         config.confirmations = l1.confirmations;
         config.poll_interval = poll_interval;
         let mut watcher = L1Watcher::new(provider.clone(), config);
+        let mut backoff = poll_interval;
         tracing::info!(
             target: "seq::l1",
             %bridge,
@@ -67,9 +75,20 @@ pub(crate) async fn run_follower(
                 _ = stop.changed() => return Ok(()),
             };
             let event = match event {
-                Ok(event) => event,
-                // The watcher logged it and waited; the next call reads the range again.
-                Err(_) => continue,
+                Ok(event) => {
+                    backoff = poll_interval;
+                    event
+                }
+                Err(_) => {
+                    // The watcher logged it and waited one interval; wait longer while L1
+                    // stays unreachable. The next call reads the same range again.
+                    tokio::select! {
+                        () = tokio::time::sleep(backoff.saturating_sub(poll_interval)) => {}
+                        _ = stop.changed() => return Ok(()),
+                    }
+                    backoff = (backoff * 2).min(MAX_BACKOFF.max(poll_interval));
+                    continue;
+                }
             };
             match handle_event(&shared, event).await {
                 Ok(()) => {}
@@ -150,6 +169,19 @@ async fn handle_event(shared: &Arc<Shared>, event: WatchedEvent) -> Result<(), H
                     Err(Handled::Fatal(SequencerError::L1Queue(error.to_string())))
                 }
             }
+        }
+        L1Event::MessageRootUpdated { message_root, .. } => {
+            let new = blocking(shared, move |shared| {
+                shared
+                    .store_read()
+                    .put_l1_message_root(&message_root, Some(block_number))
+            })
+            .await
+            .map_err(Handled::Fatal)?;
+            if new {
+                tracing::info!(target: "seq::l1", root = %digest_to_b256(&message_root), l1_block = block_number, "L1 message root stored");
+            }
+            Ok(())
         }
         _ => Ok(()),
     }

@@ -22,6 +22,8 @@
 //! production with an error naming it: the bridge's queue commitment covers it, so skipping
 //! it would make every later batch unsettleable. Each sealed batch's priority commitment is
 //! checked against the commitment the bridge reported for the last operation it consumed.
+//! Global message roots of settlements are stored the same way and imported by the next block
+//! (produced for them alone if need be), so `ExecuteMessage` can prove against them.
 //!
 //! Parts: [`Sequencer`] opens the state (genesis once, see [`genesis`]) and restores the
 //! mempool; [`SequencerHandle`] is the running node; [`api`] defines the methods, the JSON

@@ -1,7 +1,7 @@
-//! The block producer and the batcher: one block from the stored L1 priority operations (in
-//! queue order, first) and the mempool, committed atomically with the pending transactions it
-//! consumed, the new count of applied priority operations (in the head) and, every
-//! `batch_blocks` blocks, the sealed batch.
+//! The block producer and the batcher: one block from the message roots and priority
+//! operations L1 reported (stored by the L1 follower; operations in queue order, first) and
+//! the mempool, committed atomically with the pending transactions it consumed, the new counts
+//! of L1 records it processed (in the head) and, every `batch_blocks` blocks, the sealed batch.
 
 use std::{collections::HashSet, time::Instant};
 
@@ -55,9 +55,11 @@ fn now_ms() -> u64 {
 /// Builds and commits the next block if there is anything to put in it (or empty blocks are
 /// wanted). Returns the new head header.
 ///
-/// Stored L1 priority operations come first, in queue order from the head's
-/// `priority_applied`, up to `max_block_txs` slots; transactions fill the rest. One that
-/// cannot apply is an error ([`SequencerError::PriorityOp`]): nothing is committed.
+/// Message roots queued from L1 and not imported yet are imported (a block is produced for
+/// them even when empty blocks are skipped, so `ExecuteMessage` can use them). Stored L1
+/// priority operations come first, in queue order from the head's `priority_applied`, up to
+/// `max_block_txs` slots; transactions fill the rest. An operation that cannot apply is an
+/// error ([`SequencerError::PriorityOp`]): nothing is committed.
 pub(crate) fn produce_block(
     shared: &Shared,
     parent: &BlockHeader,
@@ -67,9 +69,21 @@ pub(crate) fn produce_block(
     let max_slots = config.max_block_txs as usize;
     let candidates = shared.mempool().candidates(max_slots);
     let store = shared.store_read();
-    let priority_applied = store.head().priority_applied;
+    let head = store.head();
+    let priority_applied = head.priority_applied;
     let priority = store.priority_range(priority_applied, max_slots)?;
-    if candidates.is_empty() && priority.is_empty() && config.empty_blocks == EmptyBlocks::Skip {
+    let roots_seen = store.l1_message_roots(head.message_roots_seen, MAX_ROOTS_PER_BLOCK)?;
+    let mut new_roots = Vec::new();
+    for root in &roots_seen {
+        if !store.message_root_known(root)? && !new_roots.contains(root) {
+            new_roots.push(*root);
+        }
+    }
+    if candidates.is_empty()
+        && priority.is_empty()
+        && new_roots.is_empty()
+        && config.empty_blocks == EmptyBlocks::Skip
+    {
         return Ok(None);
     }
     let number = parent.number + 1;
@@ -85,6 +99,9 @@ pub(crate) fn produce_block(
     let timestamp = now_ms().max(parent.timestamp_ms);
     let mut builder = hyperforge_execution::BlockBuilder::new(&store, shared.chain_id)
         .with_header(parent.hash(), timestamp);
+    for root in &new_roots {
+        builder.import_message_root(*root);
+    }
     let priority_count = apply_priority_ops(&mut builder, priority_applied, &priority)?;
     let mut done = Vec::with_capacity(candidates.len());
     let mut included = 0u64;
@@ -130,7 +147,11 @@ pub(crate) fn produce_block(
             }
         }
     }
-    if included == 0 && priority_count == 0 && config.empty_blocks == EmptyBlocks::Skip {
+    if included == 0
+        && priority_count == 0
+        && new_roots.is_empty()
+        && config.empty_blocks == EmptyBlocks::Skip
+    {
         drop(builder);
         drop(store);
         if !done.is_empty() {
@@ -146,6 +167,7 @@ pub(crate) fn produce_block(
     executed.commit.pending_done = done.clone();
     // The count of applied L1 operations moves with the block that applied them.
     executed.commit.head.priority_applied = priority_applied + priority_count;
+    executed.commit.head.message_roots_seen = head.message_roots_seen + roots_seen.len() as u64;
     let sealed = if number.is_multiple_of(batch_blocks) {
         let record = seal_batch(
             shared,
@@ -184,6 +206,7 @@ pub(crate) fn produce_block(
         number,
         txs = included,
         l1_ops = priority_count,
+        message_roots = new_roots.len(),
         ms = started.elapsed().as_millis() as u64,
         "block committed"
     );
@@ -197,6 +220,9 @@ pub(crate) fn produce_block(
     }
     Ok(Some(header))
 }
+
+/// The most queued L1 message roots one block processes.
+const MAX_ROOTS_PER_BLOCK: usize = 64;
 
 /// Applies the stored L1 operations `records` (queue indices from `first`, consecutive) to
 /// `builder`, in order. Returns how many.
@@ -489,6 +515,35 @@ mod tests {
         let head = shared.store_read().head();
         assert_eq!((head.block_number, head.priority_applied), (Some(0), 0));
         assert_eq!(balance(&shared, 4), None);
+    }
+
+    #[test]
+    fn queued_message_roots_are_imported_once_even_without_transactions() {
+        let dir = tempfile::tempdir().unwrap();
+        let (shared, genesis) = open(config(&[]), dir.path());
+        let root = next_priority_commitment(ZERO_DIGEST, deposit(1, 1).hash());
+        assert!(
+            shared
+                .store_read()
+                .put_l1_message_root(&root, Some(2))
+                .unwrap()
+        );
+        let first = produce_block(&shared, &genesis).unwrap().unwrap();
+        let block = read_block(&shared.store_read(), first.number)
+            .unwrap()
+            .unwrap();
+        assert_eq!(block.message_roots, vec![root]);
+        assert!(block.slots.is_empty());
+        assert!(shared.store_read().message_root_known(&root).unwrap());
+        assert_eq!(shared.store_read().head().message_roots_seen, 1);
+        // Reported again by a later settlement: not queued again, nothing to produce.
+        assert!(
+            !shared
+                .store_read()
+                .put_l1_message_root(&root, Some(3))
+                .unwrap()
+        );
+        assert!(produce_block(&shared, &first).unwrap().is_none());
     }
 
     #[test]

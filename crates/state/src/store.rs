@@ -10,6 +10,9 @@
 //! ([`Store::put_priority`]: synced, idempotent, in queue order, with the L1 cursor in the same
 //! write), before any block applies them. How many of them the chain applied is part of the
 //! [`Head`] (`priority_applied`), so it moves atomically with the block that applied them.
+//! Global message roots settled on L1 are queued the same way in `l1_message_roots`
+//! ([`Store::put_l1_message_root`]), and the head counts how many of them blocks processed
+//! (`message_roots_seen`).
 
 use std::path::Path;
 
@@ -52,10 +55,13 @@ pub mod cf {
     /// `L1 priority queue index (8, BE)` -> the operation as observed on L1 (opaque bytes),
     /// stored before a block may apply it.
     pub const PRIORITY: &str = "priority";
+    /// Global message roots reported by L1, in arrival order: `i | index (8, BE)` -> message
+    /// root (32), and `r | message root (32)` -> index (8, BE) so each is queued once.
+    pub const L1_MESSAGE_ROOTS: &str = "l1_message_roots";
     /// Named singletons, like the head.
     pub const META: &str = "meta";
     /// Every column family.
-    pub const ALL: [&str; 12] = [
+    pub const ALL: [&str; 13] = [
         NODES,
         ACCOUNTS,
         ADDRESS_INDEX,
@@ -67,15 +73,17 @@ pub mod cf {
         PENDING,
         MESSAGE_ROOTS,
         PRIORITY,
+        L1_MESSAGE_ROOTS,
         META,
     ];
 }
 
 const HEAD_KEY: &[u8] = b"head";
 const L1_CURSOR_KEY: &[u8] = b"l1_cursor";
-/// The head record before `priority_applied` existed.
+const L1_MESSAGE_ROOTS_LEN_KEY: &[u8] = b"l1_message_roots_len";
+/// The head record before the L1 counters existed.
 const HEAD_LEN_V1: usize = 77;
-const HEAD_LEN: usize = 85;
+const HEAD_LEN: usize = 93;
 
 /// Which tree a node belongs to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -100,6 +108,9 @@ pub struct Head {
     /// How many L1 priority operations (queue indices `0..priority_applied`) blocks applied:
     /// the queue index the next block starts from. Genesis operations do not count.
     pub priority_applied: u64,
+    /// How many queued L1 message roots (`l1_message_roots` indices `0..message_roots_seen`)
+    /// blocks processed (imported, or found imported already).
+    pub message_roots_seen: u64,
 }
 
 impl Head {
@@ -116,6 +127,7 @@ impl Head {
         bytes.extend_from_slice(&encode_digest(&self.nullifier_root));
         bytes.extend_from_slice(&self.next_account_index.to_be_bytes());
         bytes.extend_from_slice(&self.priority_applied.to_be_bytes());
+        bytes.extend_from_slice(&self.message_roots_seen.to_be_bytes());
         bytes
     }
 
@@ -126,11 +138,13 @@ impl Head {
                 bytes.len()
             )));
         }
-        // A record written before priority operations were counted: none were applied.
-        let priority_applied = match bytes.get(HEAD_LEN_V1..HEAD_LEN) {
+        // A record written before the L1 counters existed: nothing from L1 was applied.
+        let counter = |at: usize| match bytes.get(at..at + 8) {
             Some(count) => u64::from_be_bytes(count.try_into().expect("8 bytes")),
             None => 0,
         };
+        let priority_applied = counter(HEAD_LEN_V1);
+        let message_roots_seen = counter(HEAD_LEN_V1 + 8);
         let block_number = match bytes[0] {
             0 => None,
             1 => Some(u64::from_be_bytes(bytes[1..9].try_into().expect("8 bytes"))),
@@ -142,6 +156,7 @@ impl Head {
             nullifier_root: decode_digest(&bytes[41..73])?,
             next_account_index: u32::from_be_bytes(bytes[73..77].try_into().expect("4 bytes")),
             priority_applied,
+            message_roots_seen,
         })
     }
 }
@@ -232,6 +247,7 @@ impl Store {
                 nullifier_root: nullifiers.empty_root(),
                 next_account_index: 0,
                 priority_applied: 0,
+                message_roots_seen: 0,
             },
         };
         tracing::debug!(target: "state::store", ?head, "store opened");
@@ -492,6 +508,76 @@ impl Store {
         Ok(())
     }
 
+    /// Queues a global message root reported by L1 and, if given, the L1 block to resume
+    /// following from, in one synced write. A root queued before is left where it is (the
+    /// cursor still moves). Returns whether it was new.
+    pub fn put_l1_message_root(
+        &self,
+        root: &Digest,
+        l1_cursor: Option<u64>,
+    ) -> Result<bool, StateError> {
+        let encoded = encode_digest(root);
+        let mut by_root = vec![b'r'];
+        by_root.extend_from_slice(&encoded);
+        let new = self.get(cf::L1_MESSAGE_ROOTS, &by_root)?.is_none();
+        let mut batch = WriteBatch::default();
+        if new {
+            let index = self.l1_message_roots_len()?;
+            let mut by_index = vec![b'i'];
+            by_index.extend_from_slice(&index.to_be_bytes());
+            let family = handle(&self.db, cf::L1_MESSAGE_ROOTS);
+            batch.put_cf(family, by_index, encoded);
+            batch.put_cf(family, by_root, index.to_be_bytes());
+            batch.put_cf(
+                handle(&self.db, cf::META),
+                L1_MESSAGE_ROOTS_LEN_KEY,
+                (index + 1).to_be_bytes(),
+            );
+        }
+        if let Some(cursor) = l1_cursor {
+            batch.put_cf(
+                handle(&self.db, cf::META),
+                L1_CURSOR_KEY,
+                cursor.to_be_bytes(),
+            );
+        }
+        if !batch.is_empty() {
+            self.db.write_opt(batch, &synced())?;
+        }
+        Ok(new)
+    }
+
+    /// How many message roots L1 reported (queue indices `0..l1_message_roots_len()`).
+    pub fn l1_message_roots_len(&self) -> Result<u64, StateError> {
+        self.get(cf::META, L1_MESSAGE_ROOTS_LEN_KEY)?
+            .map_or(Ok(0), |bytes| {
+                let bytes: [u8; 8] = bytes
+                    .as_slice()
+                    .try_into()
+                    .map_err(|_| StateError::Corrupt("message root count".into()))?;
+                Ok(u64::from_be_bytes(bytes))
+            })
+    }
+
+    /// At most `max` queued L1 message roots from queue index `from` on, in order.
+    pub fn l1_message_roots(&self, from: u64, max: usize) -> Result<Vec<Digest>, StateError> {
+        let mut start = vec![b'i'];
+        start.extend_from_slice(&from.to_be_bytes());
+        let mut roots = Vec::new();
+        let iterator = self.db.iterator_cf(
+            handle(&self.db, cf::L1_MESSAGE_ROOTS),
+            IteratorMode::From(&start, rocksdb::Direction::Forward),
+        );
+        for item in iterator.take(max) {
+            let (key, value) = item?;
+            if key.first() != Some(&b'i') {
+                break;
+            }
+            roots.push(decode_digest(&value)?);
+        }
+        Ok(roots)
+    }
+
     /// A node source for one tree, reading committed nodes.
     pub fn nodes(&self, tree: TreeId) -> StoreNodes<'_> {
         StoreNodes { store: self, tree }
@@ -696,10 +782,27 @@ mod tests {
 
         let old = Head {
             priority_applied: 0,
+            message_roots_seen: 0,
             ..store.head()
         };
         let encoded = old.encode();
         assert_eq!(Head::decode(&encoded[..HEAD_LEN_V1]).unwrap(), old);
         assert!(Head::decode(&encoded[..HEAD_LEN - 1]).is_err());
+    }
+
+    #[test]
+    fn message_roots_are_queued_once_in_arrival_order() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(dir.path()).unwrap();
+        let tree = store.account_tree();
+        let (a, b) = (tree.empty_root(), store.nullifier_tree().empty_root());
+        assert!(store.put_l1_message_root(&a, Some(3)).unwrap());
+        assert!(store.put_l1_message_root(&b, Some(4)).unwrap());
+        assert!(!store.put_l1_message_root(&a, Some(5)).unwrap());
+        assert_eq!(store.l1_message_roots_len().unwrap(), 2);
+        assert_eq!(store.l1_cursor().unwrap(), Some(5));
+        assert_eq!(store.l1_message_roots(0, 10).unwrap(), vec![a, b]);
+        assert_eq!(store.l1_message_roots(1, 10).unwrap(), vec![b]);
+        assert!(store.l1_message_roots(2, 10).unwrap().is_empty());
     }
 }

@@ -1,8 +1,9 @@
 //! The sequencer follows the L1 bridge, end to end with the real binary and a real anvil: a
 //! fresh Ethereum account registers its L2 key and deposits through `hyperforge wallet` on
 //! L1, the sequencer applies both (once, across `kill -9`s while an operation is queued on
-//! L1 and while it is stored but not yet applied), the account then transfers on L2, and
-//! every batch's priority count and commitments are the bridge's own.
+//! L1 and while it is stored but not yet applied), the account then transfers on L2, every
+//! batch's priority count and commitments are the bridge's own, the bridge accepts every batch
+//! in a settlement, and the sequencer imports the settlement's message root.
 
 use std::{
     io::{BufRead, BufReader, Read, Write},
@@ -20,11 +21,11 @@ use alloy::{
     signers::local::PrivateKeySigner,
 };
 use hyperforge_config::{ChainConfigLoader, Overrides};
-use hyperforge_l1::{BridgeClient, anvil::spawn_anvil};
+use hyperforge_l1::{BridgeClient, anvil::spawn_anvil, dev_proof};
 use hyperforge_primitives::{
     ChainId,
     block::Slot,
-    bridge::{ZERO_DIGEST, digest_to_b256},
+    bridge::{BatchPublicInputs, ZERO_DIGEST, digest_from_b256, digest_to_b256, message_root},
     parse_address,
 };
 use hyperforge_sequencer::{
@@ -331,6 +332,7 @@ fn deposits_and_key_registrations_from_l1_apply_once_and_the_account_transfers()
         let queued = operator.chain(chain_id).await.unwrap().unwrap();
         assert_eq!(queued.priority_length, 3);
         let mut consumed = 0;
+        let mut settle = Vec::new();
         for number in 1..=head {
             let batch = client
                 .get_batch(number)
@@ -355,8 +357,49 @@ fn deposits_and_key_registrations_from_l1_apply_once_and_the_account_transfers()
                 (digest_to_b256(&before), digest_to_b256(&after)),
                 "batch {number}"
             );
+            let digest = |bytes| digest_from_b256(bytes).unwrap();
+            settle.push(BatchPublicInputs {
+                chain_id: ChainId::new(inputs.chain_id).unwrap(),
+                batch_number: inputs.batch_number,
+                old_state_root: digest(&inputs.old_state_root),
+                new_state_root: digest(&inputs.new_state_root),
+                priority_ops_count: inputs.priority_ops_count,
+                priority_commitment_before: digest(&inputs.priority_commitment_before),
+                priority_commitment_after: digest(&inputs.priority_commitment_after),
+                outbox_root: digest(&inputs.outbox_root),
+                pubdata_commitment: digest(&inputs.pubdata_commitment),
+            });
         }
         assert_eq!(consumed, 3);
+
+        // The bridge accepts every batch (roots chain from the registered genesis root, the
+        // priority commitments are its queue's), and the settlement's message root comes
+        // back to the chain in a block of its own.
+        operator
+            .settle(&settle, dev_proof(&settle, b""))
+            .await
+            .unwrap();
+        let settled = operator.chain(chain_id).await.unwrap().unwrap();
+        assert_eq!((settled.batch_number, settled.priority_head), (head, 3));
+        assert_eq!(settled.state_root, blocks.last().unwrap().header.state_root);
+        let outbox_roots: Vec<_> = settle.iter().map(|batch| batch.outbox_root).collect();
+        let root = digest_to_b256(&message_root(&outbox_roots));
+        let mut polls = 0;
+        let imported = loop {
+            polls += 1;
+            assert!(polls < 3_600, "the message root was never imported");
+            let latest = client
+                .get_block(BlockId::Tag("latest".into()))
+                .await
+                .unwrap()
+                .unwrap();
+            if latest.message_roots.contains(&root) {
+                break latest;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        };
+        assert!(imported.number > head);
+        blocks.push(imported.to_block().unwrap());
 
         // Replaying the blocks on a fresh store gives the head's root.
         let replayed = tempfile::tempdir().unwrap();
