@@ -101,7 +101,7 @@ pub(crate) async fn run_follower(
                     break;
                 }
                 Err(Handled::Fatal(error)) => {
-                    tracing::error!(target: "seq::l1", %error, "stopping: L1 and this chain disagree");
+                    tracing::error!(target: "seq::l1", %error, "the L1 follower stops the sequencer");
                     return Err(error);
                 }
             }

@@ -3,7 +3,8 @@
 //! L1, the sequencer applies both (once, across `kill -9`s while an operation is queued on
 //! L1 and while it is stored but not yet applied), the account then transfers on L2, every
 //! batch's priority count and commitments are the bridge's own, the bridge accepts every batch
-//! in a settlement, and the sequencer imports the settlement's message root.
+//! in a settlement, and the sequencer imports the settlement's message root. A bridge that
+//! registered another genesis root stops the sequencer.
 
 use std::{
     io::{BufRead, BufReader, Read, Write},
@@ -410,4 +411,59 @@ fn deposits_and_key_registrations_from_l1_apply_once_and_the_account_transfers()
     });
     assert_eq!(parse_address(&fresh_address).unwrap(), fresh.address());
     assert!(node.terminate().success(), "SIGTERM is a clean exit");
+}
+
+#[test]
+fn a_bridge_registration_with_another_genesis_root_stops_the_sequencer() {
+    let anvil = spawn_anvil().expect("anvil: run `cargo xtask tools`");
+    let l1 = anvil.endpoint_url().to_string();
+    let root = tempfile::tempdir().unwrap();
+    let root = root.path();
+    std::fs::create_dir_all(root.join("chains/alpha")).unwrap();
+    std::fs::copy(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../../chains/alpha/chain.toml"),
+        root.join("chains/alpha/chain.toml"),
+    )
+    .unwrap();
+    run(hyperforge(root).args(["l1", "deploy", "--l1", &l1]));
+    let wrong = format!("0x{}1", "0".repeat(63));
+    run(hyperforge(root)
+        .args(["l1", "register", "--chain", "chains/alpha"])
+        .args([
+            "--set",
+            &format!("l1.rpc_url={l1}"),
+            "--genesis-root",
+            &wrong,
+        ]));
+
+    let child = hyperforge(root)
+        .args(["sequencer", "--chain", "chains/alpha", "--data-dir"])
+        .arg(root.join("db"))
+        .args(["--set", "sequencer.rpc_addr=127.0.0.1:0"])
+        .args(["--set", &format!("l1.rpc_url={l1}")])
+        .env("RUST_LOG", "error")
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Killed when dropped, should the test fail first.
+    let mut node = Sequencer {
+        child,
+        url: String::new(),
+    };
+    let status = wait_for("the sequencer exits", || node.child.try_wait().unwrap());
+    let mut stderr = String::new();
+    node.child
+        .stderr
+        .take()
+        .unwrap()
+        .read_to_string(&mut stderr)
+        .unwrap();
+    assert!(!status.success());
+    assert!(
+        stderr.contains(&format!(
+            "the bridge registered this chain with genesis root {wrong}"
+        )),
+        "{stderr}"
+    );
 }
