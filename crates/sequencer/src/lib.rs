@@ -10,9 +10,9 @@
 //! consumed and, when it ends a batch, the batch record. So a process killed at any moment
 //! restarts with every answered transaction either in a block or pending, never both.
 //!
-//! L1 priority operations follow the same rule: when `[l1] bridge` is set, the L1 follower
-//! (a task on [`hyperforge_l1::L1Watcher`]) stores each operation of
-//! this chain's queue, synced and by queue index, before a block may apply it; the block
+//! L1 priority operations follow the same rule: when `[l1] bridge` is set, the L1 follower (a
+//! task on [`hyperforge_l1::L1Watcher`]) stores each operation of this chain's queue, synced
+//! and by queue index, before a block may apply it; the block
 //! producer applies the stored operations strictly in queue order at the start of each block
 //! (before transactions; a block with only priority operations is produced even with
 //! `empty_blocks = "skip"`), and the count applied is part of the head, committed with the
