@@ -367,7 +367,7 @@ impl<'a> BlockBuilder<'a> {
             self.outbox.push(entry);
             (self.outbox.len() - 1) as u32
         });
-        self.push_slot(Slot::Tx(Box::new(tx.clone())));
+        self.push_slot(Slot::Tx(Box::new(tx.clone())), verified.hash());
         self.witness.slots.push(SlotWitness {
             op: SlotOp::Tx(Box::new(tx.clone())),
             changes: updates,
@@ -396,12 +396,13 @@ impl<'a> BlockBuilder<'a> {
                 self.apply_credit(Credit { after, ..credit }, &mut updates)?;
             }
         }
-        self.push_slot(Slot::Priority(op.clone()));
+        let hash = op.hash();
+        self.push_slot(Slot::Priority(op.clone()), hash);
         self.witness.slots.push(SlotWitness {
             op: SlotOp::Priority(op.clone()),
             changes: updates,
         });
-        Ok(self.push_receipt(digest_to_bytes(&op.hash()), None))
+        Ok(self.push_receipt(digest_to_bytes(&hash), None))
     }
 
     /// Ends the block: hashes the changed leaves into the trees (each shared node once), and
@@ -482,8 +483,9 @@ impl<'a> BlockBuilder<'a> {
         })
     }
 
-    fn push_slot(&mut self, slot: Slot) {
-        self.slots_hash = next_slots_hash(self.slots_hash, slot.hash());
+    /// Appends a slot whose hash ([`Slot::hash`]) the caller already has.
+    fn push_slot(&mut self, slot: Slot, hash: Digest) {
+        self.slots_hash = next_slots_hash(self.slots_hash, hash);
         self.slots.push(slot);
     }
 

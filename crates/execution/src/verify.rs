@@ -12,6 +12,7 @@ use crate::ExecError;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct VerifiedTx {
     tx: SignedTx,
+    hash: Digest,
     id: [u8; 32],
     pubkey_hash: Digest,
 }
@@ -30,6 +31,7 @@ impl VerifiedTx {
         let id = hyperforge_primitives::tx::digest_to_bytes(&body_hash);
         Ok(Self {
             pubkey_hash: pubkey.hash(),
+            hash: body_hash,
             id,
             tx,
         })
@@ -43,6 +45,11 @@ impl VerifiedTx {
     /// The transaction.
     pub fn tx(&self) -> &SignedTx {
         &self.tx
+    }
+
+    /// Its body hash, which it is signed over and named by.
+    pub fn hash(&self) -> Digest {
+        self.hash
     }
 
     /// Its id (body hash as bytes).

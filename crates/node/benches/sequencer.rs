@@ -5,12 +5,13 @@
 //! them over loopback HTTP as JSON-RPC batches of `B` from `C` concurrent connections, in
 //! nonce order per sender, and times two moments: when the last batch is answered
 //! (**accepted/s**) and when every sender's committed nonce reached its last transfer
-//! (**included/s**). The sequencer gets `hf_sendTransaction`; anvil (automine, the default)
-//! gets `eth_sendRawTransaction` with signed EIP-1559 transfers. `BENCH seq_tps` and
+//! (**included/s**). The sequencer (100 ms blocks) gets `hf_sendTransaction`; anvil (100 ms
+//! interval mining, a block gas limit of 10^10) gets `eth_sendRawTransaction` with signed
+//! EIP-1559 transfers. `BENCH seq_tps` and
 //! `BENCH anvil_tps` are included/s; `BENCH seq_vs_anvil` is their ratio.
 //!
 //! Environment: `HYPERFORGE_BENCH_TXS` (N, default 20000), `HYPERFORGE_BENCH_SENDERS` (S,
-//! default 100), `HYPERFORGE_BENCH_BATCH` (B, default 200), `HYPERFORGE_BENCH_CONNECTIONS` (C,
+//! default 100), `HYPERFORGE_BENCH_BATCH` (B, default 50), `HYPERFORGE_BENCH_CONNECTIONS` (C,
 //! default 8), `HYPERFORGE_ANVIL` (the anvil binary; `cargo xtask bench sequencer` sets it).
 
 use std::{
@@ -66,7 +67,7 @@ fn main() -> Result<()> {
     let load = Load {
         txs: env_or("HYPERFORGE_BENCH_TXS", 20_000)?,
         senders: env_or("HYPERFORGE_BENCH_SENDERS", 100)?,
-        batch: env_or("HYPERFORGE_BENCH_BATCH", 200)?,
+        batch: env_or("HYPERFORGE_BENCH_BATCH", 50)?,
         connections: env_or("HYPERFORGE_BENCH_CONNECTIONS", 8)?,
     };
     let per_sender = load.txs.div_ceil(load.senders);
@@ -74,6 +75,11 @@ fn main() -> Result<()> {
     let runtime = tokio::runtime::Runtime::new()?;
 
     let seq = runtime.block_on(bench_sequencer(&load, per_sender))?;
+    eprintln!(
+        "sequencer: {:.0} accepted/s, {:.0} included/s",
+        seq.accepted_per_s(total),
+        seq.included_per_s(total)
+    );
     let anvil = runtime.block_on(bench_anvil(&load, per_sender))?;
 
     println!();
@@ -307,6 +313,9 @@ async fn bench_anvil(load: &Load, per_sender: usize) -> Result<Run> {
         .port(0u16)
         .arg("--accounts")
         .arg(load.senders.to_string())
+        // Interval mining at the sequencer's block time, with room for every transfer: with
+        // automine (one block per transaction) anvil 1.7.1 stalls once thousands are queued.
+        .args(["--block-time", "0.1", "--gas-limit", "10000000000"])
         .try_spawn()?;
     let url = anvil.endpoint();
     eprintln!("signing {} anvil transfers...", per_sender * load.senders);

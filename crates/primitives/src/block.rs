@@ -191,6 +191,13 @@ impl Block {
         Ok(block)
     }
 
+    /// Decodes only the header at the start of [`Block::encode`]'s form: no slot is read
+    /// or checked (for callers that trust the store and need the header alone).
+    pub fn decode_header(bytes: &[u8]) -> Result<BlockHeader, DecodeError> {
+        let mut reader = Reader::new(bytes, 0);
+        BlockHeader::read(&mut reader)
+    }
+
     /// The rolling commitment over this block's slots.
     pub fn slots_hash(&self) -> Digest {
         self.slots

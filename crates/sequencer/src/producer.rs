@@ -33,6 +33,27 @@ pub(crate) fn read_block(store: &Store, number: u64) -> Result<Option<Block>, Se
         .map_err(|error| SequencerError::Corrupt(format!("block {number}: {error}")))
 }
 
+/// Reads block `number`'s header alone.
+fn read_header(store: &Store, number: u64) -> Result<BlockHeader, SequencerError> {
+    let bytes = store
+        .block(number)?
+        .ok_or_else(|| SequencerError::Corrupt(format!("block {number} is missing")))?;
+    Block::decode_header(&bytes)
+        .map_err(|error| SequencerError::Corrupt(format!("block {number}: {error}")))
+}
+
+/// The priority operations of a block, in order.
+fn priority_ops_of(block: &Block) -> Vec<PriorityOp> {
+    block
+        .slots
+        .iter()
+        .filter_map(|slot| match slot {
+            hyperforge_primitives::block::Slot::Priority(op) => Some(op.clone()),
+            hyperforge_primitives::block::Slot::Tx(_) => None,
+        })
+        .collect()
+}
+
 /// Reads and decodes batch `number`.
 pub(crate) fn read_batch(
     store: &Store,
@@ -279,8 +300,7 @@ fn seal_batch(
     batch_number: u64,
 ) -> Result<BatchRecord, SequencerError> {
     let last = executed.block.header.number;
-    let before = read_block(store, first - 1)?
-        .ok_or_else(|| SequencerError::Corrupt(format!("block {} is missing", first - 1)))?;
+    let before = read_header(store, first - 1)?;
     let priority_before = match batch_number {
         1 => ZERO_DIGEST,
         _ => {
@@ -292,14 +312,25 @@ fn seal_batch(
                 .priority_commitment_after
         }
     };
-    let mut blocks = Vec::new();
+    // Per block: its slots hash and its priority operations. Only blocks that hold priority
+    // operations are decoded whole (the others' transactions would be hashed for nothing).
+    let mut blocks: Vec<(Digest, Vec<PriorityOp>)> = Vec::new();
     for number in first..last {
-        blocks.push(
-            read_block(store, number)?
-                .ok_or_else(|| SequencerError::Corrupt(format!("block {number} is missing")))?,
-        );
+        let header = read_header(store, number)?;
+        let ops = if header.priority_count == 0 {
+            Vec::new()
+        } else {
+            priority_ops_of(
+                &read_block(store, number)?
+                    .ok_or_else(|| SequencerError::Corrupt(format!("block {number} is missing")))?,
+            )
+        };
+        blocks.push((header.slots_hash, ops));
     }
-    blocks.push(executed.block.clone());
+    blocks.push((
+        executed.block.header.slots_hash,
+        priority_ops_of(&executed.block),
+    ));
 
     let mut outbox: Vec<Digest> = Vec::new();
     for number in first..last {
@@ -320,12 +351,10 @@ fn seal_batch(
 
     let mut priority_after = priority_before;
     let mut priority_count = 0;
-    for block in &blocks {
-        for slot in &block.slots {
-            if let hyperforge_primitives::block::Slot::Priority(op) = slot {
-                priority_after = next_priority_commitment(priority_after, op.hash());
-                priority_count += 1;
-            }
+    for (_, ops) in &blocks {
+        for op in ops {
+            priority_after = next_priority_commitment(priority_after, op.hash());
+            priority_count += 1;
         }
     }
     // The bridge's own commitment after the last operation consumed (stored, already checked
@@ -347,14 +376,14 @@ fn seal_batch(
             "the L1 record of the last consumed priority operation is not stored; the batch's commitment is not checked"
         ),
     }
-    let slots_hashes: Vec<Digest> = blocks.iter().map(|block| block.header.slots_hash).collect();
+    let slots_hashes: Vec<Digest> = blocks.iter().map(|(slots_hash, _)| *slots_hash).collect();
     Ok(BatchRecord {
         first_block: first,
         last_block: last,
         public_inputs: BatchPublicInputs {
             chain_id: shared.chain_id,
             batch_number,
-            old_state_root: before.header.state_root,
+            old_state_root: before.state_root,
             new_state_root: executed.block.header.state_root,
             priority_ops_count: priority_count,
             priority_commitment_before: priority_before,
