@@ -26,6 +26,18 @@ pub(crate) fn block_on<T>(future: impl Future<Output = anyhow::Result<T>>) -> an
         .block_on(future)
 }
 
+/// The bridge a chain's `[l1] bridge` names, or what to do about it.
+pub(crate) fn chain_bridge(
+    config: &hyperforge_config::ChainConfig,
+) -> anyhow::Result<alloy::primitives::Address> {
+    config.l1.bridge.with_context(|| {
+        format!(
+            "chain {} has no `[l1] bridge`: register it first with `hyperforge l1 register`",
+            config.chain.name
+        )
+    })
+}
+
 /// The signer `args` names, or anvil's dev account 0.
 pub(crate) fn signer(args: &SignerArgs) -> anyhow::Result<PrivateKeySigner> {
     match &args.private_key {

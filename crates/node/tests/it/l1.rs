@@ -1,31 +1,12 @@
 //! `hyperforge l1 deploy`, `l1 register` and `wallet deposit` against a real anvil, on a copy
 //! of the example chain alpha.
 
-use std::{path::Path, process::Command};
+use std::path::Path;
 
 use hyperforge_l1::{BridgeClient, anvil::spawn_anvil};
 use hyperforge_primitives::{Amount, ChainId, parse_address};
 
-fn hyperforge(root: &Path) -> Command {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_hyperforge"));
-    command.current_dir(root);
-    for (key, _) in std::env::vars() {
-        if key.starts_with("HYPERFORGE_") && key != "HYPERFORGE_ANVIL" {
-            command.env_remove(key);
-        }
-    }
-    command
-}
-
-fn run(command: &mut Command) -> String {
-    let output = command.output().unwrap();
-    assert!(
-        output.status.success(),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    String::from_utf8(output.stdout).unwrap()
-}
+use crate::support::{hyperforge, run};
 
 #[test]
 fn deploy_register_and_deposit_write_the_bridge_address_and_fund_the_chain() {

@@ -7,10 +7,9 @@
 //! registered another genesis root stops the sequencer.
 
 use std::{
-    io::{BufRead, BufReader, Read, Write},
-    net::TcpStream,
+    io::Read,
     path::{Path, PathBuf},
-    process::{Child, Command, Stdio},
+    process::Stdio,
     time::{Duration, Instant},
 };
 
@@ -35,131 +34,25 @@ use hyperforge_sequencer::{
     replay::replay,
 };
 use hyperforge_state::Store;
-use jsonrpsee::http_client::{HttpClient, HttpClientBuilder};
+
+use crate::support::{SequencerProcess as Sequencer, hyperforge, run, wait_for};
 
 const BOB: &str = "0x70997970C51812dc3A010C7d01b50e0d17dc79C8";
 const GWEI_PER_ETHER: u64 = 1_000_000_000;
 
-fn hyperforge(root: &Path) -> Command {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_hyperforge"));
-    command.current_dir(root);
-    for (key, _) in std::env::vars() {
-        if key.starts_with("HYPERFORGE_") && key != "HYPERFORGE_ANVIL" {
-            command.env_remove(key);
-        }
-    }
+/// The chain's sequencer on a free port, following the L1 at `l1` with no confirmations.
+fn spawn_sequencer(root: &Path, data_dir: &Path, l1: &str, block_time_ms: u64) -> Sequencer {
+    let mut command = hyperforge(root);
     command
-}
-
-fn run(command: &mut Command) -> String {
-    let output = command.output().unwrap();
-    assert!(
-        output.status.success(),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    String::from_utf8(output.stdout).unwrap()
-}
-
-/// Polls `check` every 50 ms until it gives a value. The bound only keeps a broken build from
-/// hanging the suite; nothing is measured against it.
-fn wait_for<T>(what: &str, mut check: impl FnMut() -> Option<T>) -> T {
-    let started = Instant::now();
-    loop {
-        if let Some(value) = check() {
-            return value;
-        }
-        assert!(
-            started.elapsed() < Duration::from_secs(180),
-            "never happened: {what}"
-        );
-        std::thread::sleep(Duration::from_millis(50));
-    }
-}
-
-/// A `hyperforge sequencer` process; killed (SIGKILL) when dropped unless stopped.
-struct Sequencer {
-    child: Child,
-    url: String,
-}
-
-impl Sequencer {
-    fn spawn(root: &Path, data_dir: &Path, l1: &str, block_time_ms: u64) -> Self {
-        let mut child = hyperforge(root)
-            .args(["sequencer", "--chain", "chains/alpha", "--data-dir"])
-            .arg(data_dir)
-            .args(["--set", "sequencer.rpc_addr=127.0.0.1:0"])
-            .args(["--set", &format!("sequencer.block_time_ms={block_time_ms}")])
-            .args(["--set", "sequencer.batch_blocks=1"])
-            .args(["--set", &format!("l1.rpc_url={l1}")])
-            .args(["--set", "l1.confirmations=0"])
-            .args(["--set", "l1.poll_interval_ms=50"])
-            .env("RUST_LOG", "warn")
-            .stdout(Stdio::piped())
-            .stderr(Stdio::inherit())
-            .spawn()
-            .unwrap();
-        let stdout = child.stdout.take().unwrap();
-        let (sender, receiver) = std::sync::mpsc::channel();
-        std::thread::spawn(move || {
-            let mut line = String::new();
-            let _ = BufReader::new(stdout).read_line(&mut line);
-            let _ = sender.send(line);
-        });
-        let line = receiver
-            .recv_timeout(Duration::from_secs(60))
-            .expect("the sequencer printed its RPC URL");
-        let url = line
-            .trim()
-            .strip_prefix("rpc: ")
-            .unwrap_or_else(|| panic!("unexpected first line {line:?}"))
-            .to_owned();
-        Self { child, url }
-    }
-
-    fn client(&self) -> HttpClient {
-        HttpClientBuilder::default()
-            .request_timeout(Duration::from_secs(10))
-            .build(&self.url)
-            .unwrap()
-    }
-
-    /// One gauge of `GET /metrics`.
-    fn metric(&self, name: &str) -> Option<u64> {
-        let addr = self.url.trim_start_matches("http://");
-        let mut stream = TcpStream::connect(addr).ok()?;
-        write!(
-            stream,
-            "GET /metrics HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n"
-        )
-        .ok()?;
-        let mut text = String::new();
-        stream.read_to_string(&mut text).ok()?;
-        let prefix = format!("hyperforge_sequencer_{name} ");
-        text.lines()
-            .find_map(|line| line.strip_prefix(&prefix))
-            .and_then(|value| value.trim().parse().ok())
-    }
-
-    fn kill(mut self) {
-        self.child.kill().unwrap();
-        self.child.wait().unwrap();
-    }
-
-    /// SIGTERM, then the exit status.
-    fn terminate(mut self) -> std::process::ExitStatus {
-        let pid = self.child.id().to_string();
-        let status = Command::new("kill").args(["-TERM", &pid]).status().unwrap();
-        assert!(status.success());
-        wait_for("exit after SIGTERM", || self.child.try_wait().unwrap())
-    }
-}
-
-impl Drop for Sequencer {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
+        .args(["sequencer", "--chain", "chains/alpha", "--data-dir"])
+        .arg(data_dir)
+        .args(["--set", "sequencer.rpc_addr=127.0.0.1:0"])
+        .args(["--set", &format!("sequencer.block_time_ms={block_time_ms}")])
+        .args(["--set", "sequencer.batch_blocks=1"])
+        .args(["--set", &format!("l1.rpc_url={l1}")])
+        .args(["--set", "l1.confirmations=0"])
+        .args(["--set", "l1.poll_interval_ms=50"]);
+    Sequencer::spawn(command)
 }
 
 /// `hyperforge wallet balance` in gwei (0 without an account).
@@ -242,7 +135,7 @@ fn deposits_and_key_registrations_from_l1_apply_once_and_the_account_transfers()
     };
 
     // 1. The key registration is queued and applied while the sequencer runs.
-    let node = Sequencer::spawn(root, &data_dir, &l1, 100);
+    let node = spawn_sequencer(root, &data_dir, &l1, 100);
     wallet_l1("register-key", &[]);
     let client = node.client();
     wait_for("the key registration applied on L2", || {
@@ -258,7 +151,7 @@ fn deposits_and_key_registrations_from_l1_apply_once_and_the_account_transfers()
 
     // 3. Restarted with blocks far apart: the follower stores the deposit, no block applies
     //    it yet; kill -9 again in that state.
-    let node = Sequencer::spawn(root, &data_dir, &l1, 600_000);
+    let node = spawn_sequencer(root, &data_dir, &l1, 600_000);
     wait_for("the deposit stored by the L1 follower", || {
         (node.metric("l1_priority_stored") == Some(2)).then_some(())
     });
@@ -266,7 +159,7 @@ fn deposits_and_key_registrations_from_l1_apply_once_and_the_account_transfers()
     node.kill();
 
     // 4. Restarted with fast blocks: applied, once.
-    let node = Sequencer::spawn(root, &data_dir, &l1, 100);
+    let node = spawn_sequencer(root, &data_dir, &l1, 100);
     wait_for("the deposit credited on L2", || {
         (l2_balance(root, &node, &fresh_address) > 0).then_some(())
     });

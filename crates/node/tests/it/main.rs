@@ -7,3 +7,4 @@ mod config_show;
 mod l1;
 mod l1_follow;
 mod sequencer;
+mod support;

@@ -3,9 +3,7 @@
 
 use std::{
     collections::HashSet,
-    io::{BufRead, BufReader},
     path::{Path, PathBuf},
-    process::{Child, Command, Stdio},
     sync::{Arc, Mutex},
     time::{Duration, Instant},
 };
@@ -18,7 +16,9 @@ use hyperforge_sequencer::{
     replay::replay,
 };
 use hyperforge_state::Store;
-use jsonrpsee::http_client::{HttpClient, HttpClientBuilder};
+use jsonrpsee::http_client::HttpClient;
+
+use crate::support::{SequencerProcess, hyperforge};
 
 const ALICE_KEY: &str = "0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80";
 const BOB: &str = "0x70997970C51812dc3A010C7d01b50e0d17dc79C8";
@@ -32,102 +32,29 @@ fn alpha_copy(root: &Path) -> PathBuf {
     dir
 }
 
-fn hyperforge() -> Command {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_hyperforge"));
-    for (key, _) in std::env::vars() {
-        if key.starts_with("HYPERFORGE_") {
-            command.env_remove(key);
-        }
-    }
+/// The chain's sequencer on a free port, from a temporary copy of the chain.
+fn spawn_sequencer(chain: &Path, data_dir: &Path, block_time_ms: u32) -> SequencerProcess {
+    let mut command = hyperforge(chain);
     command
-}
-
-/// A sequencer process; killed (SIGKILL) when dropped unless it was stopped.
-struct SequencerProcess {
-    child: Child,
-    url: String,
-}
-
-impl SequencerProcess {
-    fn spawn(chain: &Path, data_dir: &Path, block_time_ms: u32) -> Self {
-        let mut child = hyperforge()
-            .args(["sequencer", "--chain"])
-            .arg(chain)
-            .arg("--data-dir")
-            .arg(data_dir)
-            .args(["--set", "sequencer.rpc_addr=127.0.0.1:0"])
-            .args(["--set", &format!("sequencer.block_time_ms={block_time_ms}")])
-            .env("RUST_LOG", "warn")
-            .stdout(Stdio::piped())
-            .stderr(Stdio::inherit())
-            .spawn()
-            .unwrap();
-        let stdout = child.stdout.take().unwrap();
-        let (sender, receiver) = std::sync::mpsc::channel();
-        std::thread::spawn(move || {
-            let mut line = String::new();
-            let _ = BufReader::new(stdout).read_line(&mut line);
-            let _ = sender.send(line);
-        });
-        let line = receiver
-            .recv_timeout(Duration::from_secs(60))
-            .expect("the sequencer printed its RPC URL");
-        let url = line
-            .trim()
-            .strip_prefix("rpc: ")
-            .unwrap_or_else(|| panic!("unexpected first line {line:?}"))
-            .to_owned();
-        Self { child, url }
-    }
-
-    fn client(&self) -> HttpClient {
-        HttpClientBuilder::default()
-            .request_timeout(Duration::from_secs(10))
-            .build(&self.url)
-            .unwrap()
-    }
-
-    fn kill(mut self) {
-        self.child.kill().unwrap();
-        self.child.wait().unwrap();
-    }
-
-    /// SIGTERM, then the exit status.
-    fn terminate(mut self) -> std::process::ExitStatus {
-        let pid = self.child.id().to_string();
-        let status = Command::new("kill").args(["-TERM", &pid]).status().unwrap();
-        assert!(status.success());
-        let started = Instant::now();
-        loop {
-            if let Some(status) = self.child.try_wait().unwrap() {
-                return status;
-            }
-            assert!(
-                started.elapsed() < Duration::from_secs(30),
-                "no exit after SIGTERM"
-            );
-            std::thread::sleep(Duration::from_millis(20));
-        }
-    }
-}
-
-impl Drop for SequencerProcess {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
+        .args(["sequencer", "--chain"])
+        .arg(chain)
+        .arg("--data-dir")
+        .arg(data_dir)
+        .args(["--set", "sequencer.rpc_addr=127.0.0.1:0"])
+        .args(["--set", &format!("sequencer.block_time_ms={block_time_ms}")]);
+    SequencerProcess::spawn(command)
 }
 
 #[test]
 fn a_wallet_transfer_is_included_and_shows_in_the_balance() {
     let root = tempfile::tempdir().unwrap();
     let chain = alpha_copy(root.path());
-    let node = SequencerProcess::spawn(&chain, &root.path().join("db"), 100);
+    let node = spawn_sequencer(&chain, &root.path().join("db"), 100);
     let addr = node.url.trim_start_matches("http://").to_owned();
 
     // --chain: the RPC address comes from the chain's configuration (plus --set here,
     // because the test's sequencer listens on a free port).
-    let output = hyperforge()
+    let output = hyperforge(root.path())
         .args(["wallet", "transfer", "--chain"])
         .arg(&chain)
         .args(["--set", &format!("sequencer.rpc_addr={addr}")])
@@ -143,7 +70,7 @@ fn a_wallet_transfer_is_included_and_shows_in_the_balance() {
     assert!(stdout.starts_with("0x"), "{stdout}");
     assert!(stdout.contains("included in block"), "{stdout}");
 
-    let output = hyperforge()
+    let output = hyperforge(root.path())
         .args(["wallet", "balance", "--rpc", &node.url, BOB])
         .output()
         .unwrap();
@@ -158,7 +85,7 @@ fn a_wallet_transfer_is_included_and_shows_in_the_balance() {
         "{stdout}"
     );
 
-    let output = hyperforge()
+    let output = hyperforge(root.path())
         .args([
             "wallet",
             "nonce",
@@ -171,7 +98,7 @@ fn a_wallet_transfer_is_included_and_shows_in_the_balance() {
     assert_eq!(String::from_utf8_lossy(&output.stdout).trim(), "1");
 
     // A refusal is one line naming the problem: this transfer cannot be paid.
-    let output = hyperforge()
+    let output = hyperforge(root.path())
         .args([
             "wallet",
             "transfer",
@@ -236,7 +163,7 @@ fn killed_at_random_moments_it_loses_nothing_and_replays_to_the_same_root() {
         .unwrap()
         .subsec_nanos() as u64;
     for round in 0..5u64 {
-        let node = SequencerProcess::spawn(&chain, &data_dir, 30);
+        let node = spawn_sequencer(&chain, &data_dir, 30);
         let senders: Vec<_> = (0..3)
             .map(|from| runtime.spawn(stream_transfers(node.client(), from, chain_id)))
             .collect();
@@ -256,7 +183,7 @@ fn killed_at_random_moments_it_loses_nothing_and_replays_to_the_same_root() {
     );
     eprintln!("{} transfers answered across 5 kills", acked.len());
 
-    let node = SequencerProcess::spawn(&chain, &data_dir, 30);
+    let node = spawn_sequencer(&chain, &data_dir, 30);
     let client = node.client();
     runtime.block_on(async {
         // Every answered transaction is pending or included; wait for all to be included.

@@ -8,12 +8,7 @@ use crate::{cli::WalletDepositArgs, commands::load_chain};
 
 pub(super) async fn run(args: WalletDepositArgs) -> anyhow::Result<()> {
     let config = load_chain(&args.chain)?;
-    let bridge = config.l1.bridge.with_context(|| {
-        format!(
-            "chain {} has no `[l1] bridge`: register it first with `hyperforge l1 register`",
-            config.chain.name
-        )
-    })?;
+    let bridge = crate::commands::l1::chain_bridge(&config)?;
     let signer = crate::commands::l1::signer(&args.signer)?;
     let recipient = args.to.unwrap_or(signer.address());
     let client = BridgeClient::connect(config.l1.rpc_url.clone(), signer, bridge);

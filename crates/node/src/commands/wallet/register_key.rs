@@ -10,12 +10,7 @@ use crate::{cli::WalletRegisterKeyArgs, commands::load_chain};
 
 pub(super) async fn run(args: WalletRegisterKeyArgs) -> anyhow::Result<()> {
     let config = load_chain(&args.chain)?;
-    let bridge = config.l1.bridge.with_context(|| {
-        format!(
-            "chain {} has no `[l1] bridge`: register it first with `hyperforge l1 register`",
-            config.chain.name
-        )
-    })?;
+    let bridge = crate::commands::l1::chain_bridge(&config)?;
     let signer = crate::commands::l1::signer(&args.signer)?;
     let key = secret_key_from_ethereum_key(&signer.to_bytes().0)
         .context("the private key is not a valid key")?;
