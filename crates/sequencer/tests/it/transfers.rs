@@ -188,3 +188,25 @@ pub(crate) async fn get_metrics(url: &str) -> String {
     assert!(response.starts_with("HTTP/1.1 200"), "{response}");
     response
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_same_port_serves_websocket_clients() {
+    let root = tempfile::tempdir().unwrap();
+    let config = config(&[]);
+    let chain_id = config.chain.chain_id;
+    let node = start(config, &data_dir(&root)).await;
+    let ws = jsonrpsee::ws_client::WsClientBuilder::default()
+        .build(node.url.replace("http://", "ws://"))
+        .await
+        .unwrap();
+    assert_eq!(ws.chain_id().await.unwrap(), "0x10e");
+    let hash = ws
+        .send_transaction(raw(&transfer(5, 0, ACCOUNTS[9].address, 7, chain_id)))
+        .await
+        .unwrap();
+    wait_included(&node.client, &[hash]).await;
+    let receipt = ws.get_transaction_receipt(hash).await.unwrap().unwrap();
+    assert_eq!(receipt.status, "included");
+    drop(ws);
+    node.handle.shutdown().await.unwrap();
+}
