@@ -138,6 +138,16 @@ pub struct WindowTable {
     pub fixed: Option<Vec<[u64; FIXED_ENTRY_LEN]>>,
 }
 
+/// The point of a group-operation gate's four output elements.
+fn gate_point([x, z, u, t]: [[Target; 5]; 4]) -> PointTarget {
+    PointTarget {
+        x: GFp5Target(x),
+        z: GFp5Target(z),
+        u: GFp5Target(u),
+        t: GFp5Target(t),
+    }
+}
+
 fn b() -> Monomial {
     Monomial::int_z(CURVE_B_Z as i64)
 }
@@ -264,22 +274,8 @@ impl CircuitBuilderEcGFp5 for Builder {
     fn double_point(&mut self, p: PointTarget, strategy: GateStrategy) -> PointTarget {
         if strategy == GateStrategy::CustomGates {
             let (row, op) = self.find_slot(DoubleGate::new(), &[], &[]);
-            for (j, e) in [p.x, p.z, p.u, p.t].into_iter().enumerate() {
-                for k in 0..5 {
-                    self.connect(e.0[k], Target::wire(row, DoubleGate::input(op, j, k)));
-                }
-            }
-            let out = |j: usize| {
-                GFp5Target(core::array::from_fn(|k| {
-                    Target::wire(row, DoubleGate::output(op, j, k))
-                }))
-            };
-            return PointTarget {
-                x: out(0),
-                z: out(1),
-                u: out(2),
-                t: out(3),
-            };
+            let inputs = [p.x.0, p.z.0, p.u.0, p.t.0];
+            return gate_point(DoubleGate::connect_op(self, row, op, &inputs));
         }
         let PointTarget { x, z, u, t } = p;
         let t1 = self.mul_gfp5(z, t, strategy);
@@ -326,27 +322,17 @@ impl CircuitBuilderEcGFp5 for Builder {
     ) -> PointTarget {
         if strategy == GateStrategy::CustomGates {
             let (row, op) = self.find_slot(AddAffineGate::new(), &[], &[]);
-            for (j, e) in [p.x, p.z, p.u, p.t, q.x, q.u].into_iter().enumerate() {
-                for k in 0..5 {
-                    self.connect(e.0[k], Target::wire(row, AddAffineGate::input(op, j, k)));
-                }
-            }
             let zero = self.zero();
-            for k in 0..5 {
-                let value = if k == 0 { sign } else { zero };
-                self.connect(value, Target::wire(row, AddAffineGate::input(op, 6, k)));
-            }
-            let out = |j: usize| {
-                GFp5Target(core::array::from_fn(|k| {
-                    Target::wire(row, AddAffineGate::output(op, j, k))
-                }))
-            };
-            return PointTarget {
-                x: out(0),
-                z: out(1),
-                u: out(2),
-                t: out(3),
-            };
+            let inputs = [
+                p.x.0,
+                p.z.0,
+                p.u.0,
+                p.t.0,
+                q.x.0,
+                q.u.0,
+                [sign, zero, zero, zero, zero],
+            ];
+            return gate_point(AddAffineGate::connect_op(self, row, op, &inputs));
         }
         let q = AffinePointTarget {
             x: q.x,
@@ -588,22 +574,7 @@ impl CircuitBuilderEcGFp5 for Builder {
                     q2.u.0,
                     sign(*s2),
                 ];
-                for (j, e) in inputs.into_iter().enumerate() {
-                    for (k, target) in e.into_iter().enumerate() {
-                        self.connect(target, Target::wire(row, AddAffine2Gate::input(op, j, k)));
-                    }
-                }
-                let out = |j: usize| {
-                    GFp5Target(core::array::from_fn(|k| {
-                        Target::wire(row, AddAffine2Gate::output(op, j, k))
-                    }))
-                };
-                acc = PointTarget {
-                    x: out(0),
-                    z: out(1),
-                    u: out(2),
-                    t: out(3),
-                };
+                acc = gate_point(AddAffine2Gate::connect_op(self, row, op, &inputs));
                 rest = tail;
             }
         }

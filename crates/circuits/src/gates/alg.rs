@@ -1,6 +1,8 @@
 //! GF(p^5) formulas written once for the three places a gate evaluates them: natively on
 //! base-field values (witness generation, base evaluation), on extension-field values
 //! (`eval_unfiltered`) and as recursive-circuit targets (`eval_unfiltered_circuit`).
+//! A gate whose constraints are written this way implements [`AlgGate`], and
+//! `alg_gate_evals!` writes its three evaluation methods.
 
 use plonky2::field::extension::Extendable;
 use plonky2::field::types::Field;
@@ -134,3 +136,57 @@ pub(crate) fn mul5<A: Alg>(alg: &mut A, a: &E5<A>, b: &E5<A>) -> E5<A> {
         }
     })
 }
+
+/// A gate whose constraints are written once over any [`Alg`]; [`alg_gate_evals!`] turns
+/// them into the three evaluation methods of plonky2's `Gate`.
+pub(crate) trait AlgGate {
+    /// The constraints given the row's local wires.
+    fn constraints<A: Alg>(&self, alg: &mut A, wires: &[A::E]) -> Vec<A::E>;
+}
+
+/// Inside `impl<F: RichField + Extendable<D>, const D: usize> Gate<F, D> for T` with
+/// `T: AlgGate`: `eval_unfiltered`, `eval_unfiltered_base_one` and
+/// `eval_unfiltered_circuit`, each evaluating [`AlgGate::constraints`] on its own values.
+macro_rules! alg_gate_evals {
+    () => {
+        fn eval_unfiltered(
+            &self,
+            vars: ::plonky2::plonk::vars::EvaluationVars<'_, F, D>,
+        ) -> Vec<F::Extension> {
+            $crate::gates::alg::AlgGate::constraints(
+                self,
+                &mut $crate::gates::alg::DirectAlg::<F::Extension>::new(),
+                vars.local_wires,
+            )
+        }
+
+        fn eval_unfiltered_base_one(
+            &self,
+            vars: ::plonky2::plonk::vars::EvaluationVarsBase<'_, F>,
+            mut yield_constr: ::plonky2::gates::util::StridedConstraintConsumer<'_, F>,
+        ) {
+            let wires: Vec<F> = (0..<Self as Gate<F, D>>::num_wires(self))
+                .map(|i| vars.local_wires[i])
+                .collect();
+            yield_constr.many($crate::gates::alg::AlgGate::constraints(
+                self,
+                &mut $crate::gates::alg::DirectAlg::<F>::new(),
+                &wires,
+            ));
+        }
+
+        fn eval_unfiltered_circuit(
+            &self,
+            builder: &mut ::plonky2::plonk::circuit_builder::CircuitBuilder<F, D>,
+            vars: ::plonky2::plonk::vars::EvaluationTargets<'_, D>,
+        ) -> Vec<::plonky2::iop::ext_target::ExtensionTarget<D>> {
+            $crate::gates::alg::AlgGate::constraints(
+                self,
+                &mut $crate::gates::alg::CircuitAlg(builder),
+                vars.local_wires,
+            )
+        }
+    };
+}
+
+pub(crate) use alg_gate_evals;

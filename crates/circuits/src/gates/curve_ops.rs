@@ -18,20 +18,18 @@
 use anyhow::Result;
 use plonky2::field::extension::Extendable;
 use plonky2::gates::gate::Gate;
-use plonky2::gates::util::StridedConstraintConsumer;
 use plonky2::hash::hash_types::RichField;
-use plonky2::iop::ext_target::ExtensionTarget;
 use plonky2::iop::generator::{GeneratedValues, SimpleGenerator, WitnessGeneratorRef};
 use plonky2::iop::target::Target;
 use plonky2::iop::witness::{PartitionWitness, Witness, WitnessWrite};
 use plonky2::plonk::circuit_builder::CircuitBuilder;
 use plonky2::plonk::circuit_data::CommonCircuitData;
-use plonky2::plonk::vars::{EvaluationTargets, EvaluationVars, EvaluationVarsBase};
 use plonky2::util::serialization::{Buffer, IoResult, Read, Write};
 
 use hyperforge_crypto::curve::CURVE_B_Z;
 
-use super::alg::{Alg, CircuitAlg, DirectAlg, E5, add5, mul5, scale_z5, scale5, sub5};
+use super::alg::{Alg, AlgGate, DirectAlg, E5, add5, alg_gate_evals, mul5, scale_z5, scale5, sub5};
+use super::generator::{per_op, read_row_op, write_row_op};
 
 /// A formula gate: `N_IN` input elements, `N_MID` advice elements, `N_OUT` outputs.
 trait Formula {
@@ -285,6 +283,27 @@ impl<G: Formula> FormulaGate<G> {
         G::output_wire(op) + 5 * j + k
     }
 
+    /// Connects `inputs` (element `j`, coefficient `k`) to the inputs of operation `op` of
+    /// the gate in `row`, in that order, and returns the wires of its four output elements.
+    pub(crate) fn connect_op<F: RichField + Extendable<D>, const D: usize>(
+        builder: &mut CircuitBuilder<F, D>,
+        row: usize,
+        op: usize,
+        inputs: &[[Target; 5]],
+    ) -> [[Target; 5]; 4] {
+        for (j, e) in inputs.iter().enumerate() {
+            for (k, &target) in e.iter().enumerate() {
+                builder.connect(target, Target::wire(row, Self::input(op, j, k)));
+            }
+        }
+        core::array::from_fn(|j| {
+            core::array::from_fn(|k| Target::wire(row, Self::output(op, j, k)))
+        })
+    }
+}
+
+#[allow(private_bounds)]
+impl<G: Formula> AlgGate for FormulaGate<G> {
     fn constraints<A: Alg>(&self, alg: &mut A, wires: &[A::E]) -> Vec<A::E> {
         let mut out = Vec::with_capacity(5 * (G::N_MID + G::N_OUT) * self.num_ops);
         for op in 0..self.num_ops {
@@ -327,42 +346,14 @@ where
         Ok(Self::with_ops(src.read_usize()?))
     }
 
-    fn eval_unfiltered(&self, vars: EvaluationVars<'_, F, D>) -> Vec<F::Extension> {
-        self.constraints(&mut DirectAlg::<F::Extension>::new(), vars.local_wires)
-    }
-
-    fn eval_unfiltered_base_one(
-        &self,
-        vars: EvaluationVarsBase<'_, F>,
-        mut yield_constr: StridedConstraintConsumer<'_, F>,
-    ) {
-        let wires: Vec<F> = (0..<Self as Gate<F, D>>::num_wires(self))
-            .map(|i| vars.local_wires[i])
-            .collect();
-        yield_constr.many(self.constraints(&mut DirectAlg::<F>::new(), &wires));
-    }
-
-    fn eval_unfiltered_circuit(
-        &self,
-        builder: &mut CircuitBuilder<F, D>,
-        vars: EvaluationTargets<'_, D>,
-    ) -> Vec<ExtensionTarget<D>> {
-        self.constraints(&mut CircuitAlg(builder), vars.local_wires)
-    }
+    alg_gate_evals!();
 
     fn generators(&self, row: usize, _: &[F]) -> Vec<WitnessGeneratorRef<F, D>> {
-        (0..self.num_ops)
-            .map(|op| {
-                WitnessGeneratorRef::new(
-                    FormulaGenerator::<G> {
-                        row,
-                        op,
-                        _formula: core::marker::PhantomData,
-                    }
-                    .adapter(),
-                )
-            })
-            .collect()
+        per_op(self.num_ops, |op| FormulaGenerator::<G> {
+            row,
+            op,
+            _formula: core::marker::PhantomData,
+        })
     }
 
     fn num_wires(&self) -> usize {
@@ -451,14 +442,14 @@ where
     }
 
     fn serialize(&self, dst: &mut Vec<u8>, _: &CommonCircuitData<F, D>) -> IoResult<()> {
-        dst.write_usize(self.row)?;
-        dst.write_usize(self.op)
+        write_row_op(dst, self.row, self.op)
     }
 
     fn deserialize(src: &mut Buffer<'_>, _: &CommonCircuitData<F, D>) -> IoResult<Self> {
+        let (row, op) = read_row_op(src)?;
         Ok(Self {
-            row: src.read_usize()?,
-            op: src.read_usize()?,
+            row,
+            op,
             _formula: core::marker::PhantomData,
         })
     }

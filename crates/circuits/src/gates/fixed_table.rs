@@ -12,18 +12,15 @@
 use anyhow::Result;
 use plonky2::field::extension::Extendable;
 use plonky2::gates::gate::Gate;
-use plonky2::gates::util::StridedConstraintConsumer;
 use plonky2::hash::hash_types::RichField;
-use plonky2::iop::ext_target::ExtensionTarget;
 use plonky2::iop::generator::{GeneratedValues, SimpleGenerator, WitnessGeneratorRef};
 use plonky2::iop::target::Target;
 use plonky2::iop::witness::{PartitionWitness, Witness, WitnessWrite};
-use plonky2::plonk::circuit_builder::CircuitBuilder;
 use plonky2::plonk::circuit_data::{CircuitConfig, CommonCircuitData};
-use plonky2::plonk::vars::{EvaluationTargets, EvaluationVars, EvaluationVarsBase};
 use plonky2::util::serialization::{Buffer, IoResult, Read, Write};
 
-use super::alg::{Alg, CircuitAlg, DirectAlg};
+use super::alg::{Alg, AlgGate, alg_gate_evals};
+use super::generator::{per_op, read_row_op, write_row_op};
 
 /// Entries of a table.
 pub const FIXED_TABLE_ENTRIES: usize = 8;
@@ -69,7 +66,9 @@ impl FixedTableGate {
     pub const fn wire_bit(&self, op: usize, i: usize) -> usize {
         ROUTED_PER_OP * self.num_ops + BITS * op + i
     }
+}
 
+impl AlgGate for FixedTableGate {
     fn constraints<A: Alg>(&self, alg: &mut A, wires: &[A::E]) -> Vec<A::E> {
         let mut out = Vec::with_capacity(self.num_ops * (BITS + 1 + FIXED_ENTRY_LEN));
         for op in 0..self.num_ops {
@@ -143,42 +142,14 @@ impl<F: RichField + Extendable<D>, const D: usize> Gate<F, D> for FixedTableGate
         Ok(Self { table, num_ops })
     }
 
-    fn eval_unfiltered(&self, vars: EvaluationVars<'_, F, D>) -> Vec<F::Extension> {
-        self.constraints(&mut DirectAlg::<F::Extension>::new(), vars.local_wires)
-    }
-
-    fn eval_unfiltered_base_one(
-        &self,
-        vars: EvaluationVarsBase<'_, F>,
-        mut yield_constr: StridedConstraintConsumer<'_, F>,
-    ) {
-        let wires: Vec<F> = (0..<Self as Gate<F, D>>::num_wires(self))
-            .map(|i| vars.local_wires[i])
-            .collect();
-        yield_constr.many(self.constraints(&mut DirectAlg::<F>::new(), &wires));
-    }
-
-    fn eval_unfiltered_circuit(
-        &self,
-        builder: &mut CircuitBuilder<F, D>,
-        vars: EvaluationTargets<'_, D>,
-    ) -> Vec<ExtensionTarget<D>> {
-        self.constraints(&mut CircuitAlg(builder), vars.local_wires)
-    }
+    alg_gate_evals!();
 
     fn generators(&self, row: usize, _: &[F]) -> Vec<WitnessGeneratorRef<F, D>> {
-        (0..self.num_ops)
-            .map(|op| {
-                WitnessGeneratorRef::new(
-                    FixedTableGenerator {
-                        gate: self.clone(),
-                        row,
-                        op,
-                    }
-                    .adapter(),
-                )
-            })
-            .collect()
+        per_op(self.num_ops, |op| FixedTableGenerator {
+            gate: self.clone(),
+            row,
+            op,
+        })
     }
 
     fn num_wires(&self) -> usize {
@@ -251,16 +222,13 @@ impl<F: RichField + Extendable<D>, const D: usize> SimpleGenerator<F, D> for Fix
 
     fn serialize(&self, dst: &mut Vec<u8>, common: &CommonCircuitData<F, D>) -> IoResult<()> {
         <FixedTableGate as Gate<F, D>>::serialize(&self.gate, dst, common)?;
-        dst.write_usize(self.row)?;
-        dst.write_usize(self.op)
+        write_row_op(dst, self.row, self.op)
     }
 
     fn deserialize(src: &mut Buffer<'_>, common: &CommonCircuitData<F, D>) -> IoResult<Self> {
-        Ok(Self {
-            gate: <FixedTableGate as Gate<F, D>>::deserialize(src, common)?,
-            row: src.read_usize()?,
-            op: src.read_usize()?,
-        })
+        let gate = <FixedTableGate as Gate<F, D>>::deserialize(src, common)?;
+        let (row, op) = read_row_op(src)?;
+        Ok(Self { gate, row, op })
     }
 }
 

@@ -25,6 +25,8 @@ use plonky2::util::serialization::{Buffer, IoResult, Read, Write};
 
 use hyperforge_crypto::field::EXTENSION_W;
 
+use super::generator::{per_op, read_row_op, write_row_op};
+
 /// Wires per operation: `a`, `b`, `d` and `c`, five each.
 const WIRES_PER_OP: usize = 20;
 
@@ -170,9 +172,7 @@ impl<F: RichField + Extendable<D>, const D: usize> Gate<F, D> for GFp5MulAddGate
     }
 
     fn generators(&self, row: usize, _local_constants: &[F]) -> Vec<WitnessGeneratorRef<F, D>> {
-        (0..self.num_ops)
-            .map(|op| WitnessGeneratorRef::new(GFp5MulAddGenerator { row, op }.adapter()))
-            .collect()
+        per_op(self.num_ops, |op| GFp5MulAddGenerator { row, op })
     }
 
     fn num_wires(&self) -> usize {
@@ -241,15 +241,12 @@ impl<F: RichField + Extendable<D>, const D: usize> SimpleGenerator<F, D> for GFp
     }
 
     fn serialize(&self, dst: &mut Vec<u8>, _common_data: &CommonCircuitData<F, D>) -> IoResult<()> {
-        dst.write_usize(self.row)?;
-        dst.write_usize(self.op)
+        write_row_op(dst, self.row, self.op)
     }
 
     fn deserialize(src: &mut Buffer<'_>, _common_data: &CommonCircuitData<F, D>) -> IoResult<Self> {
-        Ok(Self {
-            row: src.read_usize()?,
-            op: src.read_usize()?,
-        })
+        let (row, op) = read_row_op(src)?;
+        Ok(Self { row, op })
     }
 }
 

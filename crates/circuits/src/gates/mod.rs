@@ -6,6 +6,7 @@
 mod alg;
 mod curve_ops;
 mod fixed_table;
+mod generator;
 mod gfp5_mul_add;
 mod range_check;
 

@@ -7,18 +7,15 @@
 use anyhow::Result;
 use plonky2::field::extension::Extendable;
 use plonky2::gates::gate::Gate;
-use plonky2::gates::util::StridedConstraintConsumer;
 use plonky2::hash::hash_types::RichField;
-use plonky2::iop::ext_target::ExtensionTarget;
 use plonky2::iop::generator::{GeneratedValues, SimpleGenerator, WitnessGeneratorRef};
 use plonky2::iop::target::Target;
 use plonky2::iop::witness::{PartitionWitness, Witness, WitnessWrite};
-use plonky2::plonk::circuit_builder::CircuitBuilder;
 use plonky2::plonk::circuit_data::{CircuitConfig, CommonCircuitData};
-use plonky2::plonk::vars::{EvaluationTargets, EvaluationVars, EvaluationVarsBase};
 use plonky2::util::serialization::{Buffer, IoResult, Read, Write};
 
-use super::alg::{Alg, CircuitAlg, DirectAlg};
+use super::alg::{Alg, AlgGate, alg_gate_evals};
+use super::generator::{per_op, read_row_op, write_row_op};
 
 /// `x < 2^(2 digits)`, `num_ops` times per row.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -51,7 +48,9 @@ impl RangeCheckGate {
     pub const fn wire_digit(&self, op: usize, j: usize) -> usize {
         self.num_ops + self.digits * op + j
     }
+}
 
+impl AlgGate for RangeCheckGate {
     fn constraints<A: Alg>(&self, alg: &mut A, wires: &[A::E]) -> Vec<A::E> {
         let mut out = Vec::with_capacity(self.num_ops * (1 + self.digits));
         for op in 0..self.num_ops {
@@ -93,42 +92,14 @@ impl<F: RichField + Extendable<D>, const D: usize> Gate<F, D> for RangeCheckGate
         })
     }
 
-    fn eval_unfiltered(&self, vars: EvaluationVars<'_, F, D>) -> Vec<F::Extension> {
-        self.constraints(&mut DirectAlg::<F::Extension>::new(), vars.local_wires)
-    }
-
-    fn eval_unfiltered_base_one(
-        &self,
-        vars: EvaluationVarsBase<'_, F>,
-        mut yield_constr: StridedConstraintConsumer<'_, F>,
-    ) {
-        let wires: Vec<F> = (0..<Self as Gate<F, D>>::num_wires(self))
-            .map(|i| vars.local_wires[i])
-            .collect();
-        yield_constr.many(self.constraints(&mut DirectAlg::<F>::new(), &wires));
-    }
-
-    fn eval_unfiltered_circuit(
-        &self,
-        builder: &mut CircuitBuilder<F, D>,
-        vars: EvaluationTargets<'_, D>,
-    ) -> Vec<ExtensionTarget<D>> {
-        self.constraints(&mut CircuitAlg(builder), vars.local_wires)
-    }
+    alg_gate_evals!();
 
     fn generators(&self, row: usize, _: &[F]) -> Vec<WitnessGeneratorRef<F, D>> {
-        (0..self.num_ops)
-            .map(|op| {
-                WitnessGeneratorRef::new(
-                    RangeCheckGenerator {
-                        gate: *self,
-                        row,
-                        op,
-                    }
-                    .adapter(),
-                )
-            })
-            .collect()
+        per_op(self.num_ops, |op| RangeCheckGenerator {
+            gate: *self,
+            row,
+            op,
+        })
     }
 
     fn num_wires(&self) -> usize {
@@ -188,22 +159,15 @@ impl<F: RichField + Extendable<D>, const D: usize> SimpleGenerator<F, D> for Ran
         Ok(())
     }
 
-    fn serialize(&self, dst: &mut Vec<u8>, _: &CommonCircuitData<F, D>) -> IoResult<()> {
-        dst.write_usize(self.gate.digits)?;
-        dst.write_usize(self.gate.num_ops)?;
-        dst.write_usize(self.row)?;
-        dst.write_usize(self.op)
+    fn serialize(&self, dst: &mut Vec<u8>, common: &CommonCircuitData<F, D>) -> IoResult<()> {
+        <RangeCheckGate as Gate<F, D>>::serialize(&self.gate, dst, common)?;
+        write_row_op(dst, self.row, self.op)
     }
 
-    fn deserialize(src: &mut Buffer<'_>, _: &CommonCircuitData<F, D>) -> IoResult<Self> {
-        Ok(Self {
-            gate: RangeCheckGate {
-                digits: src.read_usize()?,
-                num_ops: src.read_usize()?,
-            },
-            row: src.read_usize()?,
-            op: src.read_usize()?,
-        })
+    fn deserialize(src: &mut Buffer<'_>, common: &CommonCircuitData<F, D>) -> IoResult<Self> {
+        let gate = <RangeCheckGate as Gate<F, D>>::deserialize(src, common)?;
+        let (row, op) = read_row_op(src)?;
+        Ok(Self { gate, row, op })
     }
 }
 
@@ -212,6 +176,7 @@ mod tests {
     use hyperforge_crypto::field::GFp;
     use plonky2::field::types::{Field, PrimeField64};
     use plonky2::gates::gate_testing::{test_eval_fns, test_low_degree};
+    use plonky2::plonk::circuit_builder::CircuitBuilder;
     use plonky2::plonk::config::PoseidonGoldilocksConfig;
 
     use super::*;

@@ -18,42 +18,15 @@ use plonky2::iop::witness::PartialWitness;
 use plonky2::plonk::circuit_data::{CircuitConfig, CircuitData};
 use serde_json::Value;
 
+#[path = "../../../crypto/testdata/ecgfp5.rs"]
+mod ecgfp5;
+
+use ecgfp5::vectors;
+
 const STRATEGY: GateStrategy = GateStrategy::CustomGates;
 /// 4-bit digits of a scalar below 2^320, and of each half of one.
 const DIGITS: usize = 80;
 const HALF: usize = 40;
-
-fn vectors() -> Value {
-    let text = quote_big_integers(include_str!("../../../crypto/testdata/ecgfp5.json"));
-    serde_json::from_str(&text).unwrap()
-}
-
-/// serde_json reads integers beyond `u64` as lossy floats: quote every run of 20 or more
-/// digits first (as the crypto crate's vector tests do).
-fn quote_big_integers(text: &str) -> String {
-    let mut out = String::with_capacity(text.len() + 64);
-    let mut digits = String::new();
-    let flush = |digits: &mut String, out: &mut String| {
-        if digits.len() >= 20 {
-            out.push('"');
-            out.push_str(digits);
-            out.push('"');
-        } else {
-            out.push_str(digits);
-        }
-        digits.clear();
-    };
-    for ch in text.chars() {
-        if ch.is_ascii_digit() {
-            digits.push(ch);
-        } else {
-            flush(&mut digits, &mut out);
-            out.push(ch);
-        }
-    }
-    flush(&mut digits, &mut out);
-    out
-}
 
 fn int(v: &Value) -> BigUint {
     let text = v
