@@ -16,10 +16,17 @@ impl Project {
     pub(crate) fn locate(root: Option<PathBuf>) -> anyhow::Result<Self> {
         let root = match root {
             Some(root) => root,
-            None => Path::new(env!("CARGO_MANIFEST_DIR"))
-                .parent()
-                .context("xtask has no parent folder")?
-                .to_owned(),
+            None => {
+                // `cargo run` (the `cargo xtask` alias) sets CARGO_MANIFEST_DIR for the process:
+                // prefer it to the compile-time value, which names whichever checkout last
+                // built the binary when several checkouts share one target dir.
+                let manifest_dir = std::env::var_os("CARGO_MANIFEST_DIR")
+                    .map_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")), PathBuf::from);
+                manifest_dir
+                    .parent()
+                    .context("xtask has no parent folder")?
+                    .to_owned()
+            }
         };
         std::env::set_current_dir(&root)
             .with_context(|| format!("cannot enter the project root {}", root.display()))?;
