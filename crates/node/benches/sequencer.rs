@@ -12,7 +12,9 @@
 //!
 //! Environment: `HYPERFORGE_BENCH_TXS` (N, default 20000), `HYPERFORGE_BENCH_SENDERS` (S,
 //! default 100), `HYPERFORGE_BENCH_BATCH` (B, default 50), `HYPERFORGE_BENCH_CONNECTIONS` (C,
-//! default 8), `HYPERFORGE_ANVIL` (the anvil binary; `cargo xtask bench sequencer` sets it).
+//! default 8), `HYPERFORGE_ANVIL` (the anvil binary; `cargo xtask bench sequencer` sets it),
+//! `HYPERFORGE_BENCH_SEQUENCER` (another `hyperforge` binary to measure, e.g. a release build
+//! in `target/release/hyperforge`; default: the one this bench was built with, dev profile).
 
 use std::{
     error::Error,
@@ -369,7 +371,9 @@ struct SequencerProcess {
 
 impl SequencerProcess {
     fn spawn(chain: &Path, data_dir: &Path) -> Result<Self> {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_hyperforge"))
+        let binary = std::env::var_os("HYPERFORGE_BENCH_SEQUENCER")
+            .unwrap_or_else(|| env!("CARGO_BIN_EXE_hyperforge").into());
+        let mut child = Command::new(binary)
             .args(["sequencer", "--chain"])
             .arg(chain)
             .arg("--data-dir")

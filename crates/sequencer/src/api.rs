@@ -50,6 +50,150 @@ pub mod codes {
     pub const INTERNAL: i32 = -32603;
 }
 
+/// The other methods of Ethereum's `eth_*` namespace, which this node does not serve, each
+/// with the method to use instead: each answers `-32601` naming it.
+pub const UNSERVED_ETH_METHODS: &[(&str, &str)] = &[
+    (
+        "eth_sendRawTransaction",
+        "hf_sendTransaction (hyperforge transactions are Schnorr-signed, not RLP)",
+    ),
+    (
+        "eth_sendTransaction",
+        "hf_sendTransaction with a transaction signed by `hyperforge wallet`",
+    ),
+    ("eth_getTransactionReceipt", "hf_getTransactionReceipt"),
+    (
+        "eth_getTransactionByHash",
+        "hf_getTransactionReceipt and hf_getBlock",
+    ),
+    ("eth_getTransactionByBlockHashAndIndex", "hf_getBlock"),
+    ("eth_getTransactionByBlockNumberAndIndex", "hf_getBlock"),
+    ("eth_getBlockByHash", "eth_getBlockByNumber or hf_getBlock"),
+    (
+        "eth_getBlockReceipts",
+        "hf_getBlock and hf_getTransactionReceipt",
+    ),
+    ("eth_getBlockTransactionCountByHash", "hf_getBlock"),
+    ("eth_getBlockTransactionCountByNumber", "hf_getBlock"),
+    ("eth_getHeaderByHash", "hf_getBlock"),
+    (
+        "eth_getHeaderByNumber",
+        "eth_getBlockByNumber or hf_getBlock",
+    ),
+    ("eth_getProof", "hf_getAccountProof"),
+    (
+        "eth_call",
+        "hf_getAccount (there are no contracts on this chain)",
+    ),
+    (
+        "eth_callMany",
+        "hf_getAccount (there are no contracts on this chain)",
+    ),
+    (
+        "eth_simulateV1",
+        "hf_getAccount (there are no contracts on this chain)",
+    ),
+    (
+        "eth_createAccessList",
+        "hf_getAccount (there are no contracts on this chain)",
+    ),
+    (
+        "eth_getCode",
+        "hf_getAccount (there are no contracts on this chain)",
+    ),
+    (
+        "eth_getStorageAt",
+        "hf_getAccount (there are no contracts on this chain)",
+    ),
+    (
+        "eth_estimateGas",
+        "hf_sendTransaction (transactions pay no gas)",
+    ),
+    (
+        "eth_gasPrice",
+        "hf_sendTransaction (transactions pay no gas)",
+    ),
+    (
+        "eth_maxPriorityFeePerGas",
+        "hf_sendTransaction (transactions pay no gas)",
+    ),
+    (
+        "eth_blobBaseFee",
+        "hf_sendTransaction (transactions pay no gas)",
+    ),
+    ("eth_feeHistory", "hf_getBlock (transactions pay no gas)"),
+    (
+        "eth_getLogs",
+        "hf_getBlock (there are no logs on this chain)",
+    ),
+    (
+        "eth_newFilter",
+        "hf_getBlock (there are no logs on this chain)",
+    ),
+    ("eth_newBlockFilter", "eth_blockNumber and hf_getBlock"),
+    (
+        "eth_newPendingTransactionFilter",
+        "hf_getTransactionReceipt",
+    ),
+    (
+        "eth_getFilterChanges",
+        "hf_getBlock (there are no logs on this chain)",
+    ),
+    (
+        "eth_getFilterLogs",
+        "hf_getBlock (there are no logs on this chain)",
+    ),
+    (
+        "eth_uninstallFilter",
+        "hf_getBlock (there are no logs on this chain)",
+    ),
+    ("eth_subscribe", "hf_getBlock (no subscriptions yet)"),
+    ("eth_unsubscribe", "hf_getBlock (no subscriptions yet)"),
+    (
+        "eth_accounts",
+        "`hyperforge wallet` (the node holds no keys)",
+    ),
+    ("eth_sign", "`hyperforge wallet` (the node holds no keys)"),
+    (
+        "eth_signTransaction",
+        "`hyperforge wallet` (the node holds no keys)",
+    ),
+    (
+        "eth_signTypedData_v4",
+        "`hyperforge wallet` (the node holds no keys)",
+    ),
+    ("eth_coinbase", "hf_getBlock (a sequencer has no coinbase)"),
+    (
+        "eth_mining",
+        "eth_blockNumber (blocks come from the sequencer, not mining)",
+    ),
+    (
+        "eth_hashrate",
+        "eth_blockNumber (blocks come from the sequencer, not mining)",
+    ),
+    ("eth_protocolVersion", "web3_clientVersion"),
+    (
+        "eth_syncing",
+        "eth_blockNumber (a sequencer is never syncing)",
+    ),
+    (
+        "eth_getUncleByBlockHashAndIndex",
+        "hf_getBlock (there are no uncles)",
+    ),
+    (
+        "eth_getUncleByBlockNumberAndIndex",
+        "hf_getBlock (there are no uncles)",
+    ),
+    (
+        "eth_getUncleCountByBlockHash",
+        "hf_getBlock (there are no uncles)",
+    ),
+    (
+        "eth_getUncleCountByBlockNumber",
+        "hf_getBlock (there are no uncles)",
+    ),
+];
+
 /// A block by number or `"latest"` / `"earliest"` (numbers also as `0x` hex strings).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(untagged)]

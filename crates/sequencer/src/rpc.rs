@@ -21,75 +21,12 @@ use serde_json::json;
 use crate::{
     api::{
         AccountProofView, AccountView, BatchView, BlockId, BlockView, EthApiServer, HfApiServer,
-        PublicInputsView, ReceiptView, SlotView, codes,
+        PublicInputsView, ReceiptView, SlotView, UNSERVED_ETH_METHODS, codes,
     },
     error::SequencerError,
     producer::{read_batch, read_block},
     service::Shared,
 };
-
-/// `eth_*` methods standard tools call that this node does not serve, and what to use.
-const UNSERVED_ETH: [(&str, &str); 20] = [
-    (
-        "eth_sendRawTransaction",
-        "hf_sendTransaction (hyperforge transactions are Schnorr-signed, not RLP)",
-    ),
-    (
-        "eth_sendTransaction",
-        "hf_sendTransaction with a transaction signed by `hyperforge wallet`",
-    ),
-    ("eth_getTransactionReceipt", "hf_getTransactionReceipt"),
-    (
-        "eth_getTransactionByHash",
-        "hf_getTransactionReceipt and hf_getBlock",
-    ),
-    ("eth_getBlockByHash", "eth_getBlockByNumber or hf_getBlock"),
-    ("eth_getProof", "hf_getAccountProof"),
-    (
-        "eth_call",
-        "hf_getAccount (there are no contracts on this chain)",
-    ),
-    (
-        "eth_estimateGas",
-        "hf_sendTransaction (transactions pay no gas)",
-    ),
-    (
-        "eth_gasPrice",
-        "hf_sendTransaction (transactions pay no gas)",
-    ),
-    (
-        "eth_maxPriorityFeePerGas",
-        "hf_sendTransaction (transactions pay no gas)",
-    ),
-    ("eth_feeHistory", "hf_getBlock (transactions pay no gas)"),
-    (
-        "eth_getCode",
-        "hf_getAccount (there are no contracts on this chain)",
-    ),
-    (
-        "eth_getStorageAt",
-        "hf_getAccount (there are no contracts on this chain)",
-    ),
-    (
-        "eth_getLogs",
-        "hf_getBlock (there are no logs on this chain)",
-    ),
-    (
-        "eth_newFilter",
-        "hf_getBlock (there are no logs on this chain)",
-    ),
-    ("eth_subscribe", "hf_getBlock"),
-    (
-        "eth_accounts",
-        "`hyperforge wallet` (the node holds no keys)",
-    ),
-    ("eth_sign", "`hyperforge wallet` (the node holds no keys)"),
-    (
-        "eth_syncing",
-        "eth_blockNumber (a sequencer is never syncing)",
-    ),
-    ("eth_getBlockTransactionCountByNumber", "hf_getBlock"),
-];
 
 /// Every method, ready for the server.
 pub(crate) fn module(shared: Arc<Shared>) -> RpcModule<()> {
@@ -102,7 +39,7 @@ pub(crate) fn module(shared: Arc<Shared>) -> RpcModule<()> {
     module
         .merge(EthApiServer::into_rpc(handler))
         .expect("eth_* names are unique");
-    for (method, instead) in UNSERVED_ETH {
+    for &(method, instead) in UNSERVED_ETH_METHODS {
         module
             .register_method(method, move |_, _, _| {
                 Err::<(), _>(ErrorObjectOwned::owned(

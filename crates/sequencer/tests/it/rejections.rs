@@ -3,7 +3,7 @@
 
 use hyperforge_execution::test_utils::{dev_key, sign, transfer};
 use hyperforge_primitives::{Amount, ChainId, dev::ACCOUNTS, tx::TxKind};
-use hyperforge_sequencer::api::{HfApiClient, codes};
+use hyperforge_sequencer::api::{HfApiClient, UNSERVED_ETH_METHODS, codes};
 use jsonrpsee::core::ClientError;
 
 use crate::common::{config, data_dir, raw, start, wait_included};
@@ -126,20 +126,26 @@ async fn each_bad_transaction_gets_its_code_and_accepted_ones_stay() {
         );
     }
 
-    // Unserved Ethereum methods point to the hyperforge one.
-    let error = jsonrpsee::core::client::ClientT::request::<String, _>(
-        client,
-        "eth_sendRawTransaction",
-        jsonrpsee::rpc_params!["0x00"],
-    )
-    .await
-    .unwrap_err();
-    match error {
-        ClientError::Call(error) => {
-            assert_eq!(error.code(), codes::METHOD_NOT_FOUND);
-            assert!(error.message().contains("hf_sendTransaction"));
+    // Every other method of the eth_* namespace points to the hyperforge one to use.
+    for (method, instead) in UNSERVED_ETH_METHODS {
+        let error = jsonrpsee::core::client::ClientT::request::<String, _>(
+            client,
+            method,
+            jsonrpsee::rpc_params![],
+        )
+        .await
+        .unwrap_err();
+        match error {
+            ClientError::Call(error) => {
+                assert_eq!(error.code(), codes::METHOD_NOT_FOUND, "{method}");
+                assert!(
+                    error.message().contains(instead),
+                    "{method}: {}",
+                    error.message()
+                );
+            }
+            other => panic!("{method}: {other:?}"),
         }
-        other => panic!("{other:?}"),
     }
 
     // The accepted transaction is untouched by all of that.
