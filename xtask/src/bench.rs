@@ -5,13 +5,17 @@
 //!   gate, and prove time for 1, 16 and 64 signatures (`crates/circuits/benches/prover.rs`).
 //! - `sequencer`: accepted/s and included/s of signed transfers over JSON-RPC through a real
 //!   `hyperforge sequencer`, and of ETH transfers through anvil driven by the same load
-//!   generator (`crates/node/benches/sequencer.rs`).
+//!   generator (`crates/node/benches/sequencer.rs`); `--release` measures a release build of
+//!   the sequencer.
 
 use xshell::{Shell, cmd};
 
 use crate::{cli::BenchTarget, project::Project, tools};
 
-pub(crate) fn run(project: &Project, target: BenchTarget) -> anyhow::Result<()> {
+pub(crate) fn run(project: &Project, target: BenchTarget, release: bool) -> anyhow::Result<()> {
+    if release && target != BenchTarget::Sequencer {
+        anyhow::bail!("--release applies to `cargo xtask bench sequencer` only");
+    }
     let sh = Shell::new()?;
     sh.change_dir(project.root());
     match target {
@@ -32,13 +36,24 @@ pub(crate) fn run(project: &Project, target: BenchTarget) -> anyhow::Result<()> 
         }
         BenchTarget::Sequencer => {
             let anvil = tools::ensure(project)?;
-            // The test build's profile: dependencies and the hot crates are optimised there.
-            cmd!(
+            // The load generator always comes from the test build's profile (dependencies
+            // and the hot crates are optimised there); with --release the sequencer measured
+            // is a release build, like the anvil it is compared with.
+            let mut bench = cmd!(
                 sh,
                 "cargo bench --profile dev --package hyperforge --bench sequencer"
             )
-            .env("HYPERFORGE_ANVIL", anvil)
-            .run()?;
+            .env("HYPERFORGE_ANVIL", anvil);
+            if release {
+                cmd!(sh, "cargo build --release --locked --package hyperforge").run()?;
+                let target_dir = std::env::var_os("CARGO_TARGET_DIR")
+                    .map_or_else(|| project.root().join("target"), std::path::PathBuf::from);
+                bench = bench.env(
+                    "HYPERFORGE_BENCH_SEQUENCER",
+                    target_dir.join("release").join("hyperforge"),
+                );
+            }
+            bench.run()?;
         }
     }
     Ok(())

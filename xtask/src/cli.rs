@@ -32,6 +32,10 @@ pub(crate) enum Command {
         /// What to measure.
         #[arg(value_enum)]
         target: BenchTarget,
+        /// `sequencer` only: measure a release build of `hyperforge` (anvil is one) instead of
+        /// the test build; the first release build takes about 25 minutes on 2 cores.
+        #[arg(long)]
+        release: bool,
     },
 }
 

@@ -31,7 +31,7 @@ fn main() -> ExitCode {
         cli::Command::Test => test::run(&project),
         cli::Command::Tools => tools::run(&project),
         cli::Command::Contracts => contracts::run(&project),
-        cli::Command::Bench { target } => bench::run(&project, target),
+        cli::Command::Bench { target, release } => bench::run(&project, target, release),
     });
     match result {
         Ok(()) => ExitCode::SUCCESS,
