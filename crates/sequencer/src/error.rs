@@ -60,7 +60,7 @@ pub enum AdmissionError {
     /// Another transaction holds this nonce.
     #[error(
         "nonce {nonce} is taken by pending transaction 0x{}: transactions pay no fee, so the first one stays (no replacement)",
-        hex(pending)
+        alloy_primitives::hex::encode(pending)
     )]
     NonceTaken {
         /// The nonce.
@@ -244,8 +244,4 @@ pub enum SequencerError {
         "the bridge's priority queue disagrees with this data directory ({0}): another bridge, or an L1 reorganisation deeper than `[l1] confirmations`"
     )]
     L1Queue(String),
-}
-
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|byte| format!("{byte:02x}")).collect()
 }

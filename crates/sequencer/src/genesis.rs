@@ -57,7 +57,7 @@ pub fn ensure_genesis(
         store.commit(&executed.commit)?;
         tracing::info!(
             accounts = config.genesis.accounts.len(),
-            hash = %hex(&hyperforge_primitives::tx::digest_to_bytes(&executed.block.hash())),
+            hash = %alloy_primitives::hex::encode(hyperforge_primitives::tx::digest_to_bytes(&executed.block.hash())),
             "genesis applied"
         );
         return Ok(executed.block);
@@ -93,8 +93,4 @@ pub fn genesis_root(config: &ChainConfig) -> Result<Digest, SequencerError> {
     let mut store = Store::open(dir.path())?;
     let block = ensure_genesis(&mut store, config, &dir.path().display().to_string())?;
     Ok(block.header.state_root)
-}
-
-pub(crate) fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|byte| format!("{byte:02x}")).collect()
 }

@@ -159,7 +159,7 @@ pub(crate) fn produce_block(
                 // Admission rules out every other failure unless the state changed under the
                 // transaction (a key re-registered from L1): it can never execute, drop it.
                 tracing::warn!(
-                    tx = %crate::genesis::hex(&candidate.tx.id()),
+                    tx = %alloy_primitives::hex::encode(candidate.tx.id()),
                     %error,
                     "dropping a pending transaction that can no longer execute"
                 );

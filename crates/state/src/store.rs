@@ -430,6 +430,16 @@ impl Store {
             next += 1;
             new += 1;
         }
+        self.write_with_cursor(batch, l1_cursor)?;
+        Ok(new)
+    }
+
+    /// Writes `batch`, synced, with the L1 cursor if there is one (nothing if both are empty).
+    fn write_with_cursor(
+        &self,
+        mut batch: WriteBatch,
+        l1_cursor: Option<u64>,
+    ) -> Result<(), StateError> {
         if let Some(cursor) = l1_cursor {
             batch.put_cf(
                 handle(&self.db, cf::META),
@@ -440,7 +450,7 @@ impl Store {
         if !batch.is_empty() {
             self.db.write_opt(batch, &synced())?;
         }
-        Ok(new)
+        Ok(())
     }
 
     /// How many L1 priority operations are stored (indices `0..priority_len()`).
@@ -534,16 +544,7 @@ impl Store {
                 (index + 1).to_be_bytes(),
             );
         }
-        if let Some(cursor) = l1_cursor {
-            batch.put_cf(
-                handle(&self.db, cf::META),
-                L1_CURSOR_KEY,
-                cursor.to_be_bytes(),
-            );
-        }
-        if !batch.is_empty() {
-            self.db.write_opt(batch, &synced())?;
-        }
+        self.write_with_cursor(batch, l1_cursor)?;
         Ok(new)
     }
 
