@@ -4,25 +4,31 @@
 //! memory. Each operation is checked completely before anything changes, so a rejected one
 //! leaves the block exactly as it was. [`BlockBuilder::finish`] turns the changes into one
 //! [`BlockCommit`] for [`Store::commit`], plus receipts, outbox entries and the witness.
+//!
+//! A block runs its slots in this order: message roots imported from the bridge's queue
+//! ([`BlockBuilder::apply_import`]), L1 priority operations, L2 transactions. Imports append to
+//! the imported-roots tree; `ExecuteMessage` proves its message under an imported root and
+//! inserts a nullifier at the message's position; the block's header carries the value its
+//! messages sent out and brought in, which the batch exposes to the bridge.
 
 use std::collections::{BTreeMap, HashMap};
 
 use hyperforge_primitives::{
     Address, Amount, ChainId,
-    block::{Block, BlockHeader, Slot, next_slots_hash},
-    bridge::ZERO_DIGEST,
-    tx::{Message, OutboxEntry, PriorityOp, TxKind, digest_to_bytes},
-};
-use hyperforge_state::{
-    Account, AccountIndex, BlockCommit, Digest, Head, MerkleProof, SparseMerkleTree, StateError,
-    Store, TreeId, smt::NodeKey,
-};
-use plonky2::field::types::PrimeField64;
-
-use crate::{
-    ExecError, VerifiedTx,
+    block::{Block, BlockHeader, Slot, next_slots_hash, slots_hash_seed},
+    bridge::OUTBOX_DEPTH,
+    tx::{
+        Message, OutboxEntry, PriorityOp, TxKind, digest_to_bytes, imported_root_leaf,
+        nullifier_key, nullifier_leaf, outbox_path,
+    },
     witness::{BlockWitness, LeafChange, LeafPath, SlotOp, SlotWitness},
 };
+use hyperforge_state::{
+    Account, AccountIndex, BlockCommit, Digest, Head, SparseMerkleTree, StateError, Store, TreeId,
+    smt::NodeKey,
+};
+
+use crate::{ExecError, VerifiedTx};
 
 /// What one executed operation left behind.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -97,8 +103,12 @@ pub struct BlockBuilder<'a> {
     new_addresses: BTreeMap<Address, AccountIndex>,
     /// Leaves this block changed, by tree and index: their latest value.
     leaves: BTreeMap<(TreeId, u64), Digest>,
+    /// Messages executed in this block: nullifier key -> message hash.
     nullifiers: BTreeMap<u64, Digest>,
-    message_roots: Vec<Digest>,
+    /// Roots imported in this block, by import index.
+    imports: BTreeMap<u64, Digest>,
+    value_out: Amount,
+    value_in: Amount,
     outbox: Vec<OutboxEntry>,
     receipts: Vec<Receipt>,
     slots: Vec<Slot>,
@@ -137,16 +147,17 @@ impl<'a> BlockBuilder<'a> {
             new_addresses: BTreeMap::new(),
             leaves: BTreeMap::new(),
             nullifiers: BTreeMap::new(),
-            message_roots: Vec::new(),
+            imports: BTreeMap::new(),
+            value_out: Amount::ZERO,
+            value_in: Amount::ZERO,
             outbox: Vec::new(),
             receipts: Vec::new(),
             slots: Vec::new(),
-            slots_hash: ZERO_DIGEST,
-            parent_hash: ZERO_DIGEST,
+            slots_hash: slots_hash_seed(),
+            parent_hash: Digest::ZERO,
             timestamp_ms: 0,
             witness: BlockWitness {
-                account_root_before: head.state_root,
-                nullifier_root_before: head.nullifier_root,
+                state_before: head.state,
                 paths: Vec::new(),
                 slots: Vec::new(),
             },
@@ -166,12 +177,16 @@ impl<'a> BlockBuilder<'a> {
         self.number
     }
 
-    /// The account root with this block's changes so far.
+    /// The state root with this block's changes so far.
     ///
-    /// The block keeps only the changed leaves while it runs and hashes the tree once in
-    /// [`BlockBuilder::finish`]; this computes the root now (one path per changed leaf).
+    /// The block keeps only the changed leaves while it runs and hashes the trees once in
+    /// [`BlockBuilder::finish`]; this computes the roots now (one path per changed leaf).
     pub fn state_root(&self) -> Result<Digest, ExecError> {
-        self.root(TreeId::Accounts)
+        let mut state = self.head.state;
+        state.account_root = self.root(TreeId::Accounts)?;
+        state.nullifier_root = self.root(TreeId::Nullifiers)?;
+        state.imported_root = self.root(TreeId::Imported)?;
+        Ok(state.root())
     }
 
     /// The root of `tree` with this block's changes.
@@ -189,10 +204,13 @@ impl<'a> BlockBuilder<'a> {
     }
 
     fn tree(&self, tree_id: TreeId) -> (&'a SparseMerkleTree, Digest) {
-        match tree_id {
-            TreeId::Accounts => (self.store.account_tree(), self.head.state_root),
-            TreeId::Nullifiers => (self.store.nullifier_tree(), self.head.nullifier_root),
-        }
+        let state = &self.head.state;
+        let committed = match tree_id {
+            TreeId::Accounts => state.account_root,
+            TreeId::Nullifiers => state.nullifier_root,
+            TreeId::Imported => state.imported_root,
+        };
+        (self.store.tree(tree_id), committed)
     }
 
     fn updates_of(&self, tree_id: TreeId) -> Vec<(u64, Digest)> {
@@ -236,11 +254,47 @@ impl<'a> BlockBuilder<'a> {
         }
     }
 
-    /// Imports a global message root settled on L1, so messages proven against it execute.
-    pub fn import_message_root(&mut self, root: Digest) {
-        if !self.message_roots.contains(&root) {
-            self.message_roots.push(root);
+    /// How many message roots the chain imported, this block's included: the next import's
+    /// index.
+    pub fn imported_count(&self) -> u64 {
+        self.head.state.imported_count
+    }
+
+    /// Imports the next entry of the bridge's message root queue (a settled batch's outbox
+    /// root) into the imported-roots tree, at index [`Self::imported_count`], so messages under
+    /// it can execute. The caller feeds the queue in order, each entry once: the batch's
+    /// imports commitment, which the bridge checks, covers exactly that sequence.
+    pub fn apply_import(&mut self, root: Digest) -> Result<u64, ExecError> {
+        let index = self.head.state.imported_count;
+        if u128::from(index) + 1 >= self.store.tree(TreeId::Imported).capacity() {
+            return Err(ExecError::TreeFull);
         }
+        let mut updates = Vec::with_capacity(1);
+        let (old_leaf, new_leaf) =
+            self.write_leaf(TreeId::Imported, index, imported_root_leaf(&root))?;
+        updates.push(LeafChange {
+            tree: TreeId::Imported,
+            index,
+            old_leaf,
+            new_leaf,
+            old_account: None,
+            new_account: None,
+        });
+        self.imports.insert(index, root);
+        self.head.state.imported_count = index + 1;
+        let slot = Slot::Import(root);
+        let hash = slot.hash();
+        self.push_slot(slot, hash);
+        self.witness.slots.push(SlotWitness {
+            op: SlotOp::Import(root),
+            changes: updates,
+        });
+        Ok(index)
+    }
+
+    /// The value the block's messages sent out so far, and what executed messages brought in.
+    pub fn value_flows(&self) -> (Amount, Amount) {
+        (self.value_out, self.value_in)
     }
 
     /// Executes one signed transaction, or rejects it and changes nothing.
@@ -294,6 +348,11 @@ impl<'a> BlockBuilder<'a> {
         let mut credit = None;
         let mut outbox = None;
         let mut nullifier = None;
+        let (mut value_out, mut value_in) = (self.value_out, self.value_in);
+        let flow_overflow = |amount: Amount| ExecError::Overflow {
+            address: body.from,
+            amount,
+        };
         match &body.kind {
             TxKind::Transfer { to, amount } => {
                 sender_after.balance = debit(*amount)?;
@@ -324,9 +383,13 @@ impl<'a> BlockBuilder<'a> {
                     return Err(ExecError::MessageToSelf);
                 }
                 sender_after.balance = debit(*value)?;
+                value_out = value_out
+                    .checked_add(*value)
+                    .ok_or_else(|| flow_overflow(*value))?;
                 outbox = Some(OutboxEntry::Message(Message {
                     src_chain: self.chain_id,
                     sender: body.from,
+                    nonce: body.nonce,
                     dst_chain: *dst_chain,
                     recipient: *recipient,
                     value: *value,
@@ -335,11 +398,15 @@ impl<'a> BlockBuilder<'a> {
             }
             TxKind::ExecuteMessage {
                 message,
-                message_root,
-                index,
+                import_index,
+                leaf_index,
                 siblings,
             } => {
-                nullifier = Some(self.check_message(message, message_root, *index, siblings)?);
+                nullifier =
+                    Some(self.check_message(message, *import_index, *leaf_index, siblings)?);
+                value_in = value_in
+                    .checked_add(message.value)
+                    .ok_or_else(|| flow_overflow(message.value))?;
                 if message.recipient == body.from {
                     sender_after.balance =
                         sender
@@ -363,6 +430,7 @@ impl<'a> BlockBuilder<'a> {
         if let Some((key, hash)) = nullifier {
             self.write_nullifier(key, hash, &mut updates)?;
         }
+        (self.value_out, self.value_in) = (value_out, value_in);
         let outbox_index = outbox.map(|entry| {
             self.outbox.push(entry);
             (self.outbox.len() - 1) as u32
@@ -409,7 +477,7 @@ impl<'a> BlockBuilder<'a> {
     /// returns everything to commit, with the receipts, outbox and witness.
     pub fn finish(mut self) -> Result<ExecutedBlock, ExecError> {
         let mut nodes: Vec<(TreeId, NodeKey, Digest)> = Vec::new();
-        for tree_id in [TreeId::Accounts, TreeId::Nullifiers] {
+        for tree_id in TreeId::ALL {
             let updates = self.updates_of(tree_id);
             if updates.is_empty() {
                 continue;
@@ -420,9 +488,11 @@ impl<'a> BlockBuilder<'a> {
                 .get(&(tree.depth(), 0))
                 .copied()
                 .ok_or_else(|| StateError::Corrupt("a tree update wrote no root".into()))?;
+            let state = &mut self.head.state;
             match tree_id {
-                TreeId::Accounts => self.head.state_root = root,
-                TreeId::Nullifiers => self.head.nullifier_root = root,
+                TreeId::Accounts => state.account_root = root,
+                TreeId::Nullifiers => state.nullifier_root = root,
+                TreeId::Imported => state.imported_root = root,
             }
             nodes.extend(
                 written
@@ -440,13 +510,14 @@ impl<'a> BlockBuilder<'a> {
                 number: self.number,
                 parent_hash: self.parent_hash,
                 timestamp_ms: self.timestamp_ms,
-                state_root: self.head.state_root,
-                nullifier_root: self.head.nullifier_root,
+                state_root: self.head.state_root(),
                 slots_hash: self.slots_hash,
                 slot_count: self.slots.len() as u32,
                 priority_count: priority_count as u32,
+                import_count: self.imports.len() as u32,
+                value_out: self.value_out,
+                value_in: self.value_in,
             },
-            message_roots: self.message_roots.clone(),
             slots: self.slots,
         };
         let commit = BlockCommit {
@@ -466,7 +537,7 @@ impl<'a> BlockBuilder<'a> {
                 .iter()
                 .map(|entry| digest_to_bytes(&entry.hash()).to_vec())
                 .collect(),
-            message_roots: self.message_roots,
+            imports: self.imports.into_iter().collect(),
             batch: None,
             pending_done: Vec::new(),
             head: Head {
@@ -505,7 +576,7 @@ impl<'a> BlockBuilder<'a> {
         let (index, before) = match self.account_index(address)? {
             Some(index) => (index, self.account(index)?),
             None => {
-                let index = self.head.next_account_index;
+                let index = self.head.state.next_account_index;
                 // The last index stays unused: `next_account_index` must not overflow.
                 if index == AccountIndex::MAX {
                     return Err(ExecError::TreeFull);
@@ -536,18 +607,19 @@ impl<'a> BlockBuilder<'a> {
         if credit.before.is_none() {
             self.new_addresses
                 .insert(credit.after.address, credit.index);
-            self.head.next_account_index = credit.index + 1;
+            self.head.state.next_account_index = credit.index + 1;
         }
         self.write_account(credit.index, credit.before, credit.after, updates)
     }
 
-    /// Checks a message's destination, root, inclusion proof and nullifier.
+    /// Checks a message's destination, its imported root, its inclusion path and that its
+    /// position was never executed. Returns its nullifier key and hash.
     fn check_message(
         &self,
         message: &Message,
-        root: &Digest,
-        index: u64,
-        siblings: &[Digest],
+        import_index: u32,
+        leaf_index: u16,
+        siblings: &[Digest; OUTBOX_DEPTH],
     ) -> Result<(u64, Digest), ExecError> {
         if message.dst_chain != self.chain_id {
             return Err(ExecError::WrongDestination {
@@ -555,20 +627,20 @@ impl<'a> BlockBuilder<'a> {
                 got: message.dst_chain,
             });
         }
-        if !self.message_roots.contains(root) && !self.store.message_root_known(root)? {
-            return Err(ExecError::UnknownMessageRoot);
-        }
-        let hash = message.hash();
-        let proof = MerkleProof {
-            index,
-            siblings: siblings.to_vec(),
+        let import = u64::from(import_index);
+        let root = match self.imports.get(&import) {
+            Some(root) => *root,
+            None => self
+                .store
+                .imported_root(import)?
+                .ok_or(ExecError::UnknownMessageRoot(import_index))?,
         };
-        if siblings.is_empty() || !proof.verify(*root, hash) {
+        let hash = message.hash();
+        if !outbox_path(leaf_index, siblings).verify_in(OUTBOX_DEPTH as u8, root, hash) {
             return Err(ExecError::MessageNotInRoot);
         }
-        // The nullifier tree is keyed by the hash's first element: a collision between two
-        // messages has probability 2^-64 per pair, and would only refuse the second.
-        let key = hash.elements[0].to_canonical_u64();
+        // Keyed by position (import, leaf), not by hash: nothing to grind.
+        let key = nullifier_key(import_index, leaf_index);
         if self.nullifiers.contains_key(&key) || self.store.nullifier(key)?.is_some() {
             return Err(ExecError::MessageAlreadyExecuted);
         }
@@ -602,7 +674,8 @@ impl<'a> BlockBuilder<'a> {
         hash: Digest,
         changes: &mut Vec<LeafChange>,
     ) -> Result<(), ExecError> {
-        let (old_leaf, new_leaf) = self.write_leaf(TreeId::Nullifiers, key, hash)?;
+        let (old_leaf, new_leaf) =
+            self.write_leaf(TreeId::Nullifiers, key, nullifier_leaf(&hash))?;
         self.nullifiers.insert(key, hash);
         changes.push(LeafChange {
             tree: TreeId::Nullifiers,

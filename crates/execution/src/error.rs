@@ -66,9 +66,9 @@ pub enum ExecError {
     /// The message proof does not lead to the claimed root.
     #[error("message not in root: the inclusion proof does not lead to the message root")]
     MessageNotInRoot,
-    /// The claimed message root was never imported from L1.
-    #[error("unknown message root: it was not imported from L1")]
-    UnknownMessageRoot,
+    /// No message root was imported at that index (yet).
+    #[error("unknown message root: no message root was imported at index {0} (yet)")]
+    UnknownMessageRoot(u32),
     /// The message was executed before.
     #[error("message already executed")]
     MessageAlreadyExecuted,

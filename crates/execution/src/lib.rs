@@ -6,7 +6,8 @@
 //! checking chain id, nonce, registered key, balance, overflow, message inclusion and
 //! nullifiers. Every rejection is a typed [`ExecError`] and leaves the block unchanged.
 //! [`BlockBuilder::finish`] yields one atomic [`hyperforge_state::BlockCommit`], receipts,
-//! outbox entries and the [`witness`] the block circuit consumes.
+//! outbox entries and the witness the block circuit consumes
+//! ([`hyperforge_primitives::witness`], re-exported as [`witness`]).
 //!
 //! Synchronous; it spawns nothing but rayon's pool for signature checks, and knows nothing of
 //! networking or of how blocks are scheduled (the sequencer's job).
@@ -14,7 +15,8 @@
 mod block;
 mod error;
 mod verify;
-pub mod witness;
+
+pub use hyperforge_primitives::witness;
 
 pub use block::{BlockBuilder, ExecutedBlock, Receipt};
 pub use error::ExecError;

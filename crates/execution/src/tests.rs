@@ -5,7 +5,9 @@ use std::collections::{BTreeMap, HashMap};
 
 use hyperforge_primitives::{
     Address, Amount, ChainId,
+    bridge::{OUTBOX_DEPTH, OutboxTree, StateCommitment},
     dev::ACCOUNTS,
+    merkle::{NULLIFIER_TREE_DEPTH, empty_root},
     tx::{Message, OutboxEntry, PriorityOp, SignedTx, TxKind},
 };
 use hyperforge_state::{Account, Digest, SparseMerkleTree, Store};
@@ -89,14 +91,14 @@ fn transfer_moves_funds_bumps_the_nonce_and_opens_the_recipient() {
         store
             .account_proof(index)
             .unwrap()
-            .verify(store.head().state_root, leaf)
+            .verify(store.head().state.account_root, leaf)
     );
 }
 
 #[test]
 fn the_expanded_witness_chains_every_slot_from_root_to_root() {
     let (_dir, store) = store_with_genesis(3, 1_000);
-    let root_before = store.head().state_root;
+    let root_before = store.head().state.account_root;
     let stranger = Address::with_last_byte(0x77);
     let mut block = BlockBuilder::new(&store, chain());
     // The same leaves change several times, and a new account opens mid-block.
@@ -113,7 +115,7 @@ fn the_expanded_witness_chains_every_slot_from_root_to_root() {
     assert_eq!(slots.len(), 5);
     let mut root = root_before;
     for slot in &slots {
-        assert_eq!(slot.root_before, root);
+        assert_eq!(slot.roots_before[0], root);
         for update in &slot.updates {
             let proof = hyperforge_state::MerkleProof {
                 index: update.change.index,
@@ -125,11 +127,16 @@ fn the_expanded_witness_chains_every_slot_from_root_to_root() {
             );
             root = proof.root_for(update.change.new_leaf);
         }
-        assert_eq!(root, slot.root_after);
+        assert_eq!(root, slot.roots_after[0]);
     }
     assert_eq!(
-        root, executed.block.header.state_root,
+        root, executed.commit.head.state.account_root,
         "the batched root agrees"
+    );
+    assert_eq!(
+        executed.block.header.state_root,
+        executed.commit.head.state_root(),
+        "the header holds the root over every tree"
     );
 
     let mut tampered = witness.clone();
@@ -317,100 +324,206 @@ fn withdrawals_and_messages_fill_the_outbox() {
     assert_eq!(executed.receipts[1].outbox_index, Some(1));
 }
 
-/// A message from chain 271 to ours, with a two-leaf tree as its message root.
-fn incoming(recipient: Address, gwei: u64) -> (Message, Digest, Vec<Digest>) {
+/// A message from chain 271 to ours, in an outbox of two messages (the second carries 1 gwei).
+fn incoming(recipient: Address, gwei: u64) -> (Message, OutboxTree) {
     let message = Message {
         src_chain: other_chain(),
         sender: ACCOUNTS[2].address,
+        nonce: 0,
         dst_chain: chain(),
         recipient,
         value: Amount::from_gwei(gwei),
         payload: b"cross".to_vec(),
     };
-    let sibling = Message {
+    let next = Message {
+        nonce: 1,
         value: Amount::from_gwei(1),
         ..message.clone()
-    }
-    .hash();
-    let tree = SparseMerkleTree::new(1);
-    let mut nodes = BTreeMap::new();
-    nodes.extend(
-        tree.update(&nodes, &[(0, message.hash()), (1, sibling)])
-            .unwrap(),
-    );
-    (message, tree.root(&nodes).unwrap(), vec![sibling])
+    };
+    let outbox = OutboxTree::new(vec![message.hash(), next.hash()]).unwrap();
+    (message, outbox)
+}
+
+/// Dev account 0 relays `message` from import `import_index`, leaf `leaf_index`.
+fn relay(
+    nonce: u32,
+    message: Message,
+    import_index: u32,
+    leaf_index: u16,
+    siblings: [Digest; OUTBOX_DEPTH],
+) -> SignedTx {
+    sign(
+        &dev_key(0),
+        chain(),
+        ACCOUNTS[0].address,
+        nonce,
+        TxKind::ExecuteMessage {
+            message,
+            import_index,
+            leaf_index,
+            siblings: Box::new(siblings),
+        },
+    )
+}
+
+fn siblings(outbox: &OutboxTree, leaf: usize) -> [Digest; OUTBOX_DEPTH] {
+    outbox.proof(leaf).unwrap().siblings.try_into().unwrap()
 }
 
 #[test]
-fn messages_execute_once_against_an_imported_root() {
+fn messages_execute_once_under_an_imported_root() {
     let (_dir, mut store) = store_with_genesis(1, 1_000);
     let recipient = Address::with_last_byte(0x42);
-    let (message, root, siblings) = incoming(recipient, 70);
-    let relay = |nonce: u32, message: Message, root: Digest, siblings: Vec<Digest>| {
-        sign(
-            &dev_key(0),
-            chain(),
-            ACCOUNTS[0].address,
-            nonce,
-            TxKind::ExecuteMessage {
-                message,
-                message_root: root,
-                index: 0,
-                siblings,
-            },
-        )
-    };
+    let (message, outbox) = incoming(recipient, 70);
+    let path = siblings(&outbox, 0);
 
     let mut block = BlockBuilder::new(&store, chain());
     assert!(matches!(
-        rejected(
-            &mut block,
-            relay(0, message.clone(), root, siblings.clone())
-        ),
-        ExecError::UnknownMessageRoot
+        rejected(&mut block, relay(0, message.clone(), 0, 0, path)),
+        ExecError::UnknownMessageRoot(0)
     ));
-    block.import_message_root(root);
+    assert_eq!(block.apply_import(outbox.root()).unwrap(), 0);
+    let mut wrong = path;
+    wrong[3] = outbox.root();
     assert!(matches!(
-        rejected(&mut block, relay(0, message.clone(), root, vec![root])),
+        rejected(&mut block, relay(0, message.clone(), 0, 0, wrong)),
         ExecError::MessageNotInRoot
+    ));
+    assert!(
+        matches!(
+            rejected(&mut block, relay(0, message.clone(), 0, 1, path)),
+            ExecError::MessageNotInRoot
+        ),
+        "the leaf index is part of the path"
+    );
+    assert!(matches!(
+        rejected(&mut block, relay(0, message.clone(), 1, 0, path)),
+        ExecError::UnknownMessageRoot(1)
     ));
     let elsewhere = Message {
         dst_chain: ChainId::new(999).unwrap(),
         ..message.clone()
     };
     assert!(matches!(
-        rejected(&mut block, relay(0, elsewhere, root, siblings.clone())),
+        rejected(&mut block, relay(0, elsewhere, 0, 0, path)),
         ExecError::WrongDestination { .. }
     ));
-    apply(
-        &mut block,
-        relay(0, message.clone(), root, siblings.clone()),
-    )
-    .unwrap();
+    apply(&mut block, relay(0, message.clone(), 0, 0, path)).unwrap();
     assert!(matches!(
-        rejected(
-            &mut block,
-            relay(1, message.clone(), root, siblings.clone())
-        ),
+        rejected(&mut block, relay(1, message.clone(), 0, 0, path)),
         ExecError::MessageAlreadyExecuted
     ));
-    store.commit(&block.finish().unwrap().commit).unwrap();
+    let executed = block.finish().unwrap();
+    assert_eq!(executed.block.header.import_count, 1);
+    assert_eq!(executed.block.header.value_in, Amount::from_gwei(70));
+    assert_eq!(executed.block.header.value_out, Amount::ZERO);
+    store.commit(&executed.commit).unwrap();
 
     let index = store.account_index(&recipient).unwrap().unwrap();
     assert_eq!(
         store.account(index).unwrap().unwrap().balance,
         Amount::from_gwei(70)
     );
-    assert_ne!(
-        store.head().nullifier_root,
-        store.nullifier_tree().empty_root()
-    );
+    let state = store.head().state;
+    assert_eq!(state.imported_count, 1);
+    assert_eq!(store.imported_root(0).unwrap(), Some(outbox.root()));
+    assert_ne!(state.nullifier_root, store.nullifier_tree().empty_root());
     // Across blocks too: the nullifier is committed, and so is the imported root.
     let mut next = BlockBuilder::new(&store, chain());
     assert!(matches!(
-        rejected(&mut next, relay(1, message, root, siblings)),
+        rejected(&mut next, relay(1, message, 0, 0, path)),
         ExecError::MessageAlreadyExecuted
     ));
+    let (second, _) = incoming(recipient, 70);
+    let second = Message {
+        nonce: 1,
+        value: Amount::from_gwei(1),
+        ..second
+    };
+    apply(&mut next, relay(1, second, 0, 1, siblings(&outbox, 1))).unwrap();
+}
+
+#[test]
+fn two_identical_messages_are_two_leaves_and_both_execute() {
+    // Chain 271 sends the same message twice; only the nonces differ.
+    let dir = tempfile::tempdir().unwrap();
+    let mut source = Store::open(dir.path()).unwrap();
+    genesis(&mut source, other_chain(), 1, 1_000);
+    let recipient = Address::with_last_byte(0x55);
+    let send = |nonce| {
+        sign(
+            &dev_key(0),
+            other_chain(),
+            ACCOUNTS[0].address,
+            nonce,
+            TxKind::SendMessage {
+                dst_chain: chain(),
+                recipient,
+                value: Amount::from_gwei(40),
+                payload: b"same".to_vec(),
+            },
+        )
+    };
+    let mut block = BlockBuilder::new(&source, other_chain());
+    apply(&mut block, send(0)).unwrap();
+    apply(&mut block, send(1)).unwrap();
+    let sent = block.finish().unwrap();
+    assert_eq!(sent.block.header.value_out, Amount::from_gwei(80));
+    let outbox = OutboxTree::from_entries(&sent.outbox).unwrap();
+    assert_ne!(sent.outbox[0].hash(), sent.outbox[1].hash());
+    source.commit(&sent.commit).unwrap();
+
+    let (_dir, mut store) = store_with_genesis(1, 1_000);
+    let mut block = BlockBuilder::new(&store, chain());
+    block.apply_import(outbox.root()).unwrap();
+    for (leaf, entry) in sent.outbox.iter().enumerate() {
+        let OutboxEntry::Message(message) = entry else {
+            panic!("a message leaf");
+        };
+        apply(
+            &mut block,
+            relay(
+                leaf as u32,
+                message.clone(),
+                0,
+                leaf as u16,
+                siblings(&outbox, leaf),
+            ),
+        )
+        .unwrap();
+    }
+    let executed = block.finish().unwrap();
+    assert_eq!(executed.block.header.value_in, Amount::from_gwei(80));
+    store.commit(&executed.commit).unwrap();
+    let index = store.account_index(&recipient).unwrap().unwrap();
+    assert_eq!(
+        store.account(index).unwrap().unwrap().balance,
+        Amount::from_gwei(80)
+    );
+}
+
+#[test]
+fn the_state_root_covers_the_nullifier_and_imported_trees() {
+    let (_dir, mut store) = store_with_genesis(1, 1_000);
+    let (message, outbox) = incoming(Address::with_last_byte(0x42), 70);
+    let mut block = BlockBuilder::new(&store, chain());
+    block.apply_import(outbox.root()).unwrap();
+    apply(&mut block, relay(0, message, 0, 0, siblings(&outbox, 0))).unwrap();
+    store.commit(&block.finish().unwrap().commit).unwrap();
+    let state = store.head().state;
+    // A prover that starts the next batch from an empty nullifier tree (to execute the
+    // message again) or without the import claims another old state root than the one the
+    // bridge holds for this chain: `settle` refuses it (StateRootMismatch).
+    let reset = StateCommitment {
+        nullifier_root: empty_root(NULLIFIER_TREE_DEPTH),
+        ..state
+    };
+    assert_ne!(reset.root(), store.head().state_root());
+    let forgotten = StateCommitment {
+        imported_count: 0,
+        ..state
+    };
+    assert_ne!(forgotten.root(), store.head().state_root());
 }
 
 /// What a plain model of the rules says about balances, nonces and keys.
@@ -524,7 +637,7 @@ proptest! {
             entry.balance = Amount::from_gwei(500);
             entry.pubkey_hash = dev_key(index).public_key().hash();
         }
-        prop_assert_eq!(model.root(), store.head().state_root, "genesis roots agree");
+        prop_assert_eq!(model.root(), store.head().state.account_root, "genesis roots agree");
 
         let mut block = Some(BlockBuilder::new(&store, chain()));
         for op in ops {
@@ -560,7 +673,7 @@ proptest! {
             }
         }
         store.commit(&block.take().unwrap().finish().unwrap().commit).unwrap();
-        prop_assert_eq!(store.head().state_root, model.root());
+        prop_assert_eq!(store.head().state.account_root, model.root());
         for (address, account) in &model.accounts {
             let index = store.account_index(address).unwrap().unwrap();
             let stored = store.account(index).unwrap();

@@ -1,6 +1,7 @@
 //! alloy `sol!` bindings over the committed artifacts in `contracts/out/` (regenerate them
-//! with `cargo xtask contracts`). `Bridge::BridgeErrors` names every custom error the bridge
-//! (and the Poseidon contract it calls) reverts with; `Bridge::BridgeEvents` every event.
+//! with `cargo xtask contracts`, or `node tools/compile-contracts.cjs contracts/src
+//! contracts/out` from the project root). `Bridge::BridgeErrors` names every custom error the
+//! bridge (and the Poseidon contract it calls) reverts with; `Bridge::BridgeEvents` every event.
 #![allow(missing_docs)]
 
 alloy::sol!(

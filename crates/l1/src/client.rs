@@ -45,9 +45,12 @@ pub struct ChainState {
     pub priority_head: u64,
     /// Priority operations ever queued.
     pub priority_length: u64,
+    /// Entries of the bridge's message root queue the chain has imported.
+    pub import_head: u64,
     /// The chain's admin.
     pub admin: Address,
-    /// ETH the chain holds on the bridge.
+    /// ETH the chain holds on the bridge: its genesis backing, deposits and value brought in
+    /// by messages, less value sent out and withdrawals paid.
     pub balance: Amount,
 }
 
@@ -135,16 +138,32 @@ impl BridgeClient {
         &self.bridge
     }
 
-    /// Registers `chain_id` with its genesis state root (owner only).
+    /// Registers `chain_id` with its genesis state root (owner only), sending
+    /// `genesis_backing`: the ETH behind the genesis balances, which becomes the chain's balance.
     pub async fn register_chain(
         &self,
         chain_id: ChainId,
         genesis_root: Digest,
         admin: Address,
+        genesis_backing: Amount,
+    ) -> Result<TxOutcome, L1Error> {
+        self.register_chain_wei(chain_id, genesis_root, admin, genesis_backing.wei())
+            .await
+    }
+
+    /// [`Self::register_chain`] sending exactly `wei` (the bridge refuses what is not whole
+    /// gwei: `NotWholeGwei`).
+    pub async fn register_chain_wei(
+        &self,
+        chain_id: ChainId,
+        genesis_root: Digest,
+        admin: Address,
+        wei: U256,
     ) -> Result<TxOutcome, L1Error> {
         let call = self
             .bridge
-            .registerChain(chain_id.get(), digest_to_b256(&genesis_root), admin);
+            .registerChain(chain_id.get(), digest_to_b256(&genesis_root), admin)
+            .value(wei);
         send(call).await
     }
 
@@ -236,19 +255,45 @@ impl BridgeClient {
             batch_number: chain.batchNumber,
             priority_head: chain.priorityHead,
             priority_length: chain.priorityLength,
+            import_head: chain.importHead,
             admin: chain.admin,
             balance: Amount::from_gwei(chain.balanceGwei),
         }))
     }
 
-    /// The priority queue's rolling commitment after its first `n` operations.
+    /// The priority queue's rolling commitment after its first `n` operations, `c_n`
+    /// ([`PRIORITY_SEED`](hyperforge_primitives::bridge::PRIORITY_SEED) for 0, zero past the
+    /// queue's end).
     pub async fn priority_commitment(&self, chain_id: ChainId, n: u64) -> Result<Digest, L1Error> {
         let commitment = self
             .bridge
-            .priorityCommitments(chain_id.get(), U256::from(n))
+            .priorityCommitmentAt(chain_id.get(), U256::from(n))
             .call()
             .await?;
         Ok(digest_from_b256(&commitment)?)
+    }
+
+    /// The message root queue's commitment after its first `n` roots, `m_n`
+    /// ([`MESSAGE_QUEUE_SEED`](hyperforge_primitives::bridge::MESSAGE_QUEUE_SEED) for 0, zero
+    /// past the queue's end).
+    pub async fn message_commitment(&self, n: u64) -> Result<Digest, L1Error> {
+        let commitment = self
+            .bridge
+            .messageCommitmentAt(U256::from(n))
+            .call()
+            .await?;
+        Ok(digest_from_b256(&commitment)?)
+    }
+
+    /// How many outbox roots the message root queue holds.
+    pub async fn message_root_count(&self) -> Result<u64, L1Error> {
+        Ok(self.bridge.messageRootCount().call().await?)
+    }
+
+    /// Value sent by the messages of settled batches and not yet brought in by a settled
+    /// batch of their destination.
+    pub async fn in_flight(&self) -> Result<Amount, L1Error> {
+        Ok(Amount::from_gwei(self.bridge.inFlightGwei().call().await?))
     }
 
     /// The outbox root of a settled batch (zero if it is not settled).
@@ -263,16 +308,6 @@ impl BridgeClient {
             .call()
             .await?;
         Ok(digest_from_b256(&root)?)
-    }
-
-    /// The L1 block that last produced `message_root`, if any did.
-    pub async fn message_root_block(&self, message_root: Digest) -> Result<Option<u64>, L1Error> {
-        let block = self
-            .bridge
-            .messageRootBlock(digest_to_b256(&message_root))
-            .call()
-            .await?;
-        Ok((!block.is_zero()).then(|| block.saturating_to()))
     }
 
     /// Whether leaf `leaf_index` of (`chain_id`, `batch_number`) has been paid.
@@ -295,8 +330,8 @@ impl BridgeClient {
     }
 }
 
-/// The calldata form of a batch: its public inputs less `priority_commitment_before`, which
-/// the bridge reads from its own queue.
+/// The calldata form of a batch: its public inputs less `priority_commitment_before` and
+/// `imports_commitment_before`, which the bridge reads from its own queues.
 pub fn chain_batch(inputs: &BatchPublicInputs) -> Bridge::ChainBatch {
     Bridge::ChainBatch {
         chainId: inputs.chain_id.get(),
@@ -305,7 +340,11 @@ pub fn chain_batch(inputs: &BatchPublicInputs) -> Bridge::ChainBatch {
         newStateRoot: digest_to_b256(&inputs.new_state_root),
         priorityOpsCount: inputs.priority_ops_count,
         priorityOpsCommitment: digest_to_b256(&inputs.priority_commitment_after),
+        importsCount: inputs.imports_count,
+        importsCommitment: digest_to_b256(&inputs.imports_commitment_after),
         outboxRoot: digest_to_b256(&inputs.outbox_root),
+        valueOutGwei: inputs.value_out.gwei(),
+        valueInGwei: inputs.value_in.gwei(),
         pubdataCommitment: digest_to_b256(&inputs.pubdata_commitment),
     }
 }

@@ -2,10 +2,13 @@
 //! `confirmations` blocks deep.
 //!
 //! The watcher polls `eth_blockNumber` and `eth_getLogs` (HTTP is enough, no subscription) and
-//! yields events in chain order: registrations, priority operations per chain (with the
-//! queue's rolling commitment), settlements and message roots, finalized withdrawals. A
-//! sequencer consumes priority operations and message roots from it. Reorganisations deeper
-//! than the confirmation depth are not handled: choose the depth accordingly.
+//! yields events in chain order: registrations (with the genesis backing), priority operations
+//! per chain (with the queue's rolling commitment), settled batches (with the chain's priority
+//! and import heads after them), the outbox roots appended to the bridge's message root queue
+//! (with the queue's commitment after each), finalized withdrawals. A sequencer consumes
+//! priority operations and message roots from it, the roots in queue order, which is the
+//! order in which its chain must import them. Reorganisations deeper than the confirmation
+//! depth are not handled: choose the depth accordingly.
 
 use std::{collections::VecDeque, time::Duration};
 
@@ -62,6 +65,8 @@ pub enum L1Event {
         genesis_root: Digest,
         /// Its admin.
         admin: Address,
+        /// The ETH sent with the registration, backing the genesis balances.
+        genesis_balance: Amount,
     },
     /// A priority operation was queued for `chain_id`.
     PriorityOp {
@@ -86,14 +91,23 @@ pub enum L1Event {
         outbox_root: Digest,
         /// The chain's priority queue head after it.
         priority_head: u64,
+        /// How many message root queue entries the chain has imported after it.
+        import_head: u64,
     },
-    /// A settlement produced `message_root` over the outbox roots of the `batch_count`
-    /// `BatchSettled` events before it.
-    MessageRootUpdated {
-        /// The root chains import.
-        message_root: Digest,
-        /// How many batches it covers.
-        batch_count: u64,
+    /// A settled batch's non-empty outbox root was appended to the message root queue
+    /// (reported right after that batch's `BatchSettled`).
+    MessageRootAppended {
+        /// Its position in the queue (from 0): the chain that imports it next has imported
+        /// `index` roots.
+        index: u64,
+        /// The chain whose batch produced it.
+        chain_id: ChainId,
+        /// That batch.
+        batch_number: u64,
+        /// The outbox root chains import.
+        outbox_root: Digest,
+        /// The queue's commitment after it, `m_{index + 1}`.
+        commitment: Digest,
     },
     /// A withdrawal was paid on L1.
     WithdrawalFinalized {
@@ -214,6 +228,7 @@ fn decode(log: &Log) -> Result<Option<WatchedEvent>, L1Error> {
             chain_id: ChainId::new(e.chainId)?,
             genesis_root: digest_from_b256(&e.genesisRoot)?,
             admin: e.admin,
+            genesis_balance: Amount::from_gwei(e.genesisBalanceGwei),
         },
         BridgeEvents::DepositQueued(e) => L1Event::PriorityOp {
             chain_id: ChainId::new(e.chainId)?,
@@ -240,10 +255,14 @@ fn decode(log: &Log) -> Result<Option<WatchedEvent>, L1Error> {
             new_state_root: digest_from_b256(&e.newStateRoot)?,
             outbox_root: digest_from_b256(&e.outboxRoot)?,
             priority_head: e.priorityHead,
+            import_head: e.importHead,
         },
-        BridgeEvents::MessageRootUpdated(e) => L1Event::MessageRootUpdated {
-            message_root: digest_from_b256(&e.messageRoot)?,
-            batch_count: e.batchCount.saturating_to(),
+        BridgeEvents::MessageRootAppended(e) => L1Event::MessageRootAppended {
+            index: e.index,
+            chain_id: ChainId::new(e.chainId)?,
+            batch_number: e.batchNumber,
+            outbox_root: digest_from_b256(&e.outboxRoot)?,
+            commitment: digest_from_b256(&e.commitment)?,
         },
         BridgeEvents::WithdrawalFinalized(e) => L1Event::WithdrawalFinalized {
             chain_id: ChainId::new(e.chainId)?,

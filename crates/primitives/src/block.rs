@@ -2,33 +2,44 @@
 //!
 //! ## Block
 //!
-//! A block is a header plus its body: the L1 message roots it imported (first), then its
-//! slots in execution order, each an L2 transaction or an L1 priority operation. Replaying the
-//! bodies of blocks `0..=n` on an empty state gives block `n`'s state root.
+//! A block is a header plus its slots in execution order: message roots imported from the
+//! bridge's queue (first), L1 priority operations (in queue order), then L2 transactions.
+//! Replaying the bodies of blocks `0..=n` on an empty state gives block `n`'s state root.
 //!
 //! ```text
 //! header  = number (8) | parent_hash (32) | timestamp_ms (8) | state_root (32)
-//!         | nullifier_root (32) | slots_hash (32) | slot_count (4) | priority_count (4)
-//! block   = header | roots (4) | roots x digest (32) | slots (4) | slots x slot
-//! slot    = tag (1: tx, 2: priority op) | len (4) | the tx's or op's canonical encoding
+//!         | slots_hash (32) | slot_count (4) | priority_count (4) | import_count (4)
+//!         | value_out (8) | value_in (8)
+//! block   = header | slots (4) | slots x slot
+//! slot    = tag (1: tx, 2: priority op, 3: import) | len (4) | the tx's or op's canonical
+//!           encoding, or the imported root (32)
 //! ```
 //!
+//! `state_root` is the root over every tree ([`crate::bridge::StateCommitment::root`]).
 //! `slots_hash` is a rolling commitment over the slots' hashes (a transaction's body hash, a
-//! priority operation's [`PriorityOp::hash`]): `h_0 = [0; 4]`, `h_{i+1} = two_to_one(h_i,
-//! slot_hash_i)`. The block hash is `hash_no_pad(number, parent_hash(4), timestamp_ms,
-//! state_root(4), nullifier_root(4), slots_hash(4), slot_count, priority_count)`.
+//! priority operation's [`PriorityOp::hash`], an import's [`imported_root_leaf`]): `h_0 =
+//! seed(SLOTS)`, `h_{i+1} = two_to_one(h_i, slot_hash_i)`. The block hash is
+//! `hash_no_pad(BLOCK_HEADER, number, parent_hash(4), timestamp_ms, state_root(4),
+//! slots_hash(4), slot_count, priority_count, import_count, value_out(2), value_in(2))`, where
+//! `value_out` is what the block's messages sent to other chains and `value_in` what the
+//! messages it executed brought in (gwei, as two 32-bit limbs).
 //!
 //! ## Batch
 //!
 //! A batch seals consecutive blocks for one proof; its record carries the public inputs of
 //! [`BatchPublicInputs`] computed natively and the proof status. Its pubdata commitment is the
-//! rolling `two_to_one` commitment over its blocks' `slots_hash`, in order, from `[0; 4]`.
+//! rolling `two_to_one` commitment over its blocks' `slots_hash`, in order, from `seed(PUBDATA)`.
 
 use plonky2::{field::types::Field, hash::poseidon::PoseidonHash, plonk::config::Hasher};
 
 use crate::{
-    bridge::{BatchPublicInputs, F, ZERO_DIGEST, two_to_one},
-    tx::{DecodeError, Digest, PriorityOp, Reader, SignedTx, digest_to_bytes},
+    Amount,
+    bridge::{BatchPublicInputs, F, two_to_one},
+    domain,
+    tx::{
+        DecodeError, Digest, PriorityOp, Reader, SignedTx, amount_limbs, digest_to_bytes,
+        imported_root_leaf,
+    },
 };
 
 /// One slot of a block.
@@ -38,6 +49,9 @@ pub enum Slot {
     Tx(Box<SignedTx>),
     /// An L1 priority operation (or a genesis allocation, in block 0).
     Priority(PriorityOp),
+    /// The next message root of the bridge's queue (a settled batch's outbox root), appended
+    /// to the chain's imported-roots tree.
+    Import(Digest),
 }
 
 impl Slot {
@@ -46,6 +60,7 @@ impl Slot {
         match self {
             Self::Tx(tx) => tx.body.hash(),
             Self::Priority(op) => op.hash(),
+            Self::Import(root) => imported_root_leaf(root),
         }
     }
 }
@@ -59,33 +74,40 @@ pub struct BlockHeader {
     pub parent_hash: Digest,
     /// When the block was produced, in milliseconds since the Unix epoch (below 2^53).
     pub timestamp_ms: u64,
-    /// The account tree's root after the block.
+    /// The state root after the block: the root over every tree.
     pub state_root: Digest,
-    /// The nullifier tree's root after the block.
-    pub nullifier_root: Digest,
     /// The rolling commitment over the slots' hashes.
     pub slots_hash: Digest,
     /// The number of slots.
     pub slot_count: u32,
     /// How many of them are L1 priority operations.
     pub priority_count: u32,
+    /// How many of them import message roots.
+    pub import_count: u32,
+    /// The value the block's `SendMessage`s carried out of the chain.
+    pub value_out: Amount,
+    /// The value the messages it executed brought in.
+    pub value_in: Amount,
 }
 
 /// The encoded size of a [`BlockHeader`].
-pub const HEADER_LEN: usize = 8 + 32 + 8 + 32 + 32 + 32 + 4 + 4;
+pub const HEADER_LEN: usize = 8 + 32 + 8 + 32 + 32 + 4 + 4 + 4 + 8 + 8;
 
 impl BlockHeader {
     /// The block hash (see the module docs).
     pub fn hash(&self) -> Digest {
         let mut elements = Vec::with_capacity(20);
+        elements.push(F::from_canonical_u64(domain::BLOCK_HEADER));
         elements.push(F::from_noncanonical_u64(self.number));
         elements.extend(self.parent_hash.elements);
         elements.push(F::from_noncanonical_u64(self.timestamp_ms));
         elements.extend(self.state_root.elements);
-        elements.extend(self.nullifier_root.elements);
         elements.extend(self.slots_hash.elements);
         elements.push(F::from_canonical_u32(self.slot_count));
         elements.push(F::from_canonical_u32(self.priority_count));
+        elements.push(F::from_canonical_u32(self.import_count));
+        elements.extend(amount_limbs(self.value_out));
+        elements.extend(amount_limbs(self.value_in));
         PoseidonHash::hash_no_pad(&elements)
     }
 
@@ -94,10 +116,12 @@ impl BlockHeader {
         out.extend_from_slice(&digest_to_bytes(&self.parent_hash));
         out.extend_from_slice(&self.timestamp_ms.to_be_bytes());
         out.extend_from_slice(&digest_to_bytes(&self.state_root));
-        out.extend_from_slice(&digest_to_bytes(&self.nullifier_root));
         out.extend_from_slice(&digest_to_bytes(&self.slots_hash));
         out.extend_from_slice(&self.slot_count.to_be_bytes());
         out.extend_from_slice(&self.priority_count.to_be_bytes());
+        out.extend_from_slice(&self.import_count.to_be_bytes());
+        out.extend_from_slice(&self.value_out.gwei().to_be_bytes());
+        out.extend_from_slice(&self.value_in.gwei().to_be_bytes());
     }
 
     fn read(reader: &mut Reader<'_>) -> Result<Self, DecodeError> {
@@ -106,10 +130,12 @@ impl BlockHeader {
             parent_hash: reader.digest()?,
             timestamp_ms: reader.u64()?,
             state_root: reader.digest()?,
-            nullifier_root: reader.digest()?,
             slots_hash: reader.digest()?,
             slot_count: reader.u32()?,
             priority_count: reader.u32()?,
+            import_count: reader.u32()?,
+            value_out: reader.amount()?,
+            value_in: reader.amount()?,
         })
     }
 }
@@ -119,13 +145,16 @@ pub fn next_slots_hash(previous: Digest, slot_hash: Digest) -> Digest {
     two_to_one(previous, slot_hash)
 }
 
+/// `h_0` of every block's slots hash: `hash_no_pad([SLOTS])`.
+pub fn slots_hash_seed() -> Digest {
+    domain::seed(domain::SLOTS)
+}
+
 /// A whole block: header and body.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Block {
     /// The header.
     pub header: BlockHeader,
-    /// Global message roots imported from L1 before the slots ran.
-    pub message_roots: Vec<Digest>,
     /// The slots, in execution order.
     pub slots: Vec<Slot>,
 }
@@ -135,15 +164,12 @@ impl Block {
     pub fn encode(&self) -> Vec<u8> {
         let mut out = Vec::with_capacity(HEADER_LEN + 8 + self.slots.len() * 200);
         self.header.encode_into(&mut out);
-        out.extend_from_slice(&(self.message_roots.len() as u32).to_be_bytes());
-        for root in &self.message_roots {
-            out.extend_from_slice(&digest_to_bytes(root));
-        }
         out.extend_from_slice(&(self.slots.len() as u32).to_be_bytes());
         for slot in &self.slots {
             let (tag, bytes) = match slot {
                 Slot::Tx(tx) => (1, tx.encode()),
                 Slot::Priority(op) => (2, op.encode()),
+                Slot::Import(root) => (3, digest_to_bytes(root).to_vec()),
             };
             out.push(tag);
             out.extend_from_slice(&(bytes.len() as u32).to_be_bytes());
@@ -157,11 +183,6 @@ impl Block {
     pub fn decode(bytes: &[u8], max_payload: usize) -> Result<Self, DecodeError> {
         let mut reader = Reader::new(bytes, max_payload);
         let header = BlockHeader::read(&mut reader)?;
-        let roots = reader.u32()?;
-        let mut message_roots = Vec::new();
-        for _ in 0..roots {
-            message_roots.push(reader.digest()?);
-        }
         let count = reader.u32()?;
         let mut slots = Vec::new();
         for _ in 0..count {
@@ -171,18 +192,21 @@ impl Block {
             slots.push(match tag {
                 1 => Slot::Tx(Box::new(SignedTx::decode(body, max_payload)?)),
                 2 => Slot::Priority(PriorityOp::decode(body)?),
+                3 => {
+                    let mut root = Reader::new(body, 0);
+                    let digest = root.digest()?;
+                    root.finish()?;
+                    Slot::Import(digest)
+                }
                 other => return Err(DecodeError::UnknownTag(other)),
             });
         }
         reader.finish()?;
-        let block = Self {
-            header,
-            message_roots,
-            slots,
-        };
+        let block = Self { header, slots };
         if block.header.slots_hash != block.slots_hash()
             || block.header.slot_count as usize != block.slots.len()
             || block.header.priority_count as usize != block.priority_count()
+            || block.header.import_count as usize != block.imports().count()
         {
             return Err(DecodeError::Inconsistent(
                 "the header does not commit to the block's slots",
@@ -200,9 +224,25 @@ impl Block {
 
     /// The rolling commitment over this block's slots.
     pub fn slots_hash(&self) -> Digest {
-        self.slots
-            .iter()
-            .fold(ZERO_DIGEST, |hash, slot| next_slots_hash(hash, slot.hash()))
+        self.slots.iter().fold(slots_hash_seed(), |hash, slot| {
+            next_slots_hash(hash, slot.hash())
+        })
+    }
+
+    /// The message roots this block imported, in order.
+    pub fn imports(&self) -> impl Iterator<Item = &Digest> {
+        self.slots.iter().filter_map(|slot| match slot {
+            Slot::Import(root) => Some(root),
+            _ => None,
+        })
+    }
+
+    /// The priority operations this block applied, in order.
+    pub fn priority_ops(&self) -> impl Iterator<Item = &PriorityOp> {
+        self.slots.iter().filter_map(|slot| match slot {
+            Slot::Priority(op) => Some(op),
+            _ => None,
+        })
     }
 
     /// How many slots are priority operations.
@@ -261,8 +301,9 @@ impl BatchRecord {
     }
 
     /// The storage encoding: first (8) | last (8) | status (1) | chain id (8) | number (8) |
-    /// old root | new root | priority count (8) | commitment before | after | outbox root |
-    /// pubdata commitment (digests 32 bytes each).
+    /// old root | new root | priority count (8) | commitment before | after | imports count (8)
+    /// | commitment before | after | outbox root | value out (8) | value in (8) | pubdata
+    /// commitment (digests 32 bytes each).
     pub fn encode(&self) -> Vec<u8> {
         let inputs = &self.public_inputs;
         let mut out = Vec::with_capacity(225);
@@ -280,7 +321,12 @@ impl BatchRecord {
         out.extend_from_slice(&inputs.priority_ops_count.to_be_bytes());
         out.extend_from_slice(&digest_to_bytes(&inputs.priority_commitment_before));
         out.extend_from_slice(&digest_to_bytes(&inputs.priority_commitment_after));
+        out.extend_from_slice(&inputs.imports_count.to_be_bytes());
+        out.extend_from_slice(&digest_to_bytes(&inputs.imports_commitment_before));
+        out.extend_from_slice(&digest_to_bytes(&inputs.imports_commitment_after));
         out.extend_from_slice(&digest_to_bytes(&inputs.outbox_root));
+        out.extend_from_slice(&inputs.value_out.gwei().to_be_bytes());
+        out.extend_from_slice(&inputs.value_in.gwei().to_be_bytes());
         out.extend_from_slice(&digest_to_bytes(&inputs.pubdata_commitment));
         out
     }
@@ -305,7 +351,12 @@ impl BatchRecord {
             priority_ops_count: reader.u64()?,
             priority_commitment_before: reader.digest()?,
             priority_commitment_after: reader.digest()?,
+            imports_count: reader.u64()?,
+            imports_commitment_before: reader.digest()?,
+            imports_commitment_after: reader.digest()?,
             outbox_root: reader.digest()?,
+            value_out: reader.amount()?,
+            value_in: reader.amount()?,
             pubdata_commitment: reader.digest()?,
         };
         reader.finish()?;
@@ -322,7 +373,7 @@ impl BatchRecord {
 pub fn pubdata_commitment<'a>(slots_hashes: impl IntoIterator<Item = &'a Digest>) -> Digest {
     slots_hashes
         .into_iter()
-        .fold(ZERO_DIGEST, |commitment, hash| {
+        .fold(domain::seed(domain::PUBDATA), |commitment, hash| {
             two_to_one(commitment, *hash)
         })
 }
@@ -332,6 +383,7 @@ mod tests {
     use super::*;
     use crate::{
         Address, Amount, ChainId,
+        bridge::ZERO_DIGEST,
         tx::{TxBody, TxKind},
     };
 
@@ -360,13 +412,18 @@ mod tests {
                 parent_hash: PoseidonHash::hash_no_pad(&[F::ONE]),
                 timestamp_ms: 1_700_000_000_000,
                 state_root: PoseidonHash::hash_no_pad(&[F::TWO]),
-                nullifier_root: ZERO_DIGEST,
                 slots_hash: ZERO_DIGEST,
-                slot_count: 2,
+                slot_count: 3,
                 priority_count: 1,
+                import_count: 1,
+                value_out: Amount::from_gwei(8),
+                value_in: Amount::ZERO,
             },
-            message_roots: vec![PoseidonHash::hash_no_pad(&[F::ZERO])],
-            slots: vec![Slot::Tx(Box::new(tx)), Slot::Priority(op)],
+            slots: vec![
+                Slot::Import(PoseidonHash::hash_no_pad(&[F::ZERO])),
+                Slot::Priority(op),
+                Slot::Tx(Box::new(tx)),
+            ],
         };
         block.header.slots_hash = block.slots_hash();
         block
@@ -390,7 +447,13 @@ mod tests {
         ));
         let mut block = self::block();
         block.slots.pop();
-        block.header.slot_count = 1;
+        block.header.slot_count = 2;
+        assert!(matches!(
+            Block::decode(&block.encode(), 1024),
+            Err(DecodeError::Inconsistent(_))
+        ));
+        let mut block = self::block();
+        block.header.import_count = 0;
         assert!(matches!(
             Block::decode(&block.encode(), 1024),
             Err(DecodeError::Inconsistent(_))
@@ -430,6 +493,15 @@ mod tests {
         let mut header = base;
         header.priority_count = 0;
         changed.push(header);
+        let mut header = base;
+        header.import_count = 0;
+        changed.push(header);
+        let mut header = base;
+        header.value_out = Amount::ZERO;
+        changed.push(header);
+        let mut header = base;
+        header.value_in = Amount::from_gwei(1);
+        changed.push(header);
         for header in changed {
             assert_ne!(header.hash(), base.hash());
         }
@@ -466,7 +538,12 @@ mod tests {
                 priority_ops_count: 3,
                 priority_commitment_before: ZERO_DIGEST,
                 priority_commitment_after: PoseidonHash::hash_no_pad(&[F::ZERO]),
+                imports_count: 2,
+                imports_commitment_before: PoseidonHash::hash_no_pad(&[F::ONE, F::ONE]),
+                imports_commitment_after: PoseidonHash::hash_no_pad(&[F::TWO, F::ONE]),
                 outbox_root: ZERO_DIGEST,
+                value_out: Amount::from_gwei(u64::MAX),
+                value_in: Amount::from_gwei(3),
                 pubdata_commitment: pubdata_commitment(&[ZERO_DIGEST]),
             },
             proof_status: ProofStatus::Pending,

@@ -1,6 +1,6 @@
 //! What the L1 bridge (`contracts/src/Bridge.sol`), the execution code and the circuits agree
-//! on: digests as bytes32, the priority queue's rolling commitment, the outbox tree and its
-//! proofs, the message root over a settlement's outbox roots, and a batch's public inputs.
+//! on: digests as bytes32, the state commitment, the priority queue's and the message root
+//! queue's rolling commitments, the outbox tree and its proofs, and a batch's public inputs.
 //!
 //! The hash is plonky2 1.1's `PoseidonHash` over Goldilocks (`hash_no_pad`, `two_to_one`);
 //! the element encodings of addresses (five 32-bit limbs), amounts (two 32-bit limbs) and the
@@ -12,15 +12,20 @@
 //! - **Digest on L1**: a `bytes32` holding the four elements as big-endian `u64` words,
 //!   element 0 in the most significant word ([`digest_to_b256`], [`digest_from_b256`], which
 //!   rejects elements >= p as the contracts do).
-//! - **Priority queue**: `c_0 = [0; 4]`, `c_{i+1} = two_to_one(c_i, op_hash_i)`
-//!   ([`next_priority_commitment`]). A batch consumes operations `[head, head + count)`; its
-//!   public inputs carry `c_head` and `c_{head + count}`.
+//! - **State root** ([`StateCommitment::root`]): `hash_no_pad([STATE_ROOT, account_root(4),
+//!   nullifier_root(4), imported_root(4), next_account_index, imported_count])`: one root over
+//!   every tree a later batch relies on, which the bridge stores per chain.
+//! - **Priority queue** (per chain): `c_0 = `[`PRIORITY_SEED`], `c_{i+1} = two_to_one(c_i,
+//!   op_hash_i)` ([`next_priority_commitment`]). A batch consumes operations `[head, head +
+//!   count)`; its public inputs carry `c_head` and `c_{head + count}`.
 //! - **Outbox**: a binary Poseidon Merkle tree of fixed depth [`OUTBOX_DEPTH`] over the
 //!   batch's outbox leaves in order, empty leaves `[0; 4]` ([`OutboxTree`]).
-//! - **Message root** of a settlement: the outbox roots of its batches, in order, hashed
-//!   pairwise with `two_to_one` level by level; at each level an odd last node is paired with
-//!   `[0; 4]`; one batch gives its outbox root itself ([`message_root`]).
-//! - **Public inputs** of a batch: [`BatchPublicInputs::to_elements`], 27 elements.
+//! - **Message root queue** (one for the whole bridge): every settled batch with a non-empty
+//!   outbox appends its outbox root, `m_0 = `[`MESSAGE_QUEUE_SEED`], `m_{i+1} = two_to_one(m_i,
+//!   outbox_root_i)` ([`next_message_commitment`]). Every chain imports the queue in order into
+//!   its imported-roots tree; a batch's public inputs carry how many it imported and `m` before
+//!   and after, which the bridge compares with its own.
+//! - **Public inputs** of a batch: [`BatchPublicInputs::to_elements`], 40 elements.
 
 use alloy_primitives::B256;
 use plonky2::{
@@ -29,8 +34,13 @@ use plonky2::{
     plonk::config::Hasher,
 };
 
+pub use crate::merkle::MerkleProof;
 pub use crate::tx::{Digest, OutboxEntry, PriorityOp, address_limbs, amount_limbs};
-use crate::{ChainId, tx::digest_to_bytes};
+use crate::{
+    Amount, ChainId, domain,
+    merkle::{ACCOUNT_TREE_DEPTH, IMPORTED_TREE_DEPTH, NULLIFIER_TREE_DEPTH, empty_root},
+    tx::digest_to_bytes,
+};
 
 /// The Goldilocks field.
 pub type F = plonky2::field::goldilocks_field::GoldilocksField;
@@ -40,12 +50,20 @@ pub type F = plonky2::field::goldilocks_field::GoldilocksField;
 pub const OUTBOX_DEPTH: usize = 10;
 
 /// Field elements of public inputs per batch (see [`BatchPublicInputs::to_elements`]).
-pub const PUBLIC_INPUTS_PER_BATCH: usize = 27;
+pub const PUBLIC_INPUTS_PER_BATCH: usize = 40;
 
-/// The all-zero digest: the empty leaf, `c_0` of every priority queue.
+/// The all-zero digest: the empty leaf.
 pub const ZERO_DIGEST: Digest = HashOut {
     elements: [F::ZERO; 4],
 };
+
+/// `c_0` of every chain's priority queue: `hash_no_pad([PRIORITY_QUEUE])`.
+pub static PRIORITY_SEED: std::sync::LazyLock<Digest> =
+    std::sync::LazyLock::new(|| domain::seed(domain::PRIORITY_QUEUE));
+
+/// `m_0` of the bridge's message root queue: `hash_no_pad([MESSAGE_QUEUE])`.
+pub static MESSAGE_QUEUE_SEED: std::sync::LazyLock<Digest> =
+    std::sync::LazyLock::new(|| domain::seed(domain::MESSAGE_QUEUE));
 
 /// Why bytes or leaves are not what the bridge accepts.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -96,7 +114,23 @@ pub fn next_priority_commitment(previous: Digest, op_hash: Digest) -> Digest {
     two_to_one(previous, op_hash)
 }
 
-/// The commitment after `ops`, starting from `start` (`ZERO_DIGEST` for a fresh queue).
+/// The message root queue's commitment after one more root: `two_to_one(previous, root)`.
+pub fn next_message_commitment(previous: Digest, outbox_root: Digest) -> Digest {
+    two_to_one(previous, outbox_root)
+}
+
+/// The message root queue's commitment after `roots`, starting from `start`
+/// ([`MESSAGE_QUEUE_SEED`] for the whole queue).
+pub fn message_commitment<'a>(
+    start: Digest,
+    roots: impl IntoIterator<Item = &'a Digest>,
+) -> Digest {
+    roots.into_iter().fold(start, |commitment, root| {
+        next_message_commitment(commitment, *root)
+    })
+}
+
+/// The commitment after `ops`, starting from `start` ([`PRIORITY_SEED`] for a fresh queue).
 pub fn priority_commitment<'a>(
     start: Digest,
     ops: impl IntoIterator<Item = &'a PriorityOp>,
@@ -104,32 +138,6 @@ pub fn priority_commitment<'a>(
     ops.into_iter().fold(start, |commitment, op| {
         next_priority_commitment(commitment, op.hash())
     })
-}
-
-/// A Merkle path: the leaf's index and its siblings from the leaf level up. Bit `k` of
-/// `index` says whether the node at level `k` is a right child (1) or a left child (0).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct MerkleProof {
-    /// Position of the leaf.
-    pub index: u64,
-    /// Siblings, leaf level first.
-    pub siblings: Vec<Digest>,
-}
-
-impl MerkleProof {
-    /// The root this path leads to from `leaf`.
-    pub fn root(&self, leaf: Digest) -> Digest {
-        self.siblings
-            .iter()
-            .enumerate()
-            .fold(leaf, |node, (level, sibling)| {
-                if (self.index >> level) & 1 == 0 {
-                    two_to_one(node, *sibling)
-                } else {
-                    two_to_one(*sibling, node)
-                }
-            })
-    }
 }
 
 /// Roots of empty subtrees: `empty[0] = [0; 4]`, `empty[k + 1] = two_to_one(empty[k], empty[k])`.
@@ -219,48 +227,55 @@ impl OutboxTree {
     }
 }
 
-/// The message root a settlement records: see the module docs. `outbox_roots` must not be
-/// empty (a settlement has at least one batch); for none this returns `ZERO_DIGEST`.
-pub fn message_root(outbox_roots: &[Digest]) -> Digest {
-    message_levels(outbox_roots)
-        .last()
-        .and_then(|level| level.first().copied())
-        .unwrap_or(ZERO_DIGEST)
+/// The root of an empty outbox: a batch with this outbox root appends nothing to the message
+/// root queue (it holds no message to import).
+pub fn empty_outbox_root() -> Digest {
+    empty_roots()[OUTBOX_DEPTH]
 }
 
-/// The path of outbox root `index` to the settlement's [`message_root`].
-pub fn message_root_proof(outbox_roots: &[Digest], index: usize) -> Option<MerkleProof> {
-    if index >= outbox_roots.len() {
-        return None;
-    }
-    let levels = message_levels(outbox_roots);
-    let siblings = levels[..levels.len() - 1]
-        .iter()
-        .enumerate()
-        .map(|(level, nodes)| {
-            nodes
-                .get((index >> level) ^ 1)
-                .copied()
-                .unwrap_or(ZERO_DIGEST)
-        })
-        .collect();
-    Some(MerkleProof {
-        index: index as u64,
-        siblings,
-    })
+/// The state of a chain that its state root commits to, tree by tree.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct StateCommitment {
+    /// Root of the account tree (depth 32, by account index).
+    pub account_root: Digest,
+    /// Root of the nullifier tree (depth 42, by message position).
+    pub nullifier_root: Digest,
+    /// Root of the imported message roots tree (depth 32, by import index).
+    pub imported_root: Digest,
+    /// The index the next new account gets: accounts are appended, never placed at will.
+    pub next_account_index: u32,
+    /// How many message roots the chain imported: the next import's index.
+    pub imported_count: u64,
 }
 
-fn message_levels(outbox_roots: &[Digest]) -> Vec<Vec<Digest>> {
-    let mut levels = vec![outbox_roots.to_vec()];
-    while levels.last().is_some_and(|level| level.len() > 1) {
-        let below = levels.last().expect("not empty");
-        let above = below
-            .chunks(2)
-            .map(|pair| two_to_one(pair[0], pair.get(1).copied().unwrap_or(ZERO_DIGEST)))
-            .collect();
-        levels.push(above);
+impl StateCommitment {
+    /// The state of a chain with empty trees.
+    pub fn empty() -> Self {
+        Self {
+            account_root: empty_root(ACCOUNT_TREE_DEPTH),
+            nullifier_root: empty_root(NULLIFIER_TREE_DEPTH),
+            imported_root: empty_root(IMPORTED_TREE_DEPTH),
+            next_account_index: 0,
+            imported_count: 0,
+        }
     }
-    levels
+
+    /// The 15 elements the state root hashes.
+    pub fn elements(&self) -> [F; 15] {
+        let mut elements = [F::ZERO; 15];
+        elements[0] = F::from_canonical_u64(domain::STATE_ROOT);
+        elements[1..5].copy_from_slice(&self.account_root.elements);
+        elements[5..9].copy_from_slice(&self.nullifier_root.elements);
+        elements[9..13].copy_from_slice(&self.imported_root.elements);
+        elements[13] = F::from_canonical_u32(self.next_account_index);
+        elements[14] = F::from_canonical_u64(self.imported_count);
+        elements
+    }
+
+    /// The state root: what block headers, batch public inputs and the bridge hold.
+    pub fn root(&self) -> Digest {
+        hash_no_pad(&self.elements())
+    }
 }
 
 /// The public inputs of one batch, as the batch proof exposes them and `Bridge.settle`
@@ -281,16 +296,28 @@ pub struct BatchPublicInputs {
     pub priority_commitment_before: Digest,
     /// The commitment after them, `c_{head + count}`.
     pub priority_commitment_after: Digest,
+    /// Message roots imported from the bridge's queue (below 2^32).
+    pub imports_count: u64,
+    /// The message root queue's commitment before them, `m_{imported}` (the bridge supplies it).
+    pub imports_commitment_before: Digest,
+    /// The commitment after them, `m_{imported + count}`.
+    pub imports_commitment_after: Digest,
     /// Root of the batch's [`OutboxTree`].
     pub outbox_root: Digest,
+    /// The value the batch's messages carry out of the chain (the sum of `SendMessage` values).
+    pub value_out: Amount,
+    /// The value the messages it executed brought in (the sum of their values).
+    pub value_in: Amount,
     /// Commitment to the batch's pubdata (opaque to the bridge).
     pub pubdata_commitment: Digest,
 }
 
 impl BatchPublicInputs {
-    /// The 27 elements, in this order: chain id, batch number, old state root (4), new state
-    /// root (4), priority ops count, priority commitment before (4) and after (4), outbox root
-    /// (4), pubdata commitment (4). Digests contribute their elements 0..4 in order.
+    /// The 40 elements, in this order: chain id, batch number, old state root (4), new state
+    /// root (4), priority ops count, priority commitment before (4) and after (4), imports
+    /// count, imports commitment before (4) and after (4), outbox root (4), value out (2: high,
+    /// low 32 bits), value in (2), pubdata commitment (4). Digests contribute their elements
+    /// 0..4 in order.
     pub fn to_elements(&self) -> [F; PUBLIC_INPUTS_PER_BATCH] {
         let mut elements = Vec::with_capacity(PUBLIC_INPUTS_PER_BATCH);
         elements.push(F::from_canonical_u64(self.chain_id.get()));
@@ -300,9 +327,14 @@ impl BatchPublicInputs {
         elements.push(F::from_canonical_u64(self.priority_ops_count));
         elements.extend(self.priority_commitment_before.elements);
         elements.extend(self.priority_commitment_after.elements);
+        elements.push(F::from_canonical_u64(self.imports_count));
+        elements.extend(self.imports_commitment_before.elements);
+        elements.extend(self.imports_commitment_after.elements);
         elements.extend(self.outbox_root.elements);
+        elements.extend(amount_limbs(self.value_out));
+        elements.extend(amount_limbs(self.value_in));
         elements.extend(self.pubdata_commitment.elements);
-        elements.try_into().expect("27 elements")
+        elements.try_into().expect("40 elements")
     }
 }
 
@@ -357,9 +389,9 @@ mod tests {
             account: Address::with_last_byte(1),
             pubkey_hash: digest(9),
         };
-        let c1 = two_to_one(ZERO_DIGEST, deposit.hash());
+        let c1 = two_to_one(*PRIORITY_SEED, deposit.hash());
         let c2 = two_to_one(c1, key.hash());
-        assert_eq!(priority_commitment(ZERO_DIGEST, [&deposit, &key]), c2);
+        assert_eq!(priority_commitment(*PRIORITY_SEED, [&deposit, &key]), c2);
         assert_eq!(priority_commitment(c1, [&key]), c2);
     }
 
@@ -371,7 +403,7 @@ mod tests {
             recipient: Address::ZERO,
             amount: Amount::from_gwei((5 << 32) | 6),
         };
-        let mut elements = vec![F::ONE];
+        let mut elements = vec![F::from_canonical_u64(domain::OP_DEPOSIT)];
         elements.extend([0xabababab_u64; 5].map(F::from_canonical_u64));
         elements.extend([F::ZERO; 5]);
         elements.extend([F::from_canonical_u64(5), F::from_canonical_u64(6)]);
@@ -385,10 +417,10 @@ mod tests {
         for (index, leaf) in leaves.iter().enumerate() {
             let proof = tree.proof(index).unwrap();
             assert_eq!(proof.siblings.len(), OUTBOX_DEPTH);
-            assert_eq!(proof.root(*leaf), tree.root());
+            assert!(proof.verify_in(OUTBOX_DEPTH as u8, tree.root(), *leaf));
         }
         assert!(tree.proof(5).is_none());
-        assert_ne!(tree.proof(0).unwrap().root(digest(99)), tree.root());
+        assert_ne!(tree.proof(0).unwrap().root_for(digest(99)), tree.root());
     }
 
     #[test]
@@ -403,23 +435,47 @@ mod tests {
     }
 
     #[test]
-    fn message_root_pairs_odd_nodes_with_zero() {
-        let roots: Vec<Digest> = (0..5).map(digest).collect();
-        assert_eq!(message_root(&roots[..1]), roots[0]);
-        assert_eq!(message_root(&roots[..2]), two_to_one(roots[0], roots[1]));
-        let left = two_to_one(
-            two_to_one(roots[0], roots[1]),
-            two_to_one(roots[2], roots[3]),
+    fn message_queue_folds_outbox_roots_from_its_seed() {
+        let roots: Vec<Digest> = (0..3).map(digest).collect();
+        let m1 = two_to_one(*MESSAGE_QUEUE_SEED, roots[0]);
+        assert_eq!(message_commitment(*MESSAGE_QUEUE_SEED, &roots[..1]), m1);
+        assert_eq!(
+            message_commitment(m1, &roots[1..]),
+            message_commitment(*MESSAGE_QUEUE_SEED, &roots)
         );
-        let right = two_to_one(two_to_one(roots[4], ZERO_DIGEST), ZERO_DIGEST);
-        assert_eq!(message_root(&roots), two_to_one(left, right));
-        for index in 0..roots.len() {
-            assert_eq!(
-                message_root_proof(&roots, index)
-                    .unwrap()
-                    .root(roots[index]),
-                message_root(&roots)
-            );
+        assert_ne!(
+            *MESSAGE_QUEUE_SEED, *PRIORITY_SEED,
+            "seeds are domain-separated"
+        );
+    }
+
+    #[test]
+    fn the_state_root_commits_to_every_tree_and_counter() {
+        let base = StateCommitment::empty();
+        let changed = [
+            StateCommitment {
+                account_root: digest(1),
+                ..base
+            },
+            StateCommitment {
+                nullifier_root: digest(1),
+                ..base
+            },
+            StateCommitment {
+                imported_root: digest(1),
+                ..base
+            },
+            StateCommitment {
+                next_account_index: 1,
+                ..base
+            },
+            StateCommitment {
+                imported_count: 1,
+                ..base
+            },
+        ];
+        for state in changed {
+            assert_ne!(state.root(), base.root(), "{state:?}");
         }
     }
 
@@ -433,14 +489,27 @@ mod tests {
             priority_ops_count: 4,
             priority_commitment_before: digest(3),
             priority_commitment_after: digest(4),
+            imports_count: 2,
+            imports_commitment_before: digest(7),
+            imports_commitment_after: digest(8),
             outbox_root: digest(5),
+            value_out: Amount::from_gwei((9 << 32) | 10),
+            value_in: Amount::from_gwei(11),
             pubdata_commitment: digest(6),
         };
         let elements = inputs.to_elements();
-        assert_eq!(elements[0].to_canonical_u64(), 270);
-        assert_eq!(elements[1].to_canonical_u64(), 3);
+        let u = |at: usize| elements[at].to_canonical_u64();
+        assert_eq!((u(0), u(1)), (270, 3));
         assert_eq!(elements[2..6], digest(1).elements);
-        assert_eq!(elements[10].to_canonical_u64(), 4);
-        assert_eq!(elements[23..27], digest(6).elements);
+        assert_eq!(elements[6..10], digest(2).elements);
+        assert_eq!(u(10), 4);
+        assert_eq!(elements[11..15], digest(3).elements);
+        assert_eq!(elements[15..19], digest(4).elements);
+        assert_eq!(u(19), 2);
+        assert_eq!(elements[20..24], digest(7).elements);
+        assert_eq!(elements[24..28], digest(8).elements);
+        assert_eq!(elements[28..32], digest(5).elements);
+        assert_eq!((u(32), u(33), u(34), u(35)), (9, 10, 0, 11));
+        assert_eq!(elements[36..40], digest(6).elements);
     }
 }

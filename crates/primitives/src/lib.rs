@@ -3,18 +3,26 @@
 //! development accounts in [`dev`].
 //!
 //! Transactions, priority operations and outbox entries live in [`tx`], blocks and batches
-//! in [`block`], what the L1 bridge checks in [`bridge`]; each with its canonical encoding
-//! and Poseidon hashes.
+//! in [`block`], what the L1 bridge checks in [`bridge`] (the state commitment, the queues,
+//! the public inputs of a batch), accounts in [`account`], the Merkle path type and tree
+//! depths in [`merkle`], the domain tag of every hash in [`domain`], and what the block
+//! circuit consumes in [`witness`]; each with its canonical encoding and Poseidon hashes.
+//! Both the state transition (`execution`) and the circuits (`circuits`) build on these types,
+//! so a prover needs no storage crate.
 //!
 //! This crate is pure data: no I/O, no async, no network.
 
+pub mod account;
 mod address;
 mod amount;
 pub mod block;
 pub mod bridge;
 mod chain_id;
 pub mod dev;
+pub mod domain;
+pub mod merkle;
 pub mod tx;
+pub mod witness;
 
 pub use address::{AddressError, parse_address};
 pub use alloy_primitives::{Address, U256};

@@ -9,32 +9,46 @@
 //! Transfer       tag 1: to (20) | amount (8)
 //! Withdraw       tag 2: l1_recipient (20) | amount (8)
 //! SendMessage    tag 3: dst_chain (8) | recipient (20) | value (8) | payload_len (4) | payload
-//! ExecuteMessage tag 4: message (see below) | message_root (32) | index (8) | n (1) | n x sibling (32)
-//! message    = src_chain (8) | sender (20) | dst_chain (8) | recipient (20) | value (8) | payload_len (4) | payload
+//! ExecuteMessage tag 4: message (see below) | import_index (4) | leaf_index (2) | 10 x sibling (32)
+//! message    = src_chain (8) | sender (20) | nonce (4) | dst_chain (8) | recipient (20) | value (8)
+//!            | payload_len (4) | payload
 //! ```
 //!
 //! Digests are 32 bytes: four canonical Goldilocks elements as big-endian u64, element 0 first
 //! (the bridge's bytes32 form). Decoding rejects unknown tags, truncated input, trailing bytes,
-//! payloads over a configurable cap, chain id 0 and non-canonical field elements.
+//! payloads over a configurable cap, chain id 0, non-canonical field elements and a leaf index
+//! outside the outbox. An inclusion path has exactly [`OUTBOX_DEPTH`] siblings: a shorter or
+//! longer one does not decode.
 //!
 //! ## Hashes
 //!
 //! A transaction is signed over, and identified by, its body hash:
 //! `PoseidonHash::hash_no_pad(body elements)`, where addresses are five 32-bit limbs (most
-//! significant first), amounts two 32-bit limbs (high, low), chain ids and nonces one element:
+//! significant first), amounts two 32-bit limbs (high, low), chain ids, nonces and indices one
+//! element; the first element is the kind's [`domain`] tag:
 //!
 //! ```text
 //! common       = [tag, chain_id, from(5), nonce]
 //! Transfer       common | to(5) | amount(2)
 //! Withdraw       common | l1_recipient(5) | amount(2)
 //! SendMessage    common | dst_chain | recipient(5) | value(2) | payload_hash(4)
-//! ExecuteMessage common | message_hash(4) | message_root(4)
+//! ExecuteMessage common | message_hash(4) | import_index | leaf_index
 //! ```
 //!
-//! `payload_hash = hash_no_pad([len] | payload as 32-bit big-endian limbs, zero-padded)`.
+//! `payload_hash = hash_no_pad([PAYLOAD, len] | payload as 32-bit big-endian limbs, zero-padded)`.
 //! Outbox leaves (what L1 and other chains check):
-//! withdrawal `hash_no_pad([1, sender(5), l1_recipient(5), amount(2)])`,
-//! message `hash_no_pad([2, src_chain, sender(5), dst_chain, recipient(5), value(2), payload_hash(4)])`.
+//! withdrawal `hash_no_pad([LEAF_WITHDRAWAL, sender(5), l1_recipient(5), amount(2)])`,
+//! message `hash_no_pad([LEAF_MESSAGE, src_chain, sender(5), nonce, dst_chain, recipient(5),
+//! value(2), payload_hash(4)])`. The nonce is the sending transaction's: two messages with the
+//! same contents are two leaves, and both execute.
+//!
+//! ## Executing a message
+//!
+//! A message is executed under an **imported** message root: import `i` of the destination
+//! chain is the `i`-th entry of the bridge's message root queue (a settled batch's outbox
+//! root). `ExecuteMessage` names `import_index` and the message's `leaf_index` in that outbox;
+//! its nullifier sits at [`nullifier_key`]`(import_index, leaf_index)`, a position rather than
+//! a hash, so no one can grind a colliding key to block a message.
 
 use plonky2::{
     field::{
@@ -45,15 +59,18 @@ use plonky2::{
     plonk::config::Hasher,
 };
 
-use crate::{Address, Amount, ChainId};
+use crate::{
+    Address, Amount, ChainId,
+    bridge::OUTBOX_DEPTH,
+    domain,
+    merkle::{MerkleProof, NULLIFIER_TREE_DEPTH},
+};
 
 /// A Poseidon digest: four Goldilocks elements.
 pub type Digest = HashOut<F>;
 
 /// The default cap on a message payload.
 pub const DEFAULT_MAX_PAYLOAD: usize = 4 * 1024;
-/// The most siblings a message inclusion proof may carry.
-pub const MAX_PROOF_LEN: usize = 64;
 /// Encoded size of an EcGFp5 public key.
 pub const PUBKEY_LEN: usize = 40;
 /// Encoded size of a Schnorr signature.
@@ -66,6 +83,8 @@ pub struct Message {
     pub src_chain: ChainId,
     /// The account that sent it.
     pub sender: Address,
+    /// The nonce of the transaction that sent it: makes every message leaf unique.
+    pub nonce: u32,
     /// The chain it is for.
     pub dst_chain: ChainId,
     /// The account it credits there.
@@ -79,8 +98,9 @@ pub struct Message {
 impl Message {
     /// Its outbox leaf: the hash other chains prove inclusion of.
     pub fn hash(&self) -> Digest {
-        let mut elements = vec![F::TWO, felt(self.src_chain.get())];
+        let mut elements = vec![felt(domain::LEAF_MESSAGE), felt(self.src_chain.get())];
         elements.extend(address_limbs(&self.sender));
+        elements.push(felt(u64::from(self.nonce)));
         elements.push(felt(self.dst_chain.get()));
         elements.extend(address_limbs(&self.recipient));
         elements.extend(amount_limbs(self.value));
@@ -121,12 +141,13 @@ pub enum TxKind {
     ExecuteMessage {
         /// The message.
         message: Message,
-        /// The message root (imported from L1) the proof leads to.
-        message_root: Digest,
-        /// The leaf index of the message under that root.
-        index: u64,
-        /// The siblings from the leaf up.
-        siblings: Vec<Digest>,
+        /// Which imported message root (a settled outbox root) holds it.
+        import_index: u32,
+        /// Its leaf in that outbox (below `2^OUTBOX_DEPTH`).
+        leaf_index: u16,
+        /// The outbox path from the leaf up: exactly [`OUTBOX_DEPTH`] siblings (boxed: the
+        /// other kinds are a tenth of its size).
+        siblings: Box<[Digest; OUTBOX_DEPTH]>,
     },
 }
 
@@ -227,15 +248,15 @@ impl PriorityOp {
     }
 
     /// Its hash in the priority queue commitment:
-    /// Deposit `hash_no_pad([1, l1_sender(5), recipient(5), amount(2)])`,
-    /// RegisterKey `hash_no_pad([2, account(5), pubkey_hash(4)])`.
+    /// Deposit `hash_no_pad([OP_DEPOSIT, l1_sender(5), recipient(5), amount(2)])`,
+    /// RegisterKey `hash_no_pad([OP_REGISTER_KEY, account(5), pubkey_hash(4)])`.
     pub fn hash(&self) -> Digest {
         let elements: Vec<F> = match self {
             Self::Deposit {
                 l1_sender,
                 recipient,
                 amount,
-            } => [F::ONE]
+            } => [felt(domain::OP_DEPOSIT)]
                 .into_iter()
                 .chain(address_limbs(l1_sender))
                 .chain(address_limbs(recipient))
@@ -244,7 +265,7 @@ impl PriorityOp {
             Self::RegisterKey {
                 account,
                 pubkey_hash,
-            } => [F::TWO]
+            } => [felt(domain::OP_REGISTER_KEY)]
                 .into_iter()
                 .chain(address_limbs(account))
                 .chain(pubkey_hash.elements)
@@ -279,7 +300,7 @@ impl OutboxEntry {
                 l1_recipient,
                 amount,
             } => {
-                let mut elements = vec![F::ONE];
+                let mut elements = vec![felt(domain::LEAF_WITHDRAWAL)];
                 elements.extend(address_limbs(sender));
                 elements.extend(address_limbs(l1_recipient));
                 elements.extend(amount_limbs(*amount));
@@ -310,9 +331,9 @@ pub enum DecodeError {
         /// The cap.
         max: usize,
     },
-    /// An inclusion proof longer than any tree.
-    #[error("malformed transaction: proof of {0} siblings, at most 64 allowed")]
-    ProofTooLong(usize),
+    /// A leaf index outside the outbox.
+    #[error("malformed transaction: leaf index {0} is outside the outbox (below 1024)")]
+    LeafIndex(u16),
     /// A field element at or above the Goldilocks modulus.
     #[error("malformed transaction: non-canonical field element {0}")]
     NonCanonical(u64),
@@ -355,11 +376,13 @@ impl TxBody {
             }
             TxKind::ExecuteMessage {
                 message,
-                message_root,
+                import_index,
+                leaf_index,
                 ..
             } => {
                 elements.extend(message.hash().elements);
-                elements.extend(message_root.elements);
+                elements.push(felt(u64::from(*import_index)));
+                elements.push(felt(u64::from(*leaf_index)));
             }
         }
         elements
@@ -371,12 +394,12 @@ impl TxBody {
     }
 
     fn tag(&self) -> u8 {
-        match self.kind {
-            TxKind::Transfer { .. } => 1,
-            TxKind::Withdraw { .. } => 2,
-            TxKind::SendMessage { .. } => 3,
-            TxKind::ExecuteMessage { .. } => 4,
-        }
+        (match self.kind {
+            TxKind::Transfer { .. } => domain::TX_TRANSFER,
+            TxKind::Withdraw { .. } => domain::TX_WITHDRAW,
+            TxKind::SendMessage { .. } => domain::TX_SEND_MESSAGE,
+            TxKind::ExecuteMessage { .. } => domain::TX_EXECUTE_MESSAGE,
+        }) as u8
     }
 
     fn encode_into(&self, out: &mut Vec<u8>) {
@@ -409,15 +432,14 @@ impl TxBody {
             }
             TxKind::ExecuteMessage {
                 message,
-                message_root,
-                index,
+                import_index,
+                leaf_index,
                 siblings,
             } => {
                 encode_message(message, out);
-                out.extend_from_slice(&digest_to_bytes(message_root));
-                out.extend_from_slice(&index.to_be_bytes());
-                out.push(siblings.len() as u8);
-                for sibling in siblings {
+                out.extend_from_slice(&import_index.to_be_bytes());
+                out.extend_from_slice(&leaf_index.to_be_bytes());
+                for sibling in siblings.iter() {
                     out.extend_from_slice(&digest_to_bytes(sibling));
                 }
             }
@@ -463,19 +485,19 @@ impl SignedTx {
             },
             4 => {
                 let message = reader.message()?;
-                let message_root = reader.digest()?;
-                let index = reader.u64()?;
-                let count = usize::from(reader.u8()?);
-                if count > MAX_PROOF_LEN {
-                    return Err(DecodeError::ProofTooLong(count));
+                let import_index = reader.u32()?;
+                let leaf_index = u16::from_be_bytes(reader.array()?);
+                if usize::from(leaf_index) >> OUTBOX_DEPTH != 0 {
+                    return Err(DecodeError::LeafIndex(leaf_index));
                 }
-                let siblings = (0..count)
-                    .map(|_| reader.digest())
-                    .collect::<Result<_, _>>()?;
+                let mut siblings = Box::new([Digest::ZERO; OUTBOX_DEPTH]);
+                for sibling in siblings.iter_mut() {
+                    *sibling = reader.digest()?;
+                }
                 TxKind::ExecuteMessage {
                     message,
-                    message_root,
-                    index,
+                    import_index,
+                    leaf_index,
                     siblings,
                 }
             }
@@ -512,6 +534,7 @@ fn encode_payload(payload: &[u8], out: &mut Vec<u8>) {
 fn encode_message(message: &Message, out: &mut Vec<u8>) {
     out.extend_from_slice(&message.src_chain.get().to_be_bytes());
     out.extend_from_slice(message.sender.as_slice());
+    out.extend_from_slice(&message.nonce.to_be_bytes());
     out.extend_from_slice(&message.dst_chain.get().to_be_bytes());
     out.extend_from_slice(message.recipient.as_slice());
     out.extend_from_slice(&message.value.gwei().to_be_bytes());
@@ -601,6 +624,7 @@ impl<'a> Reader<'a> {
         Ok(Message {
             src_chain: self.chain_id()?,
             sender: self.address()?,
+            nonce: self.u32()?,
             dst_chain: self.chain_id()?,
             recipient: self.address()?,
             value: self.amount()?,
@@ -629,15 +653,44 @@ pub fn amount_limbs(amount: Amount) -> [F; 2] {
     [felt(gwei >> 32), felt(gwei & 0xffff_ffff)]
 }
 
-/// The hash of a payload: `hash_no_pad([len] | 32-bit big-endian limbs, zero-padded)`.
+/// The hash of a payload: `hash_no_pad([PAYLOAD, len] | 32-bit big-endian limbs, zero-padded)`.
 pub fn payload_hash(payload: &[u8]) -> Digest {
-    let mut elements = vec![felt(payload.len() as u64)];
+    let mut elements = vec![felt(domain::PAYLOAD), felt(payload.len() as u64)];
     for chunk in payload.chunks(4) {
         let mut limb = [0u8; 4];
         limb[..chunk.len()].copy_from_slice(chunk);
         elements.push(F::from_canonical_u32(u32::from_be_bytes(limb)));
     }
     PoseidonHash::hash_no_pad(&elements)
+}
+
+/// The nullifier tree key of the message at `leaf_index` of import `import_index`:
+/// `import_index * 2^OUTBOX_DEPTH + leaf_index`, below `2^NULLIFIER_TREE_DEPTH`.
+pub fn nullifier_key(import_index: u32, leaf_index: u16) -> u64 {
+    const _: () = assert!(32 + OUTBOX_DEPTH == NULLIFIER_TREE_DEPTH as usize);
+    (u64::from(import_index) << OUTBOX_DEPTH) | u64::from(leaf_index)
+}
+
+/// The nullifier leaf of an executed message: `hash_no_pad([NULLIFIER_LEAF, message_hash(4)])`.
+pub fn nullifier_leaf(message_hash: &Digest) -> Digest {
+    let mut elements = vec![felt(domain::NULLIFIER_LEAF)];
+    elements.extend(message_hash.elements);
+    PoseidonHash::hash_no_pad(&elements)
+}
+
+/// The leaf of an imported message root: `hash_no_pad([IMPORTED_ROOT_LEAF, root(4)])`.
+pub fn imported_root_leaf(root: &Digest) -> Digest {
+    let mut elements = vec![felt(domain::IMPORTED_ROOT_LEAF)];
+    elements.extend(root.elements);
+    PoseidonHash::hash_no_pad(&elements)
+}
+
+/// The outbox path of an `ExecuteMessage`, as a [`MerkleProof`].
+pub fn outbox_path(leaf_index: u16, siblings: &[Digest; OUTBOX_DEPTH]) -> MerkleProof {
+    MerkleProof {
+        index: u64::from(leaf_index),
+        siblings: siblings.to_vec(),
+    }
 }
 
 /// A digest as 32 bytes: four big-endian u64, element 0 first.
@@ -689,6 +742,7 @@ mod tests {
         Message {
             src_chain: chain(271),
             sender: Address::with_last_byte(2),
+            nonce: 4,
             dst_chain: chain(270),
             recipient: Address::with_last_byte(3),
             value: Amount::from_gwei(5),
@@ -714,9 +768,9 @@ mod tests {
             }),
             sample(TxKind::ExecuteMessage {
                 message: message(),
-                message_root: message().hash(),
-                index: 5,
-                siblings: vec![message().hash(); 3],
+                import_index: 7,
+                leaf_index: 5,
+                siblings: Box::new([message().hash(); OUTBOX_DEPTH]),
             }),
         ]
     }
@@ -766,13 +820,76 @@ mod tests {
             Err(DecodeError::PayloadTooLarge { len: 65, max: 64 })
         );
 
-        let mut non_canonical = every_kind()[3].encode();
-        let root_at = non_canonical.len() - 80 - 40 - 1 - 3 * 32 - 8 - 32;
-        non_canonical[root_at..root_at + 8].copy_from_slice(&[0xff; 8]);
+        let execute = every_kind()[3].encode();
+        let siblings_at = execute.len() - 80 - 40 - OUTBOX_DEPTH * 32;
+        let mut non_canonical = execute.clone();
+        non_canonical[siblings_at..siblings_at + 8].copy_from_slice(&[0xff; 8]);
         assert_eq!(
             SignedTx::decode(&non_canonical, 64),
             Err(DecodeError::NonCanonical(u64::MAX))
         );
+        let mut outside = execute.clone();
+        outside[siblings_at - 2..siblings_at].copy_from_slice(&1024u16.to_be_bytes());
+        assert_eq!(
+            SignedTx::decode(&outside, 64),
+            Err(DecodeError::LeafIndex(1024))
+        );
+    }
+
+    #[test]
+    fn an_inclusion_path_of_another_length_does_not_decode() {
+        let execute = every_kind()[3].encode();
+        let (body, signed) = execute.split_at(execute.len() - 120);
+        let mut shorter = body[..body.len() - 32].to_vec();
+        shorter.extend_from_slice(signed);
+        assert!(matches!(
+            SignedTx::decode(&shorter, 64),
+            Err(DecodeError::Truncated(_))
+        ));
+        let mut longer = body.to_vec();
+        longer.extend_from_slice(&[0; 32]);
+        longer.extend_from_slice(signed);
+        assert_eq!(
+            SignedTx::decode(&longer, 64),
+            Err(DecodeError::TrailingBytes(32))
+        );
+    }
+
+    #[test]
+    fn identical_messages_of_two_transactions_are_two_leaves() {
+        let first = message();
+        let second = Message {
+            nonce: first.nonce + 1,
+            ..first.clone()
+        };
+        assert_ne!(first.hash(), second.hash());
+    }
+
+    #[test]
+    fn nullifier_keys_are_positions_and_never_collide() {
+        assert_eq!(nullifier_key(0, 0), 0);
+        assert_eq!(nullifier_key(0, 1023), 1023);
+        assert_eq!(nullifier_key(1, 0), 1024);
+        assert!(nullifier_key(u32::MAX, 1023) < 1 << NULLIFIER_TREE_DEPTH);
+    }
+
+    #[test]
+    fn every_hash_kind_has_its_own_tag() {
+        // A deposit and a withdrawal leaf once shared a layout: now they differ by tag.
+        let (a, b) = (Address::with_last_byte(1), Address::with_last_byte(2));
+        let deposit = PriorityOp::Deposit {
+            l1_sender: a,
+            recipient: b,
+            amount: Amount::from_gwei(5),
+        };
+        let withdrawal = OutboxEntry::Withdrawal {
+            sender: a,
+            l1_recipient: b,
+            amount: Amount::from_gwei(5),
+        };
+        assert_ne!(deposit.hash(), withdrawal.hash());
+        let root = message().hash();
+        assert_ne!(nullifier_leaf(&root), imported_root_leaf(&root));
     }
 
     #[test]

@@ -5,8 +5,9 @@
 
 use alloy_primitives::{Address, B256};
 use hyperforge_primitives::{
+    Amount, ChainId,
     block::{Block, BlockHeader, Slot},
-    bridge::{digest_from_b256, digest_to_b256},
+    bridge::{BatchPublicInputs, StateCommitment, digest_from_b256, digest_to_b256},
     tx::{DEFAULT_MAX_PAYLOAD, PriorityOp, SignedTx},
 };
 use jsonrpsee::{core::RpcResult, proc_macros::rpc};
@@ -224,18 +225,44 @@ pub struct AccountView {
     pub block_number: u64,
 }
 
-/// An account with its Merkle proof against the state root.
+/// An account with its Merkle proof against the account root, and what the state root
+/// commits to besides (so a client can check the account root against the state root).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct AccountProofView {
     /// The account.
     pub account: AccountView,
-    /// Its leaf: `hash_no_pad(address(5), pubkey_hash(4), balance(2), nonce)`.
+    /// Its leaf: `hash_no_pad(ACCOUNT_LEAF, address(5), pubkey_hash(4), balance(2), nonce)`.
     pub leaf: B256,
     /// Siblings from the leaf level up (32 of them).
     pub siblings: Vec<B256>,
-    /// The state root the proof leads to.
+    /// The account root the proof leads to.
+    pub account_root: B256,
+    /// The nullifier tree's root.
+    pub nullifier_root: B256,
+    /// The imported message roots tree's root.
+    pub imported_root: B256,
+    /// The index the next new account gets.
+    pub next_account_index: u32,
+    /// How many message roots the chain imported.
+    pub imported_count: u64,
+    /// The state root: `hash_no_pad(STATE_ROOT, account_root, nullifier_root, imported_root,
+    /// next_account_index, imported_count)`.
     pub state_root: B256,
+}
+
+impl AccountProofView {
+    /// The state commitment the view claims; its root must be `state_root`.
+    pub fn state(&self) -> Result<StateCommitment, String> {
+        let digest = |bytes: &B256| digest_from_b256(bytes).map_err(|error| error.to_string());
+        Ok(StateCommitment {
+            account_root: digest(&self.account_root)?,
+            nullifier_root: digest(&self.nullifier_root)?,
+            imported_root: digest(&self.imported_root)?,
+            next_account_index: self.next_account_index,
+            imported_count: self.imported_count,
+        })
+    }
 }
 
 /// Where a transaction stands.
@@ -258,9 +285,9 @@ pub struct ReceiptView {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct SlotView {
-    /// `"transaction"` or `"priority"`.
+    /// `"transaction"`, `"priority"` or `"import"` (a message root imported from the bridge).
     pub kind: String,
-    /// The transaction hash, or the priority operation's hash.
+    /// The transaction hash, the priority operation's hash, or the imported root's leaf.
     pub hash: B256,
     /// The sender of a transaction.
     pub from: Option<Address>,
@@ -282,14 +309,14 @@ pub struct BlockView {
     pub parent_hash: B256,
     /// Milliseconds since the Unix epoch.
     pub timestamp_ms: u64,
-    /// The account tree's root after the block.
+    /// The state root after the block (over every tree).
     pub state_root: B256,
-    /// The nullifier tree's root after the block.
-    pub nullifier_root: B256,
     /// The rolling commitment over the slots.
     pub slots_hash: B256,
-    /// L1 message roots imported by the block.
-    pub message_roots: Vec<B256>,
+    /// Value (gwei, decimal) the block's messages sent to other chains.
+    pub value_out_gwei: String,
+    /// Value (gwei, decimal) the messages it executed brought in.
+    pub value_in_gwei: String,
     /// The slots in order.
     pub transactions: Vec<SlotView>,
 }
@@ -309,31 +336,45 @@ impl BlockView {
                 "transaction" => {
                     SignedTx::decode(&bytes, DEFAULT_MAX_PAYLOAD).map(|tx| Slot::Tx(Box::new(tx)))
                 }
-                _ => PriorityOp::decode(&bytes).map(Slot::Priority),
+                "priority" => PriorityOp::decode(&bytes).map(Slot::Priority),
+                "import" => {
+                    let root = B256::try_from(bytes.as_slice()).map_err(|_| {
+                        format!("block {}: an import of {} bytes", self.number, bytes.len())
+                    })?;
+                    Ok(Slot::Import(digest(&root)?))
+                }
+                other => {
+                    return Err(format!(
+                        "block {}: unknown slot kind {other:?}",
+                        self.number
+                    ));
+                }
             };
             slots.push(decoded.map_err(|error| format!("block {}: {error}", self.number))?);
         }
-        let message_roots = self
-            .message_roots
-            .iter()
-            .map(digest)
-            .collect::<Result<Vec<_>, _>>()?;
+        let gwei = |text: &str| {
+            text.parse::<u64>().map(Amount::from_gwei).map_err(|error| {
+                format!("block {}: {text:?} is no gwei amount: {error}", self.number)
+            })
+        };
         let mut block = Block {
             header: BlockHeader {
                 number: self.number,
                 parent_hash: digest(&self.parent_hash)?,
                 timestamp_ms: self.timestamp_ms,
                 state_root: digest(&self.state_root)?,
-                nullifier_root: digest(&self.nullifier_root)?,
                 slots_hash: digest(&self.slots_hash)?,
                 slot_count: 0,
                 priority_count: 0,
+                import_count: 0,
+                value_out: gwei(&self.value_out_gwei)?,
+                value_in: gwei(&self.value_in_gwei)?,
             },
-            message_roots,
             slots,
         };
         block.header.slot_count = block.slots.len() as u32;
         block.header.priority_count = block.priority_count() as u32;
+        block.header.import_count = block.imports().count() as u32;
         if block.slots_hash() != block.header.slots_hash {
             return Err(format!(
                 "block {}: the slots do not match slotsHash",
@@ -368,10 +409,68 @@ pub struct PublicInputsView {
     pub priority_commitment_before: B256,
     /// The priority queue commitment after them.
     pub priority_commitment_after: B256,
+    /// Message roots imported from the bridge's queue.
+    pub imports_count: u64,
+    /// The message root queue's commitment before them.
+    pub imports_commitment_before: B256,
+    /// The message root queue's commitment after them.
+    pub imports_commitment_after: B256,
     /// Root of the batch's outbox tree.
     pub outbox_root: B256,
+    /// Value (gwei, decimal) the batch's messages sent to other chains.
+    pub value_out_gwei: String,
+    /// Value (gwei, decimal) the messages it executed brought in.
+    pub value_in_gwei: String,
     /// Commitment to the batch's pubdata.
     pub pubdata_commitment: B256,
+}
+
+impl PublicInputsView {
+    /// The view of `inputs`.
+    pub fn new(inputs: &BatchPublicInputs) -> Self {
+        Self {
+            chain_id: inputs.chain_id.get(),
+            batch_number: inputs.batch_number,
+            old_state_root: digest_to_b256(&inputs.old_state_root),
+            new_state_root: digest_to_b256(&inputs.new_state_root),
+            priority_ops_count: inputs.priority_ops_count,
+            priority_commitment_before: digest_to_b256(&inputs.priority_commitment_before),
+            priority_commitment_after: digest_to_b256(&inputs.priority_commitment_after),
+            imports_count: inputs.imports_count,
+            imports_commitment_before: digest_to_b256(&inputs.imports_commitment_before),
+            imports_commitment_after: digest_to_b256(&inputs.imports_commitment_after),
+            outbox_root: digest_to_b256(&inputs.outbox_root),
+            value_out_gwei: inputs.value_out.gwei().to_string(),
+            value_in_gwei: inputs.value_in.gwei().to_string(),
+            pubdata_commitment: digest_to_b256(&inputs.pubdata_commitment),
+        }
+    }
+
+    /// The public inputs the view shows.
+    pub fn to_inputs(&self) -> Result<BatchPublicInputs, String> {
+        let digest = |bytes: &B256| digest_from_b256(bytes).map_err(|error| error.to_string());
+        let gwei = |text: &str| {
+            text.parse::<u64>()
+                .map(Amount::from_gwei)
+                .map_err(|error| format!("{text:?} is no gwei amount: {error}"))
+        };
+        Ok(BatchPublicInputs {
+            chain_id: ChainId::new(self.chain_id).map_err(|error| error.to_string())?,
+            batch_number: self.batch_number,
+            old_state_root: digest(&self.old_state_root)?,
+            new_state_root: digest(&self.new_state_root)?,
+            priority_ops_count: self.priority_ops_count,
+            priority_commitment_before: digest(&self.priority_commitment_before)?,
+            priority_commitment_after: digest(&self.priority_commitment_after)?,
+            imports_count: self.imports_count,
+            imports_commitment_before: digest(&self.imports_commitment_before)?,
+            imports_commitment_after: digest(&self.imports_commitment_after)?,
+            outbox_root: digest(&self.outbox_root)?,
+            value_out: gwei(&self.value_out_gwei)?,
+            value_in: gwei(&self.value_in_gwei)?,
+            pubdata_commitment: digest(&self.pubdata_commitment)?,
+        })
+    }
 }
 
 /// A batch as `hf_getBatch` shows it.

@@ -229,6 +229,31 @@ pub enum SequencerError {
         /// Operations consumed up to the batch's end.
         count: u64,
     },
+    /// A batch's imports commitment differs from the bridge's message root queue.
+    #[error(
+        "batch {batch}: its imported message roots give commitment {computed}, the bridge reported {reported} after entry {count}"
+    )]
+    ImportsCommitment {
+        /// The batch.
+        batch: u64,
+        /// From the batch's blocks.
+        computed: String,
+        /// What the bridge reported (stored by the follower).
+        reported: String,
+        /// Entries imported up to the batch's end.
+        count: u64,
+    },
+    /// An entry of the bridge's message root queue cannot be imported (the imported-roots
+    /// tree is full): every later batch must import it first, so the chain stops before it.
+    #[error("the message root of chain {chain}'s batch {batch} cannot be imported: {error}")]
+    Import {
+        /// The chain that settled it.
+        chain: u64,
+        /// Its batch there.
+        batch: u64,
+        /// Why.
+        error: ExecError,
+    },
     /// The bridge registered this chain with another genesis root.
     #[error(
         "the bridge registered this chain with genesis root {registered}, but chain.toml gives {local}: no batch could ever settle (register the chain with `hyperforge l1 register`, which computes the root)"
@@ -239,9 +264,10 @@ pub enum SequencerError {
         /// From `[genesis]`.
         local: String,
     },
-    /// The bridge's priority queue for this chain disagrees with the stored one.
+    /// The bridge's priority queue for this chain, or its message root queue, disagrees with
+    /// the stored one.
     #[error(
-        "the bridge's priority queue disagrees with this data directory ({0}): another bridge, or an L1 reorganisation deeper than `[l1] confirmations`"
+        "the bridge's queues disagree with this data directory ({0}): another bridge, or an L1 reorganisation deeper than `[l1] confirmations`"
     )]
     L1Queue(String),
 }

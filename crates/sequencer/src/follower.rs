@@ -3,14 +3,15 @@
 //! may apply them.
 //!
 //! - Each operation is checked against the stored queue (`c_{i+1} = two_to_one(c_i,
-//!   op_hash)`, `c_0 = [0; 4]`, the bridge's convention) and written synced and idempotently
+//!   op_hash)`, `c_0 = PRIORITY_SEED`, the bridge's convention) and written synced and idempotently
 //!   under its queue index, with the L1 block it came from as the **cursor** in the same
 //!   write. Events arrive in L1 order, so every event of a block before the cursor is
 //!   stored; a restart re-follows the bridge from the cursor (0 when there is none) and the
 //!   operations it reads again are recognised as stored and skipped.
-//! - `MessageRootUpdated`: the global message root of a settlement is queued the same way
-//!   (once per root, with the cursor); the next block imports it, so `ExecuteMessage`
-//!   transactions proven against it can run.
+//! - `MessageRootAppended` (of any chain): an entry of the bridge's message root queue, checked
+//!   against the stored queue (`m_{i+1} = two_to_one(m_i, outbox_root)`, `m_0 =
+//!   MESSAGE_QUEUE_SEED`) and stored the same way by queue index; the next block imports it,
+//!   so `ExecuteMessage` transactions proven against it can run.
 //! - `ChainRegistered` for this chain must carry the genesis root of this `chain.toml`;
 //!   otherwise no batch of this chain could ever settle, and the follower stops the node.
 //! - An L1 RPC failure is retried (the watcher reads the same range again, after a pause that
@@ -29,6 +30,7 @@ use tokio::sync::watch;
 
 use crate::{
     error::SequencerError,
+    message_roots::{MessageRootRecord, store_message_root},
     priority::{RecordError, store_priority_op},
     service::Shared,
 };
@@ -158,32 +160,60 @@ async fn handle_event(shared: &Arc<Shared>, event: WatchedEvent) -> Result<(), H
                     tracing::debug!(target: "seq::l1", index, "L1 priority operation already stored");
                     Ok(())
                 }
-                Err(RecordError::State(error @ StateError::PriorityGap { .. })) => {
-                    Err(Handled::Retry(SequencerError::State(error)))
-                }
-                Err(RecordError::State(error @ StateError::PriorityConflict(_))) => {
-                    Err(Handled::Fatal(SequencerError::L1Queue(error.to_string())))
-                }
-                Err(RecordError::State(error)) => Err(Handled::Fatal(error.into())),
-                Err(error @ RecordError::Commitment { .. }) => {
-                    Err(Handled::Fatal(SequencerError::L1Queue(error.to_string())))
-                }
+                Err(error) => Err(record_failure(error)),
             }
         }
-        L1Event::MessageRootUpdated { message_root, .. } => {
-            let new = blocking(shared, move |shared| {
-                shared
-                    .store_read()
-                    .put_l1_message_root(&message_root, Some(block_number))
+        L1Event::MessageRootAppended {
+            index,
+            chain_id,
+            batch_number,
+            outbox_root,
+            commitment,
+        } => {
+            let record = MessageRootRecord {
+                outbox_root,
+                chain_id,
+                batch_number,
+                commitment,
+            };
+            let stored = blocking(shared, move |shared| {
+                Ok(store_message_root(
+                    &shared.store_read(),
+                    index,
+                    &record,
+                    block_number,
+                ))
             })
             .await
             .map_err(Handled::Fatal)?;
-            if new {
-                tracing::info!(target: "seq::l1", root = %digest_to_b256(&message_root), l1_block = block_number, "L1 message root stored");
+            match stored {
+                Ok(true) => {
+                    tracing::info!(target: "seq::l1", index, src_chain = %chain_id, batch = batch_number, root = %digest_to_b256(&outbox_root), l1_block = block_number, "L1 message root stored");
+                    Ok(())
+                }
+                Ok(false) => Ok(()),
+                Err(error) => Err(record_failure(error)),
             }
-            Ok(())
         }
         _ => Ok(()),
+    }
+}
+
+/// What to do about an L1 record that could not be stored: a gap means an event was missed
+/// (read L1 again from the cursor); a conflict or a commitment that does not chain means
+/// another bridge or a deep reorganisation (stop).
+fn record_failure(error: RecordError) -> Handled {
+    match error {
+        RecordError::State(error @ StateError::QueueGap { .. }) => {
+            Handled::Retry(SequencerError::State(error))
+        }
+        RecordError::State(error @ StateError::QueueConflict { .. }) => {
+            Handled::Fatal(SequencerError::L1Queue(error.to_string()))
+        }
+        RecordError::State(error) => Handled::Fatal(error.into()),
+        error @ RecordError::Commitment { .. } => {
+            Handled::Fatal(SequencerError::L1Queue(error.to_string()))
+        }
     }
 }
 

@@ -4,12 +4,14 @@
 //! registration when the account names a `pubkey_hash`. Block 0 has timestamp 0 and parent
 //! `[0; 4]`, so its hash and state root depend on the configuration only: the same
 //! `chain.toml` gives the same genesis root on every machine (what `l1 register` needs:
-//! [`genesis_root`]).
+//! [`genesis_root`]). The genesis balances are backed on L1: `l1 register` sends their sum
+//! ([`genesis_backing`]) with the registration, so the bridge holds, for every chain, at least
+//! what its accounts hold.
 
 use hyperforge_config::ChainConfig;
 use hyperforge_execution::BlockBuilder;
 use hyperforge_primitives::{
-    Address,
+    Address, Amount,
     block::{Block, Slot},
     tx::{DEFAULT_MAX_PAYLOAD, PriorityOp},
 };
@@ -72,7 +74,7 @@ pub fn ensure_genesis(
         .iter()
         .filter_map(|slot| match slot {
             Slot::Priority(op) => Some(op.clone()),
-            Slot::Tx(_) => None,
+            Slot::Tx(_) | Slot::Import(_) => None,
         })
         .collect();
     if stored != ops {
@@ -83,6 +85,19 @@ pub fn ensure_genesis(
         });
     }
     Ok(block)
+}
+
+/// The sum of the genesis balances: the ETH `l1 register` deposits with the registration so
+/// that the bridge backs every gwei the chain starts with.
+pub fn genesis_backing(config: &ChainConfig) -> Result<Amount, SequencerError> {
+    config
+        .genesis
+        .accounts
+        .iter()
+        .try_fold(Amount::ZERO, |sum, account| {
+            sum.checked_add(account.balance)
+        })
+        .ok_or_else(|| SequencerError::Genesis("the genesis balances add up past 2^64 gwei".into()))
 }
 
 /// The state root of block 0 for `config`: what the bridge must register for this chain.

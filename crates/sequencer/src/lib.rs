@@ -22,8 +22,10 @@
 //! production with an error naming it: the bridge's queue commitment covers it, so skipping
 //! it would make every later batch unsettleable. Each sealed batch's priority commitment is
 //! checked against the commitment the bridge reported for the last operation it consumed.
-//! Global message roots of settlements are stored the same way and imported by the next block
-//! (produced for them alone if need be), so `ExecuteMessage` can prove against them.
+//! Entries of the bridge's message root queue (the outbox roots of settled batches of every
+//! chain) are stored the same way and imported, in queue order, by the next block (produced
+//! for them alone if need be), so `ExecuteMessage` can prove against them; each sealed batch's
+//! imports commitment is checked against the one the bridge reported.
 //!
 //! Parts: [`Sequencer`] opens the state (genesis once, see [`genesis`]) and restores the
 //! mempool; [`SequencerHandle`] is the running node; [`api`] defines the methods, the JSON
@@ -34,6 +36,7 @@ mod error;
 mod follower;
 pub mod genesis;
 pub mod mempool;
+mod message_roots;
 pub mod metrics;
 mod priority;
 mod producer;

@@ -5,10 +5,11 @@
 //! A record is the queue's rolling commitment after the operation, `c_{index + 1}` as the
 //! bridge reported it (32 bytes, the bytes32 form), then the operation's canonical encoding.
 //! The follower checks `c_{index + 1} = two_to_one(c_index, op_hash)` against the record
-//! before it (`c_0 = [0; 4]`) before storing, so the stored records are one verified chain.
+//! before it (`c_0 = PRIORITY_SEED`) before storing, so the stored records are one verified
+//! chain.
 
 use hyperforge_primitives::{
-    bridge::{ZERO_DIGEST, next_priority_commitment},
+    bridge::{PRIORITY_SEED, next_priority_commitment},
     tx::{Digest, PriorityOp, digest_from_bytes, digest_to_bytes},
 };
 use hyperforge_state::{StateError, Store};
@@ -47,7 +48,7 @@ impl PriorityRecord {
 /// records; `None` if record `count - 1` is not stored.
 pub(crate) fn commitment_after(store: &Store, count: u64) -> Result<Option<Digest>, StateError> {
     let Some(last) = count.checked_sub(1) else {
-        return Ok(Some(ZERO_DIGEST));
+        return Ok(Some(*PRIORITY_SEED));
     };
     store
         .priority(last)?
@@ -55,14 +56,16 @@ pub(crate) fn commitment_after(store: &Store, count: u64) -> Result<Option<Diges
         .transpose()
 }
 
-/// Why an operation reported by L1 cannot be stored.
+/// Why a record reported by L1 (a priority operation, a message root) cannot be stored.
 #[derive(Debug, thiserror::Error)]
 pub(crate) enum RecordError {
-    /// The bridge's commitment does not extend the stored chain by this operation.
+    /// The bridge's commitment does not extend the stored chain by this record.
     #[error(
-        "L1 priority operation {index}: the bridge reports commitment {reported:?}, but the stored queue and the operation give {computed:?}"
+        "{queue} entry {index}: the bridge reports commitment {reported:?}, but the stored queue and the entry give {computed:?}"
     )]
     Commitment {
+        /// Which queue.
+        queue: &'static str,
         /// The queue index.
         index: u64,
         /// What the bridge reported.
@@ -84,13 +87,15 @@ pub(crate) fn store_priority_op(
     commitment: Digest,
     l1_block: u64,
 ) -> Result<bool, RecordError> {
-    let previous = commitment_after(store, index)?.ok_or(StateError::PriorityGap {
+    let previous = commitment_after(store, index)?.ok_or(StateError::QueueGap {
+        queue: "L1 priority operation",
         expected: store.priority_len()?,
         got: index,
     })?;
     let computed = next_priority_commitment(previous, op.hash());
     if computed != commitment {
         return Err(RecordError::Commitment {
+            queue: "priority queue",
             index,
             reported: commitment,
             computed,
@@ -121,7 +126,7 @@ mod tests {
     fn operations_are_stored_once_in_order_with_the_bridge_commitment_chain() {
         let dir = tempfile::tempdir().unwrap();
         let store = Store::open(dir.path()).unwrap();
-        let c1 = next_priority_commitment(ZERO_DIGEST, deposit(5).hash());
+        let c1 = next_priority_commitment(*PRIORITY_SEED, deposit(5).hash());
         let c2 = next_priority_commitment(c1, deposit(6).hash());
         assert!(store_priority_op(&store, 0, &deposit(5), c1, 10).unwrap());
         assert!(!store_priority_op(&store, 0, &deposit(5), c1, 10).unwrap());
@@ -134,7 +139,7 @@ mod tests {
         // A gap is refused.
         let error = store_priority_op(&store, 2, &deposit(7), c2, 11).unwrap_err();
         assert!(
-            matches!(error, RecordError::State(StateError::PriorityGap { .. })),
+            matches!(error, RecordError::State(StateError::QueueGap { .. })),
             "{error}"
         );
         assert!(store_priority_op(&store, 1, &deposit(6), c2, 11).unwrap());
@@ -142,13 +147,16 @@ mod tests {
         let other = next_priority_commitment(c1, deposit(9).hash());
         let error = store_priority_op(&store, 1, &deposit(9), other, 12).unwrap_err();
         assert!(
-            matches!(error, RecordError::State(StateError::PriorityConflict(1))),
+            matches!(
+                error,
+                RecordError::State(StateError::QueueConflict { index: 1, .. })
+            ),
             "{error}"
         );
         assert_eq!(store.priority_len().unwrap(), 2);
         assert_eq!(store.l1_cursor().unwrap(), Some(11));
         assert_eq!(commitment_after(&store, 2).unwrap(), Some(c2));
-        assert_eq!(commitment_after(&store, 0).unwrap(), Some(ZERO_DIGEST));
+        assert_eq!(commitment_after(&store, 0).unwrap(), Some(*PRIORITY_SEED));
         assert_eq!(commitment_after(&store, 3).unwrap(), None);
         let bytes = store.priority(1).unwrap().unwrap();
         assert_eq!(

@@ -1,17 +1,19 @@
 //! The block producer and the batcher: one block from the message roots and priority
-//! operations L1 reported (stored by the L1 follower; operations in queue order, first) and
-//! the mempool, committed atomically with the pending transactions it consumed, the new counts
-//! of L1 records it processed (in the head) and, every `batch_blocks` blocks, the sealed batch.
+//! operations L1 reported (stored by the L1 follower; each queue in order, imports first, then
+//! operations) and the mempool, committed atomically with the pending transactions it
+//! consumed, the new counts of L1 records it processed (in the head) and, every
+//! `batch_blocks` blocks, the sealed batch.
 
 use std::{collections::HashSet, time::Instant};
 
 use hyperforge_config::EmptyBlocks;
 use hyperforge_execution::{ExecError, ExecutedBlock};
 use hyperforge_primitives::{
-    Address,
+    Address, Amount,
     block::{BatchRecord, Block, BlockHeader, ProofStatus, pubdata_commitment},
     bridge::{
-        BatchPublicInputs, OutboxTree, ZERO_DIGEST, digest_to_b256, next_priority_commitment,
+        BatchPublicInputs, MESSAGE_QUEUE_SEED, OutboxTree, PRIORITY_SEED, digest_to_b256,
+        message_commitment, next_priority_commitment,
     },
     tx::{DEFAULT_MAX_PAYLOAD, Digest, PriorityOp, TxKind, digest_from_bytes},
 };
@@ -19,6 +21,7 @@ use hyperforge_state::Store;
 
 use crate::{
     error::SequencerError,
+    message_roots::{message_commitment_after, message_roots_from},
     priority::{PriorityRecord, commitment_after},
     service::Shared,
 };
@@ -40,18 +43,6 @@ fn read_header(store: &Store, number: u64) -> Result<BlockHeader, SequencerError
         .ok_or_else(|| SequencerError::Corrupt(format!("block {number} is missing")))?;
     Block::decode_header(&bytes)
         .map_err(|error| SequencerError::Corrupt(format!("block {number}: {error}")))
-}
-
-/// The priority operations of a block, in order.
-fn priority_ops_of(block: &Block) -> Vec<PriorityOp> {
-    block
-        .slots
-        .iter()
-        .filter_map(|slot| match slot {
-            hyperforge_primitives::block::Slot::Priority(op) => Some(op.clone()),
-            hyperforge_primitives::block::Slot::Tx(_) => None,
-        })
-        .collect()
 }
 
 /// Reads and decodes batch `number`.
@@ -76,11 +67,12 @@ fn now_ms() -> u64 {
 /// Builds and commits the next block if there is anything to put in it (or empty blocks are
 /// wanted). Returns the new head header.
 ///
-/// Message roots queued from L1 and not imported yet are imported (a block is produced for
-/// them even when empty blocks are skipped, so `ExecuteMessage` can use them). Stored L1
-/// priority operations come first, in queue order from the head's `priority_applied`, up to
-/// `max_block_txs` slots; transactions fill the rest. An operation that cannot apply is an
-/// error ([`SequencerError::PriorityOp`]): nothing is committed.
+/// Entries of the bridge's message root queue not imported yet are imported first, in queue
+/// order from the state's `imported_count` (a block is produced for them even when empty
+/// blocks are skipped, so `ExecuteMessage` can use them). Stored L1 priority operations come
+/// next, in queue order from the head's `priority_applied`, up to `max_block_txs` slots;
+/// transactions fill the rest. An operation that cannot apply is an error
+/// ([`SequencerError::PriorityOp`]): nothing is committed.
 pub(crate) fn produce_block(
     shared: &Shared,
     parent: &BlockHeader,
@@ -93,13 +85,7 @@ pub(crate) fn produce_block(
     let head = store.head();
     let priority_applied = head.priority_applied;
     let priority = store.priority_range(priority_applied, max_slots)?;
-    let roots_seen = store.l1_message_roots(head.message_roots_seen, MAX_ROOTS_PER_BLOCK)?;
-    let mut new_roots = Vec::new();
-    for root in &roots_seen {
-        if !store.message_root_known(root)? && !new_roots.contains(root) {
-            new_roots.push(*root);
-        }
-    }
+    let new_roots = message_roots_from(&store, head.state.imported_count, MAX_ROOTS_PER_BLOCK)?;
     if candidates.is_empty()
         && priority.is_empty()
         && new_roots.is_empty()
@@ -120,8 +106,14 @@ pub(crate) fn produce_block(
     let timestamp = now_ms().max(parent.timestamp_ms);
     let mut builder = hyperforge_execution::BlockBuilder::new(&store, shared.chain_id)
         .with_header(parent.hash(), timestamp);
-    for root in &new_roots {
-        builder.import_message_root(*root);
+    for record in &new_roots {
+        builder
+            .apply_import(record.outbox_root)
+            .map_err(|error| SequencerError::Import {
+                chain: record.chain_id.get(),
+                batch: record.batch_number,
+                error,
+            })?;
     }
     let priority_count = apply_priority_ops(&mut builder, priority_applied, &priority)?;
     let mut done = Vec::with_capacity(candidates.len());
@@ -188,7 +180,6 @@ pub(crate) fn produce_block(
     executed.commit.pending_done = done.clone();
     // The count of applied L1 operations moves with the block that applied them.
     executed.commit.head.priority_applied = priority_applied + priority_count;
-    executed.commit.head.message_roots_seen = head.message_roots_seen + roots_seen.len() as u64;
     let sealed = if number.is_multiple_of(batch_blocks) {
         let record = seal_batch(
             shared,
@@ -301,36 +292,44 @@ fn seal_batch(
 ) -> Result<BatchRecord, SequencerError> {
     let last = executed.block.header.number;
     let before = read_header(store, first - 1)?;
-    let priority_before = match batch_number {
-        1 => ZERO_DIGEST,
+    let (priority_before, imports_before) = match batch_number {
+        1 => (*PRIORITY_SEED, *MESSAGE_QUEUE_SEED),
         _ => {
-            read_batch(store, batch_number - 1)?
+            let previous = read_batch(store, batch_number - 1)?
                 .ok_or_else(|| {
                     SequencerError::Corrupt(format!("batch {} is missing", batch_number - 1))
                 })?
-                .public_inputs
-                .priority_commitment_after
+                .public_inputs;
+            (
+                previous.priority_commitment_after,
+                previous.imports_commitment_after,
+            )
         }
     };
-    // Per block: its slots hash and its priority operations. Only blocks that hold priority
-    // operations are decoded whole (the others' transactions would be hashed for nothing).
-    let mut blocks: Vec<(Digest, Vec<PriorityOp>)> = Vec::new();
+    // Per block: its header, priority operations and imports. Only blocks that hold priority
+    // operations or imports are decoded whole (the others' transactions would be hashed for
+    // nothing).
+    let mut blocks: Vec<(BlockHeader, Vec<PriorityOp>, Vec<Digest>)> = Vec::new();
+    let l1_parts = |block: &Block| -> (Vec<PriorityOp>, Vec<Digest>) {
+        (
+            block.priority_ops().cloned().collect(),
+            block.imports().copied().collect(),
+        )
+    };
     for number in first..last {
         let header = read_header(store, number)?;
-        let ops = if header.priority_count == 0 {
-            Vec::new()
+        let (ops, imports) = if header.priority_count == 0 && header.import_count == 0 {
+            (Vec::new(), Vec::new())
         } else {
-            priority_ops_of(
+            l1_parts(
                 &read_block(store, number)?
                     .ok_or_else(|| SequencerError::Corrupt(format!("block {number} is missing")))?,
             )
         };
-        blocks.push((header.slots_hash, ops));
+        blocks.push((header, ops, imports));
     }
-    blocks.push((
-        executed.block.header.slots_hash,
-        priority_ops_of(&executed.block),
-    ));
+    let (ops, imports) = l1_parts(&executed.block);
+    blocks.push((executed.block.header, ops, imports));
 
     let mut outbox: Vec<Digest> = Vec::new();
     for number in first..last {
@@ -351,10 +350,45 @@ fn seal_batch(
 
     let mut priority_after = priority_before;
     let mut priority_count = 0;
-    for (_, ops) in &blocks {
+    let mut imported: Vec<Digest> = Vec::new();
+    let (mut value_out, mut value_in) = (Amount::ZERO, Amount::ZERO);
+    for (header, ops, imports) in &blocks {
         for op in ops {
             priority_after = next_priority_commitment(priority_after, op.hash());
             priority_count += 1;
+        }
+        imported.extend(imports);
+        // Bounded by the ETH on the bridge (< 2^64 gwei), so never reached in practice; an
+        // overflow would make the batch unprovable, so it is an error, never a wrap.
+        let overflow = |what| {
+            SequencerError::Corrupt(format!("batch {batch_number}: {what} overflows 2^64 gwei"))
+        };
+        value_out = value_out
+            .checked_add(header.value_out)
+            .ok_or_else(|| overflow("value out"))?;
+        value_in = value_in
+            .checked_add(header.value_in)
+            .ok_or_else(|| overflow("value in"))?;
+    }
+    let imports_after = message_commitment(imports_before, &imported);
+    // The bridge's commitment after the last imported root (stored, already checked to chain
+    // from m_0 by the follower) must be what the batch's imports give.
+    let imported_total = executed.commit.head.state.imported_count;
+    match message_commitment_after(store, imported_total)? {
+        Some(reported) if reported != imports_after => {
+            return Err(SequencerError::ImportsCommitment {
+                batch: batch_number,
+                computed: digest_to_b256(&imports_after).to_string(),
+                reported: digest_to_b256(&reported).to_string(),
+                count: imported_total,
+            });
+        }
+        Some(_) => {}
+        None => {
+            return Err(SequencerError::Corrupt(format!(
+                "batch {batch_number}: message root {} was imported but its L1 record is not stored",
+                imported_total - 1
+            )));
         }
     }
     // The bridge's own commitment after the last operation consumed (stored, already checked
@@ -376,7 +410,10 @@ fn seal_batch(
             "the L1 record of the last consumed priority operation is not stored; the batch's commitment is not checked"
         ),
     }
-    let slots_hashes: Vec<Digest> = blocks.iter().map(|(slots_hash, _)| *slots_hash).collect();
+    let slots_hashes: Vec<Digest> = blocks
+        .iter()
+        .map(|(header, _, _)| header.slots_hash)
+        .collect();
     Ok(BatchRecord {
         first_block: first,
         last_block: last,
@@ -388,7 +425,12 @@ fn seal_batch(
             priority_ops_count: priority_count,
             priority_commitment_before: priority_before,
             priority_commitment_after: priority_after,
+            imports_count: imported.len() as u64,
+            imports_commitment_before: imports_before,
+            imports_commitment_after: imports_after,
             outbox_root,
+            value_out,
+            value_in,
             pubdata_commitment: pubdata_commitment(&slots_hashes),
         },
         proof_status: ProofStatus::Pending,
@@ -400,10 +442,17 @@ mod tests {
     use std::{path::Path, sync::Arc};
 
     use hyperforge_config::{ChainConfig, ChainConfigLoader, Overrides};
-    use hyperforge_primitives::{Amount, bridge::priority_commitment};
+    use hyperforge_primitives::{
+        ChainId,
+        bridge::{ZERO_DIGEST, next_message_commitment, priority_commitment},
+    };
 
     use super::*;
-    use crate::{Sequencer, priority::store_priority_op};
+    use crate::{
+        Sequencer,
+        message_roots::{MessageRootRecord, store_message_root},
+        priority::store_priority_op,
+    };
 
     fn config(overrides: &[&str]) -> ChainConfig {
         let chain = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../chains/alpha");
@@ -467,14 +516,8 @@ mod tests {
         assert_eq!(shared.store_read().head().priority_applied, 3);
         assert_eq!(balance(&shared, 7), Some(11));
         let block = read_block(&shared.store_read(), 1).unwrap().unwrap();
-        let slots: Vec<_> = block
-            .slots
-            .iter()
-            .map(|slot| match slot {
-                hyperforge_primitives::block::Slot::Priority(op) => op.clone(),
-                hyperforge_primitives::block::Slot::Tx(_) => panic!("a transaction"),
-            })
-            .collect();
+        assert_eq!(block.slots.len(), ops.len(), "priority operations only");
+        let slots: Vec<_> = block.priority_ops().cloned().collect();
         assert_eq!(slots, ops);
         // Nothing new: nothing produced, nothing applied twice.
         assert!(produce_block(&shared, &first).unwrap().is_none());
@@ -486,12 +529,15 @@ mod tests {
         let inputs = batch.public_inputs;
         assert_eq!((batch.first_block, batch.last_block), (1, second.number));
         assert_eq!(inputs.priority_ops_count, 4);
-        assert_eq!(inputs.priority_commitment_before, ZERO_DIGEST);
+        assert_eq!(inputs.priority_commitment_before, *PRIORITY_SEED);
         let all = [ops.to_vec(), vec![deposit(8, 1)]].concat();
         assert_eq!(
             inputs.priority_commitment_after,
-            priority_commitment(ZERO_DIGEST, &all)
+            priority_commitment(*PRIORITY_SEED, &all)
         );
+        assert_eq!(inputs.imports_count, 0);
+        assert_eq!(inputs.imports_commitment_before, *MESSAGE_QUEUE_SEED);
+        assert_eq!(inputs.imports_commitment_after, *MESSAGE_QUEUE_SEED);
         assert_eq!(shared.metrics.l1_priority_applied.get(), 4);
     }
 
@@ -546,33 +592,64 @@ mod tests {
         assert_eq!(balance(&shared, 4), None);
     }
 
+    /// Stores entries of the bridge's message root queue as the follower would.
+    fn queue_roots(shared: &Shared, roots: &[Digest]) {
+        let store = shared.store_read();
+        for (index, root) in (store.l1_message_roots_len().unwrap()..).zip(roots) {
+            let previous = message_commitment_after(&store, index).unwrap().unwrap();
+            let record = MessageRootRecord {
+                outbox_root: *root,
+                chain_id: ChainId::new(271).unwrap(),
+                batch_number: index + 1,
+                commitment: next_message_commitment(previous, *root),
+            };
+            store_message_root(&store, index, &record, 2).unwrap();
+        }
+    }
+
     #[test]
-    fn queued_message_roots_are_imported_once_even_without_transactions() {
+    fn queued_message_roots_are_imported_once_in_order_and_committed_by_the_batch() {
         let dir = tempfile::tempdir().unwrap();
-        let (shared, genesis) = open(config(&[]), dir.path());
-        let root = next_priority_commitment(ZERO_DIGEST, deposit(1, 1).hash());
-        assert!(
-            shared
-                .store_read()
-                .put_l1_message_root(&root, Some(2))
-                .unwrap()
-        );
+        let (shared, genesis) = open(config(&["sequencer.batch_blocks=2"]), dir.path());
+        let roots = [deposit(1, 1).hash(), deposit(2, 2).hash()];
+        // The same root twice (two settlements of identical outboxes): both are imported.
+        queue_roots(&shared, &[roots[0], roots[1], roots[0]]);
         let first = produce_block(&shared, &genesis).unwrap().unwrap();
+        assert_eq!((first.import_count, first.slot_count), (3, 3));
         let block = read_block(&shared.store_read(), first.number)
             .unwrap()
             .unwrap();
-        assert_eq!(block.message_roots, vec![root]);
-        assert!(block.slots.is_empty());
-        assert!(shared.store_read().message_root_known(&root).unwrap());
-        assert_eq!(shared.store_read().head().message_roots_seen, 1);
-        // Reported again by a later settlement: not queued again, nothing to produce.
-        assert!(
-            !shared
-                .store_read()
-                .put_l1_message_root(&root, Some(3))
-                .unwrap()
+        assert_eq!(
+            block.imports().copied().collect::<Vec<_>>(),
+            vec![roots[0], roots[1], roots[0]]
         );
+        let store = shared.store_read();
+        assert_eq!(store.head().state.imported_count, 3);
+        assert_eq!(store.imported_root(1).unwrap(), Some(roots[1]));
+        drop(store);
+        // Nothing new: nothing to produce, nothing imported twice.
         assert!(produce_block(&shared, &first).unwrap().is_none());
+        queue_roots(&shared, &[roots[1]]);
+        let second = produce_block(&shared, &first).unwrap().unwrap();
+        assert_eq!(second.import_count, 1);
+        let inputs = read_batch(&shared.store_read(), 1)
+            .unwrap()
+            .unwrap()
+            .public_inputs;
+        assert_eq!(inputs.imports_count, 4);
+        assert_eq!(inputs.imports_commitment_before, *MESSAGE_QUEUE_SEED);
+        assert_eq!(
+            inputs.imports_commitment_after,
+            message_commitment(
+                *MESSAGE_QUEUE_SEED,
+                &[roots[0], roots[1], roots[0], roots[1]]
+            ),
+            "the bridge's m_4"
+        );
+        assert_eq!(
+            inputs.new_state_root,
+            shared.store_read().head().state_root()
+        );
     }
 
     #[test]
@@ -583,7 +660,7 @@ mod tests {
         // refuses these; written straight into the store here).
         let record = PriorityRecord {
             op: deposit(5, 1),
-            commitment: next_priority_commitment(ZERO_DIGEST, deposit(5, 2).hash()),
+            commitment: next_priority_commitment(*PRIORITY_SEED, deposit(5, 2).hash()),
         };
         shared
             .store_read()

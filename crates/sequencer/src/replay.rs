@@ -48,7 +48,7 @@ pub enum ReplayError {
 }
 
 /// Replays `blocks` (consecutive, starting at the store's next block) on `store`, checking
-/// every header (state root, nullifier root, slots hash, parent hash). Returns the last root.
+/// every header (state root, slots hash, parent hash, value flows). Returns the last root.
 /// The store's count of applied L1 priority operations follows the blocks' priority slots
 /// (block 0's genesis operations excluded), as the sequencer's own count does.
 pub fn replay(
@@ -69,14 +69,12 @@ pub fn replay(
         let parent = parent_hash.unwrap_or(header.parent_hash);
         let mut builder =
             BlockBuilder::new(store, chain_id).with_header(parent, header.timestamp_ms);
-        for root in &block.message_roots {
-            builder.import_message_root(*root);
-        }
         for (index, slot) in block.slots.iter().enumerate() {
             let result = match slot {
                 Slot::Tx(tx) => VerifiedTx::verify((**tx).clone())
                     .and_then(|verified| builder.apply_tx(&verified).map(|_| ())),
                 Slot::Priority(op) => builder.apply_priority(op).map(|_| ()),
+                Slot::Import(root) => builder.apply_import(*root).map(|_| ()),
             };
             result.map_err(|error| ReplayError::Slot {
                 block: header.number,
@@ -90,19 +88,31 @@ pub fn replay(
             error,
         })?;
         let got = executed.block.header;
+        let mismatch = |what, expected: String, actual: String| ReplayError::Mismatch {
+            block: header.number,
+            what,
+            expected,
+            got: actual,
+        };
         for (what, expected, actual) in [
             ("state root", header.state_root, got.state_root),
-            ("nullifier root", header.nullifier_root, got.nullifier_root),
             ("slots hash", header.slots_hash, got.slots_hash),
             ("parent hash", header.parent_hash, got.parent_hash),
         ] {
             if expected != actual {
-                return Err(ReplayError::Mismatch {
-                    block: header.number,
+                return Err(mismatch(
                     what,
-                    expected: format!("{expected:?}"),
-                    got: format!("{actual:?}"),
-                });
+                    format!("{expected:?}"),
+                    format!("{actual:?}"),
+                ));
+            }
+        }
+        for (what, expected, actual) in [
+            ("value out", header.value_out, got.value_out),
+            ("value in", header.value_in, got.value_in),
+        ] {
+            if expected != actual {
+                return Err(mismatch(what, expected.to_string(), actual.to_string()));
             }
         }
         // Block 0's operations are genesis, not the L1 queue's: the applied count starts after.
@@ -112,5 +122,5 @@ pub fn replay(
         store.commit(&executed.commit)?;
         parent_hash = Some(got.hash());
     }
-    Ok(store.head().state_root)
+    Ok(store.head().state_root())
 }

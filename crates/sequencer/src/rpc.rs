@@ -167,9 +167,9 @@ fn block_view(block: &Block) -> BlockView {
         parent_hash: digest_to_b256(&header.parent_hash),
         timestamp_ms: header.timestamp_ms,
         state_root: digest_to_b256(&header.state_root),
-        nullifier_root: digest_to_b256(&header.nullifier_root),
         slots_hash: digest_to_b256(&header.slots_hash),
-        message_roots: block.message_roots.iter().map(digest_to_b256).collect(),
+        value_out_gwei: header.value_out.gwei().to_string(),
+        value_in_gwei: header.value_in.gwei().to_string(),
         transactions: block
             .slots
             .iter()
@@ -187,6 +187,13 @@ fn block_view(block: &Block) -> BlockView {
                     from: None,
                     nonce: None,
                     raw: hex(&op.encode()),
+                },
+                Slot::Import(root) => SlotView {
+                    kind: "import".into(),
+                    hash: digest_to_b256(&slot.hash()),
+                    from: None,
+                    nonce: None,
+                    raw: hex(&digest_to_b256(root).0),
                 },
             })
             .collect(),
@@ -252,11 +259,18 @@ impl HfApiServer for RpcHandler {
             return Ok(None);
         };
         let proof = store.account_proof(index).map_err(internal)?;
+        let head = store.head();
+        let state = &head.state;
         Ok(Some(AccountProofView {
             account: account_view(index, &account, number),
             leaf: digest_to_b256(&account.leaf()),
             siblings: proof.siblings.iter().map(digest_to_b256).collect(),
-            state_root: digest_to_b256(&store.head().state_root),
+            account_root: digest_to_b256(&state.account_root),
+            nullifier_root: digest_to_b256(&state.nullifier_root),
+            imported_root: digest_to_b256(&state.imported_root),
+            next_account_index: state.next_account_index,
+            imported_count: state.imported_count,
+            state_root: digest_to_b256(&head.state_root()),
         }))
     }
 
@@ -269,23 +283,12 @@ impl HfApiServer for RpcHandler {
         let Some(record) = read_batch(&self.shared.store_read(), number).map_err(internal)? else {
             return Ok(None);
         };
-        let inputs = &record.public_inputs;
         Ok(Some(BatchView {
             number: record.number(),
             first_block: record.first_block,
             last_block: record.last_block,
             proof_status: record.proof_status.as_str().into(),
-            public_inputs: PublicInputsView {
-                chain_id: inputs.chain_id.get(),
-                batch_number: inputs.batch_number,
-                old_state_root: digest_to_b256(&inputs.old_state_root),
-                new_state_root: digest_to_b256(&inputs.new_state_root),
-                priority_ops_count: inputs.priority_ops_count,
-                priority_commitment_before: digest_to_b256(&inputs.priority_commitment_before),
-                priority_commitment_after: digest_to_b256(&inputs.priority_commitment_after),
-                outbox_root: digest_to_b256(&inputs.outbox_root),
-                pubdata_commitment: digest_to_b256(&inputs.pubdata_commitment),
-            },
+            public_inputs: PublicInputsView::new(&record.public_inputs),
         }))
     }
 }

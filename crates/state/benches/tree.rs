@@ -60,11 +60,11 @@ fn tree_updates(c: &mut Criterion) {
                 .expect("rocksdb");
             let head = store.head();
             let number = head.block_number.map_or(0, |n| n + 1);
-            let head = Head {
+            let mut head = Head {
                 block_number: Some(number),
-                state_root: written[&(32, 0)],
                 ..head
             };
+            head.state.account_root = written[&(32, 0)];
             let commit = BlockCommit {
                 nodes: written
                     .into_iter()

@@ -56,11 +56,12 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             written: BTreeMap::new(),
         };
         let written = tree.update(&overlay, &[(u64::from(index), account.leaf())])?;
-        let state_root = written[&(tree.depth(), 0)];
+        let mut state = head.state;
+        state.account_root = written[&(tree.depth(), 0)];
+        state.next_account_index = state.next_account_index.max(index + 1);
         let head = Head {
             block_number: Some(number),
-            state_root,
-            next_account_index: head.next_account_index.max(index + 1),
+            state,
             ..head
         };
         let commit = BlockCommit {

@@ -17,12 +17,19 @@ pub enum StateError {
         /// The committed block's number.
         got: u64,
     },
-    /// An L1 priority operation differs from the one stored under its queue index.
-    #[error("L1 priority operation {0} differs from the one stored under that index")]
-    PriorityConflict(u64),
-    /// L1 priority operations must be stored in queue order, without gaps.
-    #[error("L1 priority operation {got} arrived before {expected}")]
-    PriorityGap {
+    /// An L1 queue record differs from the one stored under its queue index.
+    #[error("{queue} {index} differs from the one stored under that index")]
+    QueueConflict {
+        /// Which queue.
+        queue: &'static str,
+        /// The index.
+        index: u64,
+    },
+    /// L1 queue records must be stored in queue order, without gaps.
+    #[error("{queue} {got} arrived before {expected}")]
+    QueueGap {
+        /// Which queue.
+        queue: &'static str,
         /// The next index the store expects.
         expected: u64,
         /// The index given.

@@ -1,4 +1,6 @@
-//! Poseidon sparse Merkle trees of fixed depth, over any node source.
+//! Poseidon sparse Merkle trees of fixed depth, over any node source. The path type
+//! ([`MerkleProof`]) and the empty-subtree roots are `hyperforge_primitives::merkle`'s, the one
+//! definition every tree of the protocol shares.
 //!
 //! Levels count from the leaves: level 0 holds the leaves, level `depth` the root. A node that
 //! was never written holds the root of an empty subtree of its height, [`EmptyHashes`], so a
@@ -7,97 +9,19 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
+pub use hyperforge_primitives::merkle::{EmptyHashes, MerkleProof, NodeKey};
+use plonky2::{hash::poseidon::PoseidonHash, plonk::config::Hasher};
+
 use crate::StateError;
-use plonky2::{
-    field::goldilocks_field::GoldilocksField,
-    hash::{hash_types::HashOut, poseidon::PoseidonHash},
-    plonk::config::Hasher,
-};
 
 /// A Poseidon digest over Goldilocks: four field elements.
-pub type Digest = HashOut<GoldilocksField>;
-
-/// Where a node is: its level (0 = leaves) and its index within the level.
-pub type NodeKey = (u8, u64);
-
-/// The roots of empty subtrees of every height up to a depth.
-#[derive(Debug, Clone)]
-pub struct EmptyHashes(Vec<Digest>);
-
-impl EmptyHashes {
-    /// Empty roots for heights `0..=depth`.
-    pub fn new(depth: u8) -> Self {
-        let mut hashes = vec![Digest::ZERO];
-        for level in 0..depth as usize {
-            hashes.push(PoseidonHash::two_to_one(hashes[level], hashes[level]));
-        }
-        Self(hashes)
-    }
-
-    /// The root of an empty subtree whose leaves are `level` levels below it.
-    pub fn at(&self, level: u8) -> Digest {
-        self.0[level as usize]
-    }
-}
+pub type Digest = hyperforge_primitives::bridge::Digest;
 
 /// Reads nodes; `None` means "never written", i.e. the empty subtree root.
 pub trait NodeSource {
     /// The stored node at `key`, if any. A failed read is an error, never an empty node:
     /// taking it for one would give a wrong root.
     fn node(&self, key: NodeKey) -> Result<Option<Digest>, StateError>;
-}
-
-/// A Merkle path: the siblings of a leaf from level 0 up, and the leaf's index.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct MerkleProof {
-    /// The leaf's index.
-    pub index: u64,
-    /// The sibling at each level, leaves first.
-    pub siblings: Vec<Digest>,
-}
-
-impl MerkleProof {
-    /// The root this proof gives for `leaf`.
-    pub fn root_for(&self, leaf: Digest) -> Digest {
-        let mut node = leaf;
-        for (level, sibling) in self.siblings.iter().enumerate() {
-            node = if (self.index >> level) & 1 == 0 {
-                PoseidonHash::two_to_one(node, *sibling)
-            } else {
-                PoseidonHash::two_to_one(*sibling, node)
-            };
-        }
-        node
-    }
-
-    /// The nodes on the path with `leaf` at `self.index`, leaf first, root last: what setting
-    /// the leaf writes (`siblings.len()` hashes).
-    pub fn nodes_for(&self, leaf: Digest) -> Vec<(NodeKey, Digest)> {
-        let mut written = Vec::with_capacity(self.siblings.len() + 1);
-        let mut node = leaf;
-        written.push(((0, self.index), node));
-        for (level, sibling) in self.siblings.iter().enumerate() {
-            node = if (self.index >> level) & 1 == 0 {
-                PoseidonHash::two_to_one(node, *sibling)
-            } else {
-                PoseidonHash::two_to_one(*sibling, node)
-            };
-            // The root of a depth-64 tree sits 64 shifts up: `>>` by 64 would overflow.
-            let parent = self.index.checked_shr(level as u32 + 1).unwrap_or(0);
-            written.push(((level as u8 + 1, parent), node));
-        }
-        written
-    }
-
-    /// Membership: `leaf` sits at `self.index` under `root`.
-    pub fn verify(&self, root: Digest, leaf: Digest) -> bool {
-        self.root_for(leaf) == root
-    }
-
-    /// Non-membership: the slot `self.index` is empty under `root`.
-    pub fn verify_empty(&self, root: Digest) -> bool {
-        self.verify(root, Digest::ZERO)
-    }
 }
 
 /// A sparse Merkle tree's shape: its depth and the empty hashes that go with it.
@@ -207,7 +131,7 @@ impl NodeSource for BTreeMap<NodeKey, Digest> {
 
 #[cfg(test)]
 mod tests {
-    use plonky2::field::types::Field;
+    use plonky2::field::{goldilocks_field::GoldilocksField, types::Field};
     use proptest::prelude::*;
 
     use super::*;

@@ -10,25 +10,23 @@
 //! ([`Store::put_priority`]: synced, idempotent, in queue order, with the L1 cursor in the same
 //! write), before any block applies them. How many of them the chain applied is part of the
 //! [`Head`] (`priority_applied`), so it moves atomically with the block that applied them.
-//! Global message roots settled on L1 are queued the same way in `l1_message_roots`
-//! ([`Store::put_l1_message_root`]), and the head counts how many of them blocks processed
-//! (`message_roots_seen`).
+//! The bridge's message root queue is recorded the same way in `l1_message_roots`
+//! ([`Store::put_l1_message_roots`]); how many of its entries blocks imported is the state's
+//! `imported_count`, and each imported root sits in `imported` by import index.
 
 use std::path::Path;
 
-use hyperforge_primitives::Address;
+pub use hyperforge_primitives::merkle::{
+    ACCOUNT_TREE_DEPTH, IMPORTED_TREE_DEPTH, NULLIFIER_TREE_DEPTH, TreeId,
+};
+use hyperforge_primitives::{Address, bridge::StateCommitment};
 use rocksdb::{ColumnFamilyDescriptor, DB, IteratorMode, Options, WriteBatch, WriteOptions};
 
 use crate::{
     Account, AccountIndex, Digest, StateError,
-    account::{decode_digest, encode_digest},
+    account::{decode_account, decode_digest, encode_digest},
     smt::{MerkleProof, NodeKey, NodeSource, SparseMerkleTree},
 };
-
-/// Depth of the account tree: 2^32 accounts, keyed by [`AccountIndex`].
-pub const ACCOUNT_TREE_DEPTH: u8 = 32;
-/// Depth of the nullifier tree, keyed by the first element of a message hash.
-pub const NULLIFIER_TREE_DEPTH: u8 = 64;
 
 /// Column family names.
 pub mod cf {
@@ -46,17 +44,17 @@ pub mod cf {
     pub const BATCHES: &str = "batches";
     /// `block number (8, BE) | position (4, BE)` -> encoded outbox entry.
     pub const OUTBOX: &str = "outbox";
-    /// `nullifier key (8, BE)` -> message hash.
+    /// `nullifier key (8, BE)`, the executed message's position -> its message hash.
     pub const NULLIFIERS: &str = "nullifiers";
     /// `arrival sequence (8, BE)` -> encoded transaction, until a block includes it.
     pub const PENDING: &str = "pending";
-    /// `message root (32)` -> the block (8, BE) that imported it from L1.
-    pub const MESSAGE_ROOTS: &str = "message_roots";
+    /// `import index (8, BE)` -> the message root imported there (32).
+    pub const IMPORTED: &str = "imported";
     /// `L1 priority queue index (8, BE)` -> the operation as observed on L1 (opaque bytes),
     /// stored before a block may apply it.
     pub const PRIORITY: &str = "priority";
-    /// Global message roots reported by L1, in arrival order: `i | index (8, BE)` -> message
-    /// root (32), and `r | message root (32)` -> index (8, BE) so each is queued once.
+    /// `queue index (8, BE)` -> an entry of the bridge's message root queue as observed on L1
+    /// (opaque bytes), stored before a block may import it.
     pub const L1_MESSAGE_ROOTS: &str = "l1_message_roots";
     /// Named singletons, like the head.
     pub const META: &str = "meta";
@@ -71,7 +69,7 @@ pub mod cf {
         OUTBOX,
         NULLIFIERS,
         PENDING,
-        MESSAGE_ROOTS,
+        IMPORTED,
         PRIORITY,
         L1_MESSAGE_ROOTS,
         META,
@@ -80,40 +78,37 @@ pub mod cf {
 
 const HEAD_KEY: &[u8] = b"head";
 const L1_CURSOR_KEY: &[u8] = b"l1_cursor";
-const L1_MESSAGE_ROOTS_LEN_KEY: &[u8] = b"l1_message_roots_len";
-/// The head record before the L1 counters existed.
-const HEAD_LEN_V1: usize = 77;
-const HEAD_LEN: usize = 93;
+/// Head records of earlier formats (the account root alone as the state root).
+const OLD_HEAD_LENS: [usize; 2] = [77, 93];
+const HEAD_LEN: usize = 9 + 3 * 32 + 4 + 8 + 8;
 
-/// Which tree a node belongs to.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum TreeId {
-    /// Accounts, by index.
-    Accounts = 1,
-    /// Executed cross-chain messages.
-    Nullifiers = 2,
-}
-
-/// The last committed block and the roots after it.
+/// The last committed block and the state after it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Head {
     /// The last committed block; `None` before genesis.
     pub block_number: Option<u64>,
-    /// The account tree's root.
-    pub state_root: Digest,
-    /// The nullifier tree's root.
-    pub nullifier_root: Digest,
-    /// The index the next new account gets.
-    pub next_account_index: AccountIndex,
+    /// The trees' roots and counters: what the state root commits to.
+    pub state: StateCommitment,
     /// How many L1 priority operations (queue indices `0..priority_applied`) blocks applied:
     /// the queue index the next block starts from. Genesis operations do not count.
     pub priority_applied: u64,
-    /// How many queued L1 message roots (`l1_message_roots` indices `0..message_roots_seen`)
-    /// blocks processed (imported, or found imported already).
-    pub message_roots_seen: u64,
 }
 
 impl Head {
+    /// The head of an empty store.
+    pub fn empty() -> Self {
+        Self {
+            block_number: None,
+            state: StateCommitment::empty(),
+            priority_applied: 0,
+        }
+    }
+
+    /// The state root: the root over every tree.
+    pub fn state_root(&self) -> Digest {
+        self.state.root()
+    }
+
     fn encode(&self) -> Vec<u8> {
         let mut bytes = Vec::with_capacity(HEAD_LEN);
         match self.block_number {
@@ -123,40 +118,47 @@ impl Head {
             }
             None => bytes.extend_from_slice(&[0; 9]),
         }
-        bytes.extend_from_slice(&encode_digest(&self.state_root));
-        bytes.extend_from_slice(&encode_digest(&self.nullifier_root));
-        bytes.extend_from_slice(&self.next_account_index.to_be_bytes());
+        let state = &self.state;
+        bytes.extend_from_slice(&encode_digest(&state.account_root));
+        bytes.extend_from_slice(&encode_digest(&state.nullifier_root));
+        bytes.extend_from_slice(&encode_digest(&state.imported_root));
+        bytes.extend_from_slice(&state.next_account_index.to_be_bytes());
+        bytes.extend_from_slice(&state.imported_count.to_be_bytes());
         bytes.extend_from_slice(&self.priority_applied.to_be_bytes());
-        bytes.extend_from_slice(&self.message_roots_seen.to_be_bytes());
         bytes
     }
 
     fn decode(bytes: &[u8]) -> Result<Self, StateError> {
-        if bytes.len() != HEAD_LEN && bytes.len() != HEAD_LEN_V1 {
+        if OLD_HEAD_LENS.contains(&bytes.len()) {
+            return Err(StateError::Corrupt(
+                "the data directory was written by an older hyperforge whose state root covered                  the account tree alone; start this chain from a fresh data directory"
+                    .into(),
+            ));
+        }
+        if bytes.len() != HEAD_LEN {
             return Err(StateError::Corrupt(format!(
                 "head record of {} bytes, expected {HEAD_LEN}",
                 bytes.len()
             )));
         }
-        // A record written before the L1 counters existed: nothing from L1 was applied.
-        let counter = |at: usize| match bytes.get(at..at + 8) {
-            Some(count) => u64::from_be_bytes(count.try_into().expect("8 bytes")),
-            None => 0,
-        };
-        let priority_applied = counter(HEAD_LEN_V1);
-        let message_roots_seen = counter(HEAD_LEN_V1 + 8);
         let block_number = match bytes[0] {
             0 => None,
             1 => Some(u64::from_be_bytes(bytes[1..9].try_into().expect("8 bytes"))),
             tag => return Err(StateError::Corrupt(format!("head record with tag {tag}"))),
         };
+        let u64_at = |at: usize| u64::from_be_bytes(bytes[at..at + 8].try_into().expect("8 bytes"));
         Ok(Self {
             block_number,
-            state_root: decode_digest(&bytes[9..41])?,
-            nullifier_root: decode_digest(&bytes[41..73])?,
-            next_account_index: u32::from_be_bytes(bytes[73..77].try_into().expect("4 bytes")),
-            priority_applied,
-            message_roots_seen,
+            state: StateCommitment {
+                account_root: decode_digest(&bytes[9..41])?,
+                nullifier_root: decode_digest(&bytes[41..73])?,
+                imported_root: decode_digest(&bytes[73..105])?,
+                next_account_index: u32::from_be_bytes(
+                    bytes[105..109].try_into().expect("4 bytes"),
+                ),
+                imported_count: u64_at(109),
+            },
+            priority_applied: u64_at(117),
         })
     }
 }
@@ -180,8 +182,8 @@ pub struct BlockCommit {
     pub nullifiers: Vec<(u64, Digest)>,
     /// Outbox entries, in order.
     pub outbox: Vec<Vec<u8>>,
-    /// Global message roots imported from L1 in this block.
-    pub message_roots: Vec<Digest>,
+    /// Message roots imported in this block, by import index.
+    pub imports: Vec<(u64, Digest)>,
     /// A batch sealed with this block: (batch number, encoded batch).
     pub batch: Option<(u64, Vec<u8>)>,
     /// Pending transactions (by arrival sequence) this block included or dropped.
@@ -202,7 +204,7 @@ impl BlockCommit {
             nodes: Vec::new(),
             nullifiers: Vec::new(),
             outbox: Vec::new(),
-            message_roots: Vec::new(),
+            imports: Vec::new(),
             batch: None,
             pending_done: Vec::new(),
             head,
@@ -213,8 +215,8 @@ impl BlockCommit {
 /// Chain state in RocksDB.
 pub struct Store {
     db: DB,
-    accounts: SparseMerkleTree,
-    nullifiers: SparseMerkleTree,
+    /// The trees' shapes, by [`TreeId::position`].
+    trees: [SparseMerkleTree; 3],
     head: Head,
 }
 
@@ -237,26 +239,13 @@ impl Store {
             .iter()
             .map(|name| ColumnFamilyDescriptor::new(*name, Options::default()));
         let db = DB::open_cf_descriptors(&options, path, descriptors)?;
-        let accounts = SparseMerkleTree::new(ACCOUNT_TREE_DEPTH);
-        let nullifiers = SparseMerkleTree::new(NULLIFIER_TREE_DEPTH);
+        let trees = TreeId::ALL.map(|tree| SparseMerkleTree::new(tree.depth()));
         let head = match db.get_cf(handle(&db, cf::META), HEAD_KEY)? {
             Some(bytes) => Head::decode(&bytes)?,
-            None => Head {
-                block_number: None,
-                state_root: accounts.empty_root(),
-                nullifier_root: nullifiers.empty_root(),
-                next_account_index: 0,
-                priority_applied: 0,
-                message_roots_seen: 0,
-            },
+            None => Head::empty(),
         };
         tracing::debug!(target: "state::store", ?head, "store opened");
-        Ok(Self {
-            db,
-            accounts,
-            nullifiers,
-            head,
-        })
+        Ok(Self { db, trees, head })
     }
 
     /// The last committed block and roots.
@@ -264,20 +253,25 @@ impl Store {
         self.head
     }
 
+    /// A tree's shape.
+    pub fn tree(&self, tree: TreeId) -> &SparseMerkleTree {
+        &self.trees[tree.position()]
+    }
+
     /// The account tree's shape.
     pub fn account_tree(&self) -> &SparseMerkleTree {
-        &self.accounts
+        self.tree(TreeId::Accounts)
     }
 
     /// The nullifier tree's shape.
     pub fn nullifier_tree(&self) -> &SparseMerkleTree {
-        &self.nullifiers
+        self.tree(TreeId::Nullifiers)
     }
 
     /// The account at `index`.
     pub fn account(&self, index: AccountIndex) -> Result<Option<Account>, StateError> {
         self.get(cf::ACCOUNTS, &index.to_be_bytes())?
-            .map(|bytes| Account::decode(&bytes))
+            .map(|bytes| decode_account(&bytes))
             .transpose()
     }
 
@@ -296,8 +290,12 @@ impl Store {
 
     /// The Merkle path of the account leaf at `index`.
     pub fn account_proof(&self, index: AccountIndex) -> Result<MerkleProof, StateError> {
-        self.accounts
-            .prove(&self.nodes(TreeId::Accounts), u64::from(index))
+        self.prove(TreeId::Accounts, u64::from(index))
+    }
+
+    /// The Merkle path of leaf `index` of `tree`.
+    pub fn prove(&self, tree: TreeId, index: u64) -> Result<MerkleProof, StateError> {
+        self.tree(tree).prove(&self.nodes(tree), index)
     }
 
     /// The message hash recorded under nullifier `key`, if any.
@@ -307,9 +305,11 @@ impl Store {
             .transpose()
     }
 
-    /// Whether the global message root `root` was imported from L1.
-    pub fn message_root_known(&self, root: &Digest) -> Result<bool, StateError> {
-        Ok(self.get(cf::MESSAGE_ROOTS, &encode_digest(root))?.is_some())
+    /// The message root imported at `import_index`, if the chain imported that far.
+    pub fn imported_root(&self, import_index: u64) -> Result<Option<Digest>, StateError> {
+        self.get(cf::IMPORTED, &import_index.to_be_bytes())?
+            .map(|bytes| decode_digest(&bytes))
+            .transpose()
     }
 
     /// The encoded block `number`.
@@ -401,32 +401,56 @@ impl Store {
     /// resume following from, in one synced write; durable once this returns.
     ///
     /// Idempotent: an index already stored with the same record is left as it is. Refuses an
-    /// index stored with a different record ([`StateError::PriorityConflict`]) and a gap in
-    /// the queue ([`StateError::PriorityGap`]): records are stored in queue order, so the
+    /// index stored with a different record ([`StateError::QueueConflict`]) and a gap in
+    /// the queue ([`StateError::QueueGap`]): records are stored in queue order, so the
     /// stored indices are always `0..priority_len()`. Returns how many records were new.
     pub fn put_priority(
         &self,
         records: &[(u64, Vec<u8>)],
         l1_cursor: Option<u64>,
     ) -> Result<usize, StateError> {
-        let mut next = self.priority_len()?;
+        self.put_queue(L1Queue::Priority, records, l1_cursor)
+    }
+
+    /// Records entries of the bridge's message root queue `(queue index, record)`, as
+    /// [`Store::put_priority`] does for priority operations.
+    pub fn put_l1_message_roots(
+        &self,
+        records: &[(u64, Vec<u8>)],
+        l1_cursor: Option<u64>,
+    ) -> Result<usize, StateError> {
+        self.put_queue(L1Queue::MessageRoots, records, l1_cursor)
+    }
+
+    fn put_queue(
+        &self,
+        queue: L1Queue,
+        records: &[(u64, Vec<u8>)],
+        l1_cursor: Option<u64>,
+    ) -> Result<usize, StateError> {
+        let family = queue.family();
+        let mut next = self.queue_len(family)?;
         let mut batch = WriteBatch::default();
         let mut new = 0;
         for (index, record) in records {
             if *index < next {
-                let stored = self.get(cf::PRIORITY, &index.to_be_bytes())?;
+                let stored = self.get(family, &index.to_be_bytes())?;
                 if stored.as_deref() != Some(record.as_slice()) {
-                    return Err(StateError::PriorityConflict(*index));
+                    return Err(StateError::QueueConflict {
+                        queue: queue.name(),
+                        index: *index,
+                    });
                 }
                 continue;
             }
             if *index > next {
-                return Err(StateError::PriorityGap {
+                return Err(StateError::QueueGap {
+                    queue: queue.name(),
                     expected: next,
                     got: *index,
                 });
             }
-            batch.put_cf(handle(&self.db, cf::PRIORITY), index.to_be_bytes(), record);
+            batch.put_cf(handle(&self.db, family), index.to_be_bytes(), record);
             next += 1;
             new += 1;
         }
@@ -455,19 +479,7 @@ impl Store {
 
     /// How many L1 priority operations are stored (indices `0..priority_len()`).
     pub fn priority_len(&self) -> Result<u64, StateError> {
-        let mut iterator = self
-            .db
-            .iterator_cf(handle(&self.db, cf::PRIORITY), IteratorMode::End);
-        match iterator.next() {
-            None => Ok(0),
-            Some(item) => {
-                let (key, _) = item?;
-                let key: [u8; 8] = (*key)
-                    .try_into()
-                    .map_err(|_| StateError::Corrupt("priority key".into()))?;
-                Ok(u64::from_be_bytes(key) + 1)
-            }
-        }
+        self.queue_len(cf::PRIORITY)
     }
 
     /// The stored L1 priority operation at queue index `index`.
@@ -477,18 +489,53 @@ impl Store {
 
     /// At most `max` stored L1 priority operations from queue index `from` on, in order.
     pub fn priority_range(&self, from: u64, max: usize) -> Result<Vec<(u64, Vec<u8>)>, StateError> {
+        self.queue_range(cf::PRIORITY, from, max)
+    }
+
+    /// How many entries of the bridge's message root queue are stored.
+    pub fn l1_message_roots_len(&self) -> Result<u64, StateError> {
+        self.queue_len(cf::L1_MESSAGE_ROOTS)
+    }
+
+    /// The stored entry `index` of the bridge's message root queue.
+    pub fn l1_message_root(&self, index: u64) -> Result<Option<Vec<u8>>, StateError> {
+        self.get(cf::L1_MESSAGE_ROOTS, &index.to_be_bytes())
+    }
+
+    /// At most `max` stored entries of the message root queue from `from` on, in order.
+    pub fn l1_message_root_range(
+        &self,
+        from: u64,
+        max: usize,
+    ) -> Result<Vec<(u64, Vec<u8>)>, StateError> {
+        self.queue_range(cf::L1_MESSAGE_ROOTS, from, max)
+    }
+
+    fn queue_len(&self, family: &str) -> Result<u64, StateError> {
+        let mut iterator = self
+            .db
+            .iterator_cf(handle(&self.db, family), IteratorMode::End);
+        match iterator.next() {
+            None => Ok(0),
+            Some(item) => Ok(queue_index(family, &item?.0)? + 1),
+        }
+    }
+
+    fn queue_range(
+        &self,
+        family: &str,
+        from: u64,
+        max: usize,
+    ) -> Result<Vec<(u64, Vec<u8>)>, StateError> {
         let start = from.to_be_bytes();
         let mut records = Vec::new();
         let iterator = self.db.iterator_cf(
-            handle(&self.db, cf::PRIORITY),
+            handle(&self.db, family),
             IteratorMode::From(&start, rocksdb::Direction::Forward),
         );
         for item in iterator.take(max) {
             let (key, value) = item?;
-            let key: [u8; 8] = (*key)
-                .try_into()
-                .map_err(|_| StateError::Corrupt("priority key".into()))?;
-            records.push((u64::from_be_bytes(key), value.into_vec()));
+            records.push((queue_index(family, &key)?, value.into_vec()));
         }
         Ok(records)
     }
@@ -516,67 +563,6 @@ impl Store {
             &synced(),
         )?;
         Ok(())
-    }
-
-    /// Queues a global message root reported by L1 and, if given, the L1 block to resume
-    /// following from, in one synced write. A root queued before is left where it is (the
-    /// cursor still moves). Returns whether it was new.
-    pub fn put_l1_message_root(
-        &self,
-        root: &Digest,
-        l1_cursor: Option<u64>,
-    ) -> Result<bool, StateError> {
-        let encoded = encode_digest(root);
-        let mut by_root = vec![b'r'];
-        by_root.extend_from_slice(&encoded);
-        let new = self.get(cf::L1_MESSAGE_ROOTS, &by_root)?.is_none();
-        let mut batch = WriteBatch::default();
-        if new {
-            let index = self.l1_message_roots_len()?;
-            let mut by_index = vec![b'i'];
-            by_index.extend_from_slice(&index.to_be_bytes());
-            let family = handle(&self.db, cf::L1_MESSAGE_ROOTS);
-            batch.put_cf(family, by_index, encoded);
-            batch.put_cf(family, by_root, index.to_be_bytes());
-            batch.put_cf(
-                handle(&self.db, cf::META),
-                L1_MESSAGE_ROOTS_LEN_KEY,
-                (index + 1).to_be_bytes(),
-            );
-        }
-        self.write_with_cursor(batch, l1_cursor)?;
-        Ok(new)
-    }
-
-    /// How many message roots L1 reported (queue indices `0..l1_message_roots_len()`).
-    pub fn l1_message_roots_len(&self) -> Result<u64, StateError> {
-        self.get(cf::META, L1_MESSAGE_ROOTS_LEN_KEY)?
-            .map_or(Ok(0), |bytes| {
-                let bytes: [u8; 8] = bytes
-                    .as_slice()
-                    .try_into()
-                    .map_err(|_| StateError::Corrupt("message root count".into()))?;
-                Ok(u64::from_be_bytes(bytes))
-            })
-    }
-
-    /// At most `max` queued L1 message roots from queue index `from` on, in order.
-    pub fn l1_message_roots(&self, from: u64, max: usize) -> Result<Vec<Digest>, StateError> {
-        let mut start = vec![b'i'];
-        start.extend_from_slice(&from.to_be_bytes());
-        let mut roots = Vec::new();
-        let iterator = self.db.iterator_cf(
-            handle(&self.db, cf::L1_MESSAGE_ROOTS),
-            IteratorMode::From(&start, rocksdb::Direction::Forward),
-        );
-        for item in iterator.take(max) {
-            let (key, value) = item?;
-            if key.first() != Some(&b'i') {
-                break;
-            }
-            roots.push(decode_digest(&value)?);
-        }
-        Ok(roots)
     }
 
     /// A node source for one tree, reading committed nodes.
@@ -636,11 +622,11 @@ impl Store {
                 encode_digest(message),
             );
         }
-        for root in &commit.message_roots {
+        for (index, root) in &commit.imports {
             batch.put_cf(
-                handle(db, cf::MESSAGE_ROOTS),
+                handle(db, cf::IMPORTED),
+                index.to_be_bytes(),
                 encode_digest(root),
-                commit.number.to_be_bytes(),
             );
         }
         if let Some((number, encoded)) = &commit.batch {
@@ -673,6 +659,36 @@ impl NodeSource for StoreNodes<'_> {
         let bytes = self.store.get(cf::NODES, &node_key(self.tree, key))?;
         bytes.map(|bytes| decode_digest(&bytes)).transpose()
     }
+}
+
+/// The L1 queues a sequencer records before using them.
+#[derive(Debug, Clone, Copy)]
+enum L1Queue {
+    Priority,
+    MessageRoots,
+}
+
+impl L1Queue {
+    fn family(self) -> &'static str {
+        match self {
+            Self::Priority => cf::PRIORITY,
+            Self::MessageRoots => cf::L1_MESSAGE_ROOTS,
+        }
+    }
+
+    fn name(self) -> &'static str {
+        match self {
+            Self::Priority => "L1 priority operation",
+            Self::MessageRoots => "L1 message root",
+        }
+    }
+}
+
+fn queue_index(family: &str, key: &[u8]) -> Result<u64, StateError> {
+    let key: [u8; 8] = key
+        .try_into()
+        .map_err(|_| StateError::Corrupt(format!("{family} key of {} bytes", key.len())))?;
+    Ok(u64::from_be_bytes(key))
 }
 
 fn node_key(tree: TreeId, (level, index): NodeKey) -> [u8; 10] {
@@ -747,16 +763,20 @@ mod tests {
         let error = store
             .put_priority(&[(0, b"another".to_vec())], Some(5))
             .unwrap_err();
-        assert!(matches!(error, StateError::PriorityConflict(0)), "{error}");
+        assert!(
+            matches!(error, StateError::QueueConflict { index: 0, .. }),
+            "{error}"
+        );
         let error = store
             .put_priority(&[record(1), record(3)], Some(5))
             .unwrap_err();
         assert!(
             matches!(
                 error,
-                StateError::PriorityGap {
+                StateError::QueueGap {
                     expected: 2,
-                    got: 3
+                    got: 3,
+                    ..
                 }
             ),
             "{error}"
@@ -766,44 +786,50 @@ mod tests {
     }
 
     #[test]
-    fn the_applied_count_commits_with_the_head_and_old_heads_read_as_zero() {
+    fn the_head_commits_every_root_and_counter_and_old_heads_are_refused() {
         let dir = tempfile::tempdir().unwrap();
+        let mut head = Head::empty();
         {
             let mut store = Store::open(dir.path()).unwrap();
-            let head = Head {
-                block_number: Some(0),
-                priority_applied: 4,
-                ..store.head()
-            };
+            head.block_number = Some(0);
+            head.priority_applied = 4;
+            head.state.imported_count = 2;
+            head.state.next_account_index = 9;
+            head.state.imported_root = store.account_tree().empty_root();
             store.commit(&BlockCommit::new(0, head)).unwrap();
         }
         let store = Store::open(dir.path()).unwrap();
-        assert_eq!(store.head().priority_applied, 4);
-        assert_eq!(store.head().block_number, Some(0));
-
-        let old = Head {
-            priority_applied: 0,
-            message_roots_seen: 0,
-            ..store.head()
-        };
-        let encoded = old.encode();
-        assert_eq!(Head::decode(&encoded[..HEAD_LEN_V1]).unwrap(), old);
-        assert!(Head::decode(&encoded[..HEAD_LEN - 1]).is_err());
+        assert_eq!(store.head(), head);
+        assert_eq!(store.head().state_root(), head.state.root());
+        for len in OLD_HEAD_LENS {
+            let error = Head::decode(&vec![0; len]).unwrap_err();
+            assert!(error.to_string().contains("older hyperforge"), "{error}");
+        }
+        assert!(Head::decode(&head.encode()[..HEAD_LEN - 1]).is_err());
     }
 
     #[test]
-    fn message_roots_are_queued_once_in_arrival_order() {
+    fn message_roots_are_queued_once_in_queue_order() {
         let dir = tempfile::tempdir().unwrap();
         let store = Store::open(dir.path()).unwrap();
-        let tree = store.account_tree();
-        let (a, b) = (tree.empty_root(), store.nullifier_tree().empty_root());
-        assert!(store.put_l1_message_root(&a, Some(3)).unwrap());
-        assert!(store.put_l1_message_root(&b, Some(4)).unwrap());
-        assert!(!store.put_l1_message_root(&a, Some(5)).unwrap());
+        assert_eq!(
+            store
+                .put_l1_message_roots(&[record(0), record(1)], Some(3))
+                .unwrap(),
+            2
+        );
+        assert_eq!(
+            store.put_l1_message_roots(&[record(1)], Some(5)).unwrap(),
+            0
+        );
+        assert!(matches!(
+            store.put_l1_message_roots(&[record(3)], None),
+            Err(StateError::QueueGap { expected: 2, .. })
+        ));
         assert_eq!(store.l1_message_roots_len().unwrap(), 2);
         assert_eq!(store.l1_cursor().unwrap(), Some(5));
-        assert_eq!(store.l1_message_roots(0, 10).unwrap(), vec![a, b]);
-        assert_eq!(store.l1_message_roots(1, 10).unwrap(), vec![b]);
-        assert!(store.l1_message_roots(2, 10).unwrap().is_empty());
+        assert_eq!(store.l1_message_root(1).unwrap(), Some(record(1).1));
+        assert_eq!(store.l1_message_root_range(1, 10).unwrap(), vec![record(1)]);
+        assert_eq!(store.priority_len().unwrap(), 0, "the queues are apart");
     }
 }

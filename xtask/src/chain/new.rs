@@ -29,8 +29,10 @@ const FIRST_CHAIN_ID: u64 = 270;
 const FIRST_RPC_PORT: u16 = 3050;
 /// The libp2p port `chain new` starts looking from.
 const FIRST_P2P_PORT: u16 = 3150;
-/// What each anvil dev account holds in the devnet template.
-const DEV_ACCOUNT_BALANCE: &str = "10000 ether";
+/// Each dev account's genesis balance. `l1 register` backs the genesis balances on L1 with ETH
+/// from the registering account, so ten of them per chain must fit in one anvil dev account
+/// (10,000 ETH) for a few chains.
+const DEV_ACCOUNT_BALANCE: &str = "100 ether";
 
 /// A chain that `chain new` wrote.
 #[derive(Debug)]

@@ -1,11 +1,14 @@
 //! The whole life of two chains on one bridge: register, deposit, register a key, settle both
-//! in one call, finalize a withdrawal; and the watcher reporting all of it.
+//! in one call (alpha's non-empty outbox joins the message root queue, beta's empty one does
+//! not), finalize a withdrawal; and the watcher reporting all of it.
 
-use futures::StreamExt;
-use hyperforge_l1::{L1Event, L1Watcher, WatcherConfig, WithdrawalClaim, dev_proof};
+use hyperforge_l1::{L1Event, WithdrawalClaim};
 use hyperforge_primitives::{
     Amount,
-    bridge::{OutboxEntry, OutboxTree, PriorityOp, ZERO_DIGEST, message_root, priority_commitment},
+    bridge::{
+        MESSAGE_QUEUE_SEED, OutboxEntry, OutboxTree, PRIORITY_SEED, PriorityOp,
+        next_message_commitment, priority_commitment,
+    },
 };
 
 use crate::harness::{ALPHA, BETA, Harness, chain, digest, fresh_address};
@@ -40,8 +43,8 @@ async fn two_chains_register_deposit_settle_together_and_withdraw() {
             amount: Amount::from_gwei(2),
         },
     ];
-    let alpha_after = priority_commitment(ZERO_DIGEST, &alpha_ops);
-    let beta_after = priority_commitment(ZERO_DIGEST, &beta_ops);
+    let alpha_after = priority_commitment(*PRIORITY_SEED, &alpha_ops);
+    let beta_after = priority_commitment(*PRIORITY_SEED, &beta_ops);
     assert_eq!(
         harness
             .operator
@@ -74,6 +77,7 @@ async fn two_chains_register_deposit_settle_together_and_withdraw() {
     let message = OutboxEntry::Message(hyperforge_primitives::tx::Message {
         src_chain: chain(ALPHA),
         sender: l2_account,
+        nonce: 0,
         dst_chain: chain(BETA),
         recipient: fresh_address(0x22),
         value: Amount::from_gwei(5),
@@ -81,15 +85,13 @@ async fn two_chains_register_deposit_settle_together_and_withdraw() {
     });
     let alpha_outbox = OutboxTree::from_entries([&message, &withdrawal]).unwrap();
     let beta_outbox = OutboxTree::new(vec![]).unwrap();
+    let mut alpha_batch = Harness::first_batch(ALPHA, 1, alpha_after, &alpha_outbox);
+    alpha_batch.value_out = Amount::from_gwei(5);
     let batches = [
-        Harness::first_batch(ALPHA, 1, ZERO_DIGEST, alpha_after, &alpha_outbox),
-        Harness::first_batch(BETA, 2, ZERO_DIGEST, beta_after, &beta_outbox),
+        alpha_batch,
+        Harness::first_batch(BETA, 2, beta_after, &beta_outbox),
     ];
-    harness
-        .operator
-        .settle(&batches, dev_proof(&batches, b"aggregated proof"))
-        .await
-        .unwrap();
+    harness.settle(&batches).await.unwrap();
 
     for batch in &batches {
         let state = harness
@@ -111,16 +113,16 @@ async fn two_chains_register_deposit_settle_together_and_withdraw() {
             batch.outbox_root
         );
     }
-    let root = message_root(&[alpha_outbox.root(), beta_outbox.root()]);
-    assert!(
-        harness
-            .operator
-            .message_root_block(root)
-            .await
-            .unwrap()
-            .is_some(),
-        "the message root is recorded"
+    // Only alpha's outbox holds anything to import.
+    let m1 = next_message_commitment(*MESSAGE_QUEUE_SEED, alpha_outbox.root());
+    assert_eq!(harness.operator.message_root_count().await.unwrap(), 1);
+    assert_eq!(harness.operator.message_commitment(1).await.unwrap(), m1);
+    assert_eq!(
+        harness.operator.in_flight().await.unwrap(),
+        Amount::from_gwei(5),
+        "the message's value is in flight"
     );
+    harness.assert_backed(&[ALPHA, BETA]).await;
 
     // Anyone may finalize; the recipient is paid once.
     let before = user.balance_of(l1_recipient).await.unwrap();
@@ -137,21 +139,17 @@ async fn two_chains_register_deposit_settle_together_and_withdraw() {
             .await
             .unwrap()
     );
-    let alpha = harness.operator.chain(chain(ALPHA)).await.unwrap().unwrap();
-    assert_eq!(alpha.balance, Amount::from_ether(2).unwrap());
+    assert_eq!(
+        harness.balance(ALPHA).await,
+        Amount::from_gwei(2_000_000_000 - 5)
+    );
+    harness.assert_backed(&[ALPHA, BETA]).await;
 
     // The watcher saw all of it, in order, with the same commitments.
-    let mut config = WatcherConfig::new(harness.operator.address());
-    config.confirmations = 0;
-    let watcher = L1Watcher::new(harness.operator.provider().clone(), config);
-    let events: Vec<L1Event> = watcher
-        .into_stream()
-        .take(9)
-        .map(|event| event.unwrap().event)
-        .collect()
-        .await;
+    let events = harness.events(0, 9).await;
     assert!(
-        matches!(events[0], L1Event::ChainRegistered { chain_id, .. } if chain_id == chain(ALPHA))
+        matches!(events[0], L1Event::ChainRegistered { chain_id, genesis_balance, .. }
+            if chain_id == chain(ALPHA) && genesis_balance == Amount::ZERO)
     );
     assert_eq!(
         events[2],
@@ -171,27 +169,36 @@ async fn two_chains_register_deposit_settle_together_and_withdraw() {
             commitment: beta_after
         }
     );
-    assert!(matches!(
+    assert_eq!(
         events[5],
         L1Event::BatchSettled {
+            chain_id: chain(ALPHA),
             batch_number: 1,
-            ..
-        }
-    ));
-    assert!(matches!(
-        events[6],
-        L1Event::BatchSettled {
-            batch_number: 1,
-            ..
-        }
-    ));
-    assert_eq!(
-        events[7],
-        L1Event::MessageRootUpdated {
-            message_root: root,
-            batch_count: 2
+            new_state_root: batches[0].new_state_root,
+            outbox_root: alpha_outbox.root(),
+            priority_head: 1,
+            import_head: 0,
         }
     );
+    assert_eq!(
+        events[6],
+        L1Event::MessageRootAppended {
+            index: 0,
+            chain_id: chain(ALPHA),
+            batch_number: 1,
+            outbox_root: alpha_outbox.root(),
+            commitment: m1,
+        }
+    );
+    assert!(matches!(
+        events[7],
+        L1Event::BatchSettled {
+            batch_number: 1,
+            priority_head: 2,
+            import_head: 0,
+            ..
+        }
+    ));
     assert!(matches!(
         events[8],
         L1Event::WithdrawalFinalized { leaf_index: 1, .. }

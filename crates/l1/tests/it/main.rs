@@ -4,8 +4,10 @@
 // Helpers outside #[test] functions unwrap too: a panic is a failed test, as clippy.toml allows in tests.
 #![allow(clippy::unwrap_used)]
 
+mod backing;
 mod harness;
 mod lifecycle;
+mod messages;
 mod poseidon;
 mod poseidon_sol;
 mod rejections;

@@ -1,9 +1,16 @@
 //! PoseidonGoldilocks.sol computes exactly plonky2's Poseidon: shared vectors, computed in
-//! Rust and by the contract on anvil.
+//! Rust and by the contract on anvil; and the bridge's hash constants (queue seeds, the empty
+//! outbox root) are the Rust values.
 
 use alloy::providers::ProviderBuilder;
 use hyperforge_l1::{anvil::spawn_anvil, bindings::PoseidonGoldilocks};
-use hyperforge_primitives::bridge::{F, digest_to_b256, hash_no_pad, two_to_one};
+use hyperforge_primitives::{
+    bridge::{
+        F, MESSAGE_QUEUE_SEED, OUTBOX_DEPTH, PRIORITY_SEED, PUBLIC_INPUTS_PER_BATCH,
+        digest_to_b256, empty_outbox_root, hash_no_pad, two_to_one,
+    },
+    domain,
+};
 use plonky2::{
     field::types::{Field, Field64, PrimeField64},
     hash::poseidon::Poseidon,
@@ -104,4 +111,47 @@ async fn solidity_poseidon_rejects_non_canonical_elements() {
         .as_decoded_error::<PoseidonGoldilocks::NonCanonicalElement>()
         .expect("NonCanonicalElement");
     assert_eq!(decoded.value, p);
+}
+
+#[tokio::test]
+async fn bridge_seeds_and_empty_outbox_root_equal_the_rust_values() {
+    let harness = crate::harness::Harness::start().await;
+    let bridge = harness.operator.contract();
+    let priority_seed = digest_to_b256(&PRIORITY_SEED);
+    let message_seed = digest_to_b256(&MESSAGE_QUEUE_SEED);
+    assert_eq!(
+        priority_seed,
+        digest_to_b256(&domain::seed(domain::PRIORITY_QUEUE))
+    );
+    assert_eq!(bridge.PRIORITY_SEED().call().await.unwrap(), priority_seed);
+    assert_eq!(
+        bridge.MESSAGE_QUEUE_SEED().call().await.unwrap(),
+        message_seed
+    );
+    assert_eq!(
+        bridge.EMPTY_OUTBOX_ROOT().call().await.unwrap(),
+        digest_to_b256(&empty_outbox_root())
+    );
+    assert_eq!(
+        bridge.PUBLIC_INPUTS_PER_BATCH().call().await.unwrap(),
+        alloy::primitives::U256::from(PUBLIC_INPUTS_PER_BATCH)
+    );
+    assert_eq!(
+        bridge.OUTBOX_DEPTH().call().await.unwrap(),
+        alloy::primitives::U256::from(OUTBOX_DEPTH)
+    );
+    // c_0 and m_0, as clients read them.
+    let alpha = crate::harness::chain(crate::harness::ALPHA);
+    assert_eq!(
+        harness
+            .operator
+            .priority_commitment(alpha, 0)
+            .await
+            .unwrap(),
+        *PRIORITY_SEED
+    );
+    assert_eq!(
+        harness.operator.message_commitment(0).await.unwrap(),
+        *MESSAGE_QUEUE_SEED
+    );
 }

@@ -1,20 +1,19 @@
-//! Every way the bridge refuses, each surfaced by the client with the custom error's name.
+//! Every way the bridge refuses, each surfaced by the client with the custom error's name
+//! (the message root queue's and the value accounting's refusals are in `messages` and
+//! `backing`).
 
 use alloy::primitives::{B256, U256};
-use hyperforge_l1::{L1Error, WithdrawalClaim, dev_proof};
+use hyperforge_l1::{WithdrawalClaim, dev_proof};
 use hyperforge_primitives::{
     Amount,
-    bridge::{OutboxEntry, OutboxTree, PriorityOp, ZERO_DIGEST, priority_commitment},
+    bridge::{
+        OutboxEntry, OutboxTree, PRIORITY_SEED, PriorityOp, StateCommitment, ZERO_DIGEST,
+        priority_commitment,
+    },
+    merkle::{NULLIFIER_TREE_DEPTH, empty_root},
 };
 
-use crate::harness::{ALPHA, BETA, Harness, chain, digest, fresh_address};
-
-fn name(result: Result<hyperforge_l1::TxOutcome, L1Error>) -> &'static str {
-    let error = result.expect_err("the bridge should refuse");
-    error
-        .revert_name()
-        .unwrap_or_else(|| panic!("not a bridge revert: {error}"))
-}
+use crate::harness::{ALPHA, BETA, Harness, chain, digest, empty_outbox, fresh_address, name};
 
 /// Settles alpha's (empty) batch 1.
 async fn settle_first(harness: &Harness) -> hyperforge_primitives::bridge::BatchPublicInputs {
@@ -67,14 +66,8 @@ async fn settle_with_other_priority_ops_is_priority_ops_mismatch() {
         recipient: fresh_address(1),
         amount: Amount::from_gwei(11),
     };
-    let after = priority_commitment(ZERO_DIGEST, [&claimed]);
-    let batch = Harness::first_batch(
-        ALPHA,
-        1,
-        ZERO_DIGEST,
-        after,
-        &OutboxTree::new(vec![]).unwrap(),
-    );
+    let after = priority_commitment(*PRIORITY_SEED, [&claimed]);
+    let batch = Harness::first_batch(ALPHA, 1, after, &empty_outbox());
     let proof = dev_proof(std::slice::from_ref(&batch), b"");
     assert_eq!(
         name(
@@ -126,7 +119,44 @@ async fn settle_with_tampered_public_inputs_is_invalid_proof() {
         name(harness.operator.settle(&tampered, proof.clone()).await),
         "InvalidProof"
     );
+    tampered = batches.clone();
+    tampered[1].pubdata_commitment = digest(668);
+    assert_eq!(
+        name(harness.operator.settle(&tampered, proof.clone()).await),
+        "InvalidProof"
+    );
     harness.operator.settle(&batches, proof).await.unwrap();
+}
+
+#[tokio::test]
+async fn a_batch_from_a_state_with_a_reset_nullifier_tree_is_state_root_mismatch() {
+    let harness = Harness::start().await;
+    // Batch 1 leaves alpha with accounts and executed messages (a non-empty nullifier tree).
+    let spent = StateCommitment {
+        account_root: digest(30),
+        nullifier_root: digest(31),
+        next_account_index: 2,
+        ..StateCommitment::empty()
+    };
+    let mut first = harness.next_batch(ALPHA, &empty_outbox()).await;
+    first.new_state_root = spent.root();
+    harness.settle(std::slice::from_ref(&first)).await.unwrap();
+
+    // Batch 2 claims to start from the same state with an empty nullifier tree: replaying
+    // executed messages would be possible from there, so the bridge refuses it.
+    let reset = StateCommitment {
+        nullifier_root: empty_root(NULLIFIER_TREE_DEPTH),
+        ..spent
+    };
+    let mut second = harness.next_batch(ALPHA, &empty_outbox()).await;
+    assert_eq!(second.old_state_root, spent.root());
+    second.old_state_root = reset.root();
+    assert_eq!(
+        name(harness.settle(std::slice::from_ref(&second)).await),
+        "StateRootMismatch"
+    );
+    second.old_state_root = spent.root();
+    harness.settle(&[second]).await.unwrap();
 }
 
 #[tokio::test]
@@ -166,7 +196,7 @@ async fn settle_a_withdrawal(harness: &Harness) -> (WithdrawalClaim, OutboxTree)
         .priority_commitment(chain(ALPHA), 1)
         .await
         .unwrap();
-    let batch = Harness::first_batch(ALPHA, 1, ZERO_DIGEST, after, &outbox);
+    let batch = Harness::first_batch(ALPHA, 1, after, &outbox);
     harness
         .operator
         .settle(
@@ -242,6 +272,52 @@ async fn withdrawal_with_a_wrong_amount_is_invalid_withdrawal_proof() {
 }
 
 #[tokio::test]
+async fn withdrawal_proof_with_9_or_11_siblings_is_wrong_proof_length() {
+    let harness = Harness::start().await;
+    let (claim, outbox) = settle_a_withdrawal(&harness).await;
+    let proof = outbox.proof(0).unwrap();
+    let mut short = proof.clone();
+    short.siblings.pop();
+    let mut long = proof.clone();
+    long.siblings.push(ZERO_DIGEST);
+    for wrong in [short, long] {
+        assert_eq!(
+            name(
+                harness
+                    .user(2)
+                    .finalize_withdrawal(chain(ALPHA), 1, &claim, &wrong)
+                    .await
+            ),
+            "WrongProofLength",
+            "{} siblings",
+            wrong.siblings.len()
+        );
+    }
+    harness
+        .user(2)
+        .finalize_withdrawal(chain(ALPHA), 1, &claim, &proof)
+        .await
+        .unwrap();
+}
+
+#[tokio::test]
+async fn withdrawal_leaf_index_of_1024_or_more_is_leaf_index_out_of_range() {
+    let harness = Harness::start().await;
+    let (claim, outbox) = settle_a_withdrawal(&harness).await;
+    let mut proof = outbox.proof(0).unwrap();
+    proof.index = 1024;
+    assert_eq!(
+        name(
+            harness
+                .user(2)
+                .finalize_withdrawal(chain(ALPHA), 1, &claim, &proof)
+                .await
+        ),
+        "LeafIndexOutOfRange"
+    );
+}
+
+#[tokio::test]
 async fn deposit_not_in_whole_gwei_is_not_whole_gwei() {
     let harness = Harness::start().await;
     let wei = U256::from(1_000_000_001u64);
@@ -296,7 +372,7 @@ async fn registration_rules_are_enforced_by_name() {
     assert_eq!(
         name(
             operator
-                .register_chain(chain(ALPHA), digest(1), operator.sender())
+                .register_chain(chain(ALPHA), digest(1), operator.sender(), Amount::ZERO)
                 .await
         ),
         "ChainAlreadyRegistered"
@@ -305,7 +381,7 @@ async fn registration_rules_are_enforced_by_name() {
         name(
             harness
                 .user(1)
-                .register_chain(chain(272), digest(1), operator.sender())
+                .register_chain(chain(272), digest(1), operator.sender(), Amount::ZERO)
                 .await
         ),
         "NotOwner"

@@ -1,5 +1,5 @@
-//! `hyperforge l1 deploy`, `l1 register` and `wallet deposit` against a real anvil, on a copy
-//! of the example chain alpha.
+//! `hyperforge l1 deploy`, `l1 register` (which backs the genesis balances on L1) and `wallet
+//! deposit` against a real anvil, on a copy of the example chain alpha.
 
 use std::path::Path;
 
@@ -28,7 +28,19 @@ fn deploy_register_and_deposit_write_the_bridge_address_and_fund_the_chain() {
     let bridge = ecosystem["l1"]["bridge"].as_str().unwrap().to_owned();
 
     let rpc = format!("l1.rpc_url={url}");
-    run(hyperforge(root.path()).args(["l1", "register", "--chain", "chains/alpha", "--set", &rpc]));
+    let registered = run(hyperforge(root.path()).args([
+        "l1",
+        "register",
+        "--chain",
+        "chains/alpha",
+        "--set",
+        &rpc,
+    ]));
+    // Alpha's genesis funds ten dev accounts with 100 ether each: the registration backs them.
+    assert!(
+        registered.contains("genesis balances backed with 1000 ether"),
+        "{registered}"
+    );
     let updated = std::fs::read_to_string(alpha.join("chain.toml")).unwrap();
     assert!(
         updated.contains(&format!("bridge = \"{bridge}\"")),
@@ -70,7 +82,8 @@ fn deploy_register_and_deposit_write_the_bridge_address_and_fund_the_chain() {
         .expect("alpha is registered");
     assert_eq!(
         (state.balance, state.priority_length),
-        (Amount::from_gwei(1_500_000_000), 1)
+        (Amount::from_gwei(1_001_500_000_000), 1),
+        "the genesis backing and the deposit"
     );
 }
 

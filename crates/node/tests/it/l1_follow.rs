@@ -3,8 +3,9 @@
 //! L1, the sequencer applies both (once, across `kill -9`s while an operation is queued on
 //! L1 and while it is stored but not yet applied), the account then transfers on L2, every
 //! batch's priority count and commitments are the bridge's own, the bridge accepts every batch
-//! in a settlement, and the sequencer imports the settlement's message root. A bridge that
-//! registered another genesis root stops the sequencer.
+//! in a settlement, and the sequencer imports the message root (outbox root) of its batch with
+//! a withdrawal from the bridge's queue. A bridge that registered another genesis root stops
+//! the sequencer.
 
 use std::{
     io::Read,
@@ -25,7 +26,7 @@ use hyperforge_l1::{BridgeClient, anvil::spawn_anvil, dev_proof};
 use hyperforge_primitives::{
     ChainId,
     block::Slot,
-    bridge::{BatchPublicInputs, ZERO_DIGEST, digest_from_b256, digest_to_b256, message_root},
+    bridge::{ZERO_DIGEST, digest_to_b256, empty_outbox_root},
     parse_address,
 };
 use hyperforge_sequencer::{
@@ -197,6 +198,11 @@ fn deposits_and_key_registrations_from_l1_apply_once_and_the_account_transfers()
         l2_balance(root, &node, &fresh_address),
         5 * GWEI_PER_ETHER / 4
     );
+    // ... and withdraws, so that a batch has an outbox for the bridge's message root queue.
+    let stdout = run(hyperforge(root)
+        .args(["wallet", "withdraw", "--rpc", &node.url])
+        .args(["--private-key", &fresh_key, "--amount", "0.25 ether"]));
+    assert!(stdout.contains("included in block"), "{stdout}");
 
     // 7. Every block: the three L1 operations once each; every batch (one per block): its
     //    priority count and both commitments are the bridge's.
@@ -218,7 +224,7 @@ fn deposits_and_key_registrations_from_l1_apply_once_and_the_account_transfers()
             .flat_map(|block| &block.slots)
             .filter_map(|slot| match slot {
                 Slot::Priority(op) => Some(op.clone()),
-                Slot::Tx(_) => None,
+                _ => None,
             })
             .collect();
         assert_eq!(l1_ops.len(), 3, "{l1_ops:?}");
@@ -251,24 +257,14 @@ fn deposits_and_key_registrations_from_l1_apply_once_and_the_account_transfers()
                 (digest_to_b256(&before), digest_to_b256(&after)),
                 "batch {number}"
             );
-            let digest = |bytes| digest_from_b256(bytes).unwrap();
-            settle.push(BatchPublicInputs {
-                chain_id: ChainId::new(inputs.chain_id).unwrap(),
-                batch_number: inputs.batch_number,
-                old_state_root: digest(&inputs.old_state_root),
-                new_state_root: digest(&inputs.new_state_root),
-                priority_ops_count: inputs.priority_ops_count,
-                priority_commitment_before: digest(&inputs.priority_commitment_before),
-                priority_commitment_after: digest(&inputs.priority_commitment_after),
-                outbox_root: digest(&inputs.outbox_root),
-                pubdata_commitment: digest(&inputs.pubdata_commitment),
-            });
+            assert_eq!(inputs.imports_count, 0, "nothing settled yet");
+            settle.push(inputs.to_inputs().unwrap());
         }
         assert_eq!(consumed, 3);
 
         // The bridge accepts every batch (roots chain from the registered genesis root, the
-        // priority commitments are its queue's), and the settlement's message root comes
-        // back to the chain in a block of its own.
+        // priority commitments are its queue's), and appends the one non-empty outbox root to
+        // its message root queue; the chain imports it in a block of its own.
         operator
             .settle(&settle, dev_proof(&settle, b""))
             .await
@@ -276,8 +272,13 @@ fn deposits_and_key_registrations_from_l1_apply_once_and_the_account_transfers()
         let settled = operator.chain(chain_id).await.unwrap().unwrap();
         assert_eq!((settled.batch_number, settled.priority_head), (head, 3));
         assert_eq!(settled.state_root, blocks.last().unwrap().header.state_root);
-        let outbox_roots: Vec<_> = settle.iter().map(|batch| batch.outbox_root).collect();
-        let root = digest_to_b256(&message_root(&outbox_roots));
+        let outboxes: Vec<_> = settle
+            .iter()
+            .map(|batch| batch.outbox_root)
+            .filter(|root| *root != empty_outbox_root())
+            .collect();
+        assert_eq!(outboxes.len(), 1, "one batch withdrew");
+        assert_eq!(operator.message_root_count().await.unwrap(), 1);
         let mut polls = 0;
         let imported = loop {
             polls += 1;
@@ -286,14 +287,23 @@ fn deposits_and_key_registrations_from_l1_apply_once_and_the_account_transfers()
                 .get_block(BlockId::Tag("latest".into()))
                 .await
                 .unwrap()
+                .unwrap()
+                .to_block()
                 .unwrap();
-            if latest.message_roots.contains(&root) {
+            if latest.imports().any(|root| *root == outboxes[0]) {
                 break latest;
             }
             tokio::time::sleep(Duration::from_millis(50)).await;
         };
-        assert!(imported.number > head);
-        blocks.push(imported.to_block().unwrap());
+        assert!(imported.header.number > head);
+        for number in head + 1..=imported.header.number {
+            let view = client
+                .get_block(BlockId::Number(number))
+                .await
+                .unwrap()
+                .unwrap();
+            blocks.push(view.to_block().unwrap());
+        }
 
         // Replaying the blocks on a fresh store gives the head's root.
         let replayed = tempfile::tempdir().unwrap();

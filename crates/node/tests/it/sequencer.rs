@@ -81,7 +81,7 @@ fn a_wallet_transfer_is_included_and_shows_in_the_balance() {
         String::from_utf8_lossy(&output.stderr)
     );
     assert!(
-        stdout.starts_with("10000.000001 ETH (10000000001000 gwei)"),
+        stdout.starts_with("100.000001 ETH (100000001000 gwei)"),
         "{stdout}"
     );
 

@@ -39,7 +39,7 @@ async fn transfers_land_in_blocks_and_batches_that_replay_to_the_same_roots() {
     }
     wait_included(client, &hashes).await;
 
-    let before = 10_000 * 1_000_000_000u64;
+    let before = 100 * 1_000_000_000u64;
     let bob = client
         .get_account(recipient.to_string())
         .await
@@ -85,7 +85,7 @@ async fn transfers_land_in_blocks_and_batches_that_replay_to_the_same_roots() {
             .is_none()
     );
 
-    // The account proof leads from the leaf to the state root.
+    // The account proof leads from the leaf to the account root, which the state root covers.
     let proof = client
         .get_account_proof(recipient.to_string())
         .await
@@ -100,7 +100,8 @@ async fn transfers_land_in_blocks_and_batches_that_replay_to_the_same_roots() {
             .collect(),
     };
     assert_eq!(path.siblings.len(), 32);
-    assert!(path.verify(digest(proof.state_root), digest(proof.leaf)));
+    assert!(path.verify(digest(proof.account_root), digest(proof.leaf)));
+    assert_eq!(proof.state().unwrap().root(), digest(proof.state_root));
 
     // Each transaction is in exactly one block, and the blocks replay to the same roots.
     let blocks = all_blocks(client).await;

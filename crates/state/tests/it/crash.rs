@@ -88,14 +88,14 @@ fn sigkill_during_commits_keeps_the_last_committed_block_intact() {
                     store
                         .account_proof(index as u32)
                         .unwrap()
-                        .verify(head.state_root, account.leaf())
+                        .verify(head.state.account_root, account.leaf())
                 );
             }
         }
         nodes.extend(tree.update(&nodes, &leaves).unwrap());
         assert_eq!(
             tree.root(&nodes).unwrap(),
-            head.state_root,
+            head.state.account_root,
             "the root matches the accounts"
         );
     }

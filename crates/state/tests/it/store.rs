@@ -8,7 +8,11 @@ fn commit_with_account(store: &Store, number: u64, account: Account) -> BlockCom
     let written = tree
         .update(&store.nodes(TreeId::Accounts), &[(0, account.leaf())])
         .unwrap();
-    let state_root = written[&(tree.depth(), 0)];
+    let account_root = written[&(tree.depth(), 0)];
+    let mut state = store.head().state;
+    state.account_root = account_root;
+    state.next_account_index = 1;
+    state.imported_count = 1;
     BlockCommit {
         number,
         block: vec![number as u8],
@@ -21,13 +25,12 @@ fn commit_with_account(store: &Store, number: u64, account: Account) -> BlockCom
             .collect(),
         nullifiers: vec![(42, account.leaf())],
         outbox: vec![b"first".to_vec(), b"second".to_vec()],
-        message_roots: vec![account.leaf()],
+        imports: vec![(0, account.leaf())],
         batch: Some((0, b"batch".to_vec())),
         pending_done: vec![7],
         head: Head {
             block_number: Some(number),
-            state_root,
-            next_account_index: 1,
+            state,
             ..store.head()
         },
     }
@@ -63,8 +66,8 @@ fn committed_records_survive_reopening() {
     assert_eq!(store.outbox(1).unwrap(), Vec::<Vec<u8>>::new());
     assert_eq!(store.nullifier(42).unwrap(), Some(account.leaf()));
     assert_eq!(store.batch(0).unwrap(), Some(b"batch".to_vec()));
-    assert!(store.message_root_known(&account.leaf()).unwrap());
-    assert!(!store.message_root_known(&store.head().state_root).unwrap());
+    assert_eq!(store.imported_root(0).unwrap(), Some(account.leaf()));
+    assert_eq!(store.imported_root(1).unwrap(), None);
     assert_eq!(
         store.pending().unwrap(),
         vec![(8, b"tx-8".to_vec())],
@@ -74,13 +77,13 @@ fn committed_records_survive_reopening() {
         store
             .account_proof(0)
             .unwrap()
-            .verify(store.head().state_root, account.leaf())
+            .verify(store.head().state.account_root, account.leaf())
     );
     assert!(
         store
             .account_proof(1)
             .unwrap()
-            .verify_empty(store.head().state_root)
+            .verify_empty(store.head().state.account_root)
     );
 }
 
@@ -96,5 +99,5 @@ fn a_block_that_does_not_follow_the_head_is_refused_and_changes_nothing() {
         "{error}"
     );
     assert_eq!(store.account(0).unwrap(), None);
-    assert_eq!(store.head().state_root, store.account_tree().empty_root());
+    assert_eq!(store.head(), Head::empty());
 }

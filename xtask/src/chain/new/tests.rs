@@ -58,7 +58,7 @@ fn every_template_renders_a_valid_chain() {
     assert_eq!(devnet.genesis.accounts[0].address, dev::ACCOUNTS[0].address);
     assert_eq!(
         devnet.genesis.accounts[0].balance,
-        Amount::from_ether(10_000).unwrap()
+        Amount::from_ether(100).unwrap()
     );
 
     let rollup = run(&project, &args("roll", "rollup")).unwrap().config;

@@ -3,7 +3,9 @@
 //!
 //! The genesis root registered is the state root of block 0 built from `[genesis]` (the one
 //! the sequencer builds, computed in a temporary store), unless `--genesis-root` says
-//! otherwise. A sequencer refuses to follow a bridge that registered another root.
+//! otherwise. A sequencer refuses to follow a bridge that registered another root. The
+//! registration carries the sum of the genesis balances in ETH, paid by the signer: the
+//! bridge backs every gwei a chain holds, so withdrawals of genesis funds can be paid.
 
 use anyhow::Context;
 use hyperforge_config::CHAIN_FILE;
@@ -21,14 +23,19 @@ pub(super) async fn run(args: L1RegisterArgs) -> anyhow::Result<()> {
         None => hyperforge_sequencer::genesis::genesis_root(&config)
             .context("cannot compute the genesis root from [genesis]")?,
     };
+    let backing = hyperforge_sequencer::genesis::genesis_backing(&config)?;
     let signer = super::signer(&args.signer)?;
     let admin = signer.address();
     let client = BridgeClient::connect(config.l1.rpc_url.clone(), signer, bridge);
     let chain_id = config.chain.chain_id;
     client
-        .register_chain(chain_id, genesis_root, admin)
+        .register_chain(chain_id, genesis_root, admin, backing)
         .await
-        .with_context(|| format!("cannot register chain {chain_id} on the bridge {bridge}"))?;
+        .with_context(|| {
+            format!(
+                "cannot register chain {chain_id} on the bridge {bridge} (the registration backs the genesis balances with {backing} from {admin})"
+            )
+        })?;
 
     let path = args.chain.chain.join(CHAIN_FILE);
     let text = std::fs::read_to_string(&path)
@@ -40,7 +47,7 @@ pub(super) async fn run(args: L1RegisterArgs) -> anyhow::Result<()> {
     std::fs::write(&path, document.to_string())
         .with_context(|| format!("cannot write {}", path.display()))?;
     println!(
-        "chain {} ({chain_id}) registered on the bridge {bridge} with genesis root {}; {} updated",
+        "chain {} ({chain_id}) registered on the bridge {bridge} with genesis root {}, genesis balances backed with {backing}; {} updated",
         config.chain.name,
         digest_to_b256(&genesis_root),
         path.display()

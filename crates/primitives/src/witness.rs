@@ -6,12 +6,17 @@
 //! once per block. [`BlockWitness::expand`] turns that compact witness into what the circuit
 //! checks slot by slot (each update's siblings and the running roots). Expansion costs one
 //! path of hashes per leaf change and belongs to the proving pipeline, off the sequencer's hot
-//! path. These types hold plain digests and accounts, nothing of RocksDB.
+//! path. These types hold plain digests and accounts, nothing of RocksDB: the `execution`
+//! crate writes them, the `circuits` crate reads them, and neither depends on the other.
 
 use std::collections::BTreeMap;
 
-use hyperforge_primitives::tx::{PriorityOp, SignedTx};
-use hyperforge_state::{Account, Digest, MerkleProof, TreeId, smt::NodeKey};
+use crate::{
+    account::Account,
+    bridge::{Digest, StateCommitment},
+    merkle::{MerkleProof, NodeKey, TreeId},
+    tx::{PriorityOp, SignedTx},
+};
 
 /// One leaf of one tree going from `old_leaf` to `new_leaf`.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -50,6 +55,8 @@ pub enum SlotOp {
     Tx(Box<SignedTx>),
     /// An L1 priority operation.
     Priority(PriorityOp),
+    /// A message root imported from the bridge's queue.
+    Import(Digest),
 }
 
 /// The witness of one slot, in block order.
@@ -64,10 +71,8 @@ pub struct SlotWitness {
 /// The witness of a block, compact.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct BlockWitness {
-    /// The account root before the block.
-    pub account_root_before: Digest,
-    /// The nullifier root before the block.
-    pub nullifier_root_before: Digest,
+    /// The state before the block, tree by tree.
+    pub state_before: StateCommitment,
     /// The committed path of every leaf the block changes, in first-change order.
     pub paths: Vec<LeafPath>,
     /// Every slot, in order.
@@ -90,12 +95,10 @@ pub struct ExpandedSlot {
     pub op: SlotOp,
     /// Its updates, each with its path.
     pub updates: Vec<LeafUpdate>,
-    /// The account root before the slot.
-    pub root_before: Digest,
-    /// The account root after the slot.
-    pub root_after: Digest,
-    /// The nullifier root after the slot.
-    pub nullifier_root_after: Digest,
+    /// The roots of the trees before the slot, by [`TreeId::position`].
+    pub roots_before: [Digest; 3],
+    /// The roots after the slot.
+    pub roots_after: [Digest; 3],
 }
 
 /// Why a witness does not expand.
@@ -125,12 +128,14 @@ impl BlockWitness {
     /// The per-slot witness: each update's siblings just before it and the running roots.
     /// Checks every recorded path against the roots before the block.
     pub fn expand(&self) -> Result<Vec<ExpandedSlot>, WitnessError> {
+        let state = &self.state_before;
         let mut trees = [
-            Nodes::new(TreeId::Accounts, self.account_root_before),
-            Nodes::new(TreeId::Nullifiers, self.nullifier_root_before),
+            Nodes::new(TreeId::Accounts, state.account_root),
+            Nodes::new(TreeId::Nullifiers, state.nullifier_root),
+            Nodes::new(TreeId::Imported, state.imported_root),
         ];
         for path in &self.paths {
-            let nodes = &mut trees[tree_slot(path.tree)];
+            let nodes = &mut trees[path.tree.position()];
             let proof = MerkleProof {
                 index: path.index,
                 siblings: path.siblings.clone(),
@@ -141,11 +146,12 @@ impl BlockWitness {
             nodes.seed(path);
         }
         let mut expanded = Vec::with_capacity(self.slots.len());
+        let roots = |trees: &[Nodes; 3]| [trees[0].root, trees[1].root, trees[2].root];
         for slot in &self.slots {
-            let root_before = trees[0].root;
+            let roots_before = roots(&trees);
             let mut updates = Vec::with_capacity(slot.changes.len());
             for change in &slot.changes {
-                let nodes = &mut trees[tree_slot(change.tree)];
+                let nodes = &mut trees[change.tree.position()];
                 let siblings = nodes.siblings(change.index)?;
                 if nodes.leaf(change.index) != Some(change.old_leaf) {
                     return Err(WitnessError::WrongOldLeaf {
@@ -165,19 +171,11 @@ impl BlockWitness {
             expanded.push(ExpandedSlot {
                 op: slot.op.clone(),
                 updates,
-                root_before,
-                root_after: trees[0].root,
-                nullifier_root_after: trees[1].root,
+                roots_before,
+                roots_after: roots(&trees),
             });
         }
         Ok(expanded)
-    }
-}
-
-fn tree_slot(tree: TreeId) -> usize {
-    match tree {
-        TreeId::Accounts => 0,
-        TreeId::Nullifiers => 1,
     }
 }
 
@@ -190,14 +188,10 @@ struct Nodes {
 
 impl Nodes {
     fn new(tree: TreeId, root: Digest) -> Self {
-        let depth = match tree {
-            TreeId::Accounts => hyperforge_state::ACCOUNT_TREE_DEPTH,
-            TreeId::Nullifiers => hyperforge_state::NULLIFIER_TREE_DEPTH,
-        };
         Self {
             nodes: BTreeMap::new(),
             root,
-            depth,
+            depth: tree.depth(),
         }
     }
 
