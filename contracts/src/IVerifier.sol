@@ -4,7 +4,7 @@ pragma solidity 0.8.30;
 /// @title IVerifier
 /// @notice What the bridge asks before it accepts a settlement: does `proof` prove the
 /// statement whose public inputs are `publicInputs`?
-/// @dev `publicInputs` are Goldilocks field elements (each < p = 2^64 - 2^32 + 1), 27 per
+/// @dev `publicInputs` are Goldilocks field elements (each < p = 2^64 - 2^32 + 1), 40 per
 /// settled batch, in the order of the batches in `Bridge.settle` (see Bridge.PUBLIC_INPUTS_PER_BATCH
 /// and ARCHITECTURE.md for the layout). A Plonky2 verifier would hash them with Poseidon itself,
 /// as plonky2's verifier does with its public inputs.

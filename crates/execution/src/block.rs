@@ -127,6 +127,16 @@ impl std::fmt::Debug for BlockBuilder<'_> {
     }
 }
 
+/// A message that passed every check, to execute.
+struct ExecutedMessage {
+    /// The import holding it, and that import's root.
+    import_index: u64,
+    root: Digest,
+    /// Its nullifier key and its hash.
+    key: u64,
+    hash: Digest,
+}
+
 /// A credit to make, checked but not applied.
 struct Credit {
     index: AccountIndex,
@@ -427,8 +437,9 @@ impl<'a> BlockBuilder<'a> {
         if let Some(credit) = credit {
             self.apply_credit(credit, &mut updates)?;
         }
-        if let Some((key, hash)) = nullifier {
-            self.write_nullifier(key, hash, &mut updates)?;
+        if let Some(executed) = nullifier {
+            self.read_import(executed.import_index, executed.root, &mut updates)?;
+            self.write_nullifier(executed.key, executed.hash, &mut updates)?;
         }
         (self.value_out, self.value_in) = (value_out, value_in);
         let outbox_index = outbox.map(|entry| {
@@ -613,14 +624,14 @@ impl<'a> BlockBuilder<'a> {
     }
 
     /// Checks a message's destination, its imported root, its inclusion path and that its
-    /// position was never executed. Returns its nullifier key and hash.
+    /// position was never executed.
     fn check_message(
         &self,
         message: &Message,
         import_index: u32,
         leaf_index: u16,
         siblings: &[Digest; OUTBOX_DEPTH],
-    ) -> Result<(u64, Digest), ExecError> {
+    ) -> Result<ExecutedMessage, ExecError> {
         if message.dst_chain != self.chain_id {
             return Err(ExecError::WrongDestination {
                 expected: self.chain_id,
@@ -644,7 +655,34 @@ impl<'a> BlockBuilder<'a> {
         if self.nullifiers.contains_key(&key) || self.store.nullifier(key)?.is_some() {
             return Err(ExecError::MessageAlreadyExecuted);
         }
-        Ok((key, hash))
+        Ok(ExecutedMessage {
+            import_index: import,
+            root,
+            key,
+            hash,
+        })
+    }
+
+    /// Records, for the witness, that a slot read the imported root at `index`: an unchanged
+    /// leaf change, whose expanded path is the membership proof the circuit checks.
+    fn read_import(
+        &mut self,
+        index: u64,
+        root: Digest,
+        changes: &mut Vec<LeafChange>,
+    ) -> Result<(), ExecError> {
+        let leaf = imported_root_leaf(&root);
+        let (old_leaf, new_leaf) = self.write_leaf(TreeId::Imported, index, leaf)?;
+        debug_assert_eq!(old_leaf, new_leaf, "a read changes nothing");
+        changes.push(LeafChange {
+            tree: TreeId::Imported,
+            index,
+            old_leaf,
+            new_leaf,
+            old_account: None,
+            new_account: None,
+        });
+        Ok(())
     }
 
     fn write_account(

@@ -7,8 +7,8 @@ use hyperforge_primitives::{
     Address, Amount, ChainId,
     bridge::{OUTBOX_DEPTH, OutboxTree, StateCommitment},
     dev::ACCOUNTS,
-    merkle::{NULLIFIER_TREE_DEPTH, empty_root},
-    tx::{Message, OutboxEntry, PriorityOp, SignedTx, TxKind},
+    merkle::{NULLIFIER_TREE_DEPTH, TreeId, empty_root},
+    tx::{Message, OutboxEntry, PriorityOp, SignedTx, TxKind, imported_root_leaf},
 };
 use hyperforge_state::{Account, Digest, SparseMerkleTree, Store};
 use proptest::prelude::*;
@@ -499,6 +499,69 @@ fn two_identical_messages_are_two_leaves_and_both_execute() {
     assert_eq!(
         store.account(index).unwrap().unwrap().balance,
         Amount::from_gwei(80)
+    );
+}
+
+#[test]
+fn the_witness_of_an_executed_message_proves_its_import_and_its_nullifier() {
+    let (_dir, store) = store_with_genesis(1, 1_000);
+    let recipient = Address::with_last_byte(0x42);
+    let (message, outbox) = incoming(recipient, 70);
+    let mut block = BlockBuilder::new(&store, chain());
+    block.apply_import(outbox.root()).unwrap();
+    apply(&mut block, relay(0, message, 0, 0, siblings(&outbox, 0))).unwrap();
+    let executed = block.finish().unwrap();
+    let slots = executed.witness.expand().unwrap();
+    let before = store.head().state;
+    let mut roots = [
+        before.account_root,
+        before.nullifier_root,
+        before.imported_root,
+    ];
+    for slot in &slots {
+        assert_eq!(slot.roots_before, roots);
+        for update in &slot.updates {
+            let tree = update.change.tree;
+            let proof = hyperforge_state::MerkleProof {
+                index: update.change.index,
+                siblings: update.siblings.clone(),
+            };
+            assert!(proof.verify_in(tree.depth(), roots[tree.position()], update.change.old_leaf));
+            roots[tree.position()] = proof.root_for(update.change.new_leaf);
+        }
+        assert_eq!(slot.roots_after, roots);
+    }
+    let trees: Vec<_> = slots[1]
+        .updates
+        .iter()
+        .map(|update| update.change.tree)
+        .collect();
+    assert_eq!(
+        trees,
+        [
+            TreeId::Accounts,
+            TreeId::Accounts,
+            TreeId::Imported,
+            TreeId::Nullifiers
+        ],
+        "sender, recipient, the import read, the nullifier"
+    );
+    let read = &slots[1].updates[2].change;
+    assert_eq!(
+        read.old_leaf, read.new_leaf,
+        "the import is read, not changed"
+    );
+    assert_eq!(read.new_leaf, imported_root_leaf(&outbox.root()));
+    let nullifier = &slots[1].updates[3].change;
+    assert_eq!(nullifier.old_leaf, Digest::ZERO, "not executed before");
+    let after = executed.commit.head.state;
+    assert_eq!(
+        roots,
+        [
+            after.account_root,
+            after.nullifier_root,
+            after.imported_root
+        ]
     );
 }
 

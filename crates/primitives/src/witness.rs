@@ -59,7 +59,9 @@ pub enum SlotOp {
     Import(Digest),
 }
 
-/// The witness of one slot, in block order.
+/// The witness of one slot, in block order. An `ExecuteMessage` reads the imported root it
+/// proves against: that read is a change of the imported-roots tree whose old and new leaf
+/// are equal, so its expanded path is the membership proof.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SlotWitness {
     /// The operation.

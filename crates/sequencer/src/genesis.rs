@@ -53,9 +53,10 @@ pub fn ensure_genesis(
                 .apply_priority(op)
                 .map_err(|error| SequencerError::Genesis(error.to_string()))?;
         }
-        let executed = builder
+        let mut executed = builder
             .finish()
             .map_err(|error| SequencerError::Genesis(error.to_string()))?;
+        executed.commit.head.chain_id = config.chain.chain_id.get();
         store.commit(&executed.commit)?;
         tracing::info!(
             accounts = config.genesis.accounts.len(),
@@ -63,6 +64,14 @@ pub fn ensure_genesis(
             "genesis applied"
         );
         return Ok(executed.block);
+    }
+    let chain_id = store.head().chain_id;
+    if chain_id != config.chain.chain_id.get() {
+        return Err(SequencerError::DataDirMismatch {
+            dir: data_dir.to_owned(),
+            expected: format!("chain {}", config.chain.chain_id),
+            found: format!("the state of chain {chain_id}"),
+        });
     }
     let bytes = store
         .block(0)?

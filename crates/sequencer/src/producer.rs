@@ -95,7 +95,9 @@ pub(crate) fn produce_block(
     }
     let number = parent.number + 1;
     let batch_blocks = u64::from(config.batch_blocks);
-    let first_of_batch = number - (number - 1) % batch_blocks;
+    // The open batch starts after the last sealed one, whatever batch size sealed it: a
+    // changed `batch_blocks` applies from the next batch on and never renumbers.
+    let first_of_batch = head.last_batch_block + 1;
 
     // The outbox tree of a batch holds at most CAPACITY entries: keep outbox-making
     // transactions pending once the current batch is full.
@@ -180,15 +182,17 @@ pub(crate) fn produce_block(
     executed.commit.pending_done = done.clone();
     // The count of applied L1 operations moves with the block that applied them.
     executed.commit.head.priority_applied = priority_applied + priority_count;
-    let sealed = if number.is_multiple_of(batch_blocks) {
+    let sealed = if number + 1 - first_of_batch >= batch_blocks {
         let record = seal_batch(
             shared,
             &store,
             &executed,
             first_of_batch,
-            number / batch_blocks,
+            head.last_batch + 1,
         )?;
         executed.commit.batch = Some((record.number(), record.encode()));
+        executed.commit.head.last_batch = record.number();
+        executed.commit.head.last_batch_block = number;
         Some(record)
     } else {
         None
@@ -649,6 +653,45 @@ mod tests {
         assert_eq!(
             inputs.new_state_root,
             shared.store_read().head().state_root()
+        );
+    }
+
+    #[test]
+    fn a_changed_batch_size_continues_the_numbering_after_a_restart() {
+        let dir = tempfile::tempdir().unwrap();
+        let (shared, mut head) = open(config(&["sequencer.batch_blocks=1"]), dir.path());
+        for gwei in 1..=2 {
+            queue(&shared, &[deposit(3, gwei)]);
+            head = produce_block(&shared, &head).unwrap().unwrap();
+        }
+        assert_eq!(shared.store_read().head().last_batch, 2);
+        drop(shared);
+        // Restarted with batches of 3 blocks: batch 3 covers blocks 3..=5, then batch 4.
+        let (shared, mut head) = open(config(&["sequencer.batch_blocks=3"]), dir.path());
+        for gwei in 3..=8 {
+            queue(&shared, &[deposit(3, gwei)]);
+            head = produce_block(&shared, &head).unwrap().unwrap();
+        }
+        let store = shared.store_read();
+        let ranges: Vec<_> = (1..=4)
+            .map(|number| {
+                let batch = read_batch(&store, number).unwrap().unwrap();
+                (batch.first_block, batch.last_block)
+            })
+            .collect();
+        assert_eq!(ranges, [(1, 1), (2, 2), (3, 5), (6, 8)]);
+        let (third, fourth) = (
+            read_batch(&store, 3).unwrap().unwrap().public_inputs,
+            read_batch(&store, 4).unwrap().unwrap().public_inputs,
+        );
+        assert_eq!(third.new_state_root, fourth.old_state_root);
+        assert_eq!(
+            fourth.priority_commitment_before,
+            third.priority_commitment_after
+        );
+        assert_eq!(
+            (store.head().last_batch, store.head().last_batch_block),
+            (4, 8)
         );
     }
 

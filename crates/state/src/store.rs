@@ -80,7 +80,7 @@ const HEAD_KEY: &[u8] = b"head";
 const L1_CURSOR_KEY: &[u8] = b"l1_cursor";
 /// Head records of earlier formats (the account root alone as the state root).
 const OLD_HEAD_LENS: [usize; 2] = [77, 93];
-const HEAD_LEN: usize = 9 + 3 * 32 + 4 + 8 + 8;
+const HEAD_LEN: usize = 9 + 3 * 32 + 4 + 8 + 8 + 8 + 8 + 8;
 
 /// The last committed block and the state after it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -92,6 +92,13 @@ pub struct Head {
     /// How many L1 priority operations (queue indices `0..priority_applied`) blocks applied:
     /// the queue index the next block starts from. Genesis operations do not count.
     pub priority_applied: u64,
+    /// The last sealed batch (0: none yet).
+    pub last_batch: u64,
+    /// The last block of that batch (0, genesis, before any): the next batch starts after it,
+    /// whatever the configured batch size was when it was sealed.
+    pub last_batch_block: u64,
+    /// The chain the store belongs to (0 before genesis), committed with block 0.
+    pub chain_id: u64,
 }
 
 impl Head {
@@ -101,6 +108,9 @@ impl Head {
             block_number: None,
             state: StateCommitment::empty(),
             priority_applied: 0,
+            last_batch: 0,
+            last_batch_block: 0,
+            chain_id: 0,
         }
     }
 
@@ -125,6 +135,9 @@ impl Head {
         bytes.extend_from_slice(&state.next_account_index.to_be_bytes());
         bytes.extend_from_slice(&state.imported_count.to_be_bytes());
         bytes.extend_from_slice(&self.priority_applied.to_be_bytes());
+        bytes.extend_from_slice(&self.last_batch.to_be_bytes());
+        bytes.extend_from_slice(&self.last_batch_block.to_be_bytes());
+        bytes.extend_from_slice(&self.chain_id.to_be_bytes());
         bytes
     }
 
@@ -159,6 +172,9 @@ impl Head {
                 imported_count: u64_at(109),
             },
             priority_applied: u64_at(117),
+            last_batch: u64_at(125),
+            last_batch_block: u64_at(133),
+            chain_id: u64_at(141),
         })
     }
 }
@@ -796,6 +812,9 @@ mod tests {
             head.state.imported_count = 2;
             head.state.next_account_index = 9;
             head.state.imported_root = store.account_tree().empty_root();
+            head.last_batch = 3;
+            head.last_batch_block = 12;
+            head.chain_id = 270;
             store.commit(&BlockCommit::new(0, head)).unwrap();
         }
         let store = Store::open(dir.path()).unwrap();

@@ -86,3 +86,22 @@ fn a_data_dir_of_another_genesis_is_refused() {
     );
     assert!(error.to_string().contains("another genesis"), "{error}");
 }
+
+#[test]
+fn a_data_dir_of_another_chain_with_the_same_genesis_is_refused() {
+    let root = tempfile::tempdir().unwrap();
+    let dir = data_dir(&root);
+    drop(Sequencer::open(config(&[]), &dir).unwrap());
+    // Same accounts, so the same genesis root: only the chain id tells them apart.
+    let other = config(&["chain.chain_id=999"]);
+    let error = Sequencer::open(other, &dir).unwrap_err();
+    assert!(
+        matches!(error, SequencerError::DataDirMismatch { .. }),
+        "{error}"
+    );
+    assert!(
+        error.to_string().contains("holds the state of chain 270")
+            && error.to_string().contains("chain 999"),
+        "{error}"
+    );
+}
