@@ -18,8 +18,8 @@ use hyperforge_primitives::{
     block::{Block, BlockHeader, Slot, next_slots_hash, slots_hash_seed},
     bridge::OUTBOX_DEPTH,
     tx::{
-        Message, OutboxEntry, PriorityOp, TxKind, digest_to_bytes, imported_root_leaf,
-        nullifier_key, nullifier_leaf, outbox_path,
+        Message, OutboxEntry, PriorityOp, TxKind, digest_to_bytes, genesis_receipt_id,
+        imported_root_leaf, nullifier_key, nullifier_leaf, outbox_path, priority_receipt_id,
     },
     witness::{BlockWitness, LeafChange, LeafPath, SlotOp, SlotWitness},
 };
@@ -33,7 +33,8 @@ use crate::{ExecError, VerifiedTx};
 /// What one executed operation left behind.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Receipt {
-    /// The transaction id, or the priority operation's hash, as bytes.
+    /// The transaction id, or the priority operation's receipt id
+    /// ([`hyperforge_primitives::tx::priority_receipt_id`]), as bytes.
     pub id: [u8; 32],
     /// The block.
     pub block: u64,
@@ -41,23 +42,51 @@ pub struct Receipt {
     pub position: u32,
     /// The outbox entry it made, by position in the block's outbox.
     pub outbox_index: Option<u32>,
+    /// Why an L1 priority operation was consumed without effect (`None`: it applied).
+    pub failure: Option<PriorityFailure>,
 }
 
+/// Why an L1 priority operation was consumed without effect. The bridge requires the queue to
+/// be consumed in order, not every operation to succeed: a failed deposit leaves a refund in
+/// the outbox instead, claimable on L1 by the depositor like any withdrawal.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PriorityFailure {
+    /// The credit would take the recipient's balance past 2^64 - 1 gwei.
+    Overflow = 1,
+    /// The recipient has no account and the account tree is full.
+    TreeFull = 2,
+}
+
+impl std::fmt::Display for PriorityFailure {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Self::Overflow => {
+                "the credit would take the recipient's balance past 2^64 - 1 gwei; refunded to the L1 sender through the outbox"
+            }
+            Self::TreeFull => "the account tree is full; a deposit is refunded through the outbox",
+        })
+    }
+}
+
+const RECEIPT_LEN: usize = 50;
+
 impl Receipt {
-    /// The storage encoding: id | block (8) | position (4) | outbox flag (1) | outbox index (4).
+    /// The storage encoding: id | block (8) | position (4) | outbox flag (1) | outbox index (4)
+    /// | failure (1: 0 none, else [`PriorityFailure`]).
     pub fn encode(&self) -> Vec<u8> {
-        let mut bytes = Vec::with_capacity(49);
+        let mut bytes = Vec::with_capacity(RECEIPT_LEN);
         bytes.extend_from_slice(&self.id);
         bytes.extend_from_slice(&self.block.to_be_bytes());
         bytes.extend_from_slice(&self.position.to_be_bytes());
         bytes.push(u8::from(self.outbox_index.is_some()));
         bytes.extend_from_slice(&self.outbox_index.unwrap_or(0).to_be_bytes());
+        bytes.push(self.failure.map_or(0, |failure| failure as u8));
         bytes
     }
 
     /// Decodes [`Receipt::encode`]'s form; `None` if the bytes are not a receipt.
     pub fn decode(bytes: &[u8]) -> Option<Self> {
-        if bytes.len() != 49 {
+        if bytes.len() != RECEIPT_LEN {
             return None;
         }
         let id = bytes[..32].try_into().ok()?;
@@ -69,11 +98,18 @@ impl Receipt {
             1 => Some(outbox_index),
             _ => return None,
         };
+        let failure = match bytes[49] {
+            0 => None,
+            1 => Some(PriorityFailure::Overflow),
+            2 => Some(PriorityFailure::TreeFull),
+            _ => return None,
+        };
         Some(Self {
             id,
             block,
             position,
             outbox_index,
+            failure,
         })
     }
 }
@@ -454,17 +490,80 @@ impl<'a> BlockBuilder<'a> {
         Ok(self.push_receipt(verified.id(), outbox_index))
     }
 
-    /// Executes one L1 priority operation. Deposits only fail on overflow; the caller decides
-    /// what to do with such an operation (the bridge already holds the funds).
+    /// The queue index of the next L1 priority operation: how many the chain applied.
+    pub fn priority_applied(&self) -> u64 {
+        self.head.priority_applied
+    }
+
+    /// Executes the next operation of the chain's L1 priority queue (index
+    /// [`Self::priority_applied`]), which it always consumes: an operation that cannot apply
+    /// (a deposit past the largest balance, a full account tree) changes no account and gets
+    /// a receipt saying why; a failed deposit leaves a withdrawal of its amount to its L1
+    /// sender in the outbox (the refund), so its value stays claimable on L1. Only a storage
+    /// failure is an error.
     pub fn apply_priority(&mut self, op: &PriorityOp) -> Result<&Receipt, ExecError> {
+        let index = self.head.priority_applied;
         let mut updates = Vec::with_capacity(1);
+        let failure = match self.priority_effect(op) {
+            Ok(credit) => {
+                self.apply_credit(credit, &mut updates)?;
+                None
+            }
+            Err(ExecError::Overflow { .. }) => Some(PriorityFailure::Overflow),
+            Err(ExecError::TreeFull) => Some(PriorityFailure::TreeFull),
+            Err(error) => return Err(error),
+        };
+        let refund = match (failure, op) {
+            (
+                Some(_),
+                PriorityOp::Deposit {
+                    l1_sender,
+                    recipient,
+                    amount,
+                },
+            ) => {
+                self.outbox.push(OutboxEntry::Withdrawal {
+                    sender: *recipient,
+                    l1_recipient: *l1_sender,
+                    amount: *amount,
+                });
+                Some((self.outbox.len() - 1) as u32)
+            }
+            _ => None,
+        };
+        self.head.priority_applied = index + 1;
+        self.push_slot(Slot::Priority(op.clone()), op.hash());
+        self.witness.slots.push(SlotWitness {
+            op: SlotOp::Priority(op.clone()),
+            changes: updates,
+        });
+        self.push_receipt(priority_receipt_id(index), refund);
+        let receipt = self.receipts.last_mut().expect("just pushed");
+        receipt.failure = failure;
+        Ok(receipt)
+    }
+
+    /// Executes a genesis operation of block 0 (not part of the L1 queue: not counted in
+    /// [`Self::priority_applied`]). A genesis that cannot apply is an error.
+    pub fn apply_genesis(&mut self, op: &PriorityOp) -> Result<&Receipt, ExecError> {
+        let position = self.slots.len() as u64;
+        let credit = self.priority_effect(op)?;
+        let mut updates = Vec::with_capacity(1);
+        self.apply_credit(credit, &mut updates)?;
+        self.push_slot(Slot::Priority(op.clone()), op.hash());
+        self.witness.slots.push(SlotWitness {
+            op: SlotOp::Priority(op.clone()),
+            changes: updates,
+        });
+        Ok(self.push_receipt(genesis_receipt_id(position), None))
+    }
+
+    /// What a priority operation does to its account, checked, not applied.
+    fn priority_effect(&self, op: &PriorityOp) -> Result<Credit, ExecError> {
         match op {
             PriorityOp::Deposit {
                 recipient, amount, ..
-            } => {
-                let credit = self.check_credit(recipient, *amount)?;
-                self.apply_credit(credit, &mut updates)?;
-            }
+            } => self.check_credit(recipient, *amount),
             PriorityOp::RegisterKey {
                 account,
                 pubkey_hash,
@@ -472,16 +571,9 @@ impl<'a> BlockBuilder<'a> {
                 let credit = self.check_credit(account, Amount::ZERO)?;
                 let mut after = credit.after;
                 after.pubkey_hash = *pubkey_hash;
-                self.apply_credit(Credit { after, ..credit }, &mut updates)?;
+                Ok(Credit { after, ..credit })
             }
         }
-        let hash = op.hash();
-        self.push_slot(Slot::Priority(op.clone()), hash);
-        self.witness.slots.push(SlotWitness {
-            op: SlotOp::Priority(op.clone()),
-            changes: updates,
-        });
-        Ok(self.push_receipt(digest_to_bytes(&hash), None))
     }
 
     /// Ends the block: hashes the changed leaves into the trees (each shared node once), and
@@ -578,6 +670,7 @@ impl<'a> BlockBuilder<'a> {
             block: self.number,
             position,
             outbox_index,
+            failure: None,
         });
         self.receipts.last().expect("just pushed")
     }

@@ -18,7 +18,7 @@ mod verify;
 
 pub use hyperforge_primitives::witness;
 
-pub use block::{BlockBuilder, ExecutedBlock, Receipt};
+pub use block::{BlockBuilder, ExecutedBlock, PriorityFailure, Receipt};
 pub use error::ExecError;
 pub use verify::VerifiedTx;
 

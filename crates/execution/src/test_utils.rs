@@ -62,10 +62,10 @@ pub fn genesis(store: &mut Store, chain_id: ChainId, count: usize, gwei: u64) {
             recipient: account.address,
             amount: Amount::from_gwei(gwei),
         };
-        block.apply_priority(&deposit).expect("genesis deposit");
+        block.apply_genesis(&deposit).expect("genesis deposit");
         let pubkey_hash = dev_key(index).public_key().hash();
         block
-            .apply_priority(&PriorityOp::RegisterKey {
+            .apply_genesis(&PriorityOp::RegisterKey {
                 account: account.address,
                 pubkey_hash,
             })

@@ -260,10 +260,30 @@ fn credits_past_the_largest_balance_are_refused() {
         recipient: ACCOUNTS[0].address,
         amount: Amount::from_gwei(6),
     };
-    assert!(matches!(
-        block.apply_priority(&deposit),
-        Err(ExecError::Overflow { .. })
-    ));
+    // An L1 deposit is consumed all the same: a failed receipt, no credit, and a refund of its
+    // amount to the L1 sender in the outbox.
+    let root = block.state_root().unwrap();
+    let receipt = block.apply_priority(&deposit).unwrap().clone();
+    assert_eq!(receipt.failure, Some(crate::PriorityFailure::Overflow));
+    assert_eq!(block.state_root().unwrap(), root, "no account changed");
+    assert_eq!(block.priority_applied(), 1, "consumed");
+    assert!(
+        matches!(
+            block.apply_genesis(&deposit),
+            Err(ExecError::Overflow { .. })
+        ),
+        "a genesis that cannot apply is an error"
+    );
+    let executed = block.finish().unwrap();
+    assert_eq!(
+        executed.outbox,
+        vec![OutboxEntry::Withdrawal {
+            sender: ACCOUNTS[0].address,
+            l1_recipient: ACCOUNTS[0].address,
+            amount: Amount::from_gwei(6),
+        }]
+    );
+    assert_eq!(receipt.outbox_index, Some(0));
 }
 
 #[test]

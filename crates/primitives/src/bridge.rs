@@ -206,6 +206,11 @@ impl OutboxTree {
             .unwrap_or(empty_roots()[OUTBOX_DEPTH])
     }
 
+    /// Leaf `index`, if there is one.
+    pub fn leaf(&self, index: usize) -> Option<Digest> {
+        self.levels[0].get(index).copied()
+    }
+
     /// The path of leaf `index`, if there is such a leaf.
     pub fn proof(&self, index: usize) -> Option<MerkleProof> {
         if index >= self.len() {

@@ -685,6 +685,27 @@ pub fn imported_root_leaf(root: &Digest) -> Digest {
     PoseidonHash::hash_no_pad(&elements)
 }
 
+/// The receipt id of the L1 priority operation at `queue_index` of the chain's queue: keyed by
+/// position, so two identical operations (the same deposit twice) get two receipts. Its first
+/// word is `2^64 - 1`, never a word of a canonical digest, so it never collides with a
+/// transaction id.
+pub fn priority_receipt_id(queue_index: u64) -> [u8; 32] {
+    receipt_id(0, queue_index)
+}
+
+/// The receipt id of genesis operation `position` (block 0 is not the L1 queue).
+pub fn genesis_receipt_id(position: u64) -> [u8; 32] {
+    receipt_id(1, position)
+}
+
+fn receipt_id(kind: u8, index: u64) -> [u8; 32] {
+    let mut id = [0; 32];
+    id[..8].copy_from_slice(&[0xff; 8]);
+    id[15] = kind;
+    id[24..].copy_from_slice(&index.to_be_bytes());
+    id
+}
+
 /// The outbox path of an `ExecuteMessage`, as a [`MerkleProof`].
 pub fn outbox_path(leaf_index: u16, siblings: &[Digest; OUTBOX_DEPTH]) -> MerkleProof {
     MerkleProof {

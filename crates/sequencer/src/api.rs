@@ -269,10 +269,14 @@ impl AccountProofView {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ReceiptView {
-    /// The transaction hash.
+    /// The transaction hash, or the priority operation's receipt id.
     pub transaction_hash: B256,
-    /// `"included"` or `"pending"`.
+    /// `"included"`, `"pending"`, or `"failed"` (an L1 priority operation consumed without
+    /// effect: see `error`).
     pub status: String,
+    /// Why a priority operation failed (a failed deposit is refunded through the outbox).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
     /// The block that included it.
     pub block_number: Option<u64>,
     /// Its position in that block.
@@ -473,6 +477,23 @@ impl PublicInputsView {
     }
 }
 
+/// A leaf of a batch's outbox with its path to the batch's outbox root (what
+/// `Bridge.finalizeWithdrawal` and `ExecuteMessage` take).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct OutboxProofView {
+    /// The batch.
+    pub batch_number: u64,
+    /// The leaf's position in the batch's outbox.
+    pub leaf_index: u32,
+    /// The leaf.
+    pub leaf: B256,
+    /// Its 10 siblings, leaf level first.
+    pub siblings: Vec<B256>,
+    /// The batch's outbox root.
+    pub outbox_root: B256,
+}
+
 /// A batch as `hf_getBatch` shows it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -516,6 +537,16 @@ pub trait HfApi {
     /// A sealed batch; `null` if not sealed yet.
     #[method(name = "getBatch")]
     fn get_batch(&self, number: u64) -> RpcResult<Option<BatchView>>;
+
+    /// The receipt of the L1 priority operation at `index` of this chain's queue; `null` if no
+    /// block applied it yet.
+    #[method(name = "getPriorityReceipt")]
+    fn get_priority_receipt(&self, index: u64) -> RpcResult<Option<ReceiptView>>;
+
+    /// Leaf `leaf_index` of sealed batch `batch`'s outbox with its path; `null` if there is no
+    /// such leaf.
+    #[method(name = "getOutboxProof")]
+    fn get_outbox_proof(&self, batch: u64, leaf_index: u32) -> RpcResult<Option<OutboxProofView>>;
 }
 
 /// The read-only Ethereum subset, so that standard tools can read balances and blocks.

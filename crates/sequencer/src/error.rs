@@ -201,20 +201,6 @@ pub enum SequencerError {
     /// A block could not be built (a bug or a storage failure).
     #[error("block production: {0}")]
     Block(#[from] ExecError),
-    /// An L1 priority operation cannot be applied. The bridge's queue commitment covers it
-    /// and batches consume the queue in order, so it can neither be skipped nor passed: the
-    /// chain stops before it.
-    #[error(
-        "L1 priority operation {index} ({op}) cannot be applied: {error}; the bridge's queue commitment covers it and later operations must follow it, so block production stops before it (the operation stays stored; it needs an operator decision)"
-    )]
-    PriorityOp {
-        /// Its queue index.
-        index: u64,
-        /// What it is.
-        op: String,
-        /// Why it fails.
-        error: ExecError,
-    },
     /// A batch's priority commitment differs from the bridge's for the operations it consumed.
     #[error(
         "batch {batch}: its priority operations give commitment {computed}, the bridge reported {reported} after operation {count}"

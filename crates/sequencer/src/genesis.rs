@@ -50,7 +50,7 @@ pub fn ensure_genesis(
         let mut builder = BlockBuilder::new(store, config.chain.chain_id);
         for op in &ops {
             builder
-                .apply_priority(op)
+                .apply_genesis(op)
                 .map_err(|error| SequencerError::Genesis(error.to_string()))?;
         }
         let mut executed = builder

@@ -10,10 +10,13 @@
 //! every pending one of the sender; at most `mempool_max_per_account` per sender and
 //! `mempool_max_txs` in all.
 //!
-//! An admitted transaction is first *reserved* (it holds its nonce), then persisted by the
-//! caller, then marked persisted: only persisted transactions go into blocks, so a block never
-//! holds a transaction whose hash was not answered yet, and a transaction whose persisting
-//! failed is released without trace.
+//! An admitted transaction is first *reserved* (it holds its nonce), then persisted, then
+//! marked persisted: only persisted transactions go into blocks, so a block never holds a
+//! transaction whose hash was not answered yet, and a transaction whose persisting failed is
+//! released without trace. Each reservation carries a [`Durability`] channel: the persister
+//! publishes the outcome of the write on it, and every submission of the same transaction
+//! (the first and any resubmission that arrives meanwhile) waits for that outcome before it
+//! answers: a hash is only ever answered once the transaction is durable.
 
 use std::{
     collections::{BTreeMap, HashMap},
@@ -23,6 +26,7 @@ use std::{
 use hyperforge_execution::VerifiedTx;
 use hyperforge_primitives::{Address, Amount, tx::TxKind};
 use hyperforge_state::Account;
+use tokio::sync::watch;
 
 use crate::error::AdmissionError;
 
@@ -48,16 +52,36 @@ pub struct PoolTx {
     pub debit: Amount,
     /// Whether it is durable (only durable ones go into blocks).
     pub persisted: bool,
+    /// The outcome of its write, for resubmissions to wait on.
+    pub durability: watch::Receiver<Durability>,
+}
+
+/// Where the write of a reserved transaction stands.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Durability {
+    /// Being written.
+    Persisting,
+    /// Synced to the store: its hash may be answered.
+    Durable,
+    /// The write failed; the reservation was released. Why.
+    Failed(String),
 }
 
 /// The result of a successful admission.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug)]
 pub enum Admitted {
     /// Newly reserved under this arrival sequence: persist it, then call
-    /// [`Mempool::mark_persisted`] (or [`Mempool::release`] if persisting failed).
-    New(u64),
-    /// The same transaction is already pending (and persisted or being persisted).
-    Known,
+    /// [`Mempool::mark_persisted`] (or [`Mempool::release`] if persisting failed) and publish
+    /// the outcome on `durability`.
+    New {
+        /// The arrival sequence.
+        seq: u64,
+        /// Where the outcome of the write goes.
+        durability: watch::Sender<Durability>,
+    },
+    /// The same transaction is already pending, persisted or being persisted: wait for the
+    /// outcome of its write before answering.
+    Known(watch::Receiver<Durability>),
 }
 
 /// Pending transactions.
@@ -108,11 +132,12 @@ impl Mempool {
 
     /// Whether the pending transaction with this id is durable yet; `None` if not pending.
     pub fn is_persisted(&self, id: &[u8; 32]) -> Option<bool> {
+        self.get(id).map(|pool_tx| pool_tx.persisted)
+    }
+
+    fn get(&self, id: &[u8; 32]) -> Option<&PoolTx> {
         let (sender, nonce) = self.by_id.get(id)?;
-        self.by_sender
-            .get(sender)
-            .and_then(|txs| txs.get(nonce))
-            .map(|pool_tx| pool_tx.persisted)
+        self.by_sender.get(sender).and_then(|txs| txs.get(nonce))
     }
 
     /// The sender's next nonce counting pending transactions: `committed` plus the run of
@@ -140,8 +165,8 @@ impl Mempool {
         let body = &tx.tx().body;
         let sender = body.from;
         let nonce = body.nonce;
-        if self.by_id.contains_key(&tx.id()) {
-            return Ok(Admitted::Known);
+        if let Some(known) = self.get(&tx.id()) {
+            return Ok(Admitted::Known(known.durability.clone()));
         }
         let account = account.ok_or(AdmissionError::UnknownAccount(sender))?;
         if !account.has_key() || account.pubkey_hash != tx.pubkey_hash() {
@@ -199,24 +224,28 @@ impl Mempool {
         }
         let seq = self.next_seq;
         self.next_seq += 1;
+        let (durability, waiting) = watch::channel(Durability::Persisting);
         self.insert(PoolTx {
             seq,
             tx,
             debit,
             persisted: false,
+            durability: waiting,
         });
-        Ok(Admitted::New(seq))
+        Ok(Admitted::New { seq, durability })
     }
 
     /// Puts back a transaction found in the store at start-up, already persisted under `seq`.
     pub fn restore(&mut self, seq: u64, tx: Arc<VerifiedTx>) {
         self.next_seq = self.next_seq.max(seq + 1);
         let debit = debit_of(&tx);
+        let (_, durable) = watch::channel(Durability::Durable);
         self.insert(PoolTx {
             seq,
             tx,
             debit,
             persisted: true,
+            durability: durable,
         });
     }
 
@@ -319,11 +348,11 @@ mod tests {
 
     fn admit(pool: &mut Mempool, tx: Arc<VerifiedTx>, account: &Account) -> u64 {
         match pool.admit(tx, Some(account)).unwrap() {
-            Admitted::New(seq) => {
+            Admitted::New { seq, .. } => {
                 pool.mark_persisted(seq);
                 seq
             }
-            Admitted::Known => panic!("new transaction reported as known"),
+            Admitted::Known(_) => panic!("new transaction reported as known"),
         }
     }
 
@@ -370,7 +399,10 @@ mod tests {
         let alice = account(0, 0, 100);
         let first = tx(0, 0, 1);
         admit(&mut pool, first.clone(), &alice);
-        assert_eq!(pool.admit(first, Some(&alice)).unwrap(), Admitted::Known);
+        assert!(matches!(
+            pool.admit(first, Some(&alice)).unwrap(),
+            Admitted::Known(_)
+        ));
         assert!(matches!(
             pool.admit(tx(0, 0, 2), Some(&alice)),
             Err(AdmissionError::NonceTaken { nonce: 0, .. })
@@ -462,7 +494,7 @@ mod tests {
         assert_eq!(pool.candidates(1).len(), 1);
         assert_eq!(pool.pending_nonce(&a, 0), 2);
         assert_eq!(pool.pending_nonce(&b, 0), 2);
-        if let Admitted::New(seq) = unpersisted {
+        if let Admitted::New { seq, .. } = unpersisted {
             assert!(pool.release(seq).is_some());
         }
         assert_eq!(pool.pending_nonce(&b, 0), 1);

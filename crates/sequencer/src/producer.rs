@@ -117,7 +117,12 @@ pub(crate) fn produce_block(
                 error,
             })?;
     }
-    let priority_count = apply_priority_ops(&mut builder, priority_applied, &priority)?;
+    // Each deposit may fail and leave a refund in the outbox: keep operations queued rather
+    // than overflow the batch's outbox.
+    let room = OutboxTree::CAPACITY.saturating_sub(outbox_used);
+    let priority = &priority[..priority.len().min(room)];
+    let (priority_count, priority_failed) = apply_priority_ops(&mut builder, priority)?;
+    outbox_used += priority_failed as usize;
     let mut done = Vec::with_capacity(candidates.len());
     let mut included = 0u64;
     let mut blocked: HashSet<Address> = HashSet::new();
@@ -180,8 +185,6 @@ pub(crate) fn produce_block(
     }
     let mut executed = builder.finish()?;
     executed.commit.pending_done = done.clone();
-    // The count of applied L1 operations moves with the block that applied them.
-    executed.commit.head.priority_applied = priority_applied + priority_count;
     let sealed = if number + 1 - first_of_batch >= batch_blocks {
         let record = seal_batch(
             shared,
@@ -240,35 +243,35 @@ pub(crate) fn produce_block(
 /// The most queued L1 message roots one block processes.
 const MAX_ROOTS_PER_BLOCK: usize = 64;
 
-/// Applies the stored L1 operations `records` (queue indices from `first`, consecutive) to
-/// `builder`, in order. Returns how many.
+/// Applies the stored L1 operations `records` (queue indices from the builder's
+/// `priority_applied`, consecutive) to `builder`, in order. Every one is consumed: one that
+/// cannot apply gets a failed receipt (a deposit, a refund in the outbox) and the chain goes
+/// on. Returns how many, and how many failed.
 fn apply_priority_ops(
     builder: &mut hyperforge_execution::BlockBuilder<'_>,
-    first: u64,
     records: &[(u64, Vec<u8>)],
-) -> Result<u64, SequencerError> {
-    for (expected, (index, bytes)) in (first..).zip(records) {
+) -> Result<(u64, u64), SequencerError> {
+    let mut failed = 0;
+    for (index, bytes) in records {
+        let expected = builder.priority_applied();
         if *index != expected {
             return Err(SequencerError::Corrupt(format!(
                 "priority record {index} where {expected} was expected"
             )));
         }
         let record = PriorityRecord::decode(*index, bytes)?;
-        match builder.apply_priority(&record.op) {
-            Ok(_) => {}
-            Err(ExecError::State(error)) => return Err(error.into()),
-            Err(error) => {
-                let error = SequencerError::PriorityOp {
-                    index: *index,
-                    op: describe(&record.op),
-                    error,
-                };
-                tracing::error!(%error, "L1 priority operation cannot be applied");
-                return Err(error);
-            }
+        let receipt = builder.apply_priority(&record.op)?;
+        if let Some(failure) = receipt.failure {
+            failed += 1;
+            tracing::warn!(
+                index,
+                op = %describe(&record.op),
+                %failure,
+                "L1 priority operation consumed without effect"
+            );
         }
     }
-    Ok(records.len() as u64)
+    Ok((records.len() as u64, failed))
 }
 
 fn describe(op: &PriorityOp) -> String {
@@ -283,6 +286,33 @@ fn describe(op: &PriorityOp) -> String {
         ),
         PriorityOp::RegisterKey { account, .. } => format!("key registration of {account}"),
     }
+}
+
+/// The stored outbox leaves of blocks `first..=last`, in order.
+fn outbox_leaves(store: &Store, first: u64, last: u64) -> Result<Vec<Digest>, SequencerError> {
+    let mut outbox: Vec<Digest> = Vec::new();
+    for number in first..=last {
+        for entry in store.outbox(number)? {
+            let bytes: [u8; 32] = entry
+                .as_slice()
+                .try_into()
+                .map_err(|_| SequencerError::Corrupt(format!("outbox entry of block {number}")))?;
+            outbox.push(digest_from_bytes(&bytes).map_err(|error| {
+                SequencerError::Corrupt(format!("outbox entry of block {number}: {error}"))
+            })?);
+        }
+    }
+    Ok(outbox)
+}
+
+/// The outbox tree of the sealed batch of blocks `first..=last`.
+pub(crate) fn batch_outbox(
+    store: &Store,
+    first: u64,
+    last: u64,
+) -> Result<OutboxTree, SequencerError> {
+    OutboxTree::new(outbox_leaves(store, first, last)?)
+        .map_err(|error| SequencerError::Corrupt(format!("batch outbox: {error}")))
 }
 
 /// The record of batch `batch_number`: blocks `first..=executed`'s number, public inputs
@@ -335,18 +365,7 @@ fn seal_batch(
     let (ops, imports) = l1_parts(&executed.block);
     blocks.push((executed.block.header, ops, imports));
 
-    let mut outbox: Vec<Digest> = Vec::new();
-    for number in first..last {
-        for entry in store.outbox(number)? {
-            let bytes: [u8; 32] = entry
-                .as_slice()
-                .try_into()
-                .map_err(|_| SequencerError::Corrupt(format!("outbox entry of block {number}")))?;
-            outbox.push(digest_from_bytes(&bytes).map_err(|error| {
-                SequencerError::Corrupt(format!("outbox entry of block {number}: {error}"))
-            })?);
-        }
-    }
+    let mut outbox = outbox_leaves(store, first, last - 1)?;
     outbox.extend(executed.outbox.iter().map(|entry| entry.hash()));
     let outbox_root = OutboxTree::new(outbox)
         .map_err(|error| SequencerError::Corrupt(format!("batch outbox: {error}")))?
@@ -573,27 +592,78 @@ mod tests {
     }
 
     #[test]
-    fn a_deposit_that_cannot_apply_stops_production_and_commits_nothing() {
+    fn a_deposit_that_cannot_apply_is_consumed_as_failed_and_refunded_and_the_chain_goes_on() {
         let dir = tempfile::tempdir().unwrap();
-        let mut config = config(&[]);
+        let mut config = config(&["sequencer.batch_blocks=1"]);
         let rich = config.genesis.accounts[0].address;
         config.genesis.accounts[0].balance = Amount::from_gwei(u64::MAX - 5);
         let (shared, genesis) = open(config, dir.path());
+        let depositor = Address::with_last_byte(0xee);
         let overflow = PriorityOp::Deposit {
-            l1_sender: rich,
+            l1_sender: depositor,
             recipient: rich,
             amount: Amount::from_gwei(10),
         };
-        queue(&shared, &[deposit(4, 1), overflow]);
-        let error = produce_block(&shared, &genesis).unwrap_err();
-        assert!(
-            matches!(error, SequencerError::PriorityOp { index: 1, .. }),
-            "{error}"
+        queue(&shared, &[deposit(4, 1), overflow.clone(), deposit(4, 2)]);
+        let block = produce_block(&shared, &genesis).unwrap().unwrap();
+        assert_eq!(block.priority_count, 3, "all three consumed, in order");
+        let store = shared.store_read();
+        assert_eq!(store.head().priority_applied, 3);
+        drop(store);
+        assert_eq!(
+            balance(&shared, 4),
+            Some(3),
+            "the operations after it applied"
         );
-        assert!(error.to_string().contains("deposit of 10 gwei"), "{error}");
-        let head = shared.store_read().head();
-        assert_eq!((head.block_number, head.priority_applied), (Some(0), 0));
-        assert_eq!(balance(&shared, 4), None);
+        let store = shared.store_read();
+        let index = store.account_index(&rich).unwrap().unwrap();
+        assert_eq!(
+            store.account(index).unwrap().unwrap().balance,
+            Amount::from_gwei(u64::MAX - 5),
+            "the failed deposit changed nothing"
+        );
+        let bytes = store
+            .receipt(&hyperforge_primitives::tx::priority_receipt_id(1))
+            .unwrap()
+            .unwrap();
+        let receipt = hyperforge_execution::Receipt::decode(&bytes).unwrap();
+        assert_eq!(
+            receipt.failure,
+            Some(hyperforge_execution::PriorityFailure::Overflow)
+        );
+        // The refund: a withdrawal of the amount to the L1 sender, in the batch's outbox.
+        let refund = hyperforge_primitives::tx::OutboxEntry::Withdrawal {
+            sender: rich,
+            l1_recipient: depositor,
+            amount: Amount::from_gwei(10),
+        };
+        assert_eq!(receipt.outbox_index, Some(0));
+        let inputs = read_batch(&store, 1).unwrap().unwrap().public_inputs;
+        assert_eq!(
+            inputs.outbox_root,
+            OutboxTree::from_entries([&refund]).unwrap().root()
+        );
+        assert_eq!(inputs.priority_ops_count, 3);
+    }
+
+    #[test]
+    fn two_identical_deposits_get_two_receipts() {
+        let dir = tempfile::tempdir().unwrap();
+        let (shared, genesis) = open(config(&[]), dir.path());
+        queue(&shared, &[deposit(6, 7), deposit(6, 7)]);
+        produce_block(&shared, &genesis).unwrap().unwrap();
+        let store = shared.store_read();
+        let receipts: Vec<_> = (0..2)
+            .map(|index| {
+                let bytes = store
+                    .receipt(&hyperforge_primitives::tx::priority_receipt_id(index))
+                    .unwrap()
+                    .expect("one receipt per queue index");
+                hyperforge_execution::Receipt::decode(&bytes).unwrap()
+            })
+            .collect();
+        assert_ne!(receipts[0].position, receipts[1].position);
+        assert_eq!(balance(&shared, 6), Some(14));
     }
 
     /// Stores entries of the bridge's message root queue as the follower would.

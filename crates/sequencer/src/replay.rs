@@ -73,6 +73,7 @@ pub fn replay(
             let result = match slot {
                 Slot::Tx(tx) => VerifiedTx::verify((**tx).clone())
                     .and_then(|verified| builder.apply_tx(&verified).map(|_| ())),
+                Slot::Priority(op) if header.number == 0 => builder.apply_genesis(op).map(|_| ()),
                 Slot::Priority(op) => builder.apply_priority(op).map(|_| ()),
                 Slot::Import(root) => builder.apply_import(*root).map(|_| ()),
             };
@@ -82,7 +83,7 @@ pub fn replay(
                 error,
             })?;
         }
-        let mut executed = builder.finish().map_err(|error| ReplayError::Slot {
+        let executed = builder.finish().map_err(|error| ReplayError::Slot {
             block: header.number,
             slot: block.slots.len(),
             error,
@@ -114,10 +115,6 @@ pub fn replay(
             if expected != actual {
                 return Err(mismatch(what, expected.to_string(), actual.to_string()));
             }
-        }
-        // Block 0's operations are genesis, not the L1 queue's: the applied count starts after.
-        if header.number > 0 {
-            executed.commit.head.priority_applied += u64::from(got.priority_count);
         }
         store.commit(&executed.commit)?;
         parent_hash = Some(got.hash());

@@ -21,10 +21,10 @@ use serde_json::json;
 use crate::{
     api::{
         AccountProofView, AccountView, BatchView, BlockId, BlockView, EthApiServer, HfApiServer,
-        PublicInputsView, ReceiptView, SlotView, UNSERVED_ETH_METHODS, codes,
+        OutboxProofView, PublicInputsView, ReceiptView, SlotView, UNSERVED_ETH_METHODS, codes,
     },
     error::SequencerError,
-    producer::{read_batch, read_block},
+    producer::{batch_outbox, read_batch, read_block},
     service::Shared,
 };
 
@@ -80,6 +80,32 @@ fn quantity(value: impl Into<u64>) -> String {
 }
 
 impl RpcHandler {
+    fn stored_receipt(&self, hash: B256) -> RpcResult<Option<ReceiptView>> {
+        let Some(bytes) = self
+            .shared
+            .store_read()
+            .receipt(&hash.0)
+            .map_err(internal)?
+        else {
+            return Ok(None);
+        };
+        let receipt = hyperforge_execution::Receipt::decode(&bytes)
+            .ok_or_else(|| internal(SequencerError::Corrupt("receipt".into())))?;
+        Ok(Some(ReceiptView {
+            transaction_hash: hash,
+            status: if receipt.failure.is_some() {
+                "failed"
+            } else {
+                "included"
+            }
+            .into(),
+            error: receipt.failure.map(|failure| failure.to_string()),
+            block_number: Some(receipt.block),
+            position: Some(receipt.position),
+            outbox_index: receipt.outbox_index,
+        }))
+    }
+
     fn latest(&self) -> u64 {
         self.shared
             .store_read()
@@ -213,32 +239,52 @@ impl HfApiServer for RpcHandler {
     }
 
     fn get_transaction_receipt(&self, hash: B256) -> RpcResult<Option<ReceiptView>> {
-        if let Some(bytes) = self
-            .shared
-            .store_read()
-            .receipt(&hash.0)
-            .map_err(internal)?
-        {
-            let receipt = hyperforge_execution::Receipt::decode(&bytes)
-                .ok_or_else(|| internal(SequencerError::Corrupt("receipt".into())))?;
-            return Ok(Some(ReceiptView {
-                transaction_hash: hash,
-                status: "included".into(),
-                block_number: Some(receipt.block),
-                position: Some(receipt.position),
-                outbox_index: receipt.outbox_index,
-            }));
+        // The mempool first: a block commits its receipts before it releases its
+        // transactions from the mempool, so a transaction missing from the mempool has its
+        // receipt stored already, and one in it is pending unless its receipt appears.
+        let pending = self.shared.mempool().contains(&hash.0);
+        if let Some(receipt) = self.stored_receipt(hash)? {
+            return Ok(Some(receipt));
         }
-        if self.shared.mempool().contains(&hash.0) {
+        if pending {
             return Ok(Some(ReceiptView {
                 transaction_hash: hash,
                 status: "pending".into(),
+                error: None,
                 block_number: None,
                 position: None,
                 outbox_index: None,
             }));
         }
         Ok(None)
+    }
+
+    fn get_priority_receipt(&self, index: u64) -> RpcResult<Option<ReceiptView>> {
+        self.stored_receipt(B256::from(hyperforge_primitives::tx::priority_receipt_id(
+            index,
+        )))
+    }
+
+    fn get_outbox_proof(&self, batch: u64, leaf_index: u32) -> RpcResult<Option<OutboxProofView>> {
+        let store = self.shared.store_read();
+        let Some(record) = read_batch(&store, batch).map_err(internal)? else {
+            return Ok(None);
+        };
+        let outbox =
+            batch_outbox(&store, record.first_block, record.last_block).map_err(internal)?;
+        let Some(proof) = outbox.proof(leaf_index as usize) else {
+            return Ok(None);
+        };
+        let leaf = outbox
+            .leaf(leaf_index as usize)
+            .ok_or_else(|| internal(SequencerError::Corrupt("outbox leaf".into())))?;
+        Ok(Some(OutboxProofView {
+            batch_number: batch,
+            leaf_index,
+            leaf: digest_to_b256(&leaf),
+            siblings: proof.siblings.iter().map(digest_to_b256).collect(),
+            outbox_root: digest_to_b256(&outbox.root()),
+        }))
     }
 
     fn get_account(&self, address: String) -> RpcResult<Option<AccountView>> {

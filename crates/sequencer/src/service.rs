@@ -24,13 +24,13 @@ use hyperforge_primitives::{
 };
 use hyperforge_state::{StateError, Store};
 use jsonrpsee::server::{Server, ServerConfig, ServerHandle};
-use tokio::sync::{oneshot, watch};
+use tokio::sync::watch;
 
 use crate::{
     error::{AdmissionError, SequencerError},
     follower::run_follower,
     genesis::ensure_genesis,
-    mempool::{Admitted, Mempool, MempoolLimits},
+    mempool::{Admitted, Durability, Mempool, MempoolLimits},
     metrics::{Metrics, MetricsLayer},
     producer::{produce_block, read_block},
 };
@@ -41,7 +41,8 @@ const MAX_GROUP_COMMIT: usize = 4096;
 struct PersistRequest {
     seq: u64,
     bytes: Vec<u8>,
-    done: oneshot::Sender<Result<(), StateError>>,
+    /// Where the persister publishes the outcome, for every submission waiting on it.
+    durability: watch::Sender<Durability>,
 }
 
 /// What the RPC handlers and the block loop share.
@@ -142,45 +143,69 @@ impl Shared {
             self.metrics.mempool_size.set(pool.len() as i64);
             admitted
         };
-        match admitted {
-            Admitted::New(seq) => {
-                let (done, wait) = oneshot::channel();
-                let sent = self
+        let mut durability = match admitted {
+            Admitted::New { seq, durability } => {
+                let waiting = durability.subscribe();
+                let request = PersistRequest {
+                    seq,
+                    bytes,
+                    durability,
+                };
+                let unsent = match self
                     .persist
                     .lock()
                     .unwrap_or_else(|e| e.into_inner())
                     .as_ref()
-                    .map(|persist| persist.send(PersistRequest { seq, bytes, done }));
-                let persisted = match sent {
-                    Some(Ok(())) => wait
-                        .await
-                        .unwrap_or(Err(StateError::Corrupt("the persister stopped".into()))),
-                    _ => Err(StateError::Corrupt("the persister stopped".into())),
+                {
+                    Some(persist) => persist.send(request).err().map(|error| error.0),
+                    None => Some(request),
                 };
-                let mut pool = self.mempool();
-                match persisted {
-                    Ok(()) => {
-                        pool.mark_persisted(seq);
-                        Ok(id)
-                    }
-                    Err(error) => {
-                        pool.release(seq);
-                        self.metrics.mempool_size.set(pool.len() as i64);
-                        Err(error.into())
-                    }
+                if let Some(request) = unsent {
+                    complete_persist(self, vec![request], &Err("the persister stopped".into()));
                 }
+                waiting
             }
-            Admitted::Known => {
-                // Answer only once the first submission made it durable.
-                for _ in 0..5_000 {
-                    if self.mempool().is_persisted(&id) != Some(false) {
-                        return Ok(id);
-                    }
-                    tokio::time::sleep(Duration::from_millis(1)).await;
+            // The same transaction again: answer as the first submission's write turns out.
+            Admitted::Known(waiting) => waiting,
+        };
+        // The persister publishes every outcome; a closed channel means it is gone.
+        let outcome = durability
+            .wait_for(|state| *state != Durability::Persisting)
+            .await
+            .map(|state| state.clone())
+            .unwrap_or(Durability::Failed("the persister stopped".into()));
+        match outcome {
+            Durability::Durable => Ok(id),
+            Durability::Failed(reason) => Err(AdmissionError::Storage(StateError::Corrupt(
+                format!("the transaction could not be stored: {reason}"),
+            ))),
+            Durability::Persisting => unreachable!("waited for another state"),
+        }
+    }
+}
+
+/// Publishes the outcome of writing `requests`: durable ones become block candidates, failed
+/// ones are released; then every submission waiting on them answers. The mempool is updated
+/// before anyone is told, so a hash is never answered for a transaction that is not durable.
+fn complete_persist(shared: &Shared, requests: Vec<PersistRequest>, result: &Result<(), String>) {
+    {
+        let mut pool = shared.mempool();
+        for request in &requests {
+            match result {
+                Ok(()) => pool.mark_persisted(request.seq),
+                Err(_) => {
+                    pool.release(request.seq);
                 }
-                Ok(id)
             }
         }
+        shared.metrics.mempool_size.set(pool.len() as i64);
+    }
+    let outcome = match result {
+        Ok(()) => Durability::Durable,
+        Err(reason) => Durability::Failed(reason.clone()),
+    };
+    for request in requests {
+        request.durability.send_replace(outcome.clone());
     }
 }
 
@@ -375,14 +400,14 @@ fn run_persister(shared: &Shared, requests: &mpsc::Receiver<PersistRequest>) {
             .iter_mut()
             .map(|request| (request.seq, std::mem::take(&mut request.bytes)))
             .collect();
-        let result = shared.store_read().put_pending_batch(&rows);
-        for request in group {
-            let answer = match &result {
-                Ok(()) => Ok(()),
-                Err(error) => Err(StateError::Corrupt(format!("persisting failed: {error}"))),
-            };
-            let _ = request.done.send(answer);
+        let result = shared
+            .store_read()
+            .put_pending_batch(&rows)
+            .map_err(|error| format!("persisting failed: {error}"));
+        if let Err(error) = &result {
+            tracing::error!(%error, count = rows.len(), "pending transactions could not be stored");
         }
+        complete_persist(shared, group, &result);
     }
 }
 
@@ -505,5 +530,107 @@ impl SequencerHandle {
             Ok(result) => result,
             Err(error) => Err(SequencerError::Corrupt(format!("block loop: {error}"))),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    use hyperforge_config::{ChainConfigLoader, Overrides};
+    use hyperforge_execution::test_utils::transfer;
+    use hyperforge_primitives::dev::ACCOUNTS;
+
+    use super::*;
+
+    /// Alpha's sequencer with a persister the test plays itself.
+    fn open_with_manual_persister(dir: &Path) -> (Arc<Shared>, mpsc::Receiver<PersistRequest>) {
+        let chain = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../chains/alpha");
+        let config = ChainConfigLoader::new(chain)
+            .with_env(false)
+            .with_overrides(Overrides::new())
+            .load()
+            .unwrap();
+        let sequencer = Sequencer::open(config, dir).unwrap();
+        let (persist, requests) = mpsc::channel();
+        *sequencer.shared.persist.lock().unwrap() = Some(persist);
+        (sequencer.shared, requests)
+    }
+
+    fn raw(nonce: u32) -> String {
+        let tx = transfer(0, nonce, ACCOUNTS[1].address, 5, ChainId::new(270).unwrap());
+        format!("0x{}", alloy_primitives::hex::encode(tx.encode()))
+    }
+
+    /// Submits `raw` twice, the second while the first is being persisted; returns both
+    /// submissions and the first's write request.
+    async fn submit_twice(
+        shared: &Arc<Shared>,
+        requests: &mpsc::Receiver<PersistRequest>,
+        raw: &str,
+    ) -> (
+        tokio::task::JoinHandle<Result<[u8; 32], AdmissionError>>,
+        tokio::task::JoinHandle<Result<[u8; 32], AdmissionError>>,
+        PersistRequest,
+    ) {
+        let submit = |raw: String| {
+            let shared = shared.clone();
+            tokio::spawn(async move { shared.admit(&raw).await })
+        };
+        let first = submit(raw.to_owned());
+        let request = loop {
+            if let Ok(request) = requests.try_recv() {
+                break request;
+            }
+            tokio::time::sleep(Duration::from_millis(5)).await;
+        };
+        let second = submit(raw.to_owned());
+        // The resubmission verifies and finds the reservation, then waits for the write.
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        assert!(
+            !first.is_finished() && !second.is_finished(),
+            "no answer before the write"
+        );
+        assert!(
+            requests.try_recv().is_err(),
+            "the same transaction is written once"
+        );
+        (first, second, request)
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_resubmission_is_answered_only_once_the_first_write_succeeded() {
+        let dir = tempfile::tempdir().unwrap();
+        let (shared, requests) = open_with_manual_persister(dir.path());
+        let (first, second, request) = submit_twice(&shared, &requests, &raw(0)).await;
+        shared
+            .store_read()
+            .put_pending_batch(&[(request.seq, request.bytes.clone())])
+            .unwrap();
+        complete_persist(&shared, vec![request], &Ok(()));
+        let (first, second) = (
+            first.await.unwrap().unwrap(),
+            second.await.unwrap().unwrap(),
+        );
+        assert_eq!(first, second);
+        assert_eq!(shared.mempool().is_persisted(&first), Some(true));
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_submission_whose_write_failed_is_never_answered_with_a_hash() {
+        let dir = tempfile::tempdir().unwrap();
+        let (shared, requests) = open_with_manual_persister(dir.path());
+        let (first, second, request) = submit_twice(&shared, &requests, &raw(0)).await;
+        complete_persist(&shared, vec![request], &Err("disk full".into()));
+        for submission in [first, second] {
+            let error = submission.await.unwrap().unwrap_err();
+            assert!(
+                matches!(error, AdmissionError::Storage(_))
+                    && error.to_string().contains("disk full"),
+                "{error}"
+            );
+        }
+        assert!(shared.mempool().is_empty(), "the reservation was released");
+        assert!(shared.store_read().pending().unwrap().is_empty());
     }
 }

@@ -38,7 +38,7 @@ pub(crate) fn chain_bridge(
     })
 }
 
-/// The signer `args` names, or anvil's dev account 0.
+/// The signer `args` names, or anvil's dev account 0 (said plainly on stderr).
 pub(crate) fn signer(args: &SignerArgs) -> anyhow::Result<PrivateKeySigner> {
     match &args.private_key {
         Some(hex) => hex
@@ -46,10 +46,43 @@ pub(crate) fn signer(args: &SignerArgs) -> anyhow::Result<PrivateKeySigner> {
             .parse()
             .context("--private-key is not a 32-byte hex private key"),
         None => {
+            warn_dev_key();
             let key = hyperforge_primitives::dev::ACCOUNTS[0].private_key;
             PrivateKeySigner::from_bytes(&key).context("the dev key is invalid")
         }
     }
+}
+
+/// Says that no key was given and anvil's public dev account 0 signs.
+pub(crate) fn warn_dev_key() {
+    eprintln!(
+        "warning: no --private-key (or HYPERFORGE_PRIVATE_KEY): signing with anvil's dev account 0, {}, whose key is public: for local networks only",
+        hyperforge_primitives::dev::ACCOUNTS[0].address
+    );
+}
+
+/// Writes `contents` to `path` atomically: a temporary file in the same directory, synced,
+/// then renamed over `path`. Used for files written after an irreversible L1 transaction, so
+/// a crash leaves the old file or the new one, never half of one.
+pub(crate) fn write_atomically(path: &Path, contents: &str) -> anyhow::Result<()> {
+    use std::io::Write;
+    let dir = match path.parent() {
+        Some(dir) if !dir.as_os_str().is_empty() => dir,
+        _ => Path::new("."),
+    };
+    let mut file = tempfile::NamedTempFile::new_in(dir)
+        .with_context(|| format!("cannot create a temporary file in {}", dir.display()))?;
+    file.write_all(contents.as_bytes())
+        .and_then(|()| file.as_file().sync_all())
+        .with_context(|| format!("cannot write {}", path.display()))?;
+    file.persist(path)
+        .map_err(|error| error.error)
+        .with_context(|| format!("cannot write {}", path.display()))?;
+    // The rename itself is durable once the directory is synced.
+    if let Ok(dir) = std::fs::File::open(dir) {
+        let _ = dir.sync_all();
+    }
+    Ok(())
 }
 
 /// The bridge address an ecosystem file records under `[l1] bridge`.

@@ -370,3 +370,152 @@ fn a_bridge_registration_with_another_genesis_root_stops_the_sequencer() {
         "{stderr}"
     );
 }
+
+/// alpha's chain.toml with a single genesis account (dev account 0) holding `gwei`.
+fn single_account_chain(root: &Path, gwei: u64) -> PathBuf {
+    let original = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../../chains/alpha/chain.toml"),
+    )
+    .unwrap();
+    let (head, accounts) = original.split_once("accounts = [").unwrap();
+    let first = accounts
+        .lines()
+        .find(|line| line.contains("address"))
+        .unwrap()
+        .replace(
+            "balance = \"100 ether\"",
+            &format!("balance = \"{gwei} gwei\""),
+        );
+    let dir = root.join("chains/alpha");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(
+        dir.join("chain.toml"),
+        format!("{head}accounts = [\n{first}\n]\n"),
+    )
+    .unwrap();
+    dir
+}
+
+#[test]
+fn a_deposit_that_cannot_apply_on_l2_is_consumed_as_failed_and_refunded_on_l1() {
+    // `l1 register` backs the genesis on L1, which keeps every L2 balance below 2^64 gwei; a
+    // chain registered without backing can still overflow one, so the protocol must not halt.
+    let anvil = spawn_anvil().expect("anvil: run `cargo xtask tools`");
+    let l1 = anvil.endpoint_url().to_string();
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let root = tempfile::tempdir().unwrap();
+    let root = root.path();
+    let rich = parse_address("0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266").unwrap();
+    let chain_dir = single_account_chain(root, u64::MAX - 5);
+    let config = ChainConfigLoader::new(&chain_dir)
+        .with_env(false)
+        .with_overrides(Overrides::new())
+        .load()
+        .unwrap();
+    assert_eq!(config.genesis.accounts[0].address, rich);
+    let chain_id = config.chain.chain_id;
+    run(hyperforge(root).args(["l1", "deploy", "--l1", &l1]));
+    let ecosystem: toml::Table =
+        toml::from_str(&std::fs::read_to_string(root.join("ecosystem.toml")).unwrap()).unwrap();
+    let bridge = parse_address(ecosystem["l1"]["bridge"].as_str().unwrap()).unwrap();
+    let operator =
+        BridgeClient::connect(anvil.endpoint_url(), anvil.keys()[0].clone().into(), bridge);
+    runtime
+        .block_on(operator.register_chain(
+            chain_id,
+            genesis_root(&config).unwrap(),
+            operator.sender(),
+            hyperforge_primitives::Amount::ZERO,
+        ))
+        .unwrap();
+
+    let bridge_flag = format!("l1.bridge={bridge}");
+    let mut command = hyperforge(root);
+    command
+        .args(["sequencer", "--chain", "chains/alpha", "--data-dir"])
+        .arg(root.join("db"))
+        .args(["--set", "sequencer.rpc_addr=127.0.0.1:0"])
+        .args(["--set", "sequencer.block_time_ms=100"])
+        .args(["--set", "sequencer.batch_blocks=1"])
+        .args(["--set", &format!("l1.rpc_url={l1}")])
+        .args(["--set", &bridge_flag])
+        .args(["--set", "l1.confirmations=0"])
+        .args(["--set", "l1.poll_interval_ms=50"]);
+    let node = Sequencer::spawn(command);
+    let client = node.client();
+
+    // Dev account 1 deposits 10 gwei to the account that already holds 2^64 - 6.
+    let depositor = PrivateKeySigner::from(anvil.keys()[1].clone());
+    let depositor_key = format!("0x{}", alloy::hex::encode(depositor.to_bytes()));
+    run(hyperforge(root)
+        .args(["wallet", "deposit", "--chain", "chains/alpha"])
+        .args(["--set", &format!("l1.rpc_url={l1}"), "--set", &bridge_flag])
+        .args(["--private-key", &depositor_key, "--amount", "10", "--to"])
+        .arg(rich.to_checksum(None)));
+    let receipt = wait_for("the deposit consumed on L2", || {
+        runtime.block_on(client.get_priority_receipt(0)).unwrap()
+    });
+    assert_eq!(receipt.status, "failed", "{receipt:?}");
+    assert!(
+        receipt
+            .error
+            .as_deref()
+            .unwrap()
+            .contains("past 2^64 - 1 gwei"),
+        "{receipt:?}"
+    );
+    let block = receipt.block_number.unwrap();
+    // The chain goes on: the account kept its balance, and later blocks are produced.
+    let account = runtime
+        .block_on(client.get_account(rich.to_string()))
+        .unwrap()
+        .unwrap();
+    assert_eq!(account.balance_gwei, (u64::MAX - 5).to_string());
+
+    // Settle every batch up to the deposit's (one block each), then claim the refund.
+    let batches: Vec<_> = (1..=block)
+        .map(|number| {
+            let batch = wait_for("the batch sealed", || {
+                runtime.block_on(client.get_batch(number)).unwrap()
+            });
+            batch.public_inputs.to_inputs().unwrap()
+        })
+        .collect();
+    runtime
+        .block_on(operator.settle(&batches, dev_proof(&batches, b"")))
+        .unwrap();
+    let proof = runtime
+        .block_on(client.get_outbox_proof(block, receipt.outbox_index.unwrap()))
+        .unwrap()
+        .expect("the refund is in the batch's outbox");
+    let before = runtime
+        .block_on(operator.balance_of(depositor.address()))
+        .unwrap();
+    let claim = hyperforge_l1::WithdrawalClaim {
+        l2_sender: rich,
+        l1_recipient: depositor.address(),
+        amount: hyperforge_primitives::Amount::from_gwei(10),
+    };
+    let path = hyperforge_primitives::bridge::MerkleProof {
+        index: u64::from(proof.leaf_index),
+        siblings: proof
+            .siblings
+            .iter()
+            .map(|sibling| hyperforge_primitives::bridge::digest_from_b256(sibling).unwrap())
+            .collect(),
+    };
+    runtime
+        .block_on(operator.finalize_withdrawal(chain_id, block, &claim, &path))
+        .unwrap();
+    let after = runtime
+        .block_on(operator.balance_of(depositor.address()))
+        .unwrap();
+    assert_eq!(
+        after - before,
+        U256::from(10_000_000_000u64),
+        "10 gwei refunded"
+    );
+    let chain = runtime.block_on(operator.chain(chain_id)).unwrap().unwrap();
+    assert_eq!(chain.balance, hyperforge_primitives::Amount::ZERO);
+    assert!(node.terminate().success());
+}

@@ -117,6 +117,21 @@ fn a_wallet_transfer_is_included_and_shows_in_the_balance() {
         "{stderr}"
     );
     assert!(stderr.contains("insufficient balance"), "{stderr}");
+    assert!(stderr.trim_end().ends_with("(code -32010)"), "{stderr}");
+    assert_eq!(stderr.trim_end().lines().count(), 1, "one line: {stderr}");
+
+    // Without a key the wallet says plainly that anvil's public dev key signs.
+    let output = hyperforge(root.path())
+        .args(["wallet", "transfer", "--rpc", &node.url])
+        .args(["--to", BOB, "--amount", "1", "--no-wait"])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("signing with anvil's dev account 0")
+            && stderr.contains("whose key is public"),
+        "{stderr}"
+    );
 
     assert!(node.terminate().success(), "SIGTERM is a clean exit");
 }

@@ -29,8 +29,7 @@ pub(super) async fn run(args: L1DeployArgs) -> anyhow::Result<()> {
     document["l1"]["rpc_url"] = value(args.l1.as_str());
     document["l1"]["bridge"] = value(client.address().to_checksum(None));
     document["l1"]["settler"] = value(settler.to_checksum(None));
-    std::fs::write(&args.ecosystem, document.to_string())
-        .with_context(|| format!("cannot write {}", args.ecosystem.display()))?;
+    super::write_atomically(&args.ecosystem, &document.to_string())?;
     println!(
         "bridge {} deployed on {}; recorded in {}",
         client.address(),

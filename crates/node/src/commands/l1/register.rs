@@ -44,8 +44,7 @@ pub(super) async fn run(args: L1RegisterArgs) -> anyhow::Result<()> {
         .parse()
         .with_context(|| format!("{} is not valid TOML", path.display()))?;
     document["l1"]["bridge"] = value(bridge.to_checksum(None));
-    std::fs::write(&path, document.to_string())
-        .with_context(|| format!("cannot write {}", path.display()))?;
+    super::write_atomically(&path, &document.to_string())?;
     println!(
         "chain {} ({chain_id}) registered on the bridge {bridge} with genesis root {}, genesis balances backed with {backing}; {} updated",
         config.chain.name,

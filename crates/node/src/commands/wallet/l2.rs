@@ -57,7 +57,10 @@ pub(super) fn sender(private_key: Option<&str>) -> anyhow::Result<Sender> {
                 .and_then(|bytes| <[u8; 32]>::try_from(bytes).ok())
                 .context("--private-key is not a 32-byte hex private key")?
         }
-        None => hyperforge_primitives::dev::ACCOUNTS[0].private_key.0,
+        None => {
+            crate::commands::l1::warn_dev_key();
+            hyperforge_primitives::dev::ACCOUNTS[0].private_key.0
+        }
     };
     let key = secret_key_from_ethereum_key(&bytes).context("--private-key is not a valid key")?;
     let address =
@@ -97,10 +100,7 @@ pub(super) async fn send(args: &SendArgs, kind: TxKind) -> anyhow::Result<()> {
         signature: signature.to_bytes(),
     };
     let raw = format!("0x{}", alloy::hex::encode(tx.encode()));
-    let hash = client
-        .send_transaction(raw)
-        .await
-        .context("the sequencer refused the transaction")?;
+    let hash = client.send_transaction(raw).await.map_err(refusal)?;
     println!("{hash}");
     if args.no_wait {
         return Ok(());
@@ -146,6 +146,18 @@ async fn wait_for_inclusion(
     };
     spinner.finish_and_clear();
     result
+}
+
+/// A JSON-RPC error as one line: the sequencer's own message and its code.
+fn refusal(error: jsonrpsee::core::ClientError) -> anyhow::Error {
+    match error {
+        jsonrpsee::core::ClientError::Call(object) => anyhow::anyhow!(
+            "the sequencer refused the transaction: {} (code {})",
+            object.message(),
+            object.code()
+        ),
+        other => anyhow::Error::new(other).context("cannot reach the sequencer"),
+    }
 }
 
 /// Parses a `0x` hex quantity.
