@@ -129,6 +129,16 @@ pub struct SequencerConfig {
     pub max_future_nonces: u32,
     /// The largest encoded transaction accepted, in bytes.
     pub max_tx_bytes: u32,
+    /// The most requests in one JSON-RPC batch; a larger batch is refused whole.
+    pub rpc_max_batch_requests: u32,
+    /// The largest JSON-RPC request body, in bytes.
+    pub rpc_max_request_bytes: u32,
+    /// Signature checks admission runs at once; a submission beyond that is refused as busy
+    /// (code -32015) rather than queued without end.
+    pub max_pending_verifications: u32,
+    /// A transaction waiting on a nonce gap (not executable yet) is dropped from the mempool
+    /// and the pending column after this many milliseconds.
+    pub future_nonce_ttl_ms: u64,
 }
 
 /// What the block producer does when no transaction is ready.
@@ -155,6 +165,10 @@ impl Default for SequencerConfig {
             mempool_max_per_account: 1_024,
             max_future_nonces: 64,
             max_tx_bytes: 16 * 1024,
+            rpc_max_batch_requests: 256,
+            rpc_max_request_bytes: 8 * 1024 * 1024,
+            max_pending_verifications: 1_024,
+            future_nonce_ttl_ms: 10 * 60 * 1_000,
         }
     }
 }

@@ -106,6 +106,35 @@ pub(crate) fn check(config: &ChainConfig, chain_dir: &Path) -> Vec<(String, Stri
             format!("{} is out of range 256..=1048576", sequencer.max_tx_bytes),
         );
     }
+    for (key, value) in [
+        (
+            "sequencer.rpc_max_batch_requests",
+            sequencer.rpc_max_batch_requests,
+        ),
+        (
+            "sequencer.max_pending_verifications",
+            sequencer.max_pending_verifications,
+        ),
+    ] {
+        if value == 0 {
+            fail(key, "must be at least 1".to_owned());
+        }
+    }
+    if sequencer.rpc_max_request_bytes < 2 * sequencer.max_tx_bytes + 1_024 {
+        fail(
+            "sequencer.rpc_max_request_bytes",
+            format!(
+                "{} cannot carry one transaction of sequencer.max_tx_bytes ({}) as hex",
+                sequencer.rpc_max_request_bytes, sequencer.max_tx_bytes
+            ),
+        );
+    }
+    if sequencer.future_nonce_ttl_ms == 0 {
+        fail(
+            "sequencer.future_nonce_ttl_ms",
+            "must be at least 1".to_owned(),
+        );
+    }
 
     let prover = &config.prover;
     if !(1..=4096).contains(&prover.block_tx_slots) {

@@ -55,7 +55,7 @@ fn rejected(block: &mut BlockBuilder<'_>, tx: SignedTx) -> ExecError {
 
 #[test]
 fn transfer_moves_funds_bumps_the_nonce_and_opens_the_recipient() {
-    let (_dir, mut store) = store_with_genesis(2, 1_000);
+    let (_dir, store) = store_with_genesis(2, 1_000);
     let stranger = Address::with_last_byte(0x77);
     let mut block = BlockBuilder::new(&store, chain());
     apply(&mut block, transfer(0, 0, stranger, 300, chain())).unwrap();
@@ -392,7 +392,7 @@ fn siblings(outbox: &OutboxTree, leaf: usize) -> [Digest; OUTBOX_DEPTH] {
 
 #[test]
 fn messages_execute_once_under_an_imported_root() {
-    let (_dir, mut store) = store_with_genesis(1, 1_000);
+    let (_dir, store) = store_with_genesis(1, 1_000);
     let recipient = Address::with_last_byte(0x42);
     let (message, outbox) = incoming(recipient, 70);
     let path = siblings(&outbox, 0);
@@ -493,7 +493,7 @@ fn two_identical_messages_are_two_leaves_and_both_execute() {
     assert_ne!(sent.outbox[0].hash(), sent.outbox[1].hash());
     source.commit(&sent.commit).unwrap();
 
-    let (_dir, mut store) = store_with_genesis(1, 1_000);
+    let (_dir, store) = store_with_genesis(1, 1_000);
     let mut block = BlockBuilder::new(&store, chain());
     block.apply_import(outbox.root()).unwrap();
     for (leaf, entry) in sent.outbox.iter().enumerate() {
@@ -587,7 +587,7 @@ fn the_witness_of_an_executed_message_proves_its_import_and_its_nullifier() {
 
 #[test]
 fn the_state_root_covers_the_nullifier_and_imported_trees() {
-    let (_dir, mut store) = store_with_genesis(1, 1_000);
+    let (_dir, store) = store_with_genesis(1, 1_000);
     let (message, outbox) = incoming(Address::with_last_byte(0x42), 70);
     let mut block = BlockBuilder::new(&store, chain());
     block.apply_import(outbox.root()).unwrap();
@@ -713,7 +713,7 @@ proptest! {
     fn rocksdb_state_agrees_with_a_plain_model(ops in proptest::collection::vec(op(), 1..40)) {
         // Accounts 0..3 are funded with keys; 4 and 5 are addresses that only receive.
         let targets: Vec<Address> = (0..6).map(|i| if i < 4 { ACCOUNTS[i].address } else { Address::with_last_byte(0xa0 + i as u8) }).collect();
-        let (_dir, mut store) = store_with_genesis(3, 500);
+        let (_dir, store) = store_with_genesis(3, 500);
         let mut model = Model::default();
         for (index, account) in ACCOUNTS.iter().enumerate().take(3) {
             let entry = model.get(account.address);

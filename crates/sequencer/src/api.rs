@@ -43,6 +43,8 @@ pub mod codes {
     pub const SHUTTING_DOWN: i32 = -32013;
     /// The request asks for something this node does not serve (a past block tag, ...).
     pub const UNSUPPORTED: i32 = -32014;
+    /// `sequencer.max_pending_verifications` signature checks are running: try again shortly.
+    pub const BUSY: i32 = -32015;
     /// Not an `hf_*` method: use the one named in the message.
     pub const METHOD_NOT_FOUND: i32 = -32601;
     /// A parameter does not parse.
@@ -520,7 +522,7 @@ pub trait HfApi {
 
     /// Where a transaction stands; `null` if unknown.
     #[method(name = "getTransactionReceipt")]
-    fn get_transaction_receipt(&self, hash: B256) -> RpcResult<Option<ReceiptView>>;
+    async fn get_transaction_receipt(&self, hash: B256) -> RpcResult<Option<ReceiptView>>;
 
     /// An account at the latest block; `null` if the address has none.
     #[method(name = "getAccount")]
@@ -532,7 +534,7 @@ pub trait HfApi {
 
     /// A block by number or `"latest"`; `null` if there is none.
     #[method(name = "getBlock")]
-    fn get_block(&self, block: BlockId) -> RpcResult<Option<BlockView>>;
+    async fn get_block(&self, block: BlockId) -> RpcResult<Option<BlockView>>;
 
     /// A sealed batch; `null` if not sealed yet.
     #[method(name = "getBatch")]
@@ -566,11 +568,15 @@ pub trait EthApi {
 
     /// The next nonce; with `"pending"`, counting transactions in the mempool.
     #[method(name = "eth_getTransactionCount")]
-    fn get_transaction_count(&self, address: String, block: Option<BlockId>) -> RpcResult<String>;
+    async fn get_transaction_count(
+        &self,
+        address: String,
+        block: Option<BlockId>,
+    ) -> RpcResult<String>;
 
     /// A block's header fields in Ethereum's shape (transaction hashes only).
     #[method(name = "eth_getBlockByNumber")]
-    fn get_block_by_number(
+    async fn get_block_by_number(
         &self,
         block: BlockId,
         full: Option<bool>,

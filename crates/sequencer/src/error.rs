@@ -99,6 +99,12 @@ pub enum AdmissionError {
     /// Shutting down.
     #[error("the sequencer is shutting down")]
     ShuttingDown,
+    /// Too many signature checks running.
+    #[error("busy: {max} signature checks are running, try again shortly")]
+    Busy {
+        /// The bound (`sequencer.max_pending_verifications`).
+        max: usize,
+    },
     /// Storage failed.
     #[error("storage error: {0}")]
     Storage(#[from] StateError),
@@ -121,6 +127,7 @@ impl AdmissionError {
             Self::MempoolFull { .. } => codes::MEMPOOL_FULL,
             Self::AccountLimit { .. } => codes::ACCOUNT_LIMIT,
             Self::ShuttingDown => codes::SHUTTING_DOWN,
+            Self::Busy { .. } => codes::BUSY,
             Self::Storage(_) => codes::INTERNAL,
         }
     }
@@ -141,6 +148,7 @@ impl AdmissionError {
             Self::MempoolFull { .. } => "mempool_full",
             Self::AccountLimit { .. } => "account_limit",
             Self::ShuttingDown => "shutting_down",
+            Self::Busy { .. } => "busy",
             Self::Storage(_) => "storage",
         }
     }

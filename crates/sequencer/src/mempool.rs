@@ -21,6 +21,7 @@
 use std::{
     collections::{BTreeMap, HashMap},
     sync::Arc,
+    time::{Duration, Instant},
 };
 
 use hyperforge_execution::VerifiedTx;
@@ -54,6 +55,8 @@ pub struct PoolTx {
     pub persisted: bool,
     /// The outcome of its write, for resubmissions to wait on.
     pub durability: watch::Receiver<Durability>,
+    /// When it arrived (for a transaction restored at start-up: when it was restored).
+    pub arrived: Instant,
 }
 
 /// Where the write of a reserved transaction stands.
@@ -133,6 +136,11 @@ impl Mempool {
     /// Whether the pending transaction with this id is durable yet; `None` if not pending.
     pub fn is_persisted(&self, id: &[u8; 32]) -> Option<bool> {
         self.get(id).map(|pool_tx| pool_tx.persisted)
+    }
+
+    /// The durability channel of the pending transaction with this id, if it is pending.
+    pub fn durability(&self, id: &[u8; 32]) -> Option<watch::Receiver<Durability>> {
+        self.get(id).map(|pool_tx| pool_tx.durability.clone())
     }
 
     fn get(&self, id: &[u8; 32]) -> Option<&PoolTx> {
@@ -231,6 +239,7 @@ impl Mempool {
             debit,
             persisted: false,
             durability: waiting,
+            arrived: Instant::now(),
         });
         Ok(Admitted::New { seq, durability })
     }
@@ -246,6 +255,7 @@ impl Mempool {
             debit,
             persisted: true,
             durability: durable,
+            arrived: Instant::now(),
         });
     }
 
@@ -282,6 +292,31 @@ impl Mempool {
         }
         self.by_id.remove(&pool_tx.tx.id());
         Some(pool_tx)
+    }
+
+    /// Persisted transactions that arrived more than `ttl` ago and still wait on a nonce gap:
+    /// their nonce is past the sender's next nonce counting its consecutive pending ones from
+    /// `committed(sender)`, its committed nonce. Oldest first.
+    pub fn expired_future(
+        &self,
+        ttl: Duration,
+        mut committed: impl FnMut(&Address) -> u32,
+    ) -> Vec<u64> {
+        let now = Instant::now();
+        let mut expired = Vec::new();
+        for (seq, (sender, nonce)) in &self.order {
+            let Some(pool_tx) = self.by_sender.get(sender).and_then(|txs| txs.get(nonce)) else {
+                continue;
+            };
+            // Arrival sequences grow with time: the rest arrived later.
+            if now.duration_since(pool_tx.arrived) < ttl {
+                break;
+            }
+            if pool_tx.persisted && *nonce > self.pending_nonce(sender, committed(sender)) {
+                expired.push(*seq);
+            }
+        }
+        expired
     }
 
     /// Up to `max` persisted transactions for the next block: senders in order of their

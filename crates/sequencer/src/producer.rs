@@ -78,14 +78,15 @@ pub(crate) fn produce_block(
     parent: &BlockHeader,
 ) -> Result<Option<BlockHeader>, SequencerError> {
     let started = Instant::now();
+    expire_future_txs(shared)?;
     let config = &shared.config.sequencer;
     let max_slots = config.max_block_txs as usize;
     let candidates = shared.mempool().candidates(max_slots);
-    let store = shared.store_read();
+    let store = shared.store();
     let head = store.head();
     let priority_applied = head.priority_applied;
     let priority = store.priority_range(priority_applied, max_slots)?;
-    let new_roots = message_roots_from(&store, head.state.imported_count, MAX_ROOTS_PER_BLOCK)?;
+    let new_roots = message_roots_from(store, head.state.imported_count, MAX_ROOTS_PER_BLOCK)?;
     if candidates.is_empty()
         && priority.is_empty()
         && new_roots.is_empty()
@@ -106,7 +107,7 @@ pub(crate) fn produce_block(
         outbox_used += store.outbox(earlier)?.len();
     }
     let timestamp = now_ms().max(parent.timestamp_ms);
-    let mut builder = hyperforge_execution::BlockBuilder::new(&store, shared.chain_id)
+    let mut builder = hyperforge_execution::BlockBuilder::new(store, shared.chain_id)
         .with_header(parent.hash(), timestamp);
     for record in &new_roots {
         builder
@@ -173,9 +174,8 @@ pub(crate) fn produce_block(
         && config.empty_blocks == EmptyBlocks::Skip
     {
         drop(builder);
-        drop(store);
         if !done.is_empty() {
-            shared.store_read().delete_pending(&done)?;
+            shared.store().delete_pending(&done)?;
             let mut pool = shared.mempool();
             for seq in &done {
                 pool.release(*seq);
@@ -188,7 +188,7 @@ pub(crate) fn produce_block(
     let sealed = if number + 1 - first_of_batch >= batch_blocks {
         let record = seal_batch(
             shared,
-            &store,
+            store,
             &executed,
             first_of_batch,
             head.last_batch + 1,
@@ -200,13 +200,14 @@ pub(crate) fn produce_block(
     } else {
         None
     };
-    drop(store);
 
     let header = executed.block.header;
     {
-        // Mempool first, then the store: the order admission takes them in.
+        // The mempool is held across the commit, so admission (which takes it before reading
+        // the store) never sees the new state with the included transactions still pending.
+        // This runs on a blocking thread, as everything else that takes the mempool.
         let mut pool = shared.mempool();
-        shared.store_write().commit(&executed.commit)?;
+        shared.store().commit(&executed.commit)?;
         for seq in &done {
             pool.release(*seq);
         }
@@ -238,6 +239,40 @@ pub(crate) fn produce_block(
         );
     }
     Ok(Some(header))
+}
+
+/// Drops transactions that waited on a nonce gap for longer than `future_nonce_ttl_ms`, from
+/// the mempool and the pending column (they would otherwise hold mempool room forever).
+fn expire_future_txs(shared: &Shared) -> Result<(), SequencerError> {
+    let ttl = std::time::Duration::from_millis(shared.config.sequencer.future_nonce_ttl_ms);
+    let mut pool = shared.mempool();
+    let store = shared.store();
+    let expired = pool.expired_future(ttl, |sender| {
+        // A failed read never expires anything: u32::MAX puts no nonce past the run.
+        match store.account_index(sender) {
+            Ok(Some(index)) => store
+                .account(index)
+                .ok()
+                .flatten()
+                .map_or(u32::MAX, |account| account.nonce),
+            Ok(None) => 0,
+            Err(_) => u32::MAX,
+        }
+    });
+    if expired.is_empty() {
+        return Ok(());
+    }
+    store.delete_pending(&expired)?;
+    for seq in &expired {
+        pool.release(*seq);
+    }
+    shared.metrics.mempool_size.set(pool.len() as i64);
+    tracing::info!(
+        count = expired.len(),
+        ttl_ms = ttl.as_millis() as u64,
+        "dropped transactions that waited on a nonce gap past the time-to-live"
+    );
+    Ok(())
 }
 
 /// The most queued L1 message roots one block processes.
@@ -468,6 +503,7 @@ mod tests {
     use hyperforge_primitives::{
         ChainId,
         bridge::{ZERO_DIGEST, next_message_commitment, priority_commitment},
+        dev::ACCOUNTS,
     };
 
     use super::*;
@@ -505,16 +541,16 @@ mod tests {
 
     /// Stores `ops` as the L1 follower would, after what is stored.
     fn queue(shared: &Shared, ops: &[PriorityOp]) {
-        let store = shared.store_read();
+        let store = shared.store();
         for (index, op) in (store.priority_len().unwrap()..).zip(ops) {
-            let commitment = commitment_after(&store, index).unwrap().unwrap();
+            let commitment = commitment_after(store, index).unwrap().unwrap();
             let commitment = next_priority_commitment(commitment, op.hash());
-            store_priority_op(&store, index, op, commitment, 1).unwrap();
+            store_priority_op(store, index, op, commitment, 1).unwrap();
         }
     }
 
     fn balance(shared: &Shared, byte: u8) -> Option<u64> {
-        let store = shared.store_read();
+        let store = shared.store();
         let index = store
             .account_index(&Address::with_last_byte(byte))
             .unwrap()?;
@@ -536,9 +572,9 @@ mod tests {
         queue(&shared, &ops);
         let first = produce_block(&shared, &genesis).unwrap().unwrap();
         assert_eq!((first.number, first.priority_count), (1, 3));
-        assert_eq!(shared.store_read().head().priority_applied, 3);
+        assert_eq!(shared.store().head().priority_applied, 3);
         assert_eq!(balance(&shared, 7), Some(11));
-        let block = read_block(&shared.store_read(), 1).unwrap().unwrap();
+        let block = read_block(shared.store(), 1).unwrap().unwrap();
         assert_eq!(block.slots.len(), ops.len(), "priority operations only");
         let slots: Vec<_> = block.priority_ops().cloned().collect();
         assert_eq!(slots, ops);
@@ -547,8 +583,8 @@ mod tests {
 
         queue(&shared, &[deposit(8, 1)]);
         let second = produce_block(&shared, &first).unwrap().unwrap();
-        assert_eq!(shared.store_read().head().priority_applied, 4);
-        let batch = read_batch(&shared.store_read(), 1).unwrap().unwrap();
+        assert_eq!(shared.store().head().priority_applied, 4);
+        let batch = read_batch(shared.store(), 1).unwrap().unwrap();
         let inputs = batch.public_inputs;
         assert_eq!((batch.first_block, batch.last_block), (1, second.number));
         assert_eq!(inputs.priority_ops_count, 4);
@@ -573,7 +609,7 @@ mod tests {
         drop(shared);
         let (shared, head) = open(config(&[]), dir.path());
         assert_eq!(head.number, 1);
-        assert_eq!(shared.store_read().head().priority_applied, 1);
+        assert_eq!(shared.store().head().priority_applied, 1);
         assert!(produce_block(&shared, &head).unwrap().is_none());
         assert_eq!(balance(&shared, 9), Some(100));
     }
@@ -607,15 +643,14 @@ mod tests {
         queue(&shared, &[deposit(4, 1), overflow.clone(), deposit(4, 2)]);
         let block = produce_block(&shared, &genesis).unwrap().unwrap();
         assert_eq!(block.priority_count, 3, "all three consumed, in order");
-        let store = shared.store_read();
+        let store = shared.store();
         assert_eq!(store.head().priority_applied, 3);
-        drop(store);
         assert_eq!(
             balance(&shared, 4),
             Some(3),
             "the operations after it applied"
         );
-        let store = shared.store_read();
+        let store = shared.store();
         let index = store.account_index(&rich).unwrap().unwrap();
         assert_eq!(
             store.account(index).unwrap().unwrap().balance,
@@ -638,7 +673,7 @@ mod tests {
             amount: Amount::from_gwei(10),
         };
         assert_eq!(receipt.outbox_index, Some(0));
-        let inputs = read_batch(&store, 1).unwrap().unwrap().public_inputs;
+        let inputs = read_batch(store, 1).unwrap().unwrap().public_inputs;
         assert_eq!(
             inputs.outbox_root,
             OutboxTree::from_entries([&refund]).unwrap().root()
@@ -652,7 +687,7 @@ mod tests {
         let (shared, genesis) = open(config(&[]), dir.path());
         queue(&shared, &[deposit(6, 7), deposit(6, 7)]);
         produce_block(&shared, &genesis).unwrap().unwrap();
-        let store = shared.store_read();
+        let store = shared.store();
         let receipts: Vec<_> = (0..2)
             .map(|index| {
                 let bytes = store
@@ -668,16 +703,16 @@ mod tests {
 
     /// Stores entries of the bridge's message root queue as the follower would.
     fn queue_roots(shared: &Shared, roots: &[Digest]) {
-        let store = shared.store_read();
+        let store = shared.store();
         for (index, root) in (store.l1_message_roots_len().unwrap()..).zip(roots) {
-            let previous = message_commitment_after(&store, index).unwrap().unwrap();
+            let previous = message_commitment_after(store, index).unwrap().unwrap();
             let record = MessageRootRecord {
                 outbox_root: *root,
                 chain_id: ChainId::new(271).unwrap(),
                 batch_number: index + 1,
                 commitment: next_message_commitment(previous, *root),
             };
-            store_message_root(&store, index, &record, 2).unwrap();
+            store_message_root(store, index, &record, 2).unwrap();
         }
     }
 
@@ -690,23 +725,20 @@ mod tests {
         queue_roots(&shared, &[roots[0], roots[1], roots[0]]);
         let first = produce_block(&shared, &genesis).unwrap().unwrap();
         assert_eq!((first.import_count, first.slot_count), (3, 3));
-        let block = read_block(&shared.store_read(), first.number)
-            .unwrap()
-            .unwrap();
+        let block = read_block(shared.store(), first.number).unwrap().unwrap();
         assert_eq!(
             block.imports().copied().collect::<Vec<_>>(),
             vec![roots[0], roots[1], roots[0]]
         );
-        let store = shared.store_read();
+        let store = shared.store();
         assert_eq!(store.head().state.imported_count, 3);
         assert_eq!(store.imported_root(1).unwrap(), Some(roots[1]));
-        drop(store);
         // Nothing new: nothing to produce, nothing imported twice.
         assert!(produce_block(&shared, &first).unwrap().is_none());
         queue_roots(&shared, &[roots[1]]);
         let second = produce_block(&shared, &first).unwrap().unwrap();
         assert_eq!(second.import_count, 1);
-        let inputs = read_batch(&shared.store_read(), 1)
+        let inputs = read_batch(shared.store(), 1)
             .unwrap()
             .unwrap()
             .public_inputs;
@@ -720,10 +752,7 @@ mod tests {
             ),
             "the bridge's m_4"
         );
-        assert_eq!(
-            inputs.new_state_root,
-            shared.store_read().head().state_root()
-        );
+        assert_eq!(inputs.new_state_root, shared.store().head().state_root());
     }
 
     #[test]
@@ -734,7 +763,7 @@ mod tests {
             queue(&shared, &[deposit(3, gwei)]);
             head = produce_block(&shared, &head).unwrap().unwrap();
         }
-        assert_eq!(shared.store_read().head().last_batch, 2);
+        assert_eq!(shared.store().head().last_batch, 2);
         drop(shared);
         // Restarted with batches of 3 blocks: batch 3 covers blocks 3..=5, then batch 4.
         let (shared, mut head) = open(config(&["sequencer.batch_blocks=3"]), dir.path());
@@ -742,17 +771,17 @@ mod tests {
             queue(&shared, &[deposit(3, gwei)]);
             head = produce_block(&shared, &head).unwrap().unwrap();
         }
-        let store = shared.store_read();
+        let store = shared.store();
         let ranges: Vec<_> = (1..=4)
             .map(|number| {
-                let batch = read_batch(&store, number).unwrap().unwrap();
+                let batch = read_batch(store, number).unwrap().unwrap();
                 (batch.first_block, batch.last_block)
             })
             .collect();
         assert_eq!(ranges, [(1, 1), (2, 2), (3, 5), (6, 8)]);
         let (third, fourth) = (
-            read_batch(&store, 3).unwrap().unwrap().public_inputs,
-            read_batch(&store, 4).unwrap().unwrap().public_inputs,
+            read_batch(store, 3).unwrap().unwrap().public_inputs,
+            read_batch(store, 4).unwrap().unwrap().public_inputs,
         );
         assert_eq!(third.new_state_root, fourth.old_state_root);
         assert_eq!(
@@ -762,6 +791,45 @@ mod tests {
         assert_eq!(
             (store.head().last_batch, store.head().last_batch_block),
             (4, 8)
+        );
+    }
+
+    #[test]
+    fn transactions_waiting_on_a_nonce_gap_expire_and_leave_the_pending_column() {
+        let dir = tempfile::tempdir().unwrap();
+        let (shared, genesis) = open(config(&["sequencer.future_nonce_ttl_ms=200"]), dir.path());
+        let store = shared.store();
+        let sender = store
+            .account(store.account_index(&ACCOUNTS[0].address).unwrap().unwrap())
+            .unwrap()
+            .unwrap();
+        // Nonce 0 is executable; 3, 4 and 5 wait on the gap at 1 and 2.
+        for nonce in [0, 3, 4, 5] {
+            let tx = hyperforge_execution::test_utils::transfer(
+                0,
+                nonce,
+                ACCOUNTS[1].address,
+                1,
+                shared.chain_id,
+            );
+            let bytes = tx.encode();
+            let verified = Arc::new(hyperforge_execution::VerifiedTx::verify(tx).unwrap());
+            let mut pool = shared.mempool();
+            let crate::mempool::Admitted::New { seq, .. } =
+                pool.admit(verified, Some(&sender)).unwrap()
+            else {
+                panic!("a new transaction");
+            };
+            store.put_pending(seq, &bytes).unwrap();
+            pool.mark_persisted(seq);
+        }
+        std::thread::sleep(std::time::Duration::from_millis(250));
+        let block = produce_block(&shared, &genesis).unwrap().unwrap();
+        assert_eq!(block.slot_count, 1, "nonce 0 included");
+        assert!(shared.mempool().is_empty(), "3, 4 and 5 expired");
+        assert!(
+            store.pending().unwrap().is_empty(),
+            "and left the pending column"
         );
     }
 
@@ -776,7 +844,7 @@ mod tests {
             commitment: next_priority_commitment(*PRIORITY_SEED, deposit(5, 2).hash()),
         };
         shared
-            .store_read()
+            .store()
             .put_priority(&[(0, record.encode())], None)
             .unwrap();
         let error = produce_block(&shared, &genesis).unwrap_err();
@@ -784,6 +852,6 @@ mod tests {
             matches!(error, SequencerError::PriorityCommitment { batch: 1, .. }),
             "{error}"
         );
-        assert_eq!(shared.store_read().head().block_number, Some(0));
+        assert_eq!(shared.store().head().block_number, Some(0));
     }
 }

@@ -24,7 +24,7 @@ use crate::{
         OutboxProofView, PublicInputsView, ReceiptView, SlotView, UNSERVED_ETH_METHODS, codes,
     },
     error::SequencerError,
-    producer::{batch_outbox, read_batch, read_block},
+    producer::{batch_outbox, read_batch},
     service::Shared,
 };
 
@@ -80,13 +80,41 @@ fn quantity(value: impl Into<u64>) -> String {
 }
 
 impl RpcHandler {
+    /// Runs `work` on the blocking pool: anything that takes the mempool's lock, or decodes
+    /// and hashes whole blocks, stays off the async executor.
+    async fn blocking<T: Send + 'static>(
+        &self,
+        work: impl FnOnce(&Self) -> RpcResult<T> + Send + 'static,
+    ) -> RpcResult<T> {
+        let handler = self.clone();
+        tokio::task::spawn_blocking(move || work(&handler))
+            .await
+            .map_err(|error| internal(SequencerError::Corrupt(format!("RPC task: {error}"))))?
+    }
+
+    fn transaction_receipt(&self, hash: B256) -> RpcResult<Option<ReceiptView>> {
+        // The mempool first: a block commits its receipts before it releases its
+        // transactions from the mempool, so a transaction missing from the mempool has its
+        // receipt stored already, and one in it is pending unless its receipt appears.
+        let pending = self.shared.mempool().contains(&hash.0);
+        if let Some(receipt) = self.stored_receipt(hash)? {
+            return Ok(Some(receipt));
+        }
+        if pending {
+            return Ok(Some(ReceiptView {
+                transaction_hash: hash,
+                status: "pending".into(),
+                error: None,
+                block_number: None,
+                position: None,
+                outbox_index: None,
+            }));
+        }
+        Ok(None)
+    }
+
     fn stored_receipt(&self, hash: B256) -> RpcResult<Option<ReceiptView>> {
-        let Some(bytes) = self
-            .shared
-            .store_read()
-            .receipt(&hash.0)
-            .map_err(internal)?
-        else {
+        let Some(bytes) = self.shared.store().receipt(&hash.0).map_err(internal)? else {
             return Ok(None);
         };
         let receipt = hyperforge_execution::Receipt::decode(&bytes)
@@ -107,11 +135,7 @@ impl RpcHandler {
     }
 
     fn latest(&self) -> u64 {
-        self.shared
-            .store_read()
-            .head()
-            .block_number
-            .unwrap_or_default()
+        self.shared.store().head().block_number.unwrap_or_default()
     }
 
     /// Resolves a block id to a number (latest for tags that mean the head).
@@ -155,7 +179,7 @@ impl RpcHandler {
     }
 
     fn account(&self, address: &Address) -> RpcResult<Option<(u32, Account, u64)>> {
-        let store = self.shared.store_read();
+        let store = self.shared.store();
         let number = store.head().block_number.unwrap_or_default();
         let Some(index) = store.account_index(address).map_err(internal)? else {
             return Ok(None);
@@ -166,8 +190,17 @@ impl RpcHandler {
             .map(|account| (index, account, number)))
     }
 
-    fn block(&self, number: u64) -> RpcResult<Option<Block>> {
-        read_block(&self.shared.store_read(), number).map_err(internal)
+    /// Block `number` and its encoded size, read as stored (the store only holds blocks it
+    /// checked, so the slots are not hashed again against the header).
+    fn block(&self, number: u64) -> RpcResult<Option<(Block, usize)>> {
+        let Some(bytes) = self.shared.store().block(number).map_err(internal)? else {
+            return Ok(None);
+        };
+        let block = Block::decode_trusted(&bytes, hyperforge_primitives::tx::DEFAULT_MAX_PAYLOAD)
+            .map_err(|error| {
+            internal(SequencerError::Corrupt(format!("block {number}: {error}")))
+        })?;
+        Ok(Some((block, bytes.len())))
     }
 }
 
@@ -238,25 +271,9 @@ impl HfApiServer for RpcHandler {
         }
     }
 
-    fn get_transaction_receipt(&self, hash: B256) -> RpcResult<Option<ReceiptView>> {
-        // The mempool first: a block commits its receipts before it releases its
-        // transactions from the mempool, so a transaction missing from the mempool has its
-        // receipt stored already, and one in it is pending unless its receipt appears.
-        let pending = self.shared.mempool().contains(&hash.0);
-        if let Some(receipt) = self.stored_receipt(hash)? {
-            return Ok(Some(receipt));
-        }
-        if pending {
-            return Ok(Some(ReceiptView {
-                transaction_hash: hash,
-                status: "pending".into(),
-                error: None,
-                block_number: None,
-                position: None,
-                outbox_index: None,
-            }));
-        }
-        Ok(None)
+    async fn get_transaction_receipt(&self, hash: B256) -> RpcResult<Option<ReceiptView>> {
+        self.blocking(move |handler| handler.transaction_receipt(hash))
+            .await
     }
 
     fn get_priority_receipt(&self, index: u64) -> RpcResult<Option<ReceiptView>> {
@@ -266,12 +283,12 @@ impl HfApiServer for RpcHandler {
     }
 
     fn get_outbox_proof(&self, batch: u64, leaf_index: u32) -> RpcResult<Option<OutboxProofView>> {
-        let store = self.shared.store_read();
-        let Some(record) = read_batch(&store, batch).map_err(internal)? else {
+        let store = self.shared.store();
+        let Some(record) = read_batch(store, batch).map_err(internal)? else {
             return Ok(None);
         };
         let outbox =
-            batch_outbox(&store, record.first_block, record.last_block).map_err(internal)?;
+            batch_outbox(store, record.first_block, record.last_block).map_err(internal)?;
         let Some(proof) = outbox.proof(leaf_index as usize) else {
             return Ok(None);
         };
@@ -296,7 +313,7 @@ impl HfApiServer for RpcHandler {
 
     fn get_account_proof(&self, address: String) -> RpcResult<Option<AccountProofView>> {
         let address = parse(&address)?;
-        let store = self.shared.store_read();
+        let store = self.shared.store();
         let number = store.head().block_number.unwrap_or_default();
         let Some(index) = store.account_index(&address).map_err(internal)? else {
             return Ok(None);
@@ -320,13 +337,19 @@ impl HfApiServer for RpcHandler {
         }))
     }
 
-    fn get_block(&self, block: BlockId) -> RpcResult<Option<BlockView>> {
-        let number = self.resolve(&block)?;
-        Ok(self.block(number)?.as_ref().map(block_view))
+    async fn get_block(&self, block: BlockId) -> RpcResult<Option<BlockView>> {
+        self.blocking(move |handler| {
+            let number = handler.resolve(&block)?;
+            Ok(handler
+                .block(number)?
+                .as_ref()
+                .map(|(block, _)| block_view(block)))
+        })
+        .await
     }
 
     fn get_batch(&self, number: u64) -> RpcResult<Option<BatchView>> {
-        let Some(record) = read_batch(&self.shared.store_read(), number).map_err(internal)? else {
+        let Some(record) = read_batch(self.shared.store(), number).map_err(internal)? else {
             return Ok(None);
         };
         Ok(Some(BatchView {
@@ -339,6 +362,7 @@ impl HfApiServer for RpcHandler {
     }
 }
 
+#[async_trait]
 impl EthApiServer for RpcHandler {
     fn chain_id(&self) -> RpcResult<String> {
         Ok(quantity(self.shared.chain_id.get()))
@@ -357,27 +381,50 @@ impl EthApiServer for RpcHandler {
         Ok(format!("{:#x}", U256::from(gwei) * U256::from(GWEI_IN_WEI)))
     }
 
-    fn get_transaction_count(&self, address: String, block: Option<BlockId>) -> RpcResult<String> {
+    async fn get_transaction_count(
+        &self,
+        address: String,
+        block: Option<BlockId>,
+    ) -> RpcResult<String> {
         let address = parse(&address)?;
         self.require_latest(block.as_ref())?;
-        let committed = self
-            .account(&address)?
-            .map_or(0, |(_, account, _)| account.nonce);
-        let nonce = if matches!(&block, Some(BlockId::Tag(tag)) if tag == "pending") {
-            self.shared.mempool().pending_nonce(&address, committed)
-        } else {
-            committed
-        };
-        Ok(quantity(nonce))
+        self.blocking(move |handler| {
+            let committed = handler
+                .account(&address)?
+                .map_or(0, |(_, account, _)| account.nonce);
+            let nonce = if matches!(&block, Some(BlockId::Tag(tag)) if tag == "pending") {
+                handler.shared.mempool().pending_nonce(&address, committed)
+            } else {
+                committed
+            };
+            Ok(quantity(nonce))
+        })
+        .await
     }
 
-    fn get_block_by_number(
+    async fn get_block_by_number(
         &self,
         block: BlockId,
         _full: Option<bool>,
     ) -> RpcResult<Option<serde_json::Value>> {
-        let number = self.resolve(&block)?;
-        let Some(block) = self.block(number)? else {
+        self.blocking(move |handler| handler.ethereum_block(&block))
+            .await
+    }
+
+    fn net_version(&self) -> RpcResult<String> {
+        Ok(self.shared.chain_id.get().to_string())
+    }
+
+    fn client_version(&self) -> RpcResult<String> {
+        Ok(format!("hyperforge/{}", env!("CARGO_PKG_VERSION")))
+    }
+}
+
+impl RpcHandler {
+    /// A block in Ethereum's shape: header fields and transaction hashes.
+    fn ethereum_block(&self, block: &BlockId) -> RpcResult<Option<serde_json::Value>> {
+        let number = self.resolve(block)?;
+        let Some((block, size)) = self.block(number)? else {
             return Ok(None);
         };
         let view = block_view(&block);
@@ -396,7 +443,7 @@ impl EthApiServer for RpcHandler {
             "difficulty": "0x0",
             "totalDifficulty": "0x0",
             "extraData": "0x",
-            "size": quantity(block.encode().len() as u64),
+            "size": quantity(size as u64),
             "gasLimit": "0x0",
             "gasUsed": "0x0",
             "nonce": "0x0000000000000000",
@@ -405,13 +452,5 @@ impl EthApiServer for RpcHandler {
             "uncles": [],
             "transactions": view.transactions.iter().map(|slot| slot.hash).collect::<Vec<_>>(),
         })))
-    }
-
-    fn net_version(&self) -> RpcResult<String> {
-        Ok(self.shared.chain_id.get().to_string())
-    }
-
-    fn client_version(&self) -> RpcResult<String> {
-        Ok(format!("hyperforge/{}", env!("CARGO_PKG_VERSION")))
     }
 }

@@ -1,14 +1,18 @@
 //! The running sequencer: shared state, the group-commit persister, the block loop, the L1
 //! follower (when `[l1] bridge` is set), the JSON-RPC server, and an orderly shutdown.
 //!
-//! Locks are always taken mempool first, then store; the store's write lock is only taken to
-//! commit a block.
+//! The store needs no lock (RocksDB is shared; `Store::commit` swaps the head after the
+//! synced write), so no reader ever waits on a commit's fsync. The mempool is a std mutex:
+//! the block producer holds it across a commit (admission must see the new state and the
+//! mempool without the included transactions together), so it is only ever taken on blocking
+//! threads (admission, the producer, the persister and the RPC reads that need it run on
+//! tokio's blocking pool), never by a task on the async executor.
 
 use std::{
     net::SocketAddr,
     path::Path,
     sync::{
-        Arc, Mutex, MutexGuard, RwLock, RwLockReadGuard, RwLockWriteGuard,
+        Arc, Mutex, MutexGuard,
         atomic::{AtomicBool, Ordering},
         mpsc,
     },
@@ -52,9 +56,11 @@ pub(crate) struct Shared {
     /// Block 0's state root: what the bridge must have registered.
     pub(crate) genesis_root: Digest,
     pub(crate) metrics: Arc<Metrics>,
-    store: RwLock<Store>,
+    store: Store,
     mempool: Mutex<Mempool>,
     persist: Mutex<Option<mpsc::Sender<PersistRequest>>>,
+    /// Admissions running on the blocking pool (`max_pending_verifications` permits).
+    verifications: Arc<tokio::sync::Semaphore>,
     shutting_down: AtomicBool,
 }
 
@@ -72,13 +78,9 @@ impl Shared {
         self.mempool.lock().unwrap_or_else(|e| e.into_inner())
     }
 
-    /// The store, for reading.
-    pub(crate) fn store_read(&self) -> RwLockReadGuard<'_, Store> {
-        self.store.read().unwrap_or_else(|e| e.into_inner())
-    }
-
-    pub(crate) fn store_write(&self) -> RwLockWriteGuard<'_, Store> {
-        self.store.write().unwrap_or_else(|e| e.into_inner())
+    /// The store (reads never wait for a commit).
+    pub(crate) fn store(&self) -> &Store {
+        &self.store
     }
 
     /// Whether shutdown began (no more admissions).
@@ -87,7 +89,7 @@ impl Shared {
     }
 
     /// Admits a transaction: decode, check signature and rules, persist, then answer its hash.
-    pub(crate) async fn admit(&self, raw: &str) -> Result<[u8; 32], AdmissionError> {
+    pub(crate) async fn admit(self: &Arc<Self>, raw: &str) -> Result<[u8; 32], AdmissionError> {
         let result = self.admit_inner(raw).await;
         match &result {
             Ok(_) => {
@@ -105,7 +107,7 @@ impl Shared {
         result
     }
 
-    async fn admit_inner(&self, raw: &str) -> Result<[u8; 32], AdmissionError> {
+    async fn admit_inner(self: &Arc<Self>, raw: &str) -> Result<[u8; 32], AdmissionError> {
         if self.is_shutting_down() {
             return Err(AdmissionError::ShuttingDown);
         }
@@ -126,15 +128,57 @@ impl Shared {
                 got: tx.body.chain_id,
             });
         }
-        let verified = tokio::task::spawn_blocking(move || VerifiedTx::verify(tx))
+        let id = tx.id();
+        // A bounded number of admissions on the blocking pool: beyond it, a clear "busy".
+        let permit = self
+            .verifications
+            .clone()
+            .try_acquire_owned()
+            .map_err(|_| AdmissionError::Busy {
+                max: self.config.sequencer.max_pending_verifications as usize,
+            })?;
+        let shared = self.clone();
+        let mut durability = tokio::task::spawn_blocking(move || {
+            let _permit = permit;
+            shared.admit_blocking(tx, bytes)
+        })
+        .await
+        .map_err(|error| AdmissionError::Malformed(format!("admission task: {error}")))??;
+        // The persister publishes every outcome; a closed channel means it is gone.
+        let outcome = durability
+            .wait_for(|state| *state != Durability::Persisting)
             .await
-            .map_err(|error| AdmissionError::Malformed(format!("verification task: {error}")))??;
-        let verified = Arc::new(verified);
-        let id = verified.id();
+            .map(|state| state.clone())
+            .unwrap_or(Durability::Failed("the persister stopped".into()));
+        match outcome {
+            Durability::Durable => Ok(id),
+            Durability::Failed(reason) => Err(AdmissionError::Storage(StateError::Corrupt(
+                format!("the transaction could not be stored: {reason}"),
+            ))),
+            Durability::Persisting => unreachable!("waited for another state"),
+        }
+    }
+}
+
+impl Shared {
+    /// Admission's work on a blocking thread: cheap checks first (a resubmission is answered
+    /// as its first copy's write turns out, without a second signature check; the sender's
+    /// account, registered key and nonce), then the signature, then the mempool's rules under
+    /// its lock, then the write is queued. Returns where the write's outcome will appear.
+    fn admit_blocking(
+        &self,
+        tx: SignedTx,
+        bytes: Vec<u8>,
+    ) -> Result<watch::Receiver<Durability>, AdmissionError> {
+        if let Some(waiting) = self.mempool().durability(&tx.id()) {
+            return Ok(waiting);
+        }
+        self.precheck(&tx)?;
+        let verified = Arc::new(VerifiedTx::verify(tx)?);
         let sender = verified.tx().body.from;
         let admitted = {
             let mut pool = self.mempool();
-            let store = self.store_read();
+            let store = self.store();
             let account = match store.account_index(&sender)? {
                 Some(index) => store.account(index)?,
                 None => None,
@@ -143,7 +187,7 @@ impl Shared {
             self.metrics.mempool_size.set(pool.len() as i64);
             admitted
         };
-        let mut durability = match admitted {
+        match admitted {
             Admitted::New { seq, durability } => {
                 let waiting = durability.subscribe();
                 let request = PersistRequest {
@@ -163,24 +207,37 @@ impl Shared {
                 if let Some(request) = unsent {
                     complete_persist(self, vec![request], &Err("the persister stopped".into()));
                 }
-                waiting
+                Ok(waiting)
             }
             // The same transaction again: answer as the first submission's write turns out.
-            Admitted::Known(waiting) => waiting,
-        };
-        // The persister publishes every outcome; a closed channel means it is gone.
-        let outcome = durability
-            .wait_for(|state| *state != Durability::Persisting)
-            .await
-            .map(|state| state.clone())
-            .unwrap_or(Durability::Failed("the persister stopped".into()));
-        match outcome {
-            Durability::Durable => Ok(id),
-            Durability::Failed(reason) => Err(AdmissionError::Storage(StateError::Corrupt(
-                format!("the transaction could not be stored: {reason}"),
-            ))),
-            Durability::Persisting => unreachable!("waited for another state"),
+            Admitted::Known(waiting) => Ok(waiting),
         }
+    }
+
+    /// The checks that cost no signature verification: the sender has an account, its
+    /// registered key is the transaction's, and the nonce is not used. The mempool checks
+    /// them again, with the rest, under its lock.
+    fn precheck(&self, tx: &SignedTx) -> Result<(), AdmissionError> {
+        let store = self.store();
+        let sender = tx.body.from;
+        let account = match store.account_index(&sender)? {
+            Some(index) => store.account(index)?,
+            None => None,
+        }
+        .ok_or(AdmissionError::UnknownAccount(sender))?;
+        let key = hyperforge_crypto::PublicKey::from_bytes(&tx.pubkey).map_err(|error| {
+            AdmissionError::BadSignature(format!("bad signature: public key: {error}"))
+        })?;
+        if !account.has_key() || account.pubkey_hash != key.hash() {
+            return Err(AdmissionError::UnregisteredKey(sender));
+        }
+        if tx.body.nonce < account.nonce {
+            return Err(AdmissionError::NonceTooLow {
+                next: account.nonce,
+                got: tx.body.nonce,
+            });
+        }
+        Ok(())
     }
 }
 
@@ -255,15 +312,19 @@ impl Sequencer {
             "state opened"
         );
         let chain_id = config.chain.chain_id;
+        let config_limits = config.sequencer.clone();
         Ok(Self {
             shared: Arc::new(Shared {
                 config,
                 chain_id,
                 genesis_root: genesis.header.state_root,
                 metrics,
-                store: RwLock::new(store),
+                store,
                 mempool: Mutex::new(mempool),
                 persist: Mutex::new(None),
+                verifications: Arc::new(tokio::sync::Semaphore::new(
+                    config_limits.max_pending_verifications as usize,
+                )),
                 shutting_down: AtomicBool::new(false),
             }),
             head,
@@ -298,9 +359,12 @@ impl Sequencer {
             )
             .set_config(
                 ServerConfig::builder()
-                    .max_request_body_size(32 * 1024 * 1024)
+                    .max_request_body_size(shared.config.sequencer.rpc_max_request_bytes)
                     .max_response_body_size(32 * 1024 * 1024)
                     .max_connections(1024)
+                    .set_batch_request_config(jsonrpsee::server::BatchRequestConfig::Limit(
+                        shared.config.sequencer.rpc_max_batch_requests,
+                    ))
                     .build(),
             )
             .build(rpc_addr)
@@ -401,7 +465,7 @@ fn run_persister(shared: &Shared, requests: &mpsc::Receiver<PersistRequest>) {
             .map(|request| (request.seq, std::mem::take(&mut request.bytes)))
             .collect();
         let result = shared
-            .store_read()
+            .store()
             .put_pending_batch(&rows)
             .map_err(|error| format!("persisting failed: {error}"));
         if let Err(error) = &result {
@@ -604,7 +668,7 @@ mod tests {
         let (shared, requests) = open_with_manual_persister(dir.path());
         let (first, second, request) = submit_twice(&shared, &requests, &raw(0)).await;
         shared
-            .store_read()
+            .store()
             .put_pending_batch(&[(request.seq, request.bytes.clone())])
             .unwrap();
         complete_persist(&shared, vec![request], &Ok(()));
@@ -614,6 +678,61 @@ mod tests {
         );
         assert_eq!(first, second);
         assert_eq!(shared.mempool().is_persisted(&first), Some(true));
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn admission_beyond_the_verification_bound_is_refused_as_busy() {
+        let dir = tempfile::tempdir().unwrap();
+        let (shared, requests) = open_with_manual_persister(dir.path());
+        let permits = shared.config.sequencer.max_pending_verifications as usize;
+        let held = shared
+            .verifications
+            .clone()
+            .try_acquire_many_owned(permits as u32)
+            .unwrap();
+        let error = shared.admit(&raw(0)).await.unwrap_err();
+        assert!(
+            matches!(error, AdmissionError::Busy { max } if max == permits),
+            "{error}"
+        );
+        assert_eq!(error.code(), crate::api::codes::BUSY);
+        assert!(shared.mempool().is_empty(), "nothing reserved");
+        drop(held);
+        let submission = tokio::spawn({
+            let shared = shared.clone();
+            async move { shared.admit(&raw(0)).await }
+        });
+        let request = loop {
+            if let Ok(request) = requests.try_recv() {
+                break request;
+            }
+            tokio::time::sleep(Duration::from_millis(5)).await;
+        };
+        complete_persist(&shared, vec![request], &Ok(()));
+        submission.await.unwrap().unwrap();
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn the_cheap_checks_refuse_before_the_signature_is_checked() {
+        let dir = tempfile::tempdir().unwrap();
+        let (shared, _requests) = open_with_manual_persister(dir.path());
+        // A stranger's transaction with a garbage signature: refused as an unknown account,
+        // the check that needs no signature verification.
+        let mut tx = hyperforge_execution::test_utils::transfer(
+            0,
+            0,
+            ACCOUNTS[1].address,
+            5,
+            ChainId::new(270).unwrap(),
+        );
+        tx.body.from = hyperforge_primitives::Address::with_last_byte(0x99);
+        tx.signature = [0; hyperforge_primitives::tx::SIGNATURE_LEN];
+        let raw = format!("0x{}", alloy_primitives::hex::encode(tx.encode()));
+        let error = shared.admit(&raw).await.unwrap_err();
+        assert!(
+            matches!(error, AdmissionError::UnknownAccount(_)),
+            "{error}"
+        );
     }
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -631,6 +750,6 @@ mod tests {
             );
         }
         assert!(shared.mempool().is_empty(), "the reservation was released");
-        assert!(shared.store_read().pending().unwrap().is_empty());
+        assert!(shared.store().pending().unwrap().is_empty());
     }
 }

@@ -50,7 +50,7 @@ fn tree_updates(c: &mut Criterion) {
     });
     group.bench_function("update_1000_leaves_batched_and_commit_to_rocksdb", |b| {
         let dir = tempfile::tempdir().expect("temp dir");
-        let mut store = Store::open(dir.path()).expect("open");
+        let store = Store::open(dir.path()).expect("open");
         let mut seed = 0;
         b.iter(|| {
             seed += LEAVES;

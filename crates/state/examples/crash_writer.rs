@@ -44,7 +44,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let dir = std::env::args()
         .nth(1)
         .ok_or("usage: crash_writer <db dir>")?;
-    let mut store = Store::open(&dir)?;
+    let store = Store::open(&dir)?;
     let mut stdout = std::io::stdout();
     loop {
         let head = store.head();

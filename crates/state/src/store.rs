@@ -233,14 +233,18 @@ pub struct Store {
     db: DB,
     /// The trees' shapes, by [`TreeId::position`].
     trees: [SparseMerkleTree; 3],
-    head: Head,
+    /// The committed head. Its lock is held only to copy or replace the value, never across
+    /// a write to disk, so readers never wait on a commit's fsync. One writer commits blocks.
+    head: std::sync::RwLock<Head>,
+    /// Serialises commits (the head check and the write), without blocking readers.
+    commit_lock: std::sync::Mutex<()>,
 }
 
 impl std::fmt::Debug for Store {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Store")
             .field("path", &self.db.path())
-            .field("head", &self.head)
+            .field("head", &self.head())
             .finish()
     }
 }
@@ -261,12 +265,20 @@ impl Store {
             None => Head::empty(),
         };
         tracing::debug!(target: "state::store", ?head, "store opened");
-        Ok(Self { db, trees, head })
+        Ok(Self {
+            db,
+            trees,
+            head: std::sync::RwLock::new(head),
+            commit_lock: std::sync::Mutex::new(()),
+        })
     }
 
     /// The last committed block and roots.
     pub fn head(&self) -> Head {
-        self.head
+        *self
+            .head
+            .read()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
     /// A tree's shape.
@@ -587,11 +599,19 @@ impl Store {
     }
 
     /// Commits one block atomically and durably. Refuses a block that does not follow the head.
-    pub fn commit(&mut self, commit: &BlockCommit) -> Result<Head, StateError> {
-        let expected = self.head.block_number.map_or(0, |number| number + 1);
+    ///
+    /// Takes `&self`: RocksDB is safe to share, readers see the previous head until the write
+    /// batch is durable, then the new one; concurrent commits are serialised.
+    pub fn commit(&self, commit: &BlockCommit) -> Result<Head, StateError> {
+        let _committing = self
+            .commit_lock
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        let head = self.head();
+        let expected = head.block_number.map_or(0, |number| number + 1);
         if commit.number != expected {
             return Err(StateError::OutOfOrder {
-                head: self.head.block_number,
+                head: head.block_number,
                 got: commit.number,
             });
         }
@@ -653,9 +673,12 @@ impl Store {
         }
         batch.put_cf(handle(db, cf::META), HEAD_KEY, commit.head.encode());
         db.write_opt(batch, &synced())?;
-        self.head = commit.head;
+        *self
+            .head
+            .write()
+            .unwrap_or_else(|poisoned| poisoned.into_inner()) = commit.head;
         tracing::debug!(target: "state::store", number = commit.number, "block committed");
-        Ok(self.head)
+        Ok(commit.head)
     }
 
     fn get(&self, family: &str, key: &[u8]) -> Result<Option<Vec<u8>>, StateError> {
@@ -806,7 +829,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let mut head = Head::empty();
         {
-            let mut store = Store::open(dir.path()).unwrap();
+            let store = Store::open(dir.path()).unwrap();
             head.block_number = Some(0);
             head.priority_applied = 4;
             head.state.imported_count = 2;

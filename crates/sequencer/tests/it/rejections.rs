@@ -179,3 +179,50 @@ async fn a_used_nonce_is_refused_after_inclusion() {
     assert!(message.contains("next nonce is 1"), "{message}");
     node.handle.shutdown().await.unwrap();
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_json_rpc_batch_over_the_limit_is_refused_whole() {
+    use jsonrpsee::core::{client::ClientT, params::BatchRequestBuilder};
+    let root = tempfile::tempdir().unwrap();
+    let node = start(
+        config(&["sequencer.rpc_max_batch_requests=4"]),
+        &data_dir(&root),
+    )
+    .await;
+    let batch = |size: usize| {
+        let mut batch = BatchRequestBuilder::new();
+        for _ in 0..size {
+            batch
+                .insert("eth_chainId", jsonrpsee::rpc_params![])
+                .unwrap();
+        }
+        batch
+    };
+    let answered = node.client.batch_request::<String>(batch(4)).await.unwrap();
+    assert_eq!(answered.num_successful_calls(), 4);
+    assert!(node.client.batch_request::<String>(batch(5)).await.is_err());
+    // What the server answers, read raw: one error object naming the limit.
+    let calls: Vec<String> = (0..5)
+        .map(|id| format!(r#"{{"jsonrpc":"2.0","id":{id},"method":"eth_chainId","params":[]}}"#))
+        .collect();
+    let answer = post(node.handle.rpc_addr(), &format!("[{}]", calls.join(","))).await;
+    assert!(
+        answer.contains("The batch request was too large") && answer.contains("4"),
+        "{answer}"
+    );
+    node.handle.shutdown().await.unwrap();
+}
+
+/// POSTs `body` as JSON to `addr` over plain HTTP/1.1 and returns the whole response.
+async fn post(addr: std::net::SocketAddr, body: &str) -> String {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let mut stream = tokio::net::TcpStream::connect(addr).await.unwrap();
+    let request = format!(
+        "POST / HTTP/1.1\r\nHost: {addr}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        body.len()
+    );
+    stream.write_all(request.as_bytes()).await.unwrap();
+    let mut answer = String::new();
+    stream.read_to_string(&mut answer).await.unwrap();
+    answer
+}

@@ -42,7 +42,7 @@ fn committed_records_survive_reopening() {
     let mut account = Account::new(Address::with_last_byte(9));
     account.balance = Amount::from_gwei(5);
     {
-        let mut store = Store::open(dir.path()).unwrap();
+        let store = Store::open(dir.path()).unwrap();
         assert_eq!(store.head().block_number, None);
         store.put_pending(7, b"tx-7").unwrap();
         store.put_pending(8, b"tx-8").unwrap();
@@ -90,7 +90,7 @@ fn committed_records_survive_reopening() {
 #[test]
 fn a_block_that_does_not_follow_the_head_is_refused_and_changes_nothing() {
     let dir = tempfile::tempdir().unwrap();
-    let mut store = Store::open(dir.path()).unwrap();
+    let store = Store::open(dir.path()).unwrap();
     let account = Account::new(Address::with_last_byte(9));
     let skipped = commit_with_account(&store, 1, account);
     let error = store.commit(&skipped).unwrap_err();
