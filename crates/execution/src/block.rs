@@ -1,6 +1,7 @@
 //! The state transition function: a block built on top of the committed state.
 //!
-//! A [`BlockBuilder`] reads the committed state from the [`Store`] and keeps every change in
+//! A [`BlockBuilder`] reads the committed state from a [`StateProvider`] (the RocksDB
+//! [`Store`], or a `MemoryState`) and keeps every change in
 //! memory. Each operation is checked completely before anything changes, so a rejected one
 //! leaves the block exactly as it was. [`BlockBuilder::finish`] turns the changes into one
 //! [`BlockCommit`] for [`Store::commit`], plus receipts, outbox entries and the witness.
@@ -24,8 +25,8 @@ use hyperforge_primitives::{
     witness::{BlockWitness, LeafChange, LeafPath, SlotOp, SlotWitness},
 };
 use hyperforge_state::{
-    Account, AccountIndex, BlockCommit, Digest, Head, SparseMerkleTree, StateError, Store, TreeId,
-    smt::NodeKey,
+    Account, AccountIndex, BlockCommit, Digest, Head, SparseMerkleTree, StateError, StateProvider,
+    Store, TreeId, TreeNodes, smt::NodeKey,
 };
 
 use crate::{ExecError, VerifiedTx};
@@ -129,9 +130,9 @@ pub struct ExecutedBlock {
     pub witness: BlockWitness,
 }
 
-/// Builds one block over the committed state.
-pub struct BlockBuilder<'a> {
-    store: &'a Store,
+/// Builds one block over the committed state of `S`.
+pub struct BlockBuilder<'a, S: ?Sized = Store> {
+    store: &'a S,
     chain_id: ChainId,
     number: u64,
     head: Head,
@@ -154,7 +155,7 @@ pub struct BlockBuilder<'a> {
     witness: BlockWitness,
 }
 
-impl std::fmt::Debug for BlockBuilder<'_> {
+impl<S: ?Sized> std::fmt::Debug for BlockBuilder<'_, S> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("BlockBuilder")
             .field("number", &self.number)
@@ -180,9 +181,9 @@ struct Credit {
     after: Account,
 }
 
-impl<'a> BlockBuilder<'a> {
+impl<'a, S: StateProvider + ?Sized> BlockBuilder<'a, S> {
     /// A new block on top of `store`'s head, for chain `chain_id`.
-    pub fn new(store: &'a Store, chain_id: ChainId) -> Self {
+    pub fn new(store: &'a S, chain_id: ChainId) -> Self {
         let head = store.head();
         Self {
             store,
@@ -242,7 +243,7 @@ impl<'a> BlockBuilder<'a> {
         if updates.is_empty() {
             return Ok(committed);
         }
-        let written = tree.update(&self.store.nodes(tree_id), &updates)?;
+        let written = tree.update(&TreeNodes::new(self.store, tree_id), &updates)?;
         Ok(written
             .get(&(tree.depth(), 0))
             .copied()
@@ -586,7 +587,7 @@ impl<'a> BlockBuilder<'a> {
                 continue;
             }
             let (tree, _) = self.tree(tree_id);
-            let written = tree.update(&self.store.nodes(tree_id), &updates)?;
+            let written = tree.update(&TreeNodes::new(self.store, tree_id), &updates)?;
             let root = written
                 .get(&(tree.depth(), 0))
                 .copied()
@@ -645,6 +646,7 @@ impl<'a> BlockBuilder<'a> {
             pending_done: Vec::new(),
             head: Head {
                 block_number: Some(self.number),
+                chain_id: self.chain_id.get(),
                 ..self.head
             },
         };
@@ -831,7 +833,7 @@ impl<'a> BlockBuilder<'a> {
             Some(old) => *old,
             None => {
                 let (tree, _) = self.tree(tree_id);
-                let nodes = self.store.nodes(tree_id);
+                let nodes = TreeNodes::new(self.store, tree_id);
                 let old = tree.leaf(&nodes, index)?;
                 let proof = tree.prove(&nodes, index)?;
                 self.witness.paths.push(LeafPath {

@@ -14,6 +14,8 @@
 
 mod block;
 mod error;
+pub mod genesis;
+pub mod replay;
 mod verify;
 
 pub use hyperforge_primitives::witness;

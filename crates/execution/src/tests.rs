@@ -764,3 +764,50 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn genesis_and_replay_run_in_memory_to_the_same_roots_as_on_rocksdb() {
+    use hyperforge_state::{MemoryState, StateProvider};
+
+    use crate::{genesis, replay::replay};
+
+    let ops: Vec<PriorityOp> = (0..3)
+        .flat_map(|index| {
+            [
+                PriorityOp::Deposit {
+                    l1_sender: Address::ZERO,
+                    recipient: ACCOUNTS[index].address,
+                    amount: Amount::from_gwei(1_000),
+                },
+                PriorityOp::RegisterKey {
+                    account: ACCOUNTS[index].address,
+                    pubkey_hash: dev_key(index).public_key().hash(),
+                },
+            ]
+        })
+        .collect();
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(dir.path()).unwrap();
+    let block0 = genesis::genesis_block(&store, chain(), &ops).unwrap();
+    store.commit(&block0.commit).unwrap();
+    assert_eq!(
+        genesis::genesis_root(chain(), &ops).unwrap(),
+        store.head().state_root(),
+        "the genesis root needs no database"
+    );
+    let mut block = BlockBuilder::new(&store, chain()).with_header(block0.block.hash(), 1);
+    apply(&mut block, transfer(0, 0, ACCOUNTS[1].address, 7, chain())).unwrap();
+    apply(
+        &mut block,
+        transfer(1, 0, Address::with_last_byte(0x77), 3, chain()),
+    )
+    .unwrap();
+    let block1 = block.finish().unwrap();
+    store.commit(&block1.commit).unwrap();
+
+    let mut memory = MemoryState::new();
+    let root = replay(&mut memory, chain(), &[block0.block, block1.block]).unwrap();
+    assert_eq!(root, store.head().state_root());
+    assert_eq!(memory.head().state, store.head().state);
+    assert_eq!(memory.head().chain_id, 270);
+}

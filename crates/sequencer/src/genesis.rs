@@ -9,7 +9,7 @@
 //! what its accounts hold.
 
 use hyperforge_config::ChainConfig;
-use hyperforge_execution::BlockBuilder;
+use hyperforge_execution::genesis::genesis_block;
 use hyperforge_primitives::{
     Address, Amount,
     block::{Block, Slot},
@@ -47,16 +47,8 @@ pub fn ensure_genesis(
 ) -> Result<Block, SequencerError> {
     let ops = genesis_ops(config);
     if store.head().block_number.is_none() {
-        let mut builder = BlockBuilder::new(store, config.chain.chain_id);
-        for op in &ops {
-            builder
-                .apply_genesis(op)
-                .map_err(|error| SequencerError::Genesis(error.to_string()))?;
-        }
-        let mut executed = builder
-            .finish()
+        let executed = genesis_block(store, config.chain.chain_id, &ops)
             .map_err(|error| SequencerError::Genesis(error.to_string()))?;
-        executed.commit.head.chain_id = config.chain.chain_id.get();
         store.commit(&executed.commit)?;
         tracing::info!(
             accounts = config.genesis.accounts.len(),
@@ -110,11 +102,8 @@ pub fn genesis_backing(config: &ChainConfig) -> Result<Amount, SequencerError> {
 }
 
 /// The state root of block 0 for `config`: what the bridge must register for this chain.
-/// Builds genesis in a temporary store, which is removed afterwards.
+/// Computed in memory (no database).
 pub fn genesis_root(config: &ChainConfig) -> Result<Digest, SequencerError> {
-    let dir = tempfile::tempdir()
-        .map_err(|error| SequencerError::Genesis(format!("a temporary store: {error}")))?;
-    let mut store = Store::open(dir.path())?;
-    let block = ensure_genesis(&mut store, config, &dir.path().display().to_string())?;
-    Ok(block.header.state_root)
+    hyperforge_execution::genesis::genesis_root(config.chain.chain_id, &genesis_ops(config))
+        .map_err(|error| SequencerError::Genesis(error.to_string()))
 }

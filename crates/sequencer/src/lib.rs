@@ -40,7 +40,7 @@ mod message_roots;
 pub mod metrics;
 mod priority;
 mod producer;
-pub mod replay;
+pub use hyperforge_execution::replay;
 mod rpc;
 mod service;
 

@@ -1,13 +1,15 @@
-//! Re-execution: blocks replayed on a fresh store must reach the state roots their headers
-//! claim. Used to check a data directory against its own blocks (the crash tests do) and,
-//! later, by anyone re-deriving a chain's state from its published blocks.
+//! Re-execution: blocks replayed on a fresh state (a RocksDB store or a `MemoryState`) must
+//! reach the state roots their headers claim. Used to check a data directory against its own
+//! blocks (the crash tests do) and by anyone re-deriving a chain's state from its published
+//! blocks.
 
-use hyperforge_execution::{BlockBuilder, VerifiedTx};
 use hyperforge_primitives::{
     ChainId,
     block::{Block, Slot},
 };
-use hyperforge_state::{Digest, Store};
+use hyperforge_state::{Digest, StateCommit};
+
+use crate::{BlockBuilder, VerifiedTx};
 
 /// Why a replay stopped.
 #[derive(Debug, thiserror::Error)]
@@ -28,7 +30,7 @@ pub enum ReplayError {
         /// The slot.
         slot: usize,
         /// Why.
-        error: hyperforge_execution::ExecError,
+        error: crate::ExecError,
     },
     /// The replayed block differs from the stored header.
     #[error("block {block}: replay gives {what} {got}, the header says {expected}")]
@@ -51,8 +53,8 @@ pub enum ReplayError {
 /// every header (state root, slots hash, parent hash, value flows). Returns the last root.
 /// The store's count of applied L1 priority operations follows the blocks' priority slots
 /// (block 0's genesis operations excluded), as the sequencer's own count does.
-pub fn replay(
-    store: &mut Store,
+pub fn replay<S: StateCommit>(
+    store: &mut S,
     chain_id: ChainId,
     blocks: &[Block],
 ) -> Result<Digest, ReplayError> {
@@ -68,7 +70,7 @@ pub fn replay(
         }
         let parent = parent_hash.unwrap_or(header.parent_hash);
         let mut builder =
-            BlockBuilder::new(store, chain_id).with_header(parent, header.timestamp_ms);
+            BlockBuilder::new(&*store, chain_id).with_header(parent, header.timestamp_ms);
         for (index, slot) in block.slots.iter().enumerate() {
             let result = match slot {
                 Slot::Tx(tx) => VerifiedTx::verify((**tx).clone())
@@ -116,7 +118,7 @@ pub fn replay(
                 return Err(mismatch(what, expected.to_string(), actual.to_string()));
             }
         }
-        store.commit(&executed.commit)?;
+        store.commit_block(&executed.commit)?;
         parent_hash = Some(got.hash());
     }
     Ok(store.head().state_root())
