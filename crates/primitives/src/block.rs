@@ -270,8 +270,9 @@ impl Block {
     }
 }
 
-/// Where a batch's proof stands.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// Where a batch's proof stands (lowercase words in JSON).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
 pub enum ProofStatus {
     /// Not proven yet.
     Pending,

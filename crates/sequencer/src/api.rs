@@ -6,7 +6,7 @@
 use alloy_primitives::{Address, B256};
 use hyperforge_primitives::{
     Amount, ChainId,
-    block::{Block, BlockHeader, Slot},
+    block::{Block, BlockHeader, ProofStatus, Slot},
     bridge::{BatchPublicInputs, StateCommitment, digest_from_b256, digest_to_b256},
     tx::{DEFAULT_MAX_PAYLOAD, PriorityOp, SignedTx},
 };
@@ -273,9 +273,9 @@ impl AccountProofView {
 pub struct ReceiptView {
     /// The transaction hash, or the priority operation's receipt id.
     pub transaction_hash: B256,
-    /// `"included"`, `"pending"`, or `"failed"` (an L1 priority operation consumed without
-    /// effect: see `error`).
-    pub status: String,
+    /// Included, pending, or failed (an L1 priority operation consumed without effect: see
+    /// `error`).
+    pub status: ReceiptStatus,
     /// Why a priority operation failed (a failed deposit is refunded through the outbox).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
@@ -287,12 +287,37 @@ pub struct ReceiptView {
     pub outbox_index: Option<u32>,
 }
 
+/// Where a transaction or priority operation stands (`"included"`, `"pending"`, `"failed"`
+/// in JSON).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ReceiptStatus {
+    /// In a block, applied.
+    Included,
+    /// Accepted, durable, waiting for a block.
+    Pending,
+    /// An L1 priority operation in a block, consumed without effect.
+    Failed,
+}
+
+/// What a block slot holds (`"transaction"`, `"priority"`, `"import"` in JSON).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SlotKind {
+    /// A signed L2 transaction.
+    Transaction,
+    /// An L1 priority operation.
+    Priority,
+    /// A message root imported from the bridge's queue.
+    Import,
+}
+
 /// One slot of a block.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct SlotView {
-    /// `"transaction"`, `"priority"` or `"import"` (a message root imported from the bridge).
-    pub kind: String,
+    /// A transaction, a priority operation, or an import (a message root from the bridge).
+    pub kind: SlotKind,
     /// The transaction hash, the priority operation's hash, or the imported root's leaf.
     pub hash: B256,
     /// The sender of a transaction.
@@ -338,22 +363,16 @@ impl BlockView {
         for slot in &self.transactions {
             let bytes = alloy_primitives::hex::decode(&slot.raw)
                 .map_err(|error| format!("block {}: slot is not hex: {error}", self.number))?;
-            let decoded = match slot.kind.as_str() {
-                "transaction" => {
+            let decoded = match slot.kind {
+                SlotKind::Transaction => {
                     SignedTx::decode(&bytes, DEFAULT_MAX_PAYLOAD).map(|tx| Slot::Tx(Box::new(tx)))
                 }
-                "priority" => PriorityOp::decode(&bytes).map(Slot::Priority),
-                "import" => {
+                SlotKind::Priority => PriorityOp::decode(&bytes).map(Slot::Priority),
+                SlotKind::Import => {
                     let root = B256::try_from(bytes.as_slice()).map_err(|_| {
                         format!("block {}: an import of {} bytes", self.number, bytes.len())
                     })?;
                     Ok(Slot::Import(digest(&root)?))
-                }
-                other => {
-                    return Err(format!(
-                        "block {}: unknown slot kind {other:?}",
-                        self.number
-                    ));
                 }
             };
             slots.push(decoded.map_err(|error| format!("block {}: {error}", self.number))?);
@@ -506,8 +525,8 @@ pub struct BatchView {
     pub first_block: u64,
     /// Its last block.
     pub last_block: u64,
-    /// `"pending"`, `"proven"` or `"settled"`.
-    pub proof_status: String,
+    /// Pending, proven or settled.
+    pub proof_status: ProofStatus,
     /// The public inputs.
     pub public_inputs: PublicInputsView,
 }

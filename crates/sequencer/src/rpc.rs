@@ -21,7 +21,8 @@ use serde_json::json;
 use crate::{
     api::{
         AccountProofView, AccountView, BatchView, BlockId, BlockView, EthApiServer, HfApiServer,
-        OutboxProofView, PublicInputsView, ReceiptView, SlotView, UNSERVED_ETH_METHODS, codes,
+        OutboxProofView, PublicInputsView, ReceiptStatus, ReceiptView, SlotKind, SlotView,
+        UNSERVED_ETH_METHODS, codes,
     },
     error::SequencerError,
     producer::{batch_outbox, read_batch},
@@ -103,7 +104,7 @@ impl RpcHandler {
         if pending {
             return Ok(Some(ReceiptView {
                 transaction_hash: hash,
-                status: "pending".into(),
+                status: ReceiptStatus::Pending,
                 error: None,
                 block_number: None,
                 position: None,
@@ -122,11 +123,10 @@ impl RpcHandler {
         Ok(Some(ReceiptView {
             transaction_hash: hash,
             status: if receipt.failure.is_some() {
-                "failed"
+                ReceiptStatus::Failed
             } else {
-                "included"
-            }
-            .into(),
+                ReceiptStatus::Included
+            },
             error: receipt.failure.map(|failure| failure.to_string()),
             block_number: Some(receipt.block),
             position: Some(receipt.position),
@@ -234,21 +234,21 @@ fn block_view(block: &Block) -> BlockView {
             .iter()
             .map(|slot| match slot {
                 Slot::Tx(tx) => SlotView {
-                    kind: "transaction".into(),
+                    kind: SlotKind::Transaction,
                     hash: B256::from(tx.id()),
                     from: Some(tx.body.from),
                     nonce: Some(tx.body.nonce),
                     raw: hex(&tx.encode()),
                 },
                 Slot::Priority(op) => SlotView {
-                    kind: "priority".into(),
+                    kind: SlotKind::Priority,
                     hash: digest_to_b256(&op.hash()),
                     from: None,
                     nonce: None,
                     raw: hex(&op.encode()),
                 },
                 Slot::Import(root) => SlotView {
-                    kind: "import".into(),
+                    kind: SlotKind::Import,
                     hash: digest_to_b256(&slot.hash()),
                     from: None,
                     nonce: None,
@@ -356,7 +356,7 @@ impl HfApiServer for RpcHandler {
             number: record.number(),
             first_block: record.first_block,
             last_block: record.last_block,
-            proof_status: record.proof_status.as_str().into(),
+            proof_status: record.proof_status,
             public_inputs: PublicInputsView::new(&record.public_inputs),
         }))
     }

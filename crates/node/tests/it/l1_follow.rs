@@ -455,7 +455,11 @@ fn a_deposit_that_cannot_apply_on_l2_is_consumed_as_failed_and_refunded_on_l1() 
     let receipt = wait_for("the deposit consumed on L2", || {
         runtime.block_on(client.get_priority_receipt(0)).unwrap()
     });
-    assert_eq!(receipt.status, "failed", "{receipt:?}");
+    assert_eq!(
+        receipt.status,
+        hyperforge_sequencer::api::ReceiptStatus::Failed,
+        "{receipt:?}"
+    );
     assert!(
         receipt
             .error

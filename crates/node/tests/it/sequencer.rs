@@ -208,7 +208,7 @@ fn killed_at_random_moments_it_loses_nothing_and_replays_to_the_same_root() {
                 let receipt = client.get_transaction_receipt(*hash).await.unwrap();
                 let receipt =
                     receipt.unwrap_or_else(|| panic!("answered transaction {hash} was lost"));
-                if receipt.status == "included" {
+                if receipt.status == hyperforge_sequencer::api::ReceiptStatus::Included {
                     break;
                 }
                 assert!(

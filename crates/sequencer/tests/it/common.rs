@@ -70,10 +70,9 @@ pub(crate) async fn wait_included(client: &HttpClient, hashes: &[alloy_primitive
     for hash in hashes {
         loop {
             let receipt = client.get_transaction_receipt(*hash).await.unwrap();
-            if receipt
-                .as_ref()
-                .is_some_and(|receipt| receipt.status == "included")
-            {
+            if receipt.as_ref().is_some_and(|receipt| {
+                receipt.status == hyperforge_sequencer::api::ReceiptStatus::Included
+            }) {
                 break;
             }
             assert!(

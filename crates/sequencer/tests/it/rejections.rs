@@ -154,7 +154,10 @@ async fn each_bad_transaction_gets_its_code_and_accepted_ones_stay() {
         .await
         .unwrap()
         .unwrap();
-    assert_eq!(receipt.status, "pending");
+    assert_eq!(
+        receipt.status,
+        hyperforge_sequencer::api::ReceiptStatus::Pending
+    );
     node.handle.shutdown().await.unwrap();
 }
 

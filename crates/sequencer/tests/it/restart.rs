@@ -63,7 +63,10 @@ async fn pending_transactions_and_blocks_survive_a_restart() {
             .await
             .unwrap()
             .unwrap();
-        assert_eq!(receipt.status, "pending");
+        assert_eq!(
+            receipt.status,
+            hyperforge_sequencer::api::ReceiptStatus::Pending
+        );
     }
     node.handle.shutdown().await.unwrap();
 

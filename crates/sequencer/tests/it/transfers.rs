@@ -134,7 +134,10 @@ async fn transfers_land_in_blocks_and_batches_that_replay_to_the_same_roots() {
     let mut previous_root = blocks[0].header.state_root;
     for number in 1..=head / 2 {
         let batch = client.get_batch(number).await.unwrap().unwrap();
-        assert_eq!(batch.proof_status, "pending");
+        assert_eq!(
+            batch.proof_status,
+            hyperforge_primitives::block::ProofStatus::Pending
+        );
         assert_eq!(
             (batch.first_block, batch.last_block),
             (2 * number - 1, 2 * number)
@@ -207,7 +210,10 @@ async fn the_same_port_serves_websocket_clients() {
         .unwrap();
     wait_included(&node.client, &[hash]).await;
     let receipt = ws.get_transaction_receipt(hash).await.unwrap().unwrap();
-    assert_eq!(receipt.status, "included");
+    assert_eq!(
+        receipt.status,
+        hyperforge_sequencer::api::ReceiptStatus::Included
+    );
     drop(ws);
     node.handle.shutdown().await.unwrap();
 }

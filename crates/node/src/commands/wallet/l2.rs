@@ -12,7 +12,7 @@ use hyperforge_primitives::{
     Address, ChainId,
     tx::{SignedTx, TxBody, TxKind},
 };
-use hyperforge_sequencer::api::{BlockId, EthApiClient, HfApiClient, ReceiptView};
+use hyperforge_sequencer::api::{BlockId, EthApiClient, HfApiClient, ReceiptStatus, ReceiptView};
 use indicatif::{ProgressBar, ProgressStyle};
 use jsonrpsee::http_client::{HttpClient, HttpClientBuilder};
 
@@ -127,7 +127,7 @@ async fn wait_for_inclusion(
     let started = Instant::now();
     let result = loop {
         match client.get_transaction_receipt(hash).await {
-            Ok(Some(receipt)) if receipt.status == "included" => break Ok(receipt),
+            Ok(Some(receipt)) if receipt.status == ReceiptStatus::Included => break Ok(receipt),
             Ok(Some(_)) => {}
             Ok(None) => {
                 break Err(anyhow::anyhow!(
