@@ -90,15 +90,17 @@ fn main() -> Result<()> {
         load.senders, load.batch, load.connections
     );
     println!(
-        "{:<22} {:>12} {:>12} {:>10}",
-        "target", "accepted/s", "included/s", "refused"
+        "{:<22} {:>12} {:>12} {:>10} {:>14} {:>14}",
+        "target", "accepted/s", "included/s", "refused", "batch p50 ms", "batch p99 ms"
     );
     for (name, run) in [("hyperforge sequencer", &seq), ("anvil", &anvil)] {
         println!(
-            "{name:<22} {:>12.0} {:>12.0} {:>10}",
+            "{name:<22} {:>12.0} {:>12.0} {:>10} {:>14.1} {:>14.1}",
             run.accepted_per_s(total),
             run.included_per_s(total),
-            run.refused
+            run.refused,
+            run.latency_ms(0.50),
+            run.latency_ms(0.99)
         );
     }
     println!();
@@ -111,6 +113,11 @@ fn main() -> Result<()> {
         anvil.accepted_per_s(total)
     );
     println!("BENCH seq_vs_anvil {ratio:.2}");
+    // Admission latency: the round trip of one JSON-RPC batch of `batch` submissions (the
+    // sequencer answers each once it is synced to disk).
+    println!("BENCH seq_admission_p50 {:.1} ms", seq.latency_ms(0.50));
+    println!("BENCH seq_admission_p99 {:.1} ms", seq.latency_ms(0.99));
+    println!("BENCH anvil_admission_p99 {:.1} ms", anvil.latency_ms(0.99));
     if seq.refused > 0 || anvil.refused > 0 {
         return Err(format!(
             "refusals: sequencer {}, anvil {} (see stderr)",
@@ -125,9 +132,20 @@ struct Run {
     accepted: Duration,
     included: Duration,
     refused: usize,
+    /// The round trip of every submission batch, sorted.
+    latencies: Vec<Duration>,
 }
 
 impl Run {
+    /// The `quantile` (0..=1) of the batch round trips, in milliseconds.
+    fn latency_ms(&self, quantile: f64) -> f64 {
+        let Some(last) = self.latencies.len().checked_sub(1) else {
+            return 0.0;
+        };
+        let at = ((last as f64) * quantile).round() as usize;
+        self.latencies[at.min(last)].as_secs_f64() * 1_000.0
+    }
+
     fn accepted_per_s(&self, total: usize) -> f64 {
         total as f64 / self.accepted.as_secs_f64()
     }
@@ -151,12 +169,14 @@ async fn drive(
     let chunks: Vec<Vec<String>> = raws.chunks(load.batch).map(<[String]>::to_vec).collect();
     let queue = Arc::new(Mutex::new(chunks.into_iter().rev().collect::<Vec<_>>()));
     let refused = Arc::new(Mutex::new(Vec::<String>::new()));
+    let latencies = Arc::new(Mutex::new(Vec::<Duration>::new()));
     let started = Instant::now();
     let mut workers = Vec::new();
     for _ in 0..load.connections {
         let client = client(url)?;
         let queue = queue.clone();
         let refused = refused.clone();
+        let latencies = latencies.clone();
         workers.push(tokio::spawn(async move {
             loop {
                 let Some(chunk) = queue.lock().map_err(|_| "queue poisoned")?.pop() else {
@@ -166,7 +186,12 @@ async fn drive(
                 for raw in chunk {
                     batch.insert(method, rpc_params![raw])?;
                 }
+                let sent = Instant::now();
                 let response = client.batch_request::<serde_json::Value>(batch).await?;
+                latencies
+                    .lock()
+                    .map_err(|_| "latencies poisoned")?
+                    .push(sent.elapsed());
                 for result in response.into_iter() {
                     if let Err(error) = result {
                         refused
@@ -210,10 +235,13 @@ async fn drive(
     if let Some(first) = refused.first() {
         eprintln!("{} refused by {url}, first: {first}", refused.len());
     }
+    let mut latencies = latencies.lock().map_err(|_| "latencies poisoned")?.clone();
+    latencies.sort();
     Ok(Run {
         accepted,
         included,
         refused: refused.len(),
+        latencies,
     })
 }
 
