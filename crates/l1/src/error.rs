@@ -32,6 +32,19 @@ pub enum L1Error {
     /// A log of the bridge that does not decode.
     #[error("cannot decode a bridge log: {0}")]
     Log(#[from] alloy::sol_types::Error),
+    /// L1 reports removed a bridge log the watcher already delivered: a reorganisation deeper
+    /// than the confirmation depth. The watcher stops here.
+    #[error(
+        "L1 reports the bridge log at block {block_number}, log index {log_index} (topic0 {topic0}) removed by a reorganisation after the watcher delivered it: the reorganisation is deeper than the confirmation depth, and the watcher stops here"
+    )]
+    LogRemoved {
+        /// The log's block.
+        block_number: u64,
+        /// Its index in the block.
+        log_index: u64,
+        /// Its first topic (the event's signature hash).
+        topic0: String,
+    },
 }
 
 impl L1Error {

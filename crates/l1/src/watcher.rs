@@ -7,8 +7,27 @@
 //! and import heads after them), the outbox roots appended to the bridge's message root queue
 //! (with the queue's commitment after each), finalized withdrawals. A sequencer consumes
 //! priority operations and message roots from it, the roots in queue order, which is the
-//! order in which its chain must import them. Reorganisations deeper than the confirmation
-//! depth are not handled: choose the depth accordingly.
+//! order in which its chain must import them.
+//!
+//! What one watcher guarantees about the logs L1 answers with:
+//! - **Each event once, in chain order.** A range of blocks is fetched in one request before
+//!   any of it is delivered, and the position (block, log index) of the last delivered event
+//!   is kept: nothing at or before it is delivered again, whatever the node answers (a
+//!   range read again, a log repeated). So delivered positions strictly increase. A new
+//!   watcher (a restart) knows nothing of what an earlier one delivered: its consumer
+//!   recognises what it has already stored.
+//! - **No log holds it back.** A log that does not decode (an unknown topic, another
+//!   version's event, a value hyperforge refuses, such as chain id 0) is skipped with a
+//!   warning naming its block, log index and topic0, and never read again. A log without a
+//!   block number or log index (a pending log) is skipped: it is read again once it is in a
+//!   block, since it can only be mined after the confirmed blocks. A range the node refuses
+//!   (too many logs) is asked for again in halves, down to one block.
+//! - **Reorganisations.** The confirmation depth is the defence: choose it deeper than any
+//!   reorganisation L1 may see. A log reported `removed` is never delivered. One at or before
+//!   the delivered position means something already delivered is no longer on L1: the
+//!   watcher reports it as an error naming it and stops there ([`L1Watcher::diverged`];
+//!   every later call returns the same error), so the consumer can stop instead of silently
+//!   diverging.
 
 use std::{collections::VecDeque, time::Duration};
 
@@ -141,17 +160,58 @@ pub struct L1Watcher {
     provider: DynProvider,
     config: WatcherConfig,
     next_block: u64,
+    /// How many blocks the next `eth_getLogs` asks for: halved when a request fails, doubled
+    /// (up to `max_block_range`) when one succeeds.
+    span: u64,
+    /// The position of the last event pushed into `pending`: nothing at or before it is
+    /// pushed again.
+    delivered: Option<LogPosition>,
+    /// Set once L1 reports removed a log this watcher delivered; the watcher stops there.
+    diverged: Option<RemovedLog>,
     pending: VecDeque<WatchedEvent>,
+}
+
+/// Where a log is: its block, then its index in the block (chain order).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+struct LogPosition {
+    block: u64,
+    index: u64,
+}
+
+/// A delivered log that L1 later reported removed (a reorganisation deeper than the
+/// confirmation depth).
+#[derive(Debug, Clone, thiserror::Error)]
+#[error(
+    "L1 reports the bridge log at block {block}, log index {index} (topic0 {topic0}) removed by a reorganisation after the watcher delivered it: the reorganisation is deeper than the confirmation depth, and the watcher stops here"
+)]
+struct RemovedLog {
+    block: u64,
+    index: u64,
+    topic0: String,
+}
+
+impl RemovedLog {
+    fn error(&self) -> L1Error {
+        L1Error::LogRemoved {
+            block_number: self.block,
+            log_index: self.index,
+            topic0: self.topic0.clone(),
+        }
+    }
 }
 
 impl L1Watcher {
     /// A watcher reading through `provider`.
     pub fn new(provider: DynProvider, config: WatcherConfig) -> Self {
         let next_block = config.from_block;
+        let span = config.max_block_range.max(1);
         Self {
             provider,
             config,
             next_block,
+            span,
+            delivered: None,
+            diverged: None,
             pending: VecDeque::new(),
         }
     }
@@ -161,8 +221,18 @@ impl L1Watcher {
         self.next_block
     }
 
-    /// The next confirmed event; waits (polling) until there is one. On an RPC error the
-    /// same range is read again at the next call.
+    /// Whether L1 reported removed a log this watcher had already delivered (a
+    /// reorganisation deeper than the confirmation depth). From then on every
+    /// [`L1Watcher::next_event`] returns that error, naming the log: what was delivered no
+    /// longer matches L1, and the consumer must stop rather than go on from it.
+    pub fn diverged(&self) -> bool {
+        self.diverged.is_some()
+    }
+
+    /// The next confirmed event; waits (polling) until there is one. On an RPC error nothing
+    /// of the failed read was delivered, and the next call reads the same blocks again
+    /// (fewer at a time while requests fail). Cancel safe: dropping the future loses no
+    /// event and delivers none twice.
     pub async fn next_event(&mut self) -> Result<WatchedEvent, L1Error> {
         loop {
             if let Some(event) = self.pending.pop_front() {
@@ -181,8 +251,13 @@ impl L1Watcher {
         }
     }
 
-    /// Reads the next confirmed range into `pending`; false when there is none yet.
+    /// Reads the next confirmed range into `pending`; false when there is none yet. Called
+    /// only when `pending` is empty. A range is fetched in one request before anything of it
+    /// is pushed, so a failed request delivers nothing.
     async fn poll(&mut self) -> Result<bool, L1Error> {
+        if let Some(removed) = &self.diverged {
+            return Err(removed.error());
+        }
         let head = self.provider.get_block_number().await?;
         let Some(confirmed) = head.checked_sub(self.config.confirmations) else {
             return Ok(false);
@@ -190,23 +265,112 @@ impl L1Watcher {
         if confirmed < self.next_block {
             return Ok(false);
         }
-        let to = confirmed.min(
-            self.next_block
-                .saturating_add(self.config.max_block_range.max(1) - 1),
-        );
+        let max_span = self.config.max_block_range.max(1);
+        let span = self.span.clamp(1, max_span);
+        let from = self.next_block;
+        let to = confirmed.min(from.saturating_add(span - 1));
         let filter = Filter::new()
             .address(self.config.bridge)
-            .from_block(self.next_block)
+            .from_block(from)
             .to_block(to);
-        let logs = self.provider.get_logs(&filter).await?;
-        for log in &logs {
-            if let Some(event) = decode(log)? {
-                self.pending.push_back(event);
+        let logs = match self.provider.get_logs(&filter).await {
+            Ok(logs) => logs,
+            Err(error) => {
+                // Nodes refuse ranges with too many logs: ask for fewer blocks next time, so
+                // no range can hold the watcher back for good.
+                self.span = (span / 2).max(1);
+                return Err(error.into());
+            }
+        };
+        self.span = span.saturating_mul(2).min(max_span);
+        let count = logs.len();
+        self.accept(from, to, logs)?;
+        tracing::debug!(target: "l1::watcher", from, to, logs = count, "read bridge logs");
+        self.next_block = to.saturating_add(1);
+        Ok(true)
+    }
+
+    /// Pushes the events of the logs of blocks `from..=to` that were not delivered yet, in
+    /// chain order. Skips (with a warning naming it) a log without a block number or log index
+    /// (pending: it is read again once it is in a block), one outside the range, a removed one
+    /// that was never delivered, and one that does not decode. Fails, and stops the watcher,
+    /// on a removed log at or before the delivered position.
+    fn accept(&mut self, from: u64, to: u64, logs: Vec<Log>) -> Result<(), L1Error> {
+        let mut positioned = Vec::with_capacity(logs.len());
+        for log in logs {
+            let (Some(block), Some(index)) = (log.block_number, log.log_index) else {
+                tracing::warn!(
+                    target: "l1::watcher",
+                    block = ?log.block_number,
+                    log_index = ?log.log_index,
+                    topic0 = %topic0(&log),
+                    "skipping a bridge log without a block number or log index (pending): it is read once it is in a block"
+                );
+                continue;
+            };
+            // A removed log is checked against the delivered position wherever it is.
+            if !log.removed && !(from..=to).contains(&block) {
+                tracing::warn!(
+                    target: "l1::watcher",
+                    block, log_index = index, topic0 = %topic0(&log), from, to,
+                    "skipping a bridge log outside the requested blocks"
+                );
+                continue;
+            }
+            positioned.push((LogPosition { block, index }, log));
+        }
+        positioned.sort_by_key(|(position, _)| *position);
+
+        let delivered_before = self.delivered;
+        let removed_delivered = positioned
+            .iter()
+            .find(|(position, log)| log.removed && Some(*position) <= delivered_before);
+        if let Some((position, log)) = removed_delivered {
+            let removed = RemovedLog {
+                block: position.block,
+                index: position.index,
+                topic0: topic0(log),
+            };
+            tracing::error!(target: "l1::watcher", error = %removed, "the bridge's events diverged from what was delivered");
+            let error = removed.error();
+            self.diverged = Some(removed);
+            return Err(error);
+        }
+
+        for (position, log) in positioned {
+            let (block, log_index) = (position.block, position.index);
+            if log.removed {
+                tracing::warn!(
+                    target: "l1::watcher",
+                    block, log_index, topic0 = %topic0(&log),
+                    "skipping a bridge log removed by a reorganisation (not delivered)"
+                );
+                continue;
+            }
+            if self
+                .delivered
+                .is_some_and(|delivered| position <= delivered)
+            {
+                tracing::debug!(target: "l1::watcher", block, log_index, "skipping a bridge log already delivered");
+                continue;
+            }
+            match decode(&log) {
+                Ok(event) => {
+                    self.pending.push_back(WatchedEvent {
+                        block_number: block,
+                        log_index,
+                        event,
+                    });
+                    self.delivered = Some(position);
+                }
+                Err(error) => tracing::warn!(
+                    target: "l1::watcher",
+                    block, log_index, topic0 = %topic0(&log), %error,
+                    "skipping a bridge log that does not decode (another version's event?)"
+                ),
             }
         }
-        tracing::debug!(target: "l1::watcher", from = self.next_block, to, logs = logs.len(), "read bridge logs");
-        self.next_block = to + 1;
-        Ok(true)
+        Ok(())
     }
 
     /// The events as a stream (it never ends; errors are items, and the stream goes on).
@@ -218,11 +382,16 @@ impl L1Watcher {
     }
 }
 
-fn decode(log: &Log) -> Result<Option<WatchedEvent>, L1Error> {
-    let Ok(decoded) = BridgeEvents::decode_log(&log.inner) else {
-        tracing::warn!(target: "l1::watcher", topics = ?log.topics(), "skipping a bridge log of unknown shape");
-        return Ok(None);
-    };
+/// A log's first topic (its event signature), for warnings.
+fn topic0(log: &Log) -> String {
+    log.topic0()
+        .map_or_else(|| "none".to_owned(), ToString::to_string)
+}
+
+/// The event a bridge log carries; an error for a log of unknown shape or with a value
+/// hyperforge does not accept.
+fn decode(log: &Log) -> Result<L1Event, L1Error> {
+    let decoded = BridgeEvents::decode_log(&log.inner)?;
     let event = match decoded.data {
         BridgeEvents::ChainRegistered(e) => L1Event::ChainRegistered {
             chain_id: ChainId::new(e.chainId)?,
@@ -272,9 +441,5 @@ fn decode(log: &Log) -> Result<Option<WatchedEvent>, L1Error> {
             amount: Amount::from_gwei(e.amountGwei),
         },
     };
-    Ok(Some(WatchedEvent {
-        block_number: log.block_number.unwrap_or_default(),
-        log_index: log.log_index.unwrap_or_default(),
-        event,
-    }))
+    Ok(event)
 }

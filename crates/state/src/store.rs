@@ -298,22 +298,12 @@ impl Store {
 
     /// The account at `index`.
     pub fn account(&self, index: AccountIndex) -> Result<Option<Account>, StateError> {
-        self.get(cf::ACCOUNTS, &index.to_be_bytes())?
-            .map(|bytes| decode_account(&bytes))
-            .transpose()
+        self.read(cf::ACCOUNTS, &index.to_be_bytes())
     }
 
     /// The index of `address`'s account.
     pub fn account_index(&self, address: &Address) -> Result<Option<AccountIndex>, StateError> {
-        self.get(cf::ADDRESS_INDEX, address.as_slice())?
-            .map(|bytes| {
-                let bytes: [u8; 4] = bytes
-                    .as_slice()
-                    .try_into()
-                    .map_err(|_| StateError::Corrupt("account index".into()))?;
-                Ok(u32::from_be_bytes(bytes))
-            })
-            .transpose()
+        self.read(cf::ADDRESS_INDEX, address.as_slice())
     }
 
     /// The Merkle path of the account leaf at `index`.
@@ -328,16 +318,12 @@ impl Store {
 
     /// The message hash recorded under nullifier `key`, if any.
     pub fn nullifier(&self, key: u64) -> Result<Option<Digest>, StateError> {
-        self.get(cf::NULLIFIERS, &key.to_be_bytes())?
-            .map(|bytes| decode_digest(&bytes))
-            .transpose()
+        self.read(cf::NULLIFIERS, &key.to_be_bytes())
     }
 
     /// The message root imported at `import_index`, if the chain imported that far.
     pub fn imported_root(&self, import_index: u64) -> Result<Option<Digest>, StateError> {
-        self.get(cf::IMPORTED, &import_index.to_be_bytes())?
-            .map(|bytes| decode_digest(&bytes))
-            .transpose()
+        self.read(cf::IMPORTED, &import_index.to_be_bytes())
     }
 
     /// The encoded block `number`.
@@ -571,15 +557,7 @@ impl Store {
     /// The L1 block to resume following the bridge from, as [`Store::put_priority`] or
     /// [`Store::set_l1_cursor`] last recorded it.
     pub fn l1_cursor(&self) -> Result<Option<u64>, StateError> {
-        self.get(cf::META, L1_CURSOR_KEY)?
-            .map(|bytes| {
-                let bytes: [u8; 8] = bytes
-                    .as_slice()
-                    .try_into()
-                    .map_err(|_| StateError::Corrupt("l1 cursor".into()))?;
-                Ok(u64::from_be_bytes(bytes))
-            })
-            .transpose()
+        self.read(cf::META, L1_CURSOR_KEY)
     }
 
     /// Records the L1 block to resume following the bridge from (synced).
@@ -683,6 +661,57 @@ impl Store {
 
     fn get(&self, family: &str, key: &[u8]) -> Result<Option<Vec<u8>>, StateError> {
         Ok(self.db.get_cf(handle(&self.db, family), key)?)
+    }
+
+    /// The record under `key` of `family`, decoded as `V`; a record that does not decode is
+    /// [`StateError::Corrupt`], naming the column family.
+    fn read<V: Record>(&self, family: &str, key: &[u8]) -> Result<Option<V>, StateError> {
+        self.get(family, key)?
+            .map(|bytes| {
+                V::decode(&bytes).map_err(|what| {
+                    StateError::Corrupt(format!("{family}: {what} ({} bytes)", bytes.len()))
+                })
+            })
+            .transpose()
+    }
+}
+
+/// A value as a column family stores it: one decoding, one error, instead of a `try_into`
+/// and a `Corrupt` at every read.
+trait Record: Sized {
+    /// Decodes the stored bytes, or says what they are not.
+    fn decode(bytes: &[u8]) -> Result<Self, String>;
+}
+
+impl Record for u64 {
+    fn decode(bytes: &[u8]) -> Result<Self, String> {
+        Ok(u64::from_be_bytes(
+            bytes
+                .try_into()
+                .map_err(|_| "not an 8-byte number".to_owned())?,
+        ))
+    }
+}
+
+impl Record for u32 {
+    fn decode(bytes: &[u8]) -> Result<Self, String> {
+        Ok(u32::from_be_bytes(
+            bytes
+                .try_into()
+                .map_err(|_| "not a 4-byte number".to_owned())?,
+        ))
+    }
+}
+
+impl Record for Digest {
+    fn decode(bytes: &[u8]) -> Result<Self, String> {
+        decode_digest(bytes).map_err(|error| error.to_string())
+    }
+}
+
+impl Record for Account {
+    fn decode(bytes: &[u8]) -> Result<Self, String> {
+        decode_account(bytes).map_err(|error| error.to_string())
     }
 }
 

@@ -10,5 +10,6 @@ mod lifecycle;
 mod messages;
 mod poseidon;
 mod poseidon_sol;
+mod proxy;
 mod rejections;
 mod watcher;

@@ -4,6 +4,8 @@
 #![allow(clippy::unwrap_used)]
 
 mod common;
+mod l1_follower;
+mod l1_proxy;
 mod rejections;
 mod restart;
 mod transfers;

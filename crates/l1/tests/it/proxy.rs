@@ -1,0 +1,243 @@
+//! A JSON-RPC proxy in front of anvil, on 127.0.0.1:0, that lets a test rewrite or fail the
+//! answers to `eth_getLogs` (and forwards every other request as it is), plus a tracing
+//! subscriber that captures the warnings a test expects.
+
+use std::{
+    fmt::Write as _,
+    sync::{Arc, Mutex},
+};
+
+use alloy::providers::{DynProvider, Provider, ProviderBuilder};
+use serde_json::{Value, json};
+use tokio::{
+    io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader},
+    net::{TcpListener, TcpStream},
+    task::JoinSet,
+};
+use url::Url;
+
+/// One `eth_getLogs` call as the proxy sees it.
+pub(crate) struct GetLogs<'a> {
+    /// How many `eth_getLogs` came before it.
+    pub(crate) call: usize,
+    /// The filter.
+    pub(crate) filter: &'a Value,
+    /// anvil's answer, which the hook may change.
+    pub(crate) logs: &'a mut Vec<Value>,
+}
+
+/// What the proxy answers to an `eth_getLogs`.
+pub(crate) enum Answer {
+    /// The (possibly rewritten) logs.
+    Logs,
+    /// A JSON-RPC error with this message.
+    Fail(&'static str),
+}
+
+type Hook = Box<dyn FnMut(GetLogs<'_>) -> Answer + Send>;
+
+struct State {
+    hook: Hook,
+    calls: usize,
+}
+
+/// The proxy; it stops when dropped (also when a test panics).
+pub(crate) struct Proxy {
+    pub(crate) url: Url,
+    server: tokio::task::JoinHandle<()>,
+}
+
+impl Drop for Proxy {
+    fn drop(&mut self) {
+        // Aborting the server drops its JoinSet, which aborts every connection task.
+        self.server.abort();
+    }
+}
+
+impl Proxy {
+    /// A proxy to `upstream` that passes every `eth_getLogs` answer through `hook`.
+    pub(crate) async fn start(
+        upstream: &Url,
+        hook: impl FnMut(GetLogs<'_>) -> Answer + Send + 'static,
+    ) -> Self {
+        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let url = Url::parse(&format!("http://{}", listener.local_addr().unwrap())).unwrap();
+        let upstream = ProviderBuilder::new()
+            .connect_http(upstream.clone())
+            .erased();
+        let state = Arc::new(Mutex::new(State {
+            hook: Box::new(hook),
+            calls: 0,
+        }));
+        let server = tokio::spawn(async move {
+            let mut connections = JoinSet::new();
+            loop {
+                let Ok((stream, _)) = listener.accept().await else {
+                    return;
+                };
+                connections.spawn(serve(stream, upstream.clone(), state.clone()));
+            }
+        });
+        Self { url, server }
+    }
+
+    /// A provider reading through the proxy.
+    pub(crate) fn provider(&self) -> DynProvider {
+        ProviderBuilder::new()
+            .connect_http(self.url.clone())
+            .erased()
+    }
+}
+
+/// HTTP/1.1 with keep-alive, one JSON-RPC request per HTTP request, as alloy's client sends.
+async fn serve(stream: TcpStream, upstream: DynProvider, state: Arc<Mutex<State>>) {
+    let (read, mut write) = stream.into_split();
+    let mut read = BufReader::new(read);
+    loop {
+        let mut length = None;
+        let mut line = String::new();
+        loop {
+            line.clear();
+            match read.read_line(&mut line).await {
+                Ok(0) | Err(_) => return,
+                Ok(_) => {}
+            }
+            let header = line.trim_end();
+            if header.is_empty() {
+                break;
+            }
+            if let Some((name, value)) = header.split_once(':')
+                && name.eq_ignore_ascii_case("content-length")
+            {
+                length = value.trim().parse::<usize>().ok();
+            }
+        }
+        let mut body = vec![0; length.unwrap_or(0)];
+        if read.read_exact(&mut body).await.is_err() {
+            return;
+        }
+        let request: Value = serde_json::from_slice(&body).unwrap_or(Value::Null);
+        let answer = match request {
+            Value::Array(requests) => {
+                let mut answers = Vec::new();
+                for request in requests {
+                    answers.push(answer(request, &upstream, &state).await);
+                }
+                Value::Array(answers)
+            }
+            request => answer(request, &upstream, &state).await,
+        };
+        let answer = answer.to_string();
+        let response = format!(
+            "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\n\r\n{answer}",
+            answer.len()
+        );
+        if write.write_all(response.as_bytes()).await.is_err() {
+            return;
+        }
+    }
+}
+
+async fn answer(request: Value, upstream: &DynProvider, state: &Mutex<State>) -> Value {
+    let id = request.get("id").cloned().unwrap_or(Value::Null);
+    let method = request
+        .get("method")
+        .and_then(Value::as_str)
+        .unwrap_or_default()
+        .to_owned();
+    let params = request.get("params").cloned().unwrap_or(json!([]));
+    let result: Result<Value, _> = upstream
+        .raw_request(method.clone().into(), params.clone())
+        .await;
+    let mut result = match result {
+        Ok(result) => result,
+        Err(error) => return failure(id, &error.to_string()),
+    };
+    if method == "eth_getLogs" {
+        let mut state = state.lock().unwrap();
+        let call = state.calls;
+        state.calls += 1;
+        let mut logs = match result.take() {
+            Value::Array(logs) => logs,
+            other => panic!("eth_getLogs answered {other}"),
+        };
+        let filter = &params[0];
+        match (state.hook)(GetLogs {
+            call,
+            filter,
+            logs: &mut logs,
+        }) {
+            Answer::Logs => result = Value::Array(logs),
+            Answer::Fail(message) => return failure(id, message),
+        }
+    }
+    json!({ "jsonrpc": "2.0", "id": id, "result": result })
+}
+
+fn failure(id: Value, message: &str) -> Value {
+    json!({ "jsonrpc": "2.0", "id": id, "error": { "code": -32005, "message": message } })
+}
+
+/// A block number of a log or filter (`"0x1a"`).
+pub(crate) fn quantity(value: &Value) -> u64 {
+    u64::from_str_radix(value.as_str().unwrap().trim_start_matches("0x"), 16).unwrap()
+}
+
+/// `n` as a JSON-RPC quantity.
+pub(crate) fn to_quantity(n: u64) -> Value {
+    Value::String(format!("{n:#x}"))
+}
+
+/// The warnings (and errors) logged while a [`Captured`] guard lives, on this thread (a
+/// `#[tokio::test]` runs on one thread): `level message field=value ...` per line.
+#[derive(Clone, Default)]
+pub(crate) struct Captured(Arc<Mutex<Vec<String>>>);
+
+impl Captured {
+    /// Captures on this thread until the guard drops.
+    pub(crate) fn start() -> (Self, tracing::dispatcher::DefaultGuard) {
+        let captured = Self::default();
+        let guard = tracing::dispatcher::set_default(&tracing::Dispatch::new(captured.clone()));
+        (captured, guard)
+    }
+
+    pub(crate) fn lines(&self) -> Vec<String> {
+        self.0.lock().unwrap().clone()
+    }
+}
+
+struct Fields(String);
+
+impl tracing::field::Visit for Fields {
+    fn record_debug(&mut self, field: &tracing::field::Field, value: &dyn std::fmt::Debug) {
+        let _ = write!(self.0, " {}={value:?}", field.name());
+    }
+
+    fn record_str(&mut self, field: &tracing::field::Field, value: &str) {
+        let _ = write!(self.0, " {}={value}", field.name());
+    }
+}
+
+impl tracing::Subscriber for Captured {
+    fn enabled(&self, metadata: &tracing::Metadata<'_>) -> bool {
+        *metadata.level() <= tracing::Level::WARN
+    }
+
+    fn new_span(&self, _: &tracing::span::Attributes<'_>) -> tracing::span::Id {
+        tracing::span::Id::from_u64(1)
+    }
+
+    fn record(&self, _: &tracing::span::Id, _: &tracing::span::Record<'_>) {}
+
+    fn record_follows_from(&self, _: &tracing::span::Id, _: &tracing::span::Id) {}
+
+    fn event(&self, event: &tracing::Event<'_>) {
+        let mut fields = Fields(event.metadata().level().to_string());
+        event.record(&mut fields);
+        self.0.lock().unwrap().push(fields.0);
+    }
+
+    fn enter(&self, _: &tracing::span::Id) {}
+
+    fn exit(&self, _: &tracing::span::Id) {}
+}
