@@ -42,7 +42,7 @@ use crate::{
     error::SequencerError,
     message_roots::{MessageRootRecord, store_message_root},
     priority::{RecordError, store_priority_op},
-    service::Shared,
+    shared::Shared,
 };
 
 /// The longest pause between L1 polls while they fail.

@@ -29,20 +29,28 @@
 //!
 //! Parts: [`Sequencer`] opens the state (genesis once, see [`genesis`]) and restores the
 //! mempool; [`SequencerHandle`] is the running node; [`api`] defines the methods, the JSON
-//! views, the error codes and a typed client; [`mempool`] holds the admission rules.
+//! views, the error codes and a typed client; [`mempool`] holds the admission rules. Inside:
+//! `shared` (the context, a leaf), `reader`, `admission`, `persister`, `producer`,
+//! `batcher`, `follower`, `rpc`; `service` only starts and joins the tasks (ARCHITECTURE.md
+//! shows who uses whom).
 
+mod admission;
 pub mod api;
+mod batcher;
 mod error;
 mod follower;
 pub mod genesis;
 pub mod mempool;
 mod message_roots;
 pub mod metrics;
+mod persister;
 mod priority;
 mod producer;
+mod reader;
 pub use hyperforge_execution::replay;
 mod rpc;
 mod service;
+mod shared;
 
 pub use error::{AdmissionError, SequencerError};
 pub use service::{Sequencer, SequencerHandle};

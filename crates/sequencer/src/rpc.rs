@@ -24,9 +24,10 @@ use crate::{
         OutboxProofView, PublicInputsView, ReceiptStatus, ReceiptView, SlotKind, SlotView,
         UNSERVED_ETH_METHODS, codes,
     },
+    batcher::batch_outbox,
     error::SequencerError,
-    producer::{batch_outbox, read_batch},
-    service::Shared,
+    reader::read_batch,
+    shared::Shared,
 };
 
 /// Every method, ready for the server.
