@@ -185,10 +185,18 @@ mod tests {
 
     /// Alpha's sequencer with a persister the test plays itself.
     fn open_with_manual_persister(dir: &Path) -> (Arc<Shared>, mpsc::Receiver<PersistRequest>) {
+        open_with(dir, &[])
+    }
+
+    fn open_with(dir: &Path, flags: &[&str]) -> (Arc<Shared>, mpsc::Receiver<PersistRequest>) {
         let chain = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../chains/alpha");
+        let mut overrides = Overrides::new();
+        for flag in flags {
+            overrides.parse_flag(flag).unwrap();
+        }
         let config = ChainConfigLoader::new(chain)
             .with_env(false)
-            .with_overrides(Overrides::new())
+            .with_overrides(overrides)
             .load()
             .unwrap();
         let sequencer = Sequencer::open(config, dir).unwrap();
@@ -307,6 +315,55 @@ mod tests {
         let error = shared.admit(&raw).await.unwrap_err();
         assert!(
             matches!(error, AdmissionError::UnknownAccount(_)),
+            "{error}"
+        );
+    }
+
+    /// Admits `raw` through `shared` and plays the persister's successful write.
+    async fn admit_durably(
+        shared: &Arc<Shared>,
+        requests: &mpsc::Receiver<PersistRequest>,
+        raw: &str,
+    ) -> Result<[u8; 32], AdmissionError> {
+        let submission = tokio::spawn({
+            let (shared, raw) = (shared.clone(), raw.to_owned());
+            async move { shared.admit(&raw).await }
+        });
+        loop {
+            if submission.is_finished() {
+                return submission.await.unwrap();
+            }
+            if let Ok(request) = requests.try_recv() {
+                shared
+                    .store()
+                    .put_pending_batch(&[(request.seq, request.bytes.clone())])
+                    .unwrap();
+                complete_persist(shared, vec![request], &Ok(()));
+                return submission.await.unwrap();
+            }
+            tokio::time::sleep(Duration::from_millis(5)).await;
+        }
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn the_per_sender_cap_holds_across_a_restart() {
+        let dir = tempfile::tempdir().unwrap();
+        let flags = ["sequencer.mempool_max_per_account=2"];
+        {
+            let (shared, requests) = open_with(dir.path(), &flags);
+            for nonce in 0..2 {
+                admit_durably(&shared, &requests, &raw(nonce))
+                    .await
+                    .unwrap();
+            }
+        }
+        let (shared, requests) = open_with(dir.path(), &flags);
+        assert_eq!(shared.mempool().len(), 2, "both restored");
+        let error = admit_durably(&shared, &requests, &raw(2))
+            .await
+            .unwrap_err();
+        assert!(
+            matches!(error, AdmissionError::AccountLimit { max: 2, .. }),
             "{error}"
         );
     }
