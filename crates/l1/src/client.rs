@@ -7,7 +7,7 @@ use alloy::{
     providers::{DynProvider, Provider, ProviderBuilder},
     rpc::types::TransactionReceipt,
     signers::local::PrivateKeySigner,
-    sol_types::SolCall,
+    sol_types::{SolCall, SolEventInterface},
 };
 use hyperforge_primitives::{
     Amount, ChainId,
@@ -32,6 +32,9 @@ pub struct TxOutcome {
     pub block_number: u64,
     /// Gas it used (calldata and the 21000 base included).
     pub gas_used: u64,
+    /// For a deposit or key registration: its index in the chain's priority queue (the key
+    /// of its L2 receipt, `hf_getPriorityReceipt`).
+    pub queue_index: Option<u64>,
 }
 
 /// What the bridge keeps for one chain.
@@ -379,9 +382,17 @@ fn mined(receipt: TransactionReceipt) -> Result<TxOutcome, L1Error> {
     if !receipt.status() {
         return Err(L1Error::Reverted(receipt.transaction_hash));
     }
+    let queue_index = receipt.inner.logs().iter().find_map(|log| {
+        match Bridge::BridgeEvents::decode_log(&log.inner).ok()?.data {
+            Bridge::BridgeEvents::DepositQueued(event) => Some(event.index),
+            Bridge::BridgeEvents::KeyRegistrationQueued(event) => Some(event.index),
+            _ => None,
+        }
+    });
     Ok(TxOutcome {
         hash: receipt.transaction_hash,
         block_number: receipt.block_number.unwrap_or_default(),
         gas_used: receipt.gas_used,
+        queue_index,
     })
 }

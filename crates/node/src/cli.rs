@@ -173,6 +173,22 @@ pub(crate) enum WalletCommand {
     SendMessage(WalletSendMessageArgs),
     /// Register the L2 key derived from the private key, through the L1 bridge.
     RegisterKey(WalletRegisterKeyArgs),
+    /// Where a transaction, or an L1 deposit or key registration (by its queue index), stands
+    /// on L2.
+    Receipt(WalletReceiptArgs),
+}
+
+#[derive(Debug, Args)]
+#[command(group(clap::ArgGroup::new("what").required(true).args(["hash", "priority"])))]
+pub(crate) struct WalletReceiptArgs {
+    #[command(flatten)]
+    pub(crate) target: RpcTargetArgs,
+    /// An L2 transaction's hash.
+    #[arg(value_name = "HASH")]
+    pub(crate) hash: Option<alloy::primitives::B256>,
+    /// An L1 priority operation's index in the chain's queue (`wallet deposit` prints it).
+    #[arg(long, value_name = "INDEX")]
+    pub(crate) priority: Option<u64>,
 }
 
 /// The L1 account that signs.

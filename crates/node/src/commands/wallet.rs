@@ -5,6 +5,7 @@ mod balance;
 mod deposit;
 mod l2;
 mod nonce;
+mod receipt;
 mod register_key;
 mod send_message;
 mod transfer;
@@ -21,5 +22,6 @@ pub(crate) fn run(command: WalletCommand) -> anyhow::Result<()> {
         WalletCommand::Withdraw(args) => super::l1::block_on(withdraw::run(args)),
         WalletCommand::SendMessage(args) => super::l1::block_on(send_message::run(args)),
         WalletCommand::RegisterKey(args) => super::l1::block_on(register_key::run(args)),
+        WalletCommand::Receipt(args) => super::l1::block_on(receipt::run(args)),
     }
 }

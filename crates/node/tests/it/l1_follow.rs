@@ -447,14 +447,40 @@ fn a_deposit_that_cannot_apply_on_l2_is_consumed_as_failed_and_refunded_on_l1() 
     // Dev account 1 deposits 10 gwei to the account that already holds 2^64 - 6.
     let depositor = PrivateKeySigner::from(anvil.keys()[1].clone());
     let depositor_key = format!("0x{}", alloy::hex::encode(depositor.to_bytes()));
-    run(hyperforge(root)
-        .args(["wallet", "deposit", "--chain", "chains/alpha"])
-        .args(["--set", &format!("l1.rpc_url={l1}"), "--set", &bridge_flag])
-        .args(["--private-key", &depositor_key, "--amount", "10", "--to"])
-        .arg(rich.to_checksum(None)));
-    let receipt = wait_for("the deposit consumed on L2", || {
-        runtime.block_on(client.get_priority_receipt(0)).unwrap()
+    // Twice, identically: two queue indices, two receipts.
+    for index in 0..2 {
+        let deposited = run(hyperforge(root)
+            .args(["wallet", "deposit", "--chain", "chains/alpha"])
+            .args(["--set", &format!("l1.rpc_url={l1}"), "--set", &bridge_flag])
+            .args(["--private-key", &depositor_key, "--amount", "10", "--to"])
+            .arg(rich.to_checksum(None)));
+        assert!(
+            deposited.contains(&format!("queue index {index}")),
+            "{deposited}"
+        );
+    }
+    wait_for("both deposits consumed on L2", || {
+        runtime.block_on(client.get_priority_receipt(1)).unwrap()
     });
+    for index in ["0", "1"] {
+        let shown = run(hyperforge(root).args([
+            "wallet",
+            "receipt",
+            "--rpc",
+            &node.url,
+            "--priority",
+            index,
+        ]));
+        assert!(
+            shown.starts_with(&format!("L1 priority operation {index}: failed in block"))
+                && shown.contains("past 2^64 - 1 gwei"),
+            "{shown}"
+        );
+    }
+    let receipt = runtime
+        .block_on(client.get_priority_receipt(0))
+        .unwrap()
+        .unwrap();
     assert_eq!(
         receipt.status,
         hyperforge_sequencer::api::ReceiptStatus::Failed,
@@ -520,6 +546,10 @@ fn a_deposit_that_cannot_apply_on_l2_is_consumed_as_failed_and_refunded_on_l1() 
         "10 gwei refunded"
     );
     let chain = runtime.block_on(operator.chain(chain_id)).unwrap().unwrap();
-    assert_eq!(chain.balance, hyperforge_primitives::Amount::ZERO);
+    assert_eq!(
+        chain.balance,
+        hyperforge_primitives::Amount::from_gwei(10),
+        "the second refund is still claimable"
+    );
     assert!(node.terminate().success());
 }

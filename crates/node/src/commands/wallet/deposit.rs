@@ -17,8 +17,11 @@ pub(super) async fn run(args: WalletDepositArgs) -> anyhow::Result<()> {
         .await
         .with_context(|| format!("deposit to chain {} failed", config.chain.chain_id))?;
     tracing::info!(target: "node::wallet", tx = %outcome.hash, gas = outcome.gas_used, "deposit sent");
+    let queue = outcome
+        .queue_index
+        .map_or_else(String::new, |index| format!(", queue index {index}"));
     println!(
-        "deposited {} gwei to {recipient} on chain {} (L1 tx {}, block {})",
+        "deposited {} gwei to {recipient} on chain {} (L1 tx {}, block {}{queue})",
         args.amount.gwei(),
         config.chain.chain_id,
         outcome.hash,
