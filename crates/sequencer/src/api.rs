@@ -197,15 +197,13 @@ pub const UNSERVED_ETH_METHODS: &[(&str, &str)] = &[
     ),
 ];
 
-/// A block by number or `"latest"` / `"earliest"` (numbers also as `0x` hex strings).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(untagged)]
-pub enum BlockId {
-    /// A block number.
-    Number(u64),
-    /// `"latest"`, `"earliest"`, `"pending"` or a `0x` hex number.
-    Tag(String),
-}
+pub use alloy::eips::BlockNumberOrTag;
+
+/// A block parameter: Ethereum's block number or tag (alloy's type), read leniently: a
+/// `0x` hex quantity, a plain JSON number, or `"latest"`, `"pending"`, `"safe"`,
+/// `"finalized"`, `"earliest"` (the last four answer at the head or genesis: this node serves
+/// the latest state only). Build one with `BlockNumberOrTag::Latest.into()`.
+pub type BlockId = alloy::eips::eip1898::LenientBlockNumberOrTag;
 
 /// An account as `hf_getAccount` shows it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

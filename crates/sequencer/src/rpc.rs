@@ -16,13 +16,12 @@ use jsonrpsee::{
     core::{RpcResult, async_trait},
     types::ErrorObjectOwned,
 };
-use serde_json::json;
 
 use crate::{
     api::{
-        AccountProofView, AccountView, BatchView, BlockId, BlockView, EthApiServer, HfApiServer,
-        OutboxProofView, PublicInputsView, ReceiptStatus, ReceiptView, SlotKind, SlotView,
-        UNSERVED_ETH_METHODS, codes,
+        AccountProofView, AccountView, BatchView, BlockId, BlockNumberOrTag, BlockView,
+        EthApiServer, HfApiServer, OutboxProofView, PublicInputsView, ReceiptStatus, ReceiptView,
+        SlotKind, SlotView, UNSERVED_ETH_METHODS, codes,
     },
     batcher::batch_outbox,
     error::SequencerError,
@@ -141,35 +140,24 @@ impl RpcHandler {
 
     /// Resolves a block id to a number (latest for tags that mean the head).
     fn resolve(&self, block: &BlockId) -> RpcResult<u64> {
-        match block {
-            BlockId::Number(number) => Ok(*number),
-            BlockId::Tag(tag) => match tag.as_str() {
-                "latest" | "pending" | "safe" | "finalized" => Ok(self.latest()),
-                "earliest" => Ok(0),
-                text => {
-                    let digits = text.strip_prefix("0x").ok_or_else(|| {
-                        error(
-                            codes::INVALID_PARAMS,
-                            format!("invalid block `{text}`: use a number, a 0x hex number or \"latest\""),
-                        )
-                    })?;
-                    u64::from_str_radix(digits, 16).map_err(|_| {
-                        error(
-                            codes::INVALID_PARAMS,
-                            format!("invalid block number `{text}`"),
-                        )
-                    })
-                }
-            },
-        }
+        Ok(match block.into_inner() {
+            BlockNumberOrTag::Number(number) => number,
+            BlockNumberOrTag::Earliest => 0,
+            BlockNumberOrTag::Latest
+            | BlockNumberOrTag::Pending
+            | BlockNumberOrTag::Safe
+            | BlockNumberOrTag::Finalized => self.latest(),
+        })
     }
 
     /// State reads answer at the head only.
     fn require_latest(&self, block: Option<&BlockId>) -> RpcResult<()> {
         let Some(block) = block else { return Ok(()) };
         let latest = self.latest();
-        if matches!(block, BlockId::Tag(tag) if tag == "pending" || tag == "latest")
-            || self.resolve(block)? == latest
+        if matches!(
+            block.into_inner(),
+            BlockNumberOrTag::Pending | BlockNumberOrTag::Latest
+        ) || self.resolve(block)? == latest
         {
             return Ok(());
         }
@@ -393,7 +381,10 @@ impl EthApiServer for RpcHandler {
             let committed = handler
                 .account(&address)?
                 .map_or(0, |(_, account, _)| account.nonce);
-            let nonce = if matches!(&block, Some(BlockId::Tag(tag)) if tag == "pending") {
+            let nonce = if matches!(
+                block.map(|block| block.into_inner()),
+                Some(BlockNumberOrTag::Pending)
+            ) {
                 handler.shared.mempool().pending_nonce(&address, committed)
             } else {
                 committed
@@ -423,35 +414,43 @@ impl EthApiServer for RpcHandler {
 
 impl RpcHandler {
     /// A block in Ethereum's shape: header fields and transaction hashes.
+    /// A block in Ethereum's shape (alloy's RPC block type: header fields and transaction
+    /// hashes). Fields Ethereum has and hyperforge does not (gas, receipts root, bloom) are
+    /// zero; `transactionsRoot` is the slots hash.
     fn ethereum_block(&self, block: &BlockId) -> RpcResult<Option<serde_json::Value>> {
+        use alloy::{
+            consensus::Header as ConsensusHeader,
+            rpc::types::{Block as RpcBlock, BlockTransactions, Header as RpcHeader},
+        };
         let number = self.resolve(block)?;
         let Some((block, size)) = self.block(number)? else {
             return Ok(None);
         };
         let view = block_view(&block);
-        let zero32 = B256::ZERO;
-        Ok(Some(json!({
-            "number": quantity(view.number),
-            "hash": view.hash,
-            "parentHash": view.parent_hash,
-            "timestamp": quantity(view.timestamp_ms / 1000),
-            "stateRoot": view.state_root,
-            "transactionsRoot": view.slots_hash,
-            "receiptsRoot": zero32,
-            "sha3Uncles": zero32,
-            "logsBloom": format!("0x{}", "0".repeat(512)),
-            "miner": Address::ZERO,
-            "difficulty": "0x0",
-            "totalDifficulty": "0x0",
-            "extraData": "0x",
-            "size": quantity(size as u64),
-            "gasLimit": "0x0",
-            "gasUsed": "0x0",
-            "nonce": "0x0000000000000000",
-            "mixHash": zero32,
-            "baseFeePerGas": "0x0",
-            "uncles": [],
-            "transactions": view.transactions.iter().map(|slot| slot.hash).collect::<Vec<_>>(),
-        })))
+        let header = RpcHeader {
+            hash: view.hash,
+            inner: ConsensusHeader {
+                parent_hash: view.parent_hash,
+                number: view.number,
+                timestamp: view.timestamp_ms / 1000,
+                state_root: view.state_root,
+                transactions_root: view.slots_hash,
+                base_fee_per_gas: Some(0),
+                ..ConsensusHeader::default()
+            },
+            total_difficulty: Some(U256::ZERO),
+            size: Some(U256::from(size)),
+        };
+        let ethereum = RpcBlock::<B256, RpcHeader> {
+            header,
+            uncles: Vec::new(),
+            transactions: BlockTransactions::Hashes(
+                view.transactions.iter().map(|slot| slot.hash).collect(),
+            ),
+            withdrawals: None,
+        };
+        serde_json::to_value(&ethereum)
+            .map(Some)
+            .map_err(|error| internal(SequencerError::Corrupt(format!("block {number}: {error}"))))
     }
 }

@@ -30,7 +30,7 @@ use hyperforge_primitives::{
     parse_address,
 };
 use hyperforge_sequencer::{
-    api::{BlockId, EthApiClient, HfApiClient},
+    api::{BlockNumberOrTag, EthApiClient, HfApiClient},
     genesis::genesis_root,
     replay::replay,
 };
@@ -213,7 +213,7 @@ fn deposits_and_key_registrations_from_l1_apply_once_and_the_account_transfers()
         let mut blocks = Vec::new();
         for number in 0..=head {
             let view = client
-                .get_block(BlockId::Number(number))
+                .get_block(BlockNumberOrTag::Number(number).into())
                 .await
                 .unwrap()
                 .unwrap();
@@ -284,7 +284,7 @@ fn deposits_and_key_registrations_from_l1_apply_once_and_the_account_transfers()
             polls += 1;
             assert!(polls < 3_600, "the message root was never imported");
             let latest = client
-                .get_block(BlockId::Tag("latest".into()))
+                .get_block(BlockNumberOrTag::Latest.into())
                 .await
                 .unwrap()
                 .unwrap()
@@ -298,7 +298,7 @@ fn deposits_and_key_registrations_from_l1_apply_once_and_the_account_transfers()
         assert!(imported.header.number > head);
         for number in head + 1..=imported.header.number {
             let view = client
-                .get_block(BlockId::Number(number))
+                .get_block(BlockNumberOrTag::Number(number).into())
                 .await
                 .unwrap()
                 .unwrap();

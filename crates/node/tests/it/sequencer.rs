@@ -12,7 +12,7 @@ use alloy::primitives::B256;
 use hyperforge_execution::test_utils::transfer;
 use hyperforge_primitives::{ChainId, dev::ACCOUNTS};
 use hyperforge_sequencer::{
-    api::{BlockId, EthApiClient, HfApiClient},
+    api::{BlockNumberOrTag, EthApiClient, HfApiClient},
     replay::replay,
 };
 use hyperforge_state::Store;
@@ -143,7 +143,7 @@ async fn stream_transfers(client: HttpClient, from: usize, chain: ChainId) -> Ve
     let Ok(nonce) = client
         .get_transaction_count(
             ACCOUNTS[from].address.to_string(),
-            Some(BlockId::Tag("pending".into())),
+            Some(BlockNumberOrTag::Pending.into()),
         )
         .await
     else {
@@ -225,7 +225,7 @@ fn killed_at_random_moments_it_loses_nothing_and_replays_to_the_same_root() {
         let mut seen = HashSet::new();
         for number in 0..=head {
             let view = client
-                .get_block(BlockId::Number(number))
+                .get_block(BlockNumberOrTag::Number(number).into())
                 .await
                 .unwrap()
                 .unwrap();

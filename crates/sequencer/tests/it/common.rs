@@ -9,7 +9,7 @@ use hyperforge_config::{ChainConfig, ChainConfigLoader, Overrides};
 use hyperforge_primitives::{block::Block, tx::SignedTx};
 use hyperforge_sequencer::{
     Sequencer, SequencerHandle,
-    api::{BlockId, HfApiClient},
+    api::{BlockNumberOrTag, HfApiClient},
 };
 use jsonrpsee::http_client::{HttpClient, HttpClientBuilder};
 
@@ -87,7 +87,7 @@ pub(crate) async fn wait_included(client: &HttpClient, hashes: &[alloy_primitive
 /// Every block from genesis to the head, rebuilt from `hf_getBlock`.
 pub(crate) async fn all_blocks(client: &HttpClient) -> Vec<Block> {
     let head = client
-        .get_block(BlockId::Tag("latest".into()))
+        .get_block(BlockNumberOrTag::Latest.into())
         .await
         .unwrap()
         .unwrap()
@@ -95,7 +95,7 @@ pub(crate) async fn all_blocks(client: &HttpClient) -> Vec<Block> {
     let mut blocks = Vec::new();
     for number in 0..=head {
         let view = client
-            .get_block(BlockId::Number(number))
+            .get_block(BlockNumberOrTag::Number(number).into())
             .await
             .unwrap()
             .unwrap();

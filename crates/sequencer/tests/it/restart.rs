@@ -4,7 +4,7 @@ use hyperforge_execution::test_utils::transfer;
 use hyperforge_primitives::dev::ACCOUNTS;
 use hyperforge_sequencer::{
     Sequencer, SequencerError,
-    api::{BlockId, HfApiClient},
+    api::{BlockNumberOrTag, HfApiClient},
 };
 
 use crate::common::{config, data_dir, raw, start, wait_included};
@@ -31,7 +31,7 @@ async fn pending_transactions_and_blocks_survive_a_restart() {
     let node = start(slow.clone(), &dir).await;
     let head = node
         .client
-        .get_block(BlockId::Tag("latest".into()))
+        .get_block(BlockNumberOrTag::Latest.into())
         .await
         .unwrap()
         .unwrap();
@@ -51,7 +51,7 @@ async fn pending_transactions_and_blocks_survive_a_restart() {
     let node = start(slow, &dir).await;
     let again = node
         .client
-        .get_block(BlockId::Tag("latest".into()))
+        .get_block(BlockNumberOrTag::Latest.into())
         .await
         .unwrap()
         .unwrap();

@@ -4,7 +4,7 @@ use alloy_primitives::U256;
 use hyperforge_execution::test_utils::transfer;
 use hyperforge_primitives::{GWEI_IN_WEI, dev::ACCOUNTS};
 use hyperforge_sequencer::{
-    api::{BlockId, EthApiClient, HfApiClient},
+    api::{BlockNumberOrTag, EthApiClient, HfApiClient},
     replay::replay,
 };
 use hyperforge_state::{MerkleProof, Store};
@@ -155,10 +155,30 @@ async fn transfers_land_in_blocks_and_batches_that_replay_to_the_same_roots() {
     assert!(client.get_batch(head / 2 + 1).await.unwrap().is_none());
     assert!(
         client
-            .get_block(BlockId::Number(head + 1))
+            .get_block(BlockNumberOrTag::Number(head + 1).into())
             .await
             .unwrap()
             .is_none()
+    );
+
+    // eth_getBlockByNumber answers alloy's (Ethereum's) block shape, with the slots' hashes.
+    let last = blocks.last().unwrap();
+    let ethereum = client
+        .get_block_by_number(BlockNumberOrTag::Latest.into(), None)
+        .await
+        .unwrap()
+        .unwrap();
+    let ethereum: alloy::rpc::types::Block<alloy_primitives::B256> =
+        serde_json::from_value(ethereum).unwrap();
+    assert_eq!(ethereum.header.inner.number, head);
+    assert_eq!(
+        ethereum.header.hash,
+        hyperforge_primitives::bridge::digest_to_b256(&last.hash())
+    );
+    assert_eq!(
+        ethereum.transactions.len(),
+        last.slots.len(),
+        "one hash per slot"
     );
 
     // The metrics count what happened.

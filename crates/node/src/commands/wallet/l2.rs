@@ -12,7 +12,9 @@ use hyperforge_primitives::{
     Address, ChainId,
     tx::{SignedTx, TxBody, TxKind},
 };
-use hyperforge_sequencer::api::{BlockId, EthApiClient, HfApiClient, ReceiptStatus, ReceiptView};
+use hyperforge_sequencer::api::{
+    BlockNumberOrTag, EthApiClient, HfApiClient, ReceiptStatus, ReceiptView,
+};
 use indicatif::{ProgressBar, ProgressStyle};
 use jsonrpsee::http_client::{HttpClient, HttpClientBuilder};
 
@@ -83,7 +85,7 @@ pub(super) async fn send(args: &SendArgs, kind: TxKind) -> anyhow::Result<()> {
         &EthApiClient::get_transaction_count(
             &client,
             sender.address.to_string(),
-            Some(BlockId::Tag("pending".into())),
+            Some(BlockNumberOrTag::Pending.into()),
         )
         .await?,
     )?;

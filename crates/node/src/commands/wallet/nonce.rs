@@ -2,7 +2,7 @@
 //! account's pending transactions.
 
 use anyhow::Context;
-use hyperforge_sequencer::api::{BlockId, EthApiClient};
+use hyperforge_sequencer::api::{BlockNumberOrTag, EthApiClient};
 
 use crate::cli::WalletReadArgs;
 
@@ -11,7 +11,7 @@ pub(super) async fn run(args: WalletReadArgs) -> anyhow::Result<()> {
     let nonce = client
         .get_transaction_count(
             args.address.to_string(),
-            Some(BlockId::Tag("pending".into())),
+            Some(BlockNumberOrTag::Pending.into()),
         )
         .await
         .with_context(|| format!("cannot reach the sequencer at {url}"))?;
