@@ -229,3 +229,41 @@ async fn post(addr: std::net::SocketAddr, body: &str) -> String {
     stream.read_to_string(&mut answer).await.unwrap();
     answer
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_answered_transaction_never_reads_as_unknown_while_blocks_commit() {
+    // Receipts are read mempool first, then store: a block stores its receipts before it
+    // releases its transactions, so no read falls between the two and answers `null`.
+    let root = tempfile::tempdir().unwrap();
+    let config = config(&["sequencer.block_time_ms=20"]);
+    let chain = config.chain.chain_id;
+    let node = start(config, &data_dir(&root)).await;
+    let mut tasks = Vec::new();
+    for from in 0..3 {
+        let client = node.client.clone();
+        tasks.push(tokio::spawn(async move {
+            let mut reads = 0;
+            for nonce in 0..15 {
+                let hash = client
+                    .send_transaction(raw(&transfer(from, nonce, ACCOUNTS[9].address, 1, chain)))
+                    .await
+                    .unwrap();
+                loop {
+                    let receipt = client.get_transaction_receipt(hash).await.unwrap();
+                    reads += 1;
+                    let receipt = receipt.expect("an answered hash is never unknown");
+                    if receipt.status == hyperforge_sequencer::api::ReceiptStatus::Included {
+                        break;
+                    }
+                }
+            }
+            reads
+        }));
+    }
+    let mut reads = 0;
+    for task in tasks {
+        reads += task.await.unwrap();
+    }
+    assert!(reads >= 45, "{reads} receipt reads");
+    node.handle.shutdown().await.unwrap();
+}
