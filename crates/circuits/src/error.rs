@@ -29,6 +29,62 @@ pub enum CircuitError {
         /// Signatures given.
         got: usize,
     },
+    /// A Merkle path of another length than the tree's depth.
+    #[error("a Merkle path has {got} siblings, the tree has {expected} levels")]
+    PathLength {
+        /// The tree's depth.
+        expected: usize,
+        /// Siblings given.
+        got: usize,
+    },
+    /// A leaf index at or above `2^depth`: it would alias another leaf.
+    #[error("leaf index {index} does not fit a tree of {depth} levels")]
+    PathIndex {
+        /// The index.
+        index: u64,
+        /// The tree's depth.
+        depth: usize,
+    },
+    /// More slots given than the chunk holds.
+    #[error("{got} slots given, the chunk holds {capacity}")]
+    TooManySlots {
+        /// Slots of the chunk.
+        capacity: usize,
+        /// Slots given.
+        got: usize,
+    },
+    /// A slot of a kind the chunk circuit does not prove yet.
+    #[error("slot {slot}: {kind} is not proven by the chunk circuit yet")]
+    UnsupportedSlot {
+        /// The slot's position in the chunk.
+        slot: usize,
+        /// What it is.
+        kind: &'static str,
+    },
+    /// A slot's witness does not have the shape its operation implies.
+    #[error("slot {slot}: malformed witness: {problem}")]
+    MalformedSlot {
+        /// The slot's position in the chunk.
+        slot: usize,
+        /// What is wrong.
+        problem: &'static str,
+    },
+    /// A transaction's key or signature bytes are no valid encoding.
+    #[error("slot {slot}: {what} does not decode: {error}")]
+    Decode {
+        /// The slot's position in the chunk.
+        slot: usize,
+        /// The key or the signature.
+        what: &'static str,
+        /// Why.
+        error: hyperforge_crypto::DecodeError,
+    },
+    /// The batch's outbox already holds 1024 leaves.
+    #[error("the batch's outbox is full (1024 leaves)")]
+    OutboxFull,
+    /// Proof bytes that do not deserialize for this circuit.
+    #[error("proof bytes: {0}")]
+    ProofBytes(String),
     /// plonky2 refused a witness value (a target set twice with different values).
     #[error("witness: {0}")]
     Witness(String),

@@ -4,7 +4,7 @@
 //! Linear operations (`a * alpha + b * beta` for constants of the form `k` or `k z`) cost
 //! five base-field operations of plonky2's `ArithmeticGate` (a quarter of a row).
 //! Multiplications follow a [`GateStrategy`]: one slot of the custom
-//! [`GFp5MulAddGate`](crate::gates::GFp5MulAddGate) (a quarter of a row) or 25
+//! [`GFp5MulAddGate`] (a quarter of a row) or 25
 //! `ArithmeticGate` operations (a row and a quarter). Division and inversion take the
 //! quotient as a hint and check it with one multiplication.
 

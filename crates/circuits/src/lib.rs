@@ -1,11 +1,16 @@
 //! hyperforge's circuits for plonky2 1.x. Today: the in-circuit verifier of the signature
 //! scheme of `hyperforge_crypto` (Schnorr over EcGFp5 with a Poseidon challenge), its
-//! GF(p^5) and curve gadgets, and a custom gate for GF(p^5) multiplication. Later: the
-//! block circuit, recursive aggregation and the prove/verify API of the prover role.
+//! GF(p^5) and curve gadgets, custom gates, and the block circuit's first part: the
+//! [`ChunkCircuit`] (signed transfers and withdrawals, deposits, key registrations) with its gadgets
+//! ([`merkle`] updates, [`amount`] limb arithmetic, [`account`] leaves). Later: the other
+//! slot kinds, recursive aggregation and the prove/verify API of the prover role.
 //!
 //! This crate is synchronous and does no I/O; proving uses plonky2's rayon parallelism and
-//! belongs on a blocking pool. It knows nothing about RocksDB, tokio or the network. No
-//! feature flags. Everything is for `GoldilocksField`, `D = 2`, `PoseidonGoldilocksConfig`
+//! belongs on a blocking pool. It knows nothing about RocksDB, tokio or the network: it
+//! reads the witness types of `hyperforge_primitives::witness`, never `state` or
+//! `execution`. Feature `test-utils`: `test_utils::TestChain`, an in-memory chain that
+//! executes transfers and priority operations with `execution`'s rules and writes block
+//! witnesses (for tests and the benchmark). Everything is for `GoldilocksField`, `D = 2`, `PoseidonGoldilocksConfig`
 //! and the standard recursion config (80 routed wires, 135 in all).
 //!
 //! # Representation
@@ -74,18 +79,116 @@
 //! 8-entry random accesses per point): those lookups are now the largest single part.
 //! Constants cost no rows: they fill spare constant slots of the `RandomAccessGate` rows.
 
+//!
+//! # The chunk circuit
+//!
+//! A block's slots are proven in chunks of a fixed [`ChunkShape`]: `priority_slots`
+//! priority slots, then `tx_slots` transaction slots, each of them real or a no-op (blocks
+//! order their slots imports, priority operations, transactions, so a block splits into
+//! consecutive chunks; a chunk may end mid-block and the next one starts where it ended).
+//! [`ChunkCircuit::build`] once per shape; [`ChunkCircuit::prove`] takes a [`ChunkState`] (where
+//! the chunk starts) and the chunk's `ExpandedSlot`s from `BlockWitness::expand`;
+//! [`ChunkState::after`] computes natively where it ends, [`ChunkPublicInputs::new`] what
+//! the proof must expose; [`ChunkProof`] converts to and from bytes.
+//!
+//! **Public inputs** (53 elements, [`ChunkPublicInputs::to_elements`]): chain id; state root
+//! before (4) and after (4); slots hash before (4) and after (4); priority operations
+//! consumed, priority commitment before (4) and after (4); message roots imported, imports
+//! commitment before (4) and after (4); outbox leaf count and root (4) before, and after;
+//! value out before (2: high, low limb) and after (2), value in before (2) and after (2).
+//! Only the state roots are public, not the sub-roots: the circuit hashes the private
+//! fields of the `StateCommitment` (`hash_no_pad([STATE_ROOT, account_root, nullifier_root,
+//! imported_root, next_account_index, imported_count])`, 2 rows) at both ends, so
+//! aggregation chains chunks by equality of 4 elements and the bridge's stored root is the
+//! same value. The outbox count and root and the value flows are running values of the
+//! batch (the batch starts them at zero and the empty outbox root), so aggregation only
+//! compares. Imports and value flows are in the layout but pass through unchanged until
+//! their slot kinds (imports, SendMessage, ExecuteMessage) exist.
+//!
+//! **Transaction slot** (`is_transfer` or `is_withdraw`, at most one, `is_tx` their sum;
+//! else a no-op whose dummy transfer, signed by a fixed key, is consistent but not applied):
+//! - the body `[tag, chain_id, from(5), nonce, to(5), amount(2)]` is hashed in circuit as
+//!   `TxBody::elements`, `tag = TX_TRANSFER + is_withdraw` (a withdrawal's `to` is its L1
+//!   recipient); its chain id is connected to the public chain id; `amount` and `to` limbs
+//!   are range-checked to 32 bits;
+//! - `verify_schnorr` over the body hash; `hash_no_pad(w(Q))` is connected to the sender
+//!   leaf's key hash, its address to `from`, its nonce to the body's;
+//! - sender: balance minus amount with a borrow (the high limb's range check refuses an
+//!   overdraft), nonce + 1 (range-checked: a nonce of `2^32 - 1` cannot be used);
+//! - recipient, a credit: the account whose address is `to`, or with `fresh` an empty leaf
+//!   whose fields are constrained zero, at index `next_account_index` (recomposed from the
+//!   path bits), which then grows by one (range-checked: the last index stays unused, as in
+//!   execution); balance plus amount with a carry (overflow refused);
+//! - two depth-32 updates chained: the sender's old root is the running account root, the
+//!   recipient's old root the sender's new root; a self-transfer credits the debited leaf
+//!   back at the same index (so balance unchanged, nonce + 1, overdraft still refused);
+//! - a withdrawal credits no one: it appends `hash_no_pad([LEAF_WITHDRAWAL, from(5),
+//!   l1_recipient(5), amount(2)])` to the batch's outbox (depth 10) over the empty leaf at
+//!   index `outbox_count` (10 index bits: at most 1024 leaves), whose old root is the
+//!   running outbox root; the count grows by one;
+//! - `slots_hash = two_to_one(slots_hash, body_hash)`. Roots, counts and the slots hash
+//!   move only for their kind (`b (x - y) = 0` checks, `y + b (x - y)` selections).
+//!
+//! **Priority slot** (`is_deposit`, `is_register`, at most one set, else a no-op): the
+//! operation hash as `PriorityOp::hash` (both are computed, one selected); a credit as above
+//! of the deposit's amount or, for a key registration, of zero (`is_register * amount = 0`)
+//! with the key hash replaced; `c_{i+1} = two_to_one(c_i, op_hash)` and the count + 1; the
+//! slots hash. The bridge compares the resulting commitment with its own `c_{head+count}`,
+//! so an operation skipped, reordered or misreported fails there.
+//!
+//! **What the circuit does not guarantee:** one account per address. A credit proves the
+//! leaf it writes holds `to`, or opens a leaf at `next_account_index`, but nothing proves
+//! `to` has no account elsewhere: a prover could open a second account for an address
+//! instead of crediting its first (funds go to a leaf of that address; no one else's balance
+//! changes). Closing that needs an address-keyed tree in the state commitment (a
+//! non-membership proof per fresh account).
+//!
+//! **Slot kinds, not one generic slot:** a transaction slot costs 552 rows, 385 of them the
+//! signature; a priority slot 82. One generic layout with selector flags would make every
+//! deposit pay for a signature (6.7 times its cost); two kinds keep each at its own price
+//! and match the block's order. Within the transaction slot, kinds that all need the
+//! signature are flags: `Withdraw` adds 24 rows to every slot (the outbox append), 4.5%
+//! of a transfer. SendMessage (outbox append, value out) will reuse that append;
+//! ExecuteMessage (a 10-level inclusion path, a 32-level imported-root read, a 42-level
+//! nullifier insertion: about 126 Poseidon rows) would cost every transfer 23% more and
+//! is better a slot kind of its own; imports a third kind.
+//!
+//! **Rows** (`cargo xtask bench prover`, marginal per slot, before padding): transaction
+//! slot 552 = signature 385, account Merkle updates 128 (the lower bound: two depth-32
+//! updates), outbox append 24 (20 Merkle, 2 leaf hash, 2 arithmetic), leaves 8, body, key
+//! and slots hashes 4, arithmetic and range checks about 3 (seven 32-bit checks a
+//! `RangeCheckGate` row); priority slot 82 = Merkle 64, leaves 4, hashes 6, arithmetic
+//! about 8. A chunk has 4 fixed rows (the two state roots): 14 transaction slots fit in
+//! 2^13 rows (7,737), 15 need 2^14.
+//!
+//! Gadgets: [`merkle::CircuitBuilderMerkle`] walks the old and new leaf up the same siblings
+//! (two `PoseidonGate` rows a level, the gate's swap wire ordering each pair and
+//! constraining each index bit boolean; there is no bit above the depth, so no aliasing
+//! index); [`amount::CircuitBuilderAmount`] adds and subtracts `(hi, lo)` limbs with hinted
+//! carries and 32-bit range checks on every produced limb; [`account::CircuitBuilderAccount`]
+//! hashes the 13-element leaf. Limbs are range-checked where they enter the state (amounts,
+//! a new account's address, every arithmetic result); a leaf's fields proven by a Merkle
+//! path need no check (the circuit or genesis wrote them with checked limbs).
+
+pub mod account;
+pub mod amount;
 pub mod batch;
 pub mod bigint;
+pub mod chunk;
 pub mod curve;
 pub mod error;
 pub mod gates;
 pub mod gfp5;
+pub mod merkle;
 pub mod schnorr;
+#[cfg(any(test, feature = "test-utils"))]
+pub mod test_utils;
 
 use plonky2::plonk::circuit_builder::CircuitBuilder;
 use plonky2::plonk::config::PoseidonGoldilocksConfig;
 
 pub use batch::{SignatureBatchCircuit, SignedMessage};
+pub use chunk::{ChunkCircuit, ChunkProof, ChunkPublicInputs, ChunkShape, ChunkState};
 pub use curve::{AffinePointTarget, CircuitBuilderEcGFp5, PointTarget};
 pub use error::CircuitError;
 pub use gfp5::{CircuitBuilderGFp5, GFp5Target, GateStrategy};
