@@ -2,7 +2,7 @@
 //! then a bounded signature check and the mempool's rules on the blocking pool, then the
 //! persister's write, whose outcome the answer waits for.
 
-use std::sync::Arc;
+use std::sync::{Arc, mpsc};
 
 use hyperforge_execution::VerifiedTx;
 use hyperforge_primitives::tx::{DEFAULT_MAX_PAYLOAD, SignedTx};
@@ -13,8 +13,49 @@ use crate::{
     error::AdmissionError,
     mempool::{Admitted, Durability},
     persister::complete_persist,
-    shared::{PersistRequest, Shared},
+    shared::{AdmitRequest, PersistRequest, Shared},
 };
+
+/// Most submissions the admitter takes the mempool's lock for at once.
+const MAX_ADMIT_GROUP: usize = 1024;
+
+/// The admitter: the one thread through which admission takes the mempool's lock. It takes
+/// the lock once for every submission waiting (a group), applies the mempool's rules against
+/// the committed state, queues the writes of the new ones, and answers each. One thread, so
+/// admissions never convoy on the lock, and never on the async executor. It ends when the
+/// last sender is dropped.
+pub(crate) fn run_admitter(shared: &Shared, requests: &mpsc::Receiver<AdmitRequest>) {
+    while let Ok(first) = requests.recv() {
+        let mut group = vec![first];
+        while group.len() < MAX_ADMIT_GROUP {
+            match requests.try_recv() {
+                Ok(request) => group.push(request),
+                Err(_) => break,
+            }
+        }
+        let mut answers = Vec::with_capacity(group.len());
+        {
+            let mut pool = shared.mempool();
+            let store = shared.store();
+            for request in group {
+                let sender = request.verified.tx().body.from;
+                let admitted = (|| {
+                    let account = match store.account_index(&sender)? {
+                        Some(index) => store.account(index)?,
+                        None => None,
+                    };
+                    pool.admit(request.verified, account.as_ref())
+                })();
+                answers.push((admitted, request.bytes, request.reply));
+            }
+            shared.metrics.mempool_size.set(pool.len() as i64);
+        }
+        for (admitted, bytes, reply) in answers {
+            let answer = admitted.map(|admitted| shared.queue_write(admitted, bytes));
+            let _ = reply.send(answer);
+        }
+    }
+}
 
 impl Shared {
     /// Admits a transaction: decode, check signature and rules, persist, then answer its hash.
@@ -66,13 +107,35 @@ impl Shared {
             .map_err(|_| AdmissionError::Busy {
                 max: self.config.sequencer.max_pending_verifications as usize,
             })?;
+        // The signature on the blocking pool (no lock held), after the cheap checks.
         let shared = self.clone();
-        let mut durability = tokio::task::spawn_blocking(move || {
+        let verified = tokio::task::spawn_blocking(move || {
             let _permit = permit;
-            shared.admit_blocking(tx, bytes)
+            shared.precheck(&tx)?;
+            Ok::<_, AdmissionError>(Arc::new(VerifiedTx::verify(tx)?))
         })
         .await
         .map_err(|error| AdmissionError::Malformed(format!("admission task: {error}")))??;
+        // The mempool's rules on the admitter thread, which takes the lock once for many.
+        let (reply, answer) = tokio::sync::oneshot::channel();
+        let request = AdmitRequest {
+            verified,
+            bytes,
+            reply,
+        };
+        let sent = match self
+            .admit
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .as_ref()
+        {
+            Some(admitter) => admitter.send(request).is_ok(),
+            None => false,
+        };
+        if !sent {
+            return Err(AdmissionError::ShuttingDown);
+        }
+        let mut durability = answer.await.map_err(|_| AdmissionError::ShuttingDown)??;
         // The persister publishes every outcome; a closed channel means it is gone.
         let outcome = durability
             .wait_for(|state| *state != Durability::Persisting)
@@ -90,32 +153,19 @@ impl Shared {
 }
 
 impl Shared {
-    /// Admission's work on a blocking thread: cheap checks first (a resubmission is answered
-    /// as its first copy's write turns out, without a second signature check; the sender's
-    /// account, registered key and nonce), then the signature, then the mempool's rules under
-    /// its lock, then the write is queued. Returns where the write's outcome will appear.
-    fn admit_blocking(
-        &self,
-        tx: SignedTx,
-        bytes: Vec<u8>,
-    ) -> Result<watch::Receiver<Durability>, AdmissionError> {
-        if let Some(waiting) = self.mempool().durability(&tx.id()) {
-            return Ok(waiting);
-        }
-        self.precheck(&tx)?;
-        let verified = Arc::new(VerifiedTx::verify(tx)?);
-        let sender = verified.tx().body.from;
-        let admitted = {
-            let mut pool = self.mempool();
-            let store = self.store();
-            let account = match store.account_index(&sender)? {
-                Some(index) => store.account(index)?,
-                None => None,
-            };
-            let admitted = pool.admit(verified, account.as_ref())?;
-            self.metrics.mempool_size.set(pool.len() as i64);
-            admitted
-        };
+    /// Starts the admitter thread (see [`run_admitter`]).
+    pub(crate) fn start_admitter(self: &Arc<Self>) -> std::io::Result<std::thread::JoinHandle<()>> {
+        let (admit, requests) = mpsc::channel();
+        *self.admit.lock().unwrap_or_else(|e| e.into_inner()) = Some(admit);
+        let shared = self.clone();
+        std::thread::Builder::new()
+            .name("admitter".into())
+            .spawn(move || run_admitter(&shared, &requests))
+    }
+
+    /// Queues the write of a new reservation (or, if the persister is gone, releases it as
+    /// failed); returns where the outcome appears.
+    fn queue_write(&self, admitted: Admitted, bytes: Vec<u8>) -> watch::Receiver<Durability> {
         match admitted {
             Admitted::New { seq, durability } => {
                 let waiting = durability.subscribe();
@@ -136,10 +186,10 @@ impl Shared {
                 if let Some(request) = unsent {
                     complete_persist(self, vec![request], &Err("the persister stopped".into()));
                 }
-                Ok(waiting)
+                waiting
             }
             // The same transaction again: answer as the first submission's write turns out.
-            Admitted::Known(waiting) => Ok(waiting),
+            Admitted::Known(waiting) => waiting,
         }
     }
 
@@ -202,6 +252,7 @@ mod tests {
         let sequencer = Sequencer::open(config, dir).unwrap();
         let (persist, requests) = mpsc::channel();
         *sequencer.shared.persist.lock().unwrap() = Some(persist);
+        sequencer.shared.start_admitter().unwrap();
         (sequencer.shared, requests)
     }
 
@@ -355,6 +406,11 @@ mod tests {
                 admit_durably(&shared, &requests, &raw(nonce))
                     .await
                     .unwrap();
+            }
+            // Stop the admitter, so that the store (and its lock) closes with `shared`.
+            shared.admit.lock().unwrap().take();
+            while Arc::strong_count(&shared) > 1 {
+                tokio::time::sleep(Duration::from_millis(5)).await;
             }
         }
         let (shared, requests) = open_with(dir.path(), &flags);

@@ -377,19 +377,21 @@ impl EthApiServer for RpcHandler {
     ) -> RpcResult<String> {
         let address = parse(&address)?;
         self.require_latest(block.as_ref())?;
+        let committed = self
+            .account(&address)?
+            .map_or(0, |(_, account, _)| account.nonce);
+        if !matches!(
+            block.map(|block| block.into_inner()),
+            Some(BlockNumberOrTag::Pending)
+        ) {
+            // The committed nonce: a store read, which never waits on a commit.
+            return Ok(quantity(committed));
+        }
+        // Counting the mempool: its lock is only taken off the async executor.
         self.blocking(move |handler| {
-            let committed = handler
-                .account(&address)?
-                .map_or(0, |(_, account, _)| account.nonce);
-            let nonce = if matches!(
-                block.map(|block| block.into_inner()),
-                Some(BlockNumberOrTag::Pending)
-            ) {
-                handler.shared.mempool().pending_nonce(&address, committed)
-            } else {
-                committed
-            };
-            Ok(quantity(nonce))
+            Ok(quantity(
+                handler.shared.mempool().pending_nonce(&address, committed),
+            ))
         })
         .await
     }

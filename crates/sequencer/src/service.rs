@@ -93,6 +93,7 @@ impl Sequencer {
                 store,
                 mempool: Mutex::new(mempool),
                 persist: Mutex::new(None),
+                admit: Mutex::new(None),
                 verifications: Arc::new(tokio::sync::Semaphore::new(
                     config_limits.max_pending_verifications as usize,
                 )),
@@ -123,6 +124,12 @@ impl Sequencer {
                     source,
                 })?
         };
+        let admitter = shared
+            .start_admitter()
+            .map_err(|source| SequencerError::Rpc {
+                addr: rpc_addr,
+                source,
+            })?;
 
         let server = Server::builder()
             .set_http_middleware(
@@ -169,6 +176,7 @@ impl Sequencer {
             producer: Some(producer),
             follower,
             persister: Some(persister),
+            admitter: Some(admitter),
         })
     }
 }
@@ -260,6 +268,7 @@ pub struct SequencerHandle {
     producer: Option<tokio::task::JoinHandle<Result<(), SequencerError>>>,
     follower: Option<tokio::task::JoinHandle<Result<(), SequencerError>>>,
     persister: Option<std::thread::JoinHandle<()>>,
+    admitter: Option<std::thread::JoinHandle<()>>,
 }
 
 impl SequencerHandle {
@@ -314,6 +323,15 @@ impl SequencerHandle {
         }
         let _ = self.rpc.stop();
         self.rpc.clone().stopped().await;
+        // The admitter first (it queues writes), then the persister.
+        self.shared
+            .admit
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .take();
+        if let Some(admitter) = self.admitter.take() {
+            let _ = tokio::task::spawn_blocking(move || admitter.join()).await;
+        }
         self.shared
             .persist
             .lock()

@@ -25,6 +25,16 @@ use crate::{
     metrics::Metrics,
 };
 
+/// A verified submission for the admitter thread: the mempool's rules, then the write.
+pub(crate) struct AdmitRequest {
+    pub(crate) verified: Arc<hyperforge_execution::VerifiedTx>,
+    pub(crate) bytes: Vec<u8>,
+    /// Where the write's outcome will appear, or why the mempool refused.
+    pub(crate) reply: tokio::sync::oneshot::Sender<
+        Result<watch::Receiver<Durability>, crate::error::AdmissionError>,
+    >,
+}
+
 /// A reserved transaction for the persister to write (synced) to the pending column.
 pub(crate) struct PersistRequest {
     pub(crate) seq: u64,
@@ -44,6 +54,9 @@ pub(crate) struct Shared {
     pub(crate) mempool: Mutex<Mempool>,
     /// Where admission sends writes; `None` before start and after shutdown.
     pub(crate) persist: Mutex<Option<mpsc::Sender<PersistRequest>>>,
+    /// Where verified submissions go to the admitter thread, the one place admission takes
+    /// the mempool's lock; `None` before start and after shutdown.
+    pub(crate) admit: Mutex<Option<mpsc::Sender<AdmitRequest>>>,
     /// Admissions running on the blocking pool (`max_pending_verifications` permits).
     pub(crate) verifications: Arc<tokio::sync::Semaphore>,
     /// Set when shutdown begins.
