@@ -223,6 +223,15 @@ impl PublicKey {
         PoseidonHash::hash_no_pad(&self.to_elements())
     }
 
+    /// The key hash of an encoding, without decoding the point (no square root): equal to
+    /// `PublicKey::from_bytes(bytes)?.hash()` whenever that decodes. For cheap checks before
+    /// a signature is verified; it does not say the encoding is a valid key.
+    pub fn hash_of_bytes(bytes: &[u8; 40]) -> Result<HashOut<GFp>, DecodeError> {
+        Ok(PoseidonHash::hash_no_pad(&elements(&field::from_bytes(
+            bytes,
+        )?)))
+    }
+
     /// Checks `s G = R + e Q` with `e` = [`challenge`]`(w(R), w(Q), message)`.
     /// `R` must decode and must not be the neutral; `s < n` and canonical `w(R)` are
     /// guaranteed by [`Signature`]'s constructors.

@@ -98,7 +98,6 @@ impl Shared {
                 got: tx.body.chain_id,
             });
         }
-        let id = tx.id();
         // A bounded number of admissions on the blocking pool: beyond it, a clear "busy".
         let permit = self
             .verifications
@@ -116,6 +115,7 @@ impl Shared {
         })
         .await
         .map_err(|error| AdmissionError::Malformed(format!("admission task: {error}")))??;
+        let id = verified.id();
         // The mempool's rules on the admitter thread, which takes the lock once for many.
         let (reply, answer) = tokio::sync::oneshot::channel();
         let request = AdmitRequest {
@@ -204,10 +204,11 @@ impl Shared {
             None => None,
         }
         .ok_or(AdmissionError::UnknownAccount(sender))?;
-        let key = hyperforge_crypto::PublicKey::from_bytes(&tx.pubkey).map_err(|error| {
-            AdmissionError::BadSignature(format!("bad signature: public key: {error}"))
-        })?;
-        if !account.has_key() || account.pubkey_hash != key.hash() {
+        let key_hash =
+            hyperforge_crypto::PublicKey::hash_of_bytes(&tx.pubkey).map_err(|error| {
+                AdmissionError::BadSignature(format!("bad signature: public key: {error}"))
+            })?;
+        if !account.has_key() || account.pubkey_hash != key_hash {
             return Err(AdmissionError::UnregisteredKey(sender));
         }
         if tx.body.nonce < account.nonce {

@@ -416,3 +416,16 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn the_key_hash_of_an_encoding_needs_no_decoding_and_equals_the_keys_hash() {
+    for seed in 0..4 {
+        let public = key(seed).public_key();
+        assert_eq!(
+            PublicKey::hash_of_bytes(&public.to_bytes()).unwrap(),
+            public.hash()
+        );
+    }
+    // Limbs at or above p are no encoding at all.
+    assert!(PublicKey::hash_of_bytes(&[0xff; 40]).is_err());
+}
