@@ -20,6 +20,9 @@ mod client;
 mod error;
 mod watcher;
 
+#[cfg(any(test, feature = "test-utils"))]
+pub mod test_utils;
+
 pub use client::{BridgeClient, ChainState, TxOutcome, WithdrawalClaim, chain_batch, dev_proof};
 pub use error::{AnvilError, L1Error};
 pub use watcher::{L1Event, L1Watcher, WatchedEvent, WatcherConfig};

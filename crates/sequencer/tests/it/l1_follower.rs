@@ -16,10 +16,9 @@ use hyperforge_sequencer::{
 use jsonrpsee::http_client::HttpClient;
 use serde_json::Value;
 
-use crate::{
-    common::{config, data_dir, start},
-    l1_proxy::{Answer, GetLogs, Proxy, quantity, to_quantity},
-};
+use hyperforge_l1::test_utils::{Answer, GetLogs, Proxy, quantity, to_quantity};
+
+use crate::common::{config, data_dir, start};
 
 /// The L2 balance of `address` in gwei (0 without an account).
 async fn balance(client: &HttpClient, address: Address) -> u64 {

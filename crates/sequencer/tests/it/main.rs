@@ -6,7 +6,6 @@
 mod chunk_proof;
 mod common;
 mod l1_follower;
-mod l1_proxy;
 mod rejections;
 mod restart;
 mod transfers;

@@ -1,28 +1,33 @@
-//! A JSON-RPC proxy in front of anvil, on 127.0.0.1:0, that lets a test rewrite or fail the
-//! answers to `eth_getLogs` and forwards every other request as it is (a copy of the one in
-//! hyperforge-l1's tests, which a test crate cannot share).
+//! Test helpers (feature `test-utils`): a JSON-RPC proxy in front of anvil, on 127.0.0.1:0,
+//! that lets a test rewrite or fail the answers to `eth_getLogs` (and forwards every other
+//! request as it is), so watcher and follower tests can feed L1 logs that misbehave. It stops
+//! when dropped. A test helper: it panics on what a test did not expect.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, missing_docs)]
 
 use std::sync::{Arc, Mutex};
 
-use alloy::{
-    providers::{DynProvider, Provider, ProviderBuilder},
-    transports::http::reqwest::Url,
-};
+use alloy::providers::{DynProvider, Provider, ProviderBuilder};
 use serde_json::{Value, json};
 use tokio::{
     io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader},
     net::{TcpListener, TcpStream},
     task::JoinSet,
 };
+use url::Url;
 
 /// One `eth_getLogs` call as the proxy sees it.
-pub(crate) struct GetLogs<'a> {
+pub struct GetLogs<'a> {
+    /// How many `eth_getLogs` came before it.
+    pub call: usize,
+    /// The filter.
+    pub filter: &'a Value,
     /// anvil's answer, which the hook may change.
-    pub(crate) logs: &'a mut Vec<Value>,
+    pub logs: &'a mut Vec<Value>,
 }
 
 /// What the proxy answers to an `eth_getLogs`.
-pub(crate) enum Answer {
+pub enum Answer {
     /// The (possibly rewritten) logs.
     Logs,
     /// A JSON-RPC error with this message.
@@ -33,11 +38,12 @@ type Hook = Box<dyn FnMut(GetLogs<'_>) -> Answer + Send>;
 
 struct State {
     hook: Hook,
+    calls: usize,
 }
 
 /// The proxy; it stops when dropped (also when a test panics).
-pub(crate) struct Proxy {
-    pub(crate) url: Url,
+pub struct Proxy {
+    pub url: Url,
     server: tokio::task::JoinHandle<()>,
 }
 
@@ -50,7 +56,7 @@ impl Drop for Proxy {
 
 impl Proxy {
     /// A proxy to `upstream` that passes every `eth_getLogs` answer through `hook`.
-    pub(crate) async fn start(
+    pub async fn start(
         upstream: &Url,
         hook: impl FnMut(GetLogs<'_>) -> Answer + Send + 'static,
     ) -> Self {
@@ -61,6 +67,7 @@ impl Proxy {
             .erased();
         let state = Arc::new(Mutex::new(State {
             hook: Box::new(hook),
+            calls: 0,
         }));
         let server = tokio::spawn(async move {
             let mut connections = JoinSet::new();
@@ -72,6 +79,13 @@ impl Proxy {
             }
         });
         Self { url, server }
+    }
+
+    /// A provider reading through the proxy.
+    pub fn provider(&self) -> DynProvider {
+        ProviderBuilder::new()
+            .connect_http(self.url.clone())
+            .erased()
     }
 }
 
@@ -141,11 +155,18 @@ async fn answer(request: Value, upstream: &DynProvider, state: &Mutex<State>) ->
     };
     if method == "eth_getLogs" {
         let mut state = state.lock().unwrap();
+        let call = state.calls;
+        state.calls += 1;
         let mut logs = match result.take() {
             Value::Array(logs) => logs,
             other => panic!("eth_getLogs answered {other}"),
         };
-        match (state.hook)(GetLogs { logs: &mut logs }) {
+        let filter = &params[0];
+        match (state.hook)(GetLogs {
+            call,
+            filter,
+            logs: &mut logs,
+        }) {
             Answer::Logs => result = Value::Array(logs),
             Answer::Fail(message) => return failure(id, message),
         }
@@ -158,11 +179,11 @@ fn failure(id: Value, message: &str) -> Value {
 }
 
 /// A block number of a log or filter (`"0x1a"`).
-pub(crate) fn quantity(value: &Value) -> u64 {
+pub fn quantity(value: &Value) -> u64 {
     u64::from_str_radix(value.as_str().unwrap().trim_start_matches("0x"), 16).unwrap()
 }
 
 /// `n` as a JSON-RPC quantity.
-pub(crate) fn to_quantity(n: u64) -> Value {
+pub fn to_quantity(n: u64) -> Value {
     Value::String(format!("{n:#x}"))
 }
