@@ -9,8 +9,6 @@ use hyperforge_primitives::{
 };
 use hyperforge_state::Store;
 
-use crate::BlockBuilder;
-
 /// The L2 key of anvil dev account `index`, derived from its Ethereum key.
 pub fn dev_key(index: usize) -> SecretKey {
     secret_key_from_ethereum_key(&ACCOUNTS[index].private_key.0).expect("dev keys derive")
@@ -53,24 +51,32 @@ pub fn transfer(from: usize, nonce: u32, to: Address, gwei: u64, chain_id: Chain
     )
 }
 
+/// Genesis operations funding the first `count` dev accounts with `gwei` each and
+/// registering their L2 keys.
+pub fn dev_genesis_ops(count: usize, gwei: u64) -> Vec<PriorityOp> {
+    ACCOUNTS
+        .iter()
+        .enumerate()
+        .take(count)
+        .flat_map(|(index, account)| {
+            [
+                PriorityOp::Deposit {
+                    l1_sender: account.address,
+                    recipient: account.address,
+                    amount: Amount::from_gwei(gwei),
+                },
+                PriorityOp::RegisterKey {
+                    account: account.address,
+                    pubkey_hash: dev_key(index).public_key().hash(),
+                },
+            ]
+        })
+        .collect()
+}
+
 /// Commits block 0: each of the first `count` dev accounts gets `gwei` and its L2 key.
 pub fn genesis(store: &mut Store, chain_id: ChainId, count: usize, gwei: u64) {
-    let mut block = BlockBuilder::new(store, chain_id);
-    for (index, account) in ACCOUNTS.iter().enumerate().take(count) {
-        let deposit = PriorityOp::Deposit {
-            l1_sender: account.address,
-            recipient: account.address,
-            amount: Amount::from_gwei(gwei),
-        };
-        block.apply_genesis(&deposit).expect("genesis deposit");
-        let pubkey_hash = dev_key(index).public_key().hash();
-        block
-            .apply_genesis(&PriorityOp::RegisterKey {
-                account: account.address,
-                pubkey_hash,
-            })
-            .expect("genesis key");
-    }
-    let executed = block.finish().expect("the block finishes");
+    let executed = crate::genesis::genesis_block(&*store, chain_id, &dev_genesis_ops(count, gwei))
+        .expect("genesis applies");
     store.commit(&executed.commit).expect("genesis commits");
 }

@@ -771,21 +771,7 @@ fn genesis_and_replay_run_in_memory_to_the_same_roots_as_on_rocksdb() {
 
     use crate::{genesis, replay::replay};
 
-    let ops: Vec<PriorityOp> = (0..3)
-        .flat_map(|index| {
-            [
-                PriorityOp::Deposit {
-                    l1_sender: Address::ZERO,
-                    recipient: ACCOUNTS[index].address,
-                    amount: Amount::from_gwei(1_000),
-                },
-                PriorityOp::RegisterKey {
-                    account: ACCOUNTS[index].address,
-                    pubkey_hash: dev_key(index).public_key().hash(),
-                },
-            ]
-        })
-        .collect();
+    let ops = crate::test_utils::dev_genesis_ops(3, 1_000);
     let dir = tempfile::tempdir().unwrap();
     let store = Store::open(dir.path()).unwrap();
     let block0 = genesis::genesis_block(&store, chain(), &ops).unwrap();

@@ -7,7 +7,7 @@ use hyperforge_circuits::{ChunkCircuit, ChunkShape, ChunkState};
 use hyperforge_execution::{
     BlockBuilder, VerifiedTx,
     genesis::genesis_block,
-    test_utils::{dev_key, sign, transfer},
+    test_utils::{dev_genesis_ops, dev_key, sign, transfer},
 };
 use hyperforge_primitives::{
     Address, Amount, ChainId,
@@ -20,21 +20,7 @@ use hyperforge_state::{MemoryState, StateCommit, StateProvider};
 #[test]
 fn a_chunk_of_a_natively_executed_block_proves_the_native_roots_and_commitments() {
     let chain = ChainId::new(270).unwrap();
-    let genesis: Vec<PriorityOp> = (0..2)
-        .flat_map(|index| {
-            [
-                PriorityOp::Deposit {
-                    l1_sender: Address::ZERO,
-                    recipient: ACCOUNTS[index].address,
-                    amount: Amount::from_gwei(1_000),
-                },
-                PriorityOp::RegisterKey {
-                    account: ACCOUNTS[index].address,
-                    pubkey_hash: dev_key(index).public_key().hash(),
-                },
-            ]
-        })
-        .collect();
+    let genesis = dev_genesis_ops(2, 1_000);
     let mut state = MemoryState::new();
     let block0 = genesis_block(&state, chain, &genesis).unwrap();
     state.commit_block(&block0.commit).unwrap();
