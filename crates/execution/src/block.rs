@@ -317,16 +317,7 @@ impl<'a, S: StateProvider + ?Sized> BlockBuilder<'a, S> {
             return Err(ExecError::TreeFull);
         }
         let mut updates = Vec::with_capacity(1);
-        let (old_leaf, new_leaf) =
-            self.write_leaf(TreeId::Imported, index, imported_root_leaf(&root))?;
-        updates.push(LeafChange {
-            tree: TreeId::Imported,
-            index,
-            old_leaf,
-            new_leaf,
-            old_account: None,
-            new_account: None,
-        });
+        self.write_imported(index, root, &mut updates)?;
         self.imports.insert(index, root);
         self.head.state.imported_count = index + 1;
         let slot = Slot::Import(root);
@@ -766,18 +757,30 @@ impl<'a, S: StateProvider + ?Sized> BlockBuilder<'a, S> {
         root: Digest,
         changes: &mut Vec<LeafChange>,
     ) -> Result<(), ExecError> {
-        let leaf = imported_root_leaf(&root);
-        let (old_leaf, new_leaf) = self.write_leaf(TreeId::Imported, index, leaf)?;
-        debug_assert_eq!(old_leaf, new_leaf, "a read changes nothing");
-        changes.push(LeafChange {
+        let change = self.write_imported(index, root, changes)?;
+        debug_assert_eq!(change.old_leaf, change.new_leaf, "a read changes nothing");
+        Ok(())
+    }
+
+    /// Sets the imported-roots leaf at `index` to `root`'s leaf and records the change.
+    fn write_imported(
+        &mut self,
+        index: u64,
+        root: Digest,
+        changes: &mut Vec<LeafChange>,
+    ) -> Result<LeafChange, ExecError> {
+        let (old_leaf, new_leaf) =
+            self.write_leaf(TreeId::Imported, index, imported_root_leaf(&root))?;
+        let change = LeafChange {
             tree: TreeId::Imported,
             index,
             old_leaf,
             new_leaf,
             old_account: None,
             new_account: None,
-        });
-        Ok(())
+        };
+        changes.push(change.clone());
+        Ok(change)
     }
 
     fn write_account(
