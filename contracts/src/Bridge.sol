@@ -16,8 +16,10 @@ import {PoseidonGoldilocks} from "./PoseidonGoldilocks.sol";
 ///   bridge's one message root queue, and the value its messages brought in and sent out
 ///   (which moves between the chain's balance and `inFlightGwei`); it records the new state
 ///   roots and outbox roots and appends every non-empty outbox root to the message root queue
-///   (a rolling Poseidon commitment from `MESSAGE_QUEUE_SEED`); then checks the proof of all
-///   the batches' public inputs through `IVerifier`;
+///   (a rolling Poseidon commitment from `MESSAGE_QUEUE_SEED`); then checks through
+///   `IVerifier` the one proof whose public input is the settlement commitment: a binary
+///   Poseidon Merkle root over `hash_no_pad` of each batch's 40 public inputs, in settlement
+///   order, padded with zero leaves to a power of two (`primitives::bridge::settlement_commitment`);
 /// - `finalizeWithdrawal` pays a withdrawal proven against a settled outbox root, once, from
 ///   the chain's balance.
 /// The bridge's ETH, in gwei, is the sum of the chains' balances plus `inFlightGwei` (plus
@@ -291,29 +293,20 @@ contract Bridge {
     // ------------------------------------------------------------------ settlement
 
     /// @notice Settles one batch for each of several chains (a chain may appear more than
-    /// once, with consecutive batches) under one proof of all their public inputs.
+    /// once, with consecutive batches) under one proof whose public input is the settlement
+    /// commitment over all their public inputs (`settlementCommitment`).
     function settle(ChainBatch[] calldata batches, bytes calldata proof) external {
         if (msg.sender != settler) revert NotSettler(msg.sender);
         uint256 count = batches.length;
         if (count == 0) revert NoBatches();
-        // The public inputs are written straight into the calldata of
-        // `verify(uint256[] publicInputs, bytes proof)`: selector, the two offsets, the inputs'
-        // length, the inputs, the proof's length, the proof (zero-padded to a word).
-        uint256 inputCount = count * PUBLIC_INPUTS_PER_BATCH;
-        uint256 proofLength = proof.length;
-        bytes memory verifyCall = new bytes(0x84 + 32 * inputCount + ((proofLength + 31) & ~uint256(31)));
-        bytes4 selector = IVerifier.verify.selector;
-        uint256 publicInputs;
+        uint256 width = 1;
+        while (width < count) width <<= 1;
+        // Leaves past `count` stay zero: the empty entries of the padded tree.
+        bytes32[] memory nodes = new bytes32[](width);
+        uint256[] memory inputs = new uint256[](PUBLIC_INPUTS_PER_BATCH);
+        uint256 inputsAt;
         assembly {
-            let p := add(verifyCall, 0x20)
-            mstore(p, selector)
-            mstore(add(p, 0x04), 0x40)
-            mstore(add(p, 0x24), add(0x60, shl(5, inputCount)))
-            mstore(add(p, 0x44), inputCount)
-            publicInputs := add(p, 0x64)
-            let tail := add(publicInputs, shl(5, inputCount))
-            mstore(tail, proofLength)
-            calldatacopy(add(tail, 0x20), proof.offset, proofLength)
+            inputsAt := add(inputs, 0x20)
         }
         uint64 queued = messageRootCount;
         Queue memory queue = Queue({
@@ -322,11 +315,22 @@ contract Bridge {
             commitment: queued == 0 ? MESSAGE_QUEUE_SEED : messageCommitments[queued]
         });
         for (uint256 i = 0; i < count; ++i) {
-            _settleOne(batches[i], publicInputs + i * (32 * PUBLIC_INPUTS_PER_BATCH), queue);
+            _settleOne(batches[i], inputsAt, queue);
+            nodes[i] = poseidon.hashNoPad(inputs);
         }
         messageRootCount = queue.count;
         inFlightGwei = queue.inFlight;
-        if (!_verify(verifyCall)) revert InvalidProof();
+        for (uint256 level = width; level > 1; level >>= 1) {
+            for (uint256 j = 0; j < level / 2; ++j) {
+                nodes[j] = poseidon.twoToOne(nodes[2 * j], nodes[2 * j + 1]);
+            }
+        }
+        bytes32 commitment = nodes[0];
+        uint256[] memory publicInputs = new uint256[](4);
+        for (uint256 k = 0; k < 4; ++k) {
+            publicInputs[k] = uint256(commitment >> (192 - 64 * k)) & 0xffffffffffffffff;
+        }
+        if (!verifier.verify(publicInputs, proof)) revert InvalidProof();
     }
 
     /// @dev Checks and records one batch; writes its public inputs at memory `inputsAt`.
@@ -487,18 +491,6 @@ contract Bridge {
             mstore(add(p, 0x440), shr(32, valueIn))
             mstore(add(p, 0x460), and(valueIn, 0xffffffff))
             putDigest(add(p, 0x480), calldataload(add(batch, 0x160))) // pubdata commitment
-        }
-    }
-
-    /// @dev Calls the verifier with the prepared calldata; a revert of the verifier is passed on.
-    function _verify(bytes memory verifyCall) internal view returns (bool valid) {
-        address target = address(verifier);
-        assembly {
-            if iszero(staticcall(gas(), target, add(verifyCall, 0x20), mload(verifyCall), 0, 0x20)) {
-                returndatacopy(0, 0, returndatasize())
-                revert(0, returndatasize())
-            }
-            valid := and(gt(returndatasize(), 0x1f), eq(mload(0), 1))
         }
     }
 

@@ -352,17 +352,17 @@ pub fn chain_batch(inputs: &BatchPublicInputs) -> Bridge::ChainBatch {
     }
 }
 
-/// The settle proof the DevVerifier accepts: `keccak256` of the public inputs (each a 32-byte
-/// big-endian word, batches in order) followed by `proof` (the aggregated proof, checked off
+/// The settle proof the DevVerifier accepts: `keccak256` of the settlement commitment's four
+/// elements (each a 32-byte big-endian word; [`settlement_commitment`](hyperforge_primitives::bridge::settlement_commitment) over `batches`, the
+/// public input the bridge passes to its verifier) followed by `proof` (the aggregated proof, checked off
 /// chain by the settler and carried in calldata so anyone can re-check it; the DevVerifier
 /// does not look at it).
 pub fn dev_proof(batches: &[BatchPublicInputs], proof: &[u8]) -> Bytes {
     use plonky2::field::types::PrimeField64;
 
-    let mut words = Vec::with_capacity(
-        batches.len() * hyperforge_primitives::bridge::PUBLIC_INPUTS_PER_BATCH * 32,
-    );
-    for element in batches.iter().flat_map(BatchPublicInputs::to_elements) {
+    let commitment = hyperforge_primitives::bridge::settlement_commitment(batches);
+    let mut words = Vec::with_capacity(4 * 32);
+    for element in commitment.elements {
         words.extend_from_slice(&U256::from(element.to_canonical_u64()).to_be_bytes::<32>());
     }
     let mut bytes = keccak256(&words).to_vec();

@@ -398,3 +398,35 @@ async fn registration_rules_are_enforced_by_name() {
         "NonCanonicalDigest"
     );
 }
+
+#[tokio::test]
+async fn the_verifier_gets_the_settlement_commitment_of_the_batches_in_order() {
+    let harness = Harness::start().await;
+    // Three batches (two consecutive ones of alpha) pad the commitment's tree to four leaves.
+    let alpha_1 = Harness::empty_first_batch(ALPHA);
+    let beta_1 = Harness::empty_first_batch(BETA);
+    let alpha_2 = hyperforge_primitives::bridge::BatchPublicInputs {
+        batch_number: 2,
+        old_state_root: alpha_1.new_state_root,
+        new_state_root: digest(ALPHA * 1000 + 2),
+        ..alpha_1.clone()
+    };
+    let batches = [alpha_1.clone(), beta_1.clone(), alpha_2.clone()];
+    // A proof of the same batches in another order, or of fewer of them, binds another
+    // commitment: the bridge refuses it.
+    let swapped = dev_proof(&[beta_1, alpha_1.clone(), alpha_2], b"");
+    assert_eq!(
+        name(harness.operator.settle(&batches, swapped).await),
+        "InvalidProof"
+    );
+    let fewer = dev_proof(&batches[..2], b"");
+    assert_eq!(
+        name(harness.operator.settle(&batches, fewer).await),
+        "InvalidProof"
+    );
+    harness
+        .operator
+        .settle(&batches, dev_proof(&batches, b""))
+        .await
+        .unwrap();
+}
