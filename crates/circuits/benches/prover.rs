@@ -1,10 +1,13 @@
 //! `cargo xtask bench prover`: rows per signature verification (with and without the custom
 //! GF(p^5) gate) and prove time for circuits checking 1, 16 and 64 signatures; then the
-//! chunk circuit: rows per transaction and priority slot by part, and prove time per chunk
-//! of signed transfers at 4, 14 (the most that fit 2^13 rows) and 16 slots (standard recursion config,
-//! `PoseidonGoldilocksConfig`, `D = 2`). Prints tables and `BENCH <name> <value> <unit>`
-//! lines. `HYPERFORGE_BENCH_SIGNATURES=1,16` and `HYPERFORGE_BENCH_CHUNK_SLOTS=4,16` pick
-//! the sizes.
+//! chunk circuit: rows per slot of each kind (transaction, execute, priority, import) by
+//! part, how many slots fit 2^13 rows, prove time per chunk of signed transfers at 4, 14 and
+//! 16 transaction slots, then at 4 and 11 (the most that fit 2^13) execute slots, of the
+//! same transfers (what one universal slot kind would cost) and of message executions
+//! (standard recursion config, `PoseidonGoldilocksConfig`, `D = 2`). Prints tables and
+//! `BENCH <name> <value> <unit>` lines. `HYPERFORGE_BENCH_SIGNATURES=1,16`,
+//! `HYPERFORGE_BENCH_CHUNK_SLOTS=4,16` and `HYPERFORGE_BENCH_EXECUTE_SLOTS=4,11` pick the
+//! sizes.
 
 #![allow(clippy::unwrap_used)]
 
@@ -12,12 +15,15 @@ use std::time::Instant;
 
 use hyperforge_circuits::batch::count_rows;
 use hyperforge_circuits::chunk::{ChunkShape, count_rows as count_chunk_rows};
-use hyperforge_circuits::test_utils::{TestChain, test_address, transfer};
+use hyperforge_circuits::schnorr::RowsByPart;
+use hyperforge_circuits::test_utils::{TestChain, sign_kind, test_address, transfer};
 use hyperforge_circuits::{
     ChunkCircuit, ChunkState, GateStrategy, SignatureBatchCircuit, SignedMessage,
 };
 use hyperforge_crypto::{GFp, Scalar, SecretKey};
-use hyperforge_primitives::ChainId;
+use hyperforge_primitives::bridge::OutboxTree;
+use hyperforge_primitives::tx::{Message, TxKind};
+use hyperforge_primitives::{Address, Amount, ChainId};
 use plonky2::field::types::Field;
 
 const MESSAGE_LEN: usize = 4;
@@ -47,48 +53,93 @@ fn sizes(variable: &str, default: &str) -> Vec<usize> {
         .collect()
 }
 
+/// Rows of a chunk of `shape` before padding, and the parts of its first slot of each kind.
+fn shape_rows(
+    import_slots: usize,
+    priority_slots: usize,
+    tx_slots: usize,
+    execute_slots: usize,
+) -> (usize, RowsByPart) {
+    count_chunk_rows(ChunkShape {
+        import_slots,
+        priority_slots,
+        tx_slots,
+        execute_slots,
+    })
+}
+
+/// The most slots of one kind (`slots(n)` is the shape) whose chunk fits `2^bits` rows.
+fn most_that_fit(bits: usize, slots: impl Fn(usize) -> ChunkShape) -> usize {
+    let mut n = 0;
+    while count_chunk_rows(slots(n + 1)).0 <= 1 << bits {
+        n += 1;
+    }
+    n
+}
+
 fn chunks() {
-    // Rows: the marginal cost of one more slot of each kind, and the parts of the first.
-    let rows = |priority_slots, tx_slots| {
-        count_chunk_rows(ChunkShape {
-            priority_slots,
-            tx_slots,
-        })
-    };
-    let (base, _) = rows(0, 1);
-    let (two, _) = rows(0, 2);
-    let (with_priority, parts) = rows(1, 1);
-    let (empty, _) = rows(0, 0);
-    let transfer_rows = two - base;
-    let priority_rows = with_priority - base;
+    // Rows: the marginal cost of one more slot of each kind, and the parts of one slot.
+    let (empty, _) = shape_rows(0, 0, 0, 0);
+    let kinds = [
+        (
+            "transaction slot (Transfer, Withdraw, SendMessage)",
+            shape_rows(0, 0, 1, 0),
+            shape_rows(0, 0, 2, 0),
+        ),
+        (
+            "execute slot (any transaction, ExecuteMessage too)",
+            shape_rows(0, 0, 0, 1),
+            shape_rows(0, 0, 0, 2),
+        ),
+        (
+            "priority slot (Deposit, RegisterKey)",
+            shape_rows(0, 1, 0, 0),
+            shape_rows(0, 2, 0, 0),
+        ),
+        (
+            "import slot (message root)",
+            shape_rows(1, 0, 0, 0),
+            shape_rows(2, 0, 0, 0),
+        ),
+    ];
     println!();
     println!(
-        "rows per chunk slot by part, transaction slot then priority slot (before padding; \
-         rows of shared gates counted where first opened)"
+        "rows per chunk slot by part (before padding; rows of shared gates counted where first opened)"
     );
-    for (part, rows) in &parts.0 {
-        println!("{part:<70} {rows:>6}");
+    let mut marginal = Vec::new();
+    for (name, (one, parts), (two, _)) in &kinds {
+        println!("{name}");
+        for (part, rows) in &parts.0 {
+            println!("    {part:<66} {rows:>6}");
+        }
+        println!("    {:<66} {:>6}", "marginal (two slots - one)", two - one);
+        marginal.push(two - one);
     }
-    println!(
-        "{:<70} {transfer_rows:>6}",
-        "marginal: transaction slot (signed transfer)"
-    );
-    println!(
-        "{:<70} {priority_rows:>6}",
-        "marginal: priority slot (deposit, key registration)"
-    );
     println!(
         "{:<70} {empty:>6}",
         "fixed: an empty chunk (state roots, public inputs)"
     );
-    println!("BENCH gates_per_signed_transfer {transfer_rows} rows");
-    println!("BENCH gates_per_priority_op {priority_rows} rows");
+    println!(
+        "{:<70} {:>6}",
+        "lower bound of a transfer: two depth-32 updates (Poseidon rows)", 128
+    );
+    println!("BENCH gates_per_signed_transfer {} rows", marginal[0]);
+    println!("BENCH gates_per_execute_slot {} rows", marginal[1]);
+    println!("BENCH gates_per_priority_op {} rows", marginal[2]);
+    println!("BENCH gates_per_import {} rows", marginal[3]);
+    let fit_tx = most_that_fit(13, ChunkShape::transfers);
+    let fit_execute = most_that_fit(13, |n| ChunkShape {
+        execute_slots: n,
+        ..ChunkShape::default()
+    });
+    println!("BENCH tx_slots_in_2_13 {fit_tx} slots");
+    println!("BENCH execute_slots_in_2_13 {fit_execute} slots");
 
     let chain_id = ChainId::new(270).unwrap();
     println!();
     println!(
-        "{:>10} {:>10} {:>8} {:>10} {:>10} {:>10} {:>12}",
-        "tx slots", "rows", "degree", "build ms", "prove ms", "verify ms", "proven tx/s"
+        "{:<34} {:>6} {:>8} {:>8} {:>10} {:>10} {:>10} {:>12}",
+        "chunk", "slots", "rows", "degree", "build ms", "prove ms", "verify ms", "proven tx/s"
     );
     let mut tps = 0.0;
     for count in sizes("HYPERFORGE_BENCH_CHUNK_SLOTS", "4,14,16") {
@@ -100,35 +151,121 @@ fn chunks() {
         let block = chain.block(&txs).unwrap();
         let slots = block.witness.expand().unwrap();
         let start_state = ChunkState::block_start(chain_id, block.witness.state_before);
-        let start = Instant::now();
-        let circuit = ChunkCircuit::build(ChunkShape::transfers(count));
-        let build_ms = start.elapsed().as_secs_f64() * 1e3;
-        let start = Instant::now();
-        let proof = circuit.prove(&start_state, &slots).unwrap();
-        let prove_ms = start.elapsed().as_secs_f64() * 1e3;
-        let start = Instant::now();
-        circuit.verify(&proof).unwrap();
-        let verify_ms = start.elapsed().as_secs_f64() * 1e3;
-        assert_eq!(
-            proof.public_inputs().unwrap().state_root_after,
-            chain.state.root()
+        let transfers = measure(
+            &count.to_string(),
+            "signed transfers, transaction slots",
+            ChunkShape::transfers(count),
+            &start_state,
+            &slots,
+            chain.state.root(),
         );
-        let chunk_tps = count as f64 / (prove_ms / 1e3);
-        tps = f64::max(tps, chunk_tps);
-        println!(
-            "{count:>10} {:>10} {:>8} {build_ms:>10.0} {prove_ms:>10.0} {verify_ms:>10.1} {chunk_tps:>12.2}",
-            circuit.rows,
-            format!("2^{}", circuit.data.common.degree_bits()),
-        );
-        println!("BENCH chunk_prove_{count} {prove_ms:.0} ms");
-        println!(
-            "BENCH chunk_proof_bytes_{count} {} bytes",
-            proof.to_bytes().len()
-        );
+        tps = f64::max(tps, transfers);
     }
     // The best chunk size measured (rows pad to a power of two: the largest chunk is not
     // always the fastest per transaction).
     println!("BENCH proven_signed_tps {tps:.2} tx/s");
+
+    for count in sizes("HYPERFORGE_BENCH_EXECUTE_SLOTS", "4,11") {
+        // The same transfers in execute slots (what one universal slot kind would cost),
+        // then `count` message executions of a remote outbox imported the block before.
+        let mut chain = TestChain::new(chain_id, &vec![1_000; count + 1]);
+        let txs: Vec<_> = (0..count)
+            .map(|i| transfer(chain_id, i, 0, test_address(i + 1), 1 + i as u64))
+            .collect();
+        let block = chain.block(&txs).unwrap();
+        let slots = block.witness.expand().unwrap();
+        let start_state = ChunkState::block_start(chain_id, block.witness.state_before);
+        let shape = ChunkShape {
+            execute_slots: count,
+            ..ChunkShape::default()
+        };
+        measure(
+            &format!("universal_{count}"),
+            "signed transfers, execute slots",
+            shape,
+            &start_state,
+            &slots,
+            chain.state.root(),
+        );
+
+        let messages: Vec<Message> = (0..count)
+            .map(|i| Message {
+                src_chain: ChainId::new(271).unwrap(),
+                sender: Address::repeat_byte(0xcc),
+                nonce: i as u32,
+                dst_chain: chain_id,
+                recipient: test_address(i + 1),
+                value: Amount::from_gwei(5),
+                payload: vec![0xab; 32],
+            })
+            .collect();
+        let outbox = OutboxTree::new(messages.iter().map(Message::hash).collect()).unwrap();
+        chain.block_full(&[outbox.root()], &[], &[]).unwrap();
+        let txs: Vec<_> = messages
+            .iter()
+            .enumerate()
+            .map(|(i, message)| {
+                let siblings = outbox.proof(i).unwrap().siblings.try_into().unwrap();
+                sign_kind(
+                    chain_id,
+                    0,
+                    1 + i as u32,
+                    TxKind::ExecuteMessage {
+                        message: message.clone(),
+                        import_index: 0,
+                        leaf_index: i as u16,
+                        siblings: Box::new(siblings),
+                    },
+                )
+            })
+            .collect();
+        let block = chain.block(&txs).unwrap();
+        let slots = block.witness.expand().unwrap();
+        let start_state = ChunkState::block_start(chain_id, block.witness.state_before);
+        measure(
+            &format!("execute_{count}"),
+            "message executions, execute slots",
+            shape,
+            &start_state,
+            &slots,
+            chain.state.root(),
+        );
+    }
+}
+
+/// Builds, proves and verifies one chunk; prints a row and `BENCH chunk_prove_<key>`;
+/// returns proven transactions a second.
+fn measure(
+    key: &str,
+    name: &str,
+    shape: ChunkShape,
+    start_state: &ChunkState,
+    slots: &[hyperforge_primitives::witness::ExpandedSlot],
+    root_after: hyperforge_primitives::tx::Digest,
+) -> f64 {
+    let start = Instant::now();
+    let circuit = ChunkCircuit::build(shape);
+    let build_ms = start.elapsed().as_secs_f64() * 1e3;
+    let start = Instant::now();
+    let proof = circuit.prove(start_state, slots).unwrap();
+    let prove_ms = start.elapsed().as_secs_f64() * 1e3;
+    let start = Instant::now();
+    circuit.verify(&proof).unwrap();
+    let verify_ms = start.elapsed().as_secs_f64() * 1e3;
+    assert_eq!(proof.public_inputs().unwrap().state_root_after, root_after);
+    let tps = slots.len() as f64 / (prove_ms / 1e3);
+    println!(
+        "{name:<34} {:>6} {:>8} {:>8} {build_ms:>10.0} {prove_ms:>10.0} {verify_ms:>10.1} {tps:>12.2}",
+        shape.capacity(),
+        circuit.rows,
+        format!("2^{}", circuit.data.common.degree_bits()),
+    );
+    println!("BENCH chunk_prove_{key} {prove_ms:.0} ms");
+    println!(
+        "BENCH chunk_proof_bytes_{key} {} bytes",
+        proof.to_bytes().len()
+    );
+    tps
 }
 
 fn signatures() {

@@ -1,18 +1,19 @@
 //! [`ChunkCircuit`]: a fixed number of block slots proven together, from the witness
-//! `execution` writes (`BlockWitness::expand`): priority slots (`Deposit`, `RegisterKey` or
-//! no-op), then transaction slots (a signed `Transfer` or `Withdraw`, or no-op). Built once per
-//! [`ChunkShape`], proven many times. The layout, the public inputs and what each constraint
+//! `execution` writes (`BlockWitness::expand`): import slots (a message root or no-op),
+//! priority slots (`Deposit`, `RegisterKey` or no-op), transaction slots (a signed
+//! `Transfer`, `Withdraw` or `SendMessage`, or no-op), then execute slots (any of those or an
+//! `ExecuteMessage`). Built once per [`ChunkShape`], proven many times. The layout, the public inputs and what each constraint
 //! guarantees are in the crate docs ("The chunk circuit").
 
 use hyperforge_crypto::GFp;
 use hyperforge_primitives::block::{next_slots_hash, slots_hash_seed};
 use hyperforge_primitives::bridge::{
     MESSAGE_QUEUE_SEED, OutboxTree, PRIORITY_SEED, StateCommitment, ZERO_DIGEST,
-    next_priority_commitment,
+    next_message_commitment, next_priority_commitment,
 };
 use hyperforge_primitives::domain;
 use hyperforge_primitives::merkle::{ACCOUNT_TREE_DEPTH, TreeId};
-use hyperforge_primitives::tx::{Digest, TxKind};
+use hyperforge_primitives::tx::{Digest, TxKind, imported_root_leaf};
 use hyperforge_primitives::witness::{ExpandedSlot, SlotOp};
 use hyperforge_primitives::{Amount, ChainId};
 use plonky2::field::types::{Field, PrimeField64};
@@ -27,8 +28,9 @@ use crate::amount::AmountTarget;
 use crate::error::CircuitError;
 use crate::schnorr::RowsByPart;
 use crate::{Builder, Config, D};
+use import::{ImportSlotTarget, build_import_slot};
 use priority::{PrioritySlotTarget, build_priority_slot};
-use transfer::{TransferSlotTarget, build_transfer_slot, outbox_leaf, tx_of};
+use tx::{TxSlotTarget, build_tx_slot, outbox_leaf, tx_of};
 
 /// Field elements of a chunk proof's public inputs ([`ChunkPublicInputs::to_elements`]).
 pub const PUBLIC_INPUTS_PER_CHUNK: usize = 53;
@@ -90,17 +92,41 @@ impl ChunkState {
     /// (what its proof's "after" public inputs must be).
     pub fn after(&self, slots: &[ExpandedSlot]) -> Result<Self, CircuitError> {
         let mut end = self.clone();
+        let overflow = |position| CircuitError::MalformedSlot {
+            slot: position,
+            problem: "the batch's value flow overflows",
+        };
         for (position, slot) in slots.iter().enumerate() {
             let slot_hash = match &slot.op {
+                SlotOp::Import(root) => {
+                    end.imports_commitment = next_message_commitment(end.imports_commitment, *root);
+                    end.state.imported_count += 1;
+                    imported_root_leaf(root)
+                }
                 SlotOp::Priority(op) => {
                     end.priority_commitment =
                         next_priority_commitment(end.priority_commitment, op.hash());
                     op.hash()
                 }
-                _ => {
+                SlotOp::Tx(_) => {
                     let tx = tx_of(position, slot)?;
                     if let Some(leaf) = outbox_leaf(tx) {
                         end.outbox.push(leaf);
+                    }
+                    match &tx.body.kind {
+                        TxKind::SendMessage { value, .. } => {
+                            end.value_out = end
+                                .value_out
+                                .checked_add(*value)
+                                .ok_or(overflow(position))?;
+                        }
+                        TxKind::ExecuteMessage { message, .. } => {
+                            end.value_in = end
+                                .value_in
+                                .checked_add(message.value)
+                                .ok_or(overflow(position))?;
+                        }
+                        TxKind::Transfer { .. } | TxKind::Withdraw { .. } => {}
                     }
                     tx.body.hash()
                 }
@@ -382,11 +408,18 @@ impl StateTarget {
 struct Running {
     account_root: HashOutTarget,
     next_account_index: Target,
+    nullifier_root: HashOutTarget,
+    imported_root: HashOutTarget,
+    imported_count: Target,
     slots_hash: HashOutTarget,
     priority_commitment: HashOutTarget,
     priority_count: Target,
+    imports_commitment: HashOutTarget,
+    imports_count: Target,
     outbox_root: HashOutTarget,
     outbox_count: Target,
+    value_out: AmountTarget,
+    value_in: AmountTarget,
 }
 
 /// `a + b (c - a)`: `c` if `b`, else `a`; two operations an element.
@@ -442,12 +475,11 @@ impl PartMarks {
 fn slot_kind_error(position: usize, op: &SlotOp) -> CircuitError {
     let kind = match op {
         SlotOp::Tx(tx) => match tx.body.kind {
-            TxKind::Transfer { .. } | TxKind::Withdraw { .. } => "a transaction here",
-            TxKind::SendMessage { .. } => "SendMessage",
-            TxKind::ExecuteMessage { .. } => "ExecuteMessage",
+            TxKind::ExecuteMessage { .. } => "ExecuteMessage outside an execute slot",
+            _ => "a transaction here",
         },
         SlotOp::Priority(_) => "a priority operation here",
-        SlotOp::Import(_) => "a message root import",
+        SlotOp::Import(_) => "a message root import here",
     };
     CircuitError::UnsupportedSlot {
         slot: position,
@@ -455,24 +487,89 @@ fn slot_kind_error(position: usize, op: &SlotOp) -> CircuitError {
     }
 }
 
-/// How many slots of each kind a chunk has: first the priority slots, then the transaction
-/// slots, as a block orders them (imports, priority operations, transactions).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+/// How many slots of each kind a chunk has, in this order (a block's order: imports,
+/// priority operations, transactions): import slots, priority slots, transaction slots,
+/// execute slots. Every slot may be a no-op, so a chunk proves any run of a block's slots
+/// that fits this layout in order ([`ChunkShape::fit`]).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct ChunkShape {
+    /// Message root imports or no-op slots (about 70 rows each).
+    pub import_slots: usize,
     /// `Deposit`, `RegisterKey` or no-op slots (about 80 rows each).
     pub priority_slots: usize,
-    /// Signed transaction (`Transfer`, `Withdraw`) or no-op slots (about 550 rows each).
+    /// Signed `Transfer`, `Withdraw`, `SendMessage` or no-op slots (about 560 rows each).
     pub tx_slots: usize,
+    /// Transaction slots that can also hold an `ExecuteMessage` (about 690 rows each).
+    pub execute_slots: usize,
 }
 
 impl ChunkShape {
-    /// `tx_slots` transaction slots and no priority slot.
+    /// `tx_slots` transaction slots and nothing else.
     pub fn transfers(tx_slots: usize) -> Self {
         Self {
-            priority_slots: 0,
             tx_slots,
+            ..Self::default()
         }
     }
+
+    /// Every slot of the chunk.
+    pub fn capacity(&self) -> usize {
+        self.import_slots + self.priority_slots + self.tx_slots + self.execute_slots
+    }
+
+    /// How many of `slots` (consecutive slots of a block, in block order) one chunk of this
+    /// shape proves from the first: imports into the import slots, then priority operations
+    /// into the priority slots, then transactions into the transaction slots up to the first
+    /// `ExecuteMessage`, then any transactions into the execute slots. A block is proven by
+    /// chunks covering `slots[..fit]`, then the rest from there.
+    pub fn fit(&self, slots: &[ExpandedSlot]) -> usize {
+        self.assign(slots).len()
+    }
+
+    /// The slot kind and index within the kind of each of the first slots that fit.
+    fn assign(&self, slots: &[ExpandedSlot]) -> Vec<(SlotKind, usize)> {
+        let mut out = Vec::with_capacity(slots.len());
+        let mut used = [0usize; 4];
+        let capacity = [
+            self.import_slots,
+            self.priority_slots,
+            self.tx_slots,
+            self.execute_slots,
+        ];
+        // The earliest kind a slot may still go to: slots only move forward.
+        let mut earliest = SlotKind::Import;
+        for slot in slots {
+            let (first, last) = match &slot.op {
+                SlotOp::Import(_) => (SlotKind::Import, SlotKind::Import),
+                SlotOp::Priority(_) => (SlotKind::Priority, SlotKind::Priority),
+                SlotOp::Tx(tx) if matches!(tx.body.kind, TxKind::ExecuteMessage { .. }) => {
+                    (SlotKind::Execute, SlotKind::Execute)
+                }
+                SlotOp::Tx(_) => (SlotKind::Tx, SlotKind::Execute),
+            };
+            let start = first.max(earliest);
+            let Some(kind) = [start, SlotKind::Execute]
+                .into_iter()
+                .filter(|&kind| kind <= last)
+                .find(|&kind| used[kind as usize] < capacity[kind as usize])
+            else {
+                break;
+            };
+            out.push((kind, used[kind as usize]));
+            used[kind as usize] += 1;
+            earliest = kind;
+        }
+        out
+    }
+}
+
+/// The four slot kinds, in layout order.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+enum SlotKind {
+    Import = 0,
+    Priority = 1,
+    Tx = 2,
+    Execute = 3,
 }
 
 /// The chunk circuit for a fixed [`ChunkShape`], built once.
@@ -482,8 +579,8 @@ pub struct ChunkCircuit {
     pub data: CircuitData<GFp, Config, D>,
     /// Rows before padding.
     pub rows: usize,
-    /// Rows of each part of the first transaction slot, then of the first priority slot
-    /// (rows of shared gates are counted where first opened).
+    /// Rows of each part of the first slot of each kind: transaction, execute, priority,
+    /// import (rows of shared gates are counted where first opened).
     pub rows_by_part: RowsByPart,
     shape: ChunkShape,
     targets: ChunkTargets,
@@ -501,8 +598,10 @@ struct ChunkTargets {
     outbox_root: HashOutTarget,
     value_out: AmountTarget,
     value_in: AmountTarget,
+    imports: Vec<ImportSlotTarget>,
     priority: Vec<PrioritySlotTarget>,
-    txs: Vec<TransferSlotTarget>,
+    txs: Vec<TxSlotTarget>,
+    executes: Vec<TxSlotTarget>,
 }
 
 fn unbuilt(shape: ChunkShape) -> (Builder, ChunkTargets, RowsByPart) {
@@ -526,48 +625,78 @@ fn unbuilt(shape: ChunkShape) -> (Builder, ChunkTargets, RowsByPart) {
     };
     let root_before = state_before.root(&mut builder);
 
+    let zero = builder.zero();
     let mut running = Running {
         account_root: state_before.account_root,
         next_account_index: state_before.next_account_index,
+        nullifier_root: state_before.nullifier_root,
+        imported_root: state_before.imported_root,
+        imported_count: state_before.imported_count,
         slots_hash: slots_hash_before,
         priority_commitment: priority_before,
-        priority_count: builder.zero(),
+        priority_count: zero,
+        imports_commitment: imports_before,
+        imports_count: zero,
         outbox_root,
         outbox_count,
+        value_out,
+        value_in,
     };
-    let mut rows_by_part = RowsByPart::default();
-    let mut priority_rows = RowsByPart::default();
+    // Rows by part of the first slot of each kind: transaction, execute, priority, import.
+    let mut parts = [
+        RowsByPart::default(),
+        RowsByPart::default(),
+        RowsByPart::default(),
+        RowsByPart::default(),
+    ];
+    let mut imports = Vec::with_capacity(shape.import_slots);
+    for i in 0..shape.import_slots {
+        let mut marks = PartMarks::new(&builder);
+        let (slot, out) = build_import_slot(&mut builder, running, &mut marks);
+        if i == 0 {
+            parts[3] = marks.rows;
+        }
+        imports.push(slot);
+        running = out;
+    }
     let mut priority = Vec::with_capacity(shape.priority_slots);
     for i in 0..shape.priority_slots {
         let mut marks = PartMarks::new(&builder);
         let (slot, out) = build_priority_slot(&mut builder, running, &mut marks);
         if i == 0 {
-            priority_rows = marks.rows;
+            parts[2] = marks.rows;
         }
         priority.push(slot);
         running = out;
     }
     let mut txs = Vec::with_capacity(shape.tx_slots);
-    for i in 0..shape.tx_slots {
-        let mut marks = PartMarks::new(&builder);
-        let (slot, out) = build_transfer_slot(&mut builder, chain_id, running, &mut marks);
-        if i == 0 {
-            rows_by_part = marks.rows;
+    let mut executes = Vec::with_capacity(shape.execute_slots);
+    for (execute, count) in [(false, shape.tx_slots), (true, shape.execute_slots)] {
+        for i in 0..count {
+            let mut marks = PartMarks::new(&builder);
+            let (slot, out) = build_tx_slot(&mut builder, chain_id, running, execute, &mut marks);
+            if i == 0 {
+                parts[usize::from(execute)] = marks.rows;
+            }
+            if execute {
+                executes.push(slot);
+            } else {
+                txs.push(slot);
+            }
+            running = out;
         }
-        txs.push(slot);
-        running = out;
     }
-    rows_by_part.0.extend(priority_rows.0);
+    let rows_by_part = RowsByPart(parts.into_iter().flat_map(|p| p.0).collect());
     let state_after = StateTarget {
         account_root: running.account_root,
+        nullifier_root: running.nullifier_root,
+        imported_root: running.imported_root,
         next_account_index: running.next_account_index,
-        ..state_before
+        imported_count: running.imported_count,
     };
     let root_after = state_after.root(&mut builder);
 
-    // The layout of `ChunkPublicInputs::to_elements`. No slot imports a message root or
-    // moves value across chains yet: their "after" values are the "before" ones.
-    let zero = builder.zero();
+    // The layout of `ChunkPublicInputs::to_elements`.
     builder.register_public_input(chain_id);
     builder.register_public_inputs(&root_before.elements);
     builder.register_public_inputs(&root_after.elements);
@@ -576,14 +705,14 @@ fn unbuilt(shape: ChunkShape) -> (Builder, ChunkTargets, RowsByPart) {
     builder.register_public_input(running.priority_count);
     builder.register_public_inputs(&priority_before.elements);
     builder.register_public_inputs(&running.priority_commitment.elements);
-    builder.register_public_input(zero);
+    builder.register_public_input(running.imports_count);
     builder.register_public_inputs(&imports_before.elements);
-    builder.register_public_inputs(&imports_before.elements);
+    builder.register_public_inputs(&running.imports_commitment.elements);
     builder.register_public_input(outbox_count);
     builder.register_public_inputs(&outbox_root.elements);
     builder.register_public_input(running.outbox_count);
     builder.register_public_inputs(&running.outbox_root.elements);
-    for amount in [value_out, value_out, value_in, value_in] {
+    for amount in [value_out, running.value_out, value_in, running.value_in] {
         builder.register_public_inputs(&amount.limbs());
     }
     let targets = ChunkTargets {
@@ -596,8 +725,10 @@ fn unbuilt(shape: ChunkShape) -> (Builder, ChunkTargets, RowsByPart) {
         outbox_root,
         value_out,
         value_in,
+        imports,
         priority,
         txs,
+        executes,
     };
     (builder, targets, rows_by_part)
 }
@@ -627,24 +758,26 @@ impl ChunkCircuit {
         self.shape
     }
 
-    /// The witness of a chunk starting at `start` with `slots`: its priority operations
-    /// first (into the priority slots), then its transactions; every unused slot a no-op.
-    /// Only the shape of the witness is checked here; whether it is a valid transition is
-    /// for the constraints to decide, so a lying witness fails to prove, not to convert.
+    /// The witness of a chunk starting at `start` with `slots`, placed as
+    /// [`ChunkShape::fit`] says (every unused slot a no-op). Only the shape of the witness is
+    /// checked here; whether it is a valid transition is for the constraints to decide, so a
+    /// lying witness fails to prove, not to convert.
     pub fn witness(
         &self,
         start: &ChunkState,
         slots: &[ExpandedSlot],
     ) -> Result<PartialWitness<GFp>, CircuitError> {
-        let priority_count = slots
-            .iter()
-            .take_while(|slot| matches!(slot.op, SlotOp::Priority(_)))
-            .count();
-        let (priority, txs) = slots.split_at(priority_count);
-        if priority.len() > self.shape.priority_slots || txs.len() > self.shape.tx_slots {
-            return Err(CircuitError::TooManySlots {
-                capacity: self.shape.priority_slots + self.shape.tx_slots,
-                got: slots.len(),
+        let assignment = self.shape.assign(slots);
+        if assignment.len() < slots.len() {
+            return Err(if slots.len() > self.shape.capacity() {
+                CircuitError::TooManySlots {
+                    capacity: self.shape.capacity(),
+                    got: slots.len(),
+                }
+            } else {
+                CircuitError::SlotLayout {
+                    fit: assignment.len(),
+                }
             });
         }
         let t = &self.targets;
@@ -672,19 +805,32 @@ impl ChunkCircuit {
             .map_err(witness_error)?;
         t.value_out.set(&mut witness, start.value_out.gwei())?;
         t.value_in.set(&mut witness, start.value_in.gwei())?;
-        for (position, target) in t.priority.iter().enumerate() {
-            match priority.get(position) {
-                Some(slot) => target.set(&mut witness, position, slot)?,
+        let at = |kind: SlotKind, index: usize| {
+            assignment
+                .iter()
+                .position(|&placed| placed == (kind, index))
+        };
+        for (index, target) in t.imports.iter().enumerate() {
+            match at(SlotKind::Import, index) {
+                Some(position) => target.set(&mut witness, position, &slots[position])?,
+                None => target.set_noop(&mut witness)?,
+            }
+        }
+        for (index, target) in t.priority.iter().enumerate() {
+            match at(SlotKind::Priority, index) {
+                Some(position) => target.set(&mut witness, position, &slots[position])?,
                 None => target.set_noop(&mut witness)?,
             }
         }
         let mut outbox = start.outbox.clone();
-        for (position, target) in t.txs.iter().enumerate() {
-            match txs.get(position) {
-                Some(slot) => {
-                    target.set(&mut witness, priority_count + position, slot, &mut outbox)?
+        for (kind, targets) in [(SlotKind::Tx, &t.txs), (SlotKind::Execute, &t.executes)] {
+            for (index, target) in targets.iter().enumerate() {
+                match at(kind, index) {
+                    Some(position) => {
+                        target.set(&mut witness, position, &slots[position], &mut outbox)?
+                    }
+                    None => target.set_noop(&mut witness, start.chain_id)?,
                 }
-                None => target.set_noop(&mut witness, start.chain_id)?,
             }
         }
         Ok(witness)
@@ -712,8 +858,9 @@ impl ChunkCircuit {
 }
 
 mod credit;
+mod import;
 mod priority;
-mod transfer;
+mod tx;
 
 #[cfg(test)]
 mod tests;

@@ -53,8 +53,16 @@ pub enum CircuitError {
         /// Slots given.
         got: usize,
     },
-    /// A slot of a kind the chunk circuit does not prove yet.
-    #[error("slot {slot}: {kind} is not proven by the chunk circuit yet")]
+    /// Slots in an order the chunk's layout cannot hold (see `ChunkShape::fit`).
+    #[error(
+        "only the first {fit} slots fit the chunk's layout (imports, priority operations, transactions, execute slots)"
+    )]
+    SlotLayout {
+        /// How many of the slots fit.
+        fit: usize,
+    },
+    /// A slot of a kind this slot of the chunk does not prove.
+    #[error("slot {slot}: {kind} has no slot of its kind here")]
     UnsupportedSlot {
         /// The slot's position in the chunk.
         slot: usize,

@@ -4,21 +4,28 @@
 use std::sync::LazyLock;
 
 use hyperforge_primitives::account::Account;
-use hyperforge_primitives::bridge::{PRIORITY_SEED, ZERO_DIGEST, hash_no_pad, priority_commitment};
-use hyperforge_primitives::tx::{PriorityOp, SignedTx};
+use hyperforge_primitives::bridge::{
+    MESSAGE_QUEUE_SEED, OUTBOX_DEPTH, PRIORITY_SEED, ZERO_DIGEST, hash_no_pad, message_commitment,
+    priority_commitment,
+};
+use hyperforge_primitives::tx::{Message, PriorityOp, SignedTx};
 use hyperforge_primitives::witness::{ExpandedSlot, SlotOp};
 use hyperforge_primitives::{Address, Amount, ChainId};
 use plonky2::field::types::Field;
 
 use super::*;
-use crate::test_utils::{TestChain, sign_with, test_address, test_key, transfer, withdraw};
+use crate::test_utils::{
+    TestBlock, TestChain, sign_kind, sign_with, test_address, test_key, transfer, withdraw,
+};
 use hyperforge_primitives::bridge::OutboxTree;
 
-/// One priority slot and one transaction slot: every soundness test.
+/// One slot of each kind (import, priority, transaction, execute): every soundness test.
 static ONE: LazyLock<ChunkCircuit> = LazyLock::new(|| {
     ChunkCircuit::build(ChunkShape {
+        import_slots: 1,
         priority_slots: 1,
         tx_slots: 1,
+        execute_slots: 1,
     })
 });
 /// Two priority slots and four transaction slots: consistency over whole blocks.
@@ -26,6 +33,7 @@ static FOUR: LazyLock<ChunkCircuit> = LazyLock::new(|| {
     ChunkCircuit::build(ChunkShape {
         priority_slots: 2,
         tx_slots: 4,
+        ..ChunkShape::default()
     })
 });
 
@@ -118,24 +126,32 @@ fn an_empty_chunk_changes_nothing() {
 #[test]
 fn the_witness_api_refuses_what_it_cannot_prove() {
     let mut chain = TestChain::new(chain_id(), &[1000, 0]);
-    let tx = transfer(chain_id(), 0, 0, test_address(1), 1);
-    let second = transfer(chain_id(), 0, 1, test_address(1), 1);
-    let (start, slots) = execute(&mut chain, &[tx.clone(), second]);
+    let txs: Vec<_> = (0..3)
+        .map(|nonce| transfer(chain_id(), 0, nonce, test_address(1), 1))
+        .collect();
+    let (start, slots) = execute(&mut chain, &txs);
+    // Two transactions fit (the transaction slot, then the execute slot), not three.
     assert!(matches!(
         ONE.witness(&start, &slots),
+        Err(CircuitError::SlotLayout { fit: 2 })
+    ));
+    let five = [&slots[..], &slots[..2]].concat();
+    assert!(matches!(
+        ONE.witness(&start, &five),
         Err(CircuitError::TooManySlots {
-            capacity: 2,
-            got: 2
+            capacity: 4,
+            got: 5
         })
     ));
+    // FOUR has no import slot.
     let mut import = slots[0].clone();
     import.op = SlotOp::Import(ZERO_DIGEST);
     assert!(matches!(
-        ONE.witness(&start, &[import]),
-        Err(CircuitError::UnsupportedSlot { slot: 0, .. })
+        FOUR.witness(&start, &[import]),
+        Err(CircuitError::SlotLayout { fit: 0 })
     ));
     let mut garbled = slots[0].clone();
-    let mut bad_key = tx;
+    let mut bad_key = txs[0].clone();
     bad_key.pubkey = [0xff; 40];
     garbled.op = SlotOp::Tx(Box::new(bad_key));
     assert!(matches!(
@@ -155,12 +171,32 @@ fn a_signed_transfer_slot_stays_within_600_rows() {
     let (with_priority, _) = count_rows(ChunkShape {
         priority_slots: 1,
         tx_slots: 1,
+        ..ChunkShape::default()
     });
     assert!(
         with_priority - one <= 100,
         "{} rows per priority slot",
         with_priority - one
     );
+    // An execute slot pays for the imported-root read and the nullifier insertion (126
+    // Poseidon rows of Merkle paths) on top of a transaction slot; an import slot for one
+    // depth-32 update.
+    let with = |import_slots, execute_slots| {
+        count_rows(ChunkShape {
+            import_slots,
+            tx_slots: 1,
+            execute_slots,
+            ..ChunkShape::default()
+        })
+        .0
+    };
+    let execute = with(0, 1) - one;
+    assert!(
+        (marginal + 116..=marginal + 140).contains(&execute),
+        "{execute} rows per execute slot"
+    );
+    let import = with(1, 0) - one;
+    assert!(import <= 80, "{import} rows per import slot");
 }
 
 // Soundness: one honest transfer (account 0 sends 100 of its 1000 gwei to account 1, which
@@ -340,8 +376,8 @@ fn a_tampered_public_input_does_not_verify() {
     let (_, start, slots) = honest();
     let proof = ONE.prove(&start, &slots).unwrap();
     ONE.verify(&proof).unwrap();
-    // Every public input is bound by the proof: the new state root, the slots hash, the
-    // chain id, the (pass-through) outbox count.
+    // Every public input is bound by the proof: the chain id, the new state root, the slots
+    // hash, the outbox count before.
     for index in [0, 5, 13, 35] {
         let mut tampered = proof.clone();
         tampered.0.public_inputs[index] += GFp::ONE;
@@ -549,4 +585,590 @@ fn a_withdrawal_passed_off_as_a_transfer_does_not_prove() {
         ..transfer(chain_id(), 0, 0, test_address(1), 100)
     });
     assert!(refused(&start, &slots));
+}
+
+// Message root imports, SendMessage and ExecuteMessage.
+
+fn remote_chain() -> ChainId {
+    ChainId::new(271).unwrap()
+}
+
+/// A message of chain 271's outbox.
+fn message(nonce: u32, dst_chain: ChainId, recipient: Address, gwei: u64) -> Message {
+    Message {
+        src_chain: remote_chain(),
+        sender: Address::repeat_byte(0xcc),
+        nonce,
+        dst_chain,
+        recipient,
+        value: Amount::from_gwei(gwei),
+        payload: b"hello, chain 270".to_vec(),
+    }
+}
+
+/// Chain 271's settled outbox: 40 gwei for account 1 here, 7 gwei for chain 272, 3 gwei for
+/// a fresh address here.
+fn remote_outbox() -> (Vec<Message>, OutboxTree) {
+    let messages = vec![
+        message(0, chain_id(), test_address(1), 40),
+        message(1, ChainId::new(272).unwrap(), test_address(1), 7),
+        message(2, chain_id(), Address::repeat_byte(0xbb), 3),
+    ];
+    let tree = OutboxTree::new(messages.iter().map(Message::hash).collect()).unwrap();
+    (messages, tree)
+}
+
+/// `ExecuteMessage` of leaf `leaf` of the remote outbox (import `import_index`), signed by
+/// test account `from` (a relayer) at `nonce`.
+fn execute_message(from: usize, nonce: u32, leaf: usize, import_index: u32) -> SignedTx {
+    let (messages, tree) = remote_outbox();
+    let siblings: [Digest; OUTBOX_DEPTH] = tree.proof(leaf).unwrap().siblings.try_into().unwrap();
+    sign_kind(
+        chain_id(),
+        from,
+        nonce,
+        TxKind::ExecuteMessage {
+            message: messages[leaf].clone(),
+            import_index,
+            leaf_index: leaf as u16,
+            siblings: Box::new(siblings),
+        },
+    )
+}
+
+fn send_message(from: usize, nonce: u32, dst_chain: ChainId, gwei: u64) -> SignedTx {
+    sign_kind(
+        chain_id(),
+        from,
+        nonce,
+        TxKind::SendMessage {
+            dst_chain,
+            recipient: Address::repeat_byte(0xdd),
+            value: Amount::from_gwei(gwei),
+            payload: vec![1, 2, 3, 4, 5],
+        },
+    )
+}
+
+/// Runs one block of `chain`: imports, priority operations, transactions.
+fn run(
+    chain: &mut TestChain,
+    roots: &[Digest],
+    ops: &[PriorityOp],
+    txs: &[SignedTx],
+) -> (ChunkState, Vec<ExpandedSlot>, TestBlock) {
+    let block = chain.block_full(roots, ops, txs).unwrap();
+    let start = ChunkState::block_start(chain.chain_id, block.witness.state_before);
+    (start, block.witness.expand().unwrap(), block)
+}
+
+/// A chain (relayer 0: 1000 gwei, account 1: 5) that imported the remote outbox's root in
+/// an earlier block, and the start of the next block executing `txs`.
+fn imported_then(txs: &[SignedTx]) -> (TestChain, ChunkState, Vec<ExpandedSlot>) {
+    let mut chain = TestChain::new(chain_id(), &[1000, 5]);
+    chain
+        .block_full(&[remote_outbox().1.root()], &[], &[])
+        .unwrap();
+    let (start, slots, _) = run(&mut chain, &[], &[], txs);
+    (chain, start, slots)
+}
+
+#[test]
+fn an_import_a_deposit_a_transfer_and_a_message_execution_prove_the_native_state() {
+    // One block filling ONE's four slots: import the remote root, a deposit, a transfer,
+    // the execution of the message to a fresh address (an account opened by a message).
+    let mut chain = TestChain::new(chain_id(), &[1000, 5]);
+    let root = remote_outbox().1.root();
+    let (start, slots, block) = run(
+        &mut chain,
+        &[root],
+        &[deposit(test_address(1), 9)],
+        &[
+            transfer(chain_id(), 0, 0, test_address(1), 100),
+            execute_message(0, 1, 2, 0),
+        ],
+    );
+    let after = start.after(&slots).unwrap();
+    let public = prove(&ONE, &start, &slots).unwrap();
+    assert_eq!(
+        public,
+        ChunkPublicInputs::new(&start, &after, 1, 1).unwrap()
+    );
+    assert_eq!(
+        public.state_root_after,
+        chain.state.root(),
+        "the native state root"
+    );
+    assert_eq!(
+        public.slots_hash_after, block.slots_hash,
+        "the header's slots hash"
+    );
+    assert_eq!(
+        public.imports_after,
+        message_commitment(*MESSAGE_QUEUE_SEED, [&root]),
+        "the bridge's m_1"
+    );
+    assert_eq!(public.value_in_after, Amount::from_gwei(3));
+    assert_eq!(chain.state.imported_count, 1);
+    let opened = chain.account(2).unwrap();
+    assert_eq!(
+        (opened.address, opened.balance.gwei()),
+        (Address::repeat_byte(0xbb), 3)
+    );
+}
+
+#[test]
+fn messages_executed_and_sent_chain_across_chunks_as_natively() {
+    // One block: import, execute leaf 0 (to account 1), execute leaf 2 (a fresh account),
+    // send 30 gwei to chain 271, send 20 more. ONE holds [import, execute], then [execute],
+    // then [send, send] (the transaction slot, then the execute slot).
+    let mut chain = TestChain::new(chain_id(), &[1000, 15]);
+    let root = remote_outbox().1.root();
+    let txs = [
+        execute_message(0, 0, 0, 0),
+        execute_message(0, 1, 2, 0),
+        send_message(1, 0, remote_chain(), 30),
+        send_message(1, 1, remote_chain(), 20),
+    ];
+    let (start, slots, block) = run(&mut chain, &[root], &[], &txs);
+    let shape = ONE.shape();
+    let mut chunk_start = start.clone();
+    let mut at = 0;
+    let mut fits = Vec::new();
+    let mut last = None;
+    while at < slots.len() {
+        let fit = shape.fit(&slots[at..]);
+        fits.push(fit);
+        let end = chunk_start.after(&slots[at..at + fit]).unwrap();
+        let public = prove(&ONE, &chunk_start, &slots[at..at + fit]).unwrap();
+        let imports = u64::from(at == 0);
+        assert_eq!(
+            public,
+            ChunkPublicInputs::new(&chunk_start, &end, 0, imports).unwrap()
+        );
+        if let Some(previous) = last.replace(public.clone()) {
+            let previous: ChunkPublicInputs = previous;
+            assert_eq!(previous.state_root_after, public.state_root_before);
+            assert_eq!(previous.value_in_after, public.value_in_before);
+        }
+        chunk_start = end;
+        at += fit;
+    }
+    assert_eq!(fits, vec![2, 1, 2]);
+    let last = last.unwrap();
+    assert_eq!(
+        last.state_root_after,
+        chain.state.root(),
+        "the native state root"
+    );
+    assert_eq!(
+        last.slots_hash_after, block.slots_hash,
+        "the header's slots hash"
+    );
+    assert_eq!(
+        last.value_in_after,
+        Amount::from_gwei(43),
+        "the block's value in"
+    );
+    assert_eq!(
+        last.value_out_after,
+        Amount::from_gwei(50),
+        "the block's value out"
+    );
+    assert_eq!((block.value_in.gwei(), block.value_out.gwei()), (43, 50));
+    let native = OutboxTree::from_entries(&block.outbox).unwrap().root();
+    assert_eq!(last.outbox_root_after, native, "the batch's outbox root");
+    assert_eq!(last.outbox_count_after, 2);
+    assert_eq!(chain.account(1).unwrap().balance.gwei(), 15 + 40 - 50);
+}
+
+#[test]
+fn the_chunk_layout_follows_block_order() {
+    // Imports, priority operations, transactions up to the first ExecuteMessage, then any
+    // transactions: a slot never goes back to an earlier kind.
+    let mut chain = TestChain::new(chain_id(), &[1000, 5]);
+    let root = remote_outbox().1.root();
+    let (_, slots, _) = run(
+        &mut chain,
+        &[root, ZERO_DIGEST],
+        &[deposit(test_address(0), 1)],
+        &[
+            transfer(chain_id(), 0, 0, test_address(1), 1),
+            execute_message(0, 1, 0, 0),
+            transfer(chain_id(), 0, 2, test_address(1), 1),
+        ],
+    );
+    let shape = |import_slots, priority_slots, tx_slots, execute_slots| ChunkShape {
+        import_slots,
+        priority_slots,
+        tx_slots,
+        execute_slots,
+    };
+    assert_eq!(
+        shape(1, 1, 1, 1).fit(&slots),
+        1,
+        "the second import has no slot"
+    );
+    assert_eq!(shape(2, 1, 1, 2).fit(&slots), 6);
+    assert_eq!(shape(2, 1, 1, 1).fit(&slots), 5);
+    assert_eq!(shape(2, 1, 4, 0).fit(&slots), 4, "no execute slot");
+    assert_eq!(shape(0, 0, 2, 2).fit(&slots[3..]), 3);
+    assert_eq!(
+        shape(0, 0, 2, 1).fit(&slots[4..]),
+        1,
+        "after an execution, execute slots only"
+    );
+    assert_eq!(shape(0, 0, 0, 2).fit(&slots[4..]), 2);
+    assert_eq!(shape(2, 0, 2, 2).fit(&slots), 2, "no priority slot");
+}
+
+#[test]
+fn a_message_to_its_own_chain_does_not_prove() {
+    // A SendMessage to chain 270 signed on chain 270, with the honest send's witness (the
+    // same debit): `is_send ((dst_chain - chain_id) inv - 1) = 0` has no solution.
+    let mut chain = TestChain::new(chain_id(), &[1000]);
+    let (start, mut slots, _) = run(
+        &mut chain,
+        &[],
+        &[],
+        &[send_message(0, 0, remote_chain(), 30)],
+    );
+    assert!(
+        prove(&ONE, &start, &slots).is_ok(),
+        "the honest send proves"
+    );
+    slots[0].op = SlotOp::Tx(Box::new(send_message(0, 0, chain_id(), 30)));
+    assert!(refused(&start, &slots));
+}
+
+#[test]
+fn a_value_out_overflow_does_not_prove() {
+    // The batch already sent u64::MAX - 10 gwei out: 30 more overflow `value_out`, whose
+    // sum's high limb is refused by its range check.
+    let mut chain = TestChain::new(chain_id(), &[1000]);
+    let (mut start, slots, _) = run(
+        &mut chain,
+        &[],
+        &[],
+        &[send_message(0, 0, remote_chain(), 30)],
+    );
+    start.value_out = Amount::from_gwei(u64::MAX - 30);
+    assert!(
+        prove(&ONE, &start, &slots).is_ok(),
+        "exactly u64::MAX proves"
+    );
+    start.value_out = Amount::from_gwei(u64::MAX - 10);
+    assert!(refused(&start, &slots));
+}
+
+#[test]
+fn an_overdrawn_message_does_not_prove() {
+    // 1001 of 1000 gwei sent: the sender's debit, as a transfer's.
+    let mut chain = TestChain::new(chain_id(), &[1000]);
+    let (start, mut slots, _) = run(
+        &mut chain,
+        &[],
+        &[],
+        &[send_message(0, 0, remote_chain(), 1000)],
+    );
+    assert!(prove(&ONE, &start, &slots).is_ok());
+    slots[0].op = SlotOp::Tx(Box::new(send_message(0, 0, remote_chain(), 1001)));
+    assert!(refused(&start, &slots));
+}
+
+#[test]
+fn a_message_with_another_payload_than_signed_does_not_prove() {
+    // The payload enters the body hash (and the leaf) as its hash: another payload under the
+    // honest signature changes the body hash `verify_schnorr` checks.
+    let mut chain = TestChain::new(chain_id(), &[1000]);
+    let honest = send_message(0, 0, remote_chain(), 30);
+    let (start, mut slots, block) = run(&mut chain, &[], &[], std::slice::from_ref(&honest));
+    let public = prove(&ONE, &start, &slots).unwrap();
+    let native = OutboxTree::from_entries(&block.outbox).unwrap().root();
+    assert_eq!(public.outbox_root_after, native, "the native message leaf");
+    let mut lie = honest;
+    if let TxKind::SendMessage { payload, .. } = &mut lie.body.kind {
+        payload.push(6);
+    }
+    slots[0].op = SlotOp::Tx(Box::new(lie));
+    assert!(refused(&start, &slots));
+}
+
+#[test]
+fn a_message_for_another_chain_does_not_execute() {
+    // Leaf 1 is for chain 272; the test chain writes the witness with its destination check
+    // off: `is_execute (dst_chain - chain_id) = 0` refuses it.
+    let mut chain = TestChain::new(chain_id(), &[1000, 5]);
+    chain.skip_message_checks = true;
+    let root = remote_outbox().1.root();
+    let (start, slots, _) = run(&mut chain, &[root], &[], &[execute_message(0, 0, 1, 0)]);
+    assert!(refused(&start, &slots));
+}
+
+#[test]
+fn executing_a_message_twice_does_not_prove() {
+    // Leaf 0 executed in block 2, then again in block 3 (the test chain's replay check off,
+    // its nullifier written over itself): the nullifier update starts from the empty leaf,
+    // whose root is not the running nullifier root.
+    let (mut chain, start, slots) = imported_then(&[execute_message(0, 0, 0, 0)]);
+    assert!(
+        prove(&ONE, &start, &slots).is_ok(),
+        "the first execution proves"
+    );
+    chain.skip_message_checks = true;
+    let (start, slots, _) = run(&mut chain, &[], &[], &[execute_message(0, 1, 0, 0)]);
+    assert_eq!(slots[0].updates[3].change.tree, TreeId::Nullifiers);
+    assert_ne!(slots[0].updates[3].change.old_leaf, ZERO_DIGEST);
+    assert!(refused(&start, &slots));
+}
+
+#[test]
+fn a_message_not_under_the_root_does_not_execute() {
+    // Leaf 0 claiming 41 gwei instead of 40, signed so: its leaf, walked up the honest path,
+    // gives a root whose leaf is not in the imported-roots tree (the read's root is not the
+    // running imported root).
+    let (_, start, mut slots) = imported_then(&[execute_message(0, 0, 0, 0)]);
+    let (_, tree) = remote_outbox();
+    let mut richer = message(0, chain_id(), test_address(1), 41);
+    richer.payload = remote_outbox().0[0].payload.clone();
+    let lie = sign_kind(
+        chain_id(),
+        0,
+        0,
+        TxKind::ExecuteMessage {
+            message: richer,
+            import_index: 0,
+            leaf_index: 0,
+            siblings: Box::new(tree.proof(0).unwrap().siblings.try_into().unwrap()),
+        },
+    );
+    slots[0].op = SlotOp::Tx(Box::new(lie));
+    assert!(refused(&start, &slots));
+}
+
+#[test]
+fn a_wrong_outbox_or_imported_sibling_does_not_execute() {
+    // One outbox sibling (not signed: the path is witness): another root, not imported.
+    let (_, start, honest) = imported_then(&[execute_message(0, 0, 0, 0)]);
+    let mut slots = honest.clone();
+    let SlotOp::Tx(tx) = &mut slots[0].op else {
+        unreachable!()
+    };
+    if let TxKind::ExecuteMessage { siblings, .. } = &mut tx.body.kind {
+        siblings[3] = hash_no_pad(&[GFp::TWO]);
+    }
+    assert!(refused(&start, &slots));
+    // One sibling of the imported-roots read: its root is not the running imported root.
+    let mut slots = honest.clone();
+    assert_eq!(slots[0].updates[2].change.tree, TreeId::Imported);
+    slots[0].updates[2].siblings[5] = hash_no_pad(&[GFp::TWO]);
+    assert!(refused(&start, &slots));
+    // One sibling of the nullifier path: its old root is not the running nullifier root.
+    let mut slots = honest;
+    slots[0].updates[3].siblings[20] = hash_no_pad(&[GFp::TWO]);
+    assert!(refused(&start, &slots));
+}
+
+#[test]
+fn a_root_never_imported_does_not_execute() {
+    // Import index 1 where one root was imported: leaf 1 of the imported-roots tree is empty,
+    // so the read of the root's leaf there fails, and `count - 1 - index` is negative.
+    let (_, start, mut slots) = imported_then(&[execute_message(0, 0, 0, 0)]);
+    slots[0].op = SlotOp::Tx(Box::new(execute_message(0, 0, 0, 1)));
+    assert!(refused(&start, &slots));
+}
+
+#[test]
+fn an_import_index_at_the_count_is_refused_by_the_range_check_alone() {
+    // A start whose `imported_count` says 0 while the tree holds import 0 (no proof produces
+    // such a state; it isolates the check): the read proves, only the 32-bit range check of
+    // `is_execute (imported_count - 1 - import_index)` refuses.
+    let (_, mut start, slots) = imported_then(&[execute_message(0, 0, 0, 0)]);
+    assert!(prove(&ONE, &start, &slots).is_ok());
+    start.state.imported_count = 0;
+    assert!(refused(&start, &slots));
+}
+
+#[test]
+fn a_value_in_overflow_does_not_execute() {
+    // The batch already brought in u64::MAX - 10 gwei: 40 more overflow `value_in`.
+    let (_, mut start, slots) = imported_then(&[execute_message(0, 0, 0, 0)]);
+    start.value_in = Amount::from_gwei(u64::MAX - 40);
+    assert!(
+        prove(&ONE, &start, &slots).is_ok(),
+        "exactly u64::MAX proves"
+    );
+    start.value_in = Amount::from_gwei(u64::MAX - 10);
+    assert!(refused(&start, &slots));
+}
+
+#[test]
+fn an_import_away_from_the_count_does_not_prove() {
+    // The first import written at index 1 of the empty tree (its path is the same empty
+    // siblings as index 0's): `is_import (index - imported_count) = 0` refuses it.
+    let mut chain = TestChain::new(chain_id(), &[1000]);
+    let (start, mut slots, _) = run(&mut chain, &[remote_outbox().1.root()], &[], &[]);
+    assert!(prove(&ONE, &start, &slots).is_ok());
+    slots[0].updates[0].change.index = 1;
+    assert!(refused(&start, &slots));
+}
+
+#[test]
+fn an_import_over_a_written_leaf_does_not_prove() {
+    // A start whose `imported_count` says 0 while the tree holds import 0, and the next root
+    // written at index 0 (over the first): the index matches the count, but the update starts
+    // from the empty leaf, whose root is not the running imported root.
+    let mut chain = TestChain::new(chain_id(), &[1000]);
+    let (_, first, _) = run(&mut chain, &[remote_outbox().1.root()], &[], &[]);
+    let (mut start, mut slots, _) = run(&mut chain, &[hash_no_pad(&[GFp::ONE])], &[], &[]);
+    assert!(prove(&ONE, &start, &slots).is_ok());
+    start.state.imported_count = 0;
+    slots[0].updates[0].change.index = 0;
+    slots[0].updates[0].siblings = first[0].updates[0].siblings.clone();
+    assert!(refused(&start, &slots));
+}
+
+#[test]
+fn a_misreported_import_changes_the_imports_commitment() {
+    // Importing another root than the queue's next proves (the circuit cannot know the
+    // queue), but `m_{i+1} = two_to_one(m_i, root)` is then not the bridge's, which `settle`
+    // compares; skipping the import leaves `m_i` and a count of 0.
+    let mut chain = TestChain::new(chain_id(), &[1000]);
+    let root = remote_outbox().1.root();
+    let (start, mut slots, _) = run(&mut chain, &[root], &[], &[]);
+    let expected = message_commitment(*MESSAGE_QUEUE_SEED, [&root]);
+    assert_eq!(prove(&ONE, &start, &slots).unwrap().imports_after, expected);
+    slots[0].op = SlotOp::Import(hash_no_pad(&[GFp::ONE]));
+    assert_ne!(prove(&ONE, &start, &slots).unwrap().imports_after, expected);
+    let skipped = prove(&ONE, &start, &[]).unwrap();
+    assert_eq!(
+        (skipped.imports_count, skipped.imports_after),
+        (0, *MESSAGE_QUEUE_SEED)
+    );
+}
+
+#[test]
+fn tampered_message_public_inputs_do_not_verify() {
+    // The imports count and commitment after, the outbox count and root after, value out and
+    // value in after: each element is bound by the proof.
+    let mut chain = TestChain::new(chain_id(), &[1000, 5]);
+    let (start, slots, _) = run(
+        &mut chain,
+        &[remote_outbox().1.root()],
+        &[],
+        &[
+            send_message(1, 0, remote_chain(), 2),
+            execute_message(0, 0, 0, 0),
+        ],
+    );
+    let proof = ONE.prove(&start, &slots).unwrap();
+    ONE.verify(&proof).unwrap();
+    for index in [26, 31, 40, 41, 47, 48, 51, 52] {
+        let mut tampered = proof.clone();
+        tampered.0.public_inputs[index] += GFp::ONE;
+        assert!(ONE.verify(&tampered).is_err(), "public input {index}");
+    }
+}
+
+/// A candidate transaction of the random blocks: `(kind, a, b, gwei)`.
+fn candidate(kind: u8, a: usize, b: usize, gwei: u64, nonce: u32) -> SignedTx {
+    match kind {
+        0 => transfer(chain_id(), a, nonce, test_address(b), gwei),
+        1 => transfer(
+            chain_id(),
+            a,
+            nonce,
+            Address::repeat_byte(0x90 + b as u8),
+            gwei,
+        ),
+        2 => withdraw(chain_id(), a, nonce, Address::repeat_byte(0xee), gwei),
+        3 => send_message(a, nonce, remote_chain(), gwei),
+        // Leaves 0 and 2 are for this chain, leaf 1 is not (execution refuses it).
+        _ => execute_message(a, nonce, b, 0),
+    }
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig {
+        cases: 6,
+        ..proptest::prelude::ProptestConfig::default()
+    })]
+
+    #[test]
+    fn random_native_blocks_prove_their_native_state_chunk_by_chunk(
+        deposit_first in proptest::bool::ANY,
+        candidates in proptest::collection::vec((0u8..5, 0usize..3, 0usize..3, 0u64..400), 1..6),
+    ) {
+        // Three accounts; the remote outbox root imported in an earlier block. The random
+        // block imports a second root, maybe takes a deposit, then every candidate that
+        // execution accepts after the ones before it (the others are dropped).
+        let mut chain = TestChain::new(chain_id(), &[1000, 300, 20]);
+        chain.block_full(&[remote_outbox().1.root()], &[], &[]).unwrap();
+        let roots = [hash_no_pad(&[GFp::ONE])];
+        let ops: Vec<_> = deposit_first
+            .then(|| deposit(test_address(2), 50))
+            .into_iter()
+            .collect();
+        let mut nonces = [0u32; 3];
+        let mut txs = Vec::new();
+        for (kind, a, b, gwei) in candidates {
+            let tx = candidate(kind, a, b, gwei, nonces[a]);
+            let mut trial = chain.clone();
+            let mut with = txs.clone();
+            with.push(tx);
+            if trial.block_full(&roots, &ops, &with).is_ok() {
+                txs = with;
+                nonces[a] += 1;
+            }
+        }
+        let (start, slots, block) = run(&mut chain, &roots, &ops, &txs);
+        let mut chunk_start = start;
+        let mut at = 0;
+        let mut last = None;
+        while at < slots.len() {
+            let fit = ONE.shape().fit(&slots[at..]);
+            proptest::prop_assert!(fit > 0);
+            let chunk = &slots[at..at + fit];
+            let count = |f: fn(&SlotOp) -> bool| chunk.iter().filter(|s| f(&s.op)).count() as u64;
+            let priority = count(|op| matches!(op, SlotOp::Priority(_)));
+            let imports = count(|op| matches!(op, SlotOp::Import(_)));
+            let end = chunk_start.after(chunk).unwrap();
+            let public = prove(&ONE, &chunk_start, chunk).unwrap();
+            proptest::prop_assert_eq!(
+                &public,
+                &ChunkPublicInputs::new(&chunk_start, &end, priority, imports).unwrap()
+            );
+            chunk_start = end;
+            at += fit;
+            last = Some(public);
+        }
+        let last = last.unwrap();
+        proptest::prop_assert_eq!(last.state_root_after, chain.state.root());
+        proptest::prop_assert_eq!(last.slots_hash_after, block.slots_hash);
+        proptest::prop_assert_eq!(
+            last.outbox_root_after,
+            OutboxTree::from_entries(&block.outbox).unwrap().root()
+        );
+        proptest::prop_assert_eq!(
+            (last.value_out_after, last.value_in_after),
+            (block.value_out, block.value_in)
+        );
+    }
+}
+
+#[test]
+fn a_message_executed_by_its_own_recipient_credits_the_relayers_leaf() {
+    // Account 1 relays leaf 0, which pays account 1: one account change (nonce + 1, balance
+    // + 40), as in execution; the circuit credits the sender's updated leaf at its index.
+    let (chain, start, slots) = imported_then(&[execute_message(1, 0, 0, 0)]);
+    assert_eq!(
+        slots[0].updates.len(),
+        3,
+        "sender, imported read, nullifier"
+    );
+    let public = prove(&ONE, &start, &slots).unwrap();
+    assert_eq!(public.state_root_after, chain.state.root());
+    assert_eq!(public.value_in_after, Amount::from_gwei(40));
+    let account = chain.account(1).unwrap();
+    assert_eq!((account.balance.gwei(), account.nonce), (45, 1));
 }

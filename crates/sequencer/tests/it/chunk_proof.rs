@@ -1,21 +1,88 @@
-//! The block circuit agrees with the real state transition: a block executed by
-//! `execution::BlockBuilder` (deposits, a key registration, transfers to a known and to a new
-//! account, a withdrawal) is proven as one chunk from its witness, and the proof's public
-//! outputs are the native state root, slots hash, priority commitment and outbox root.
+//! The block circuit agrees with the real state transition: blocks executed by
+//! `execution::BlockBuilder` are proven as chunks from their witness, and the proofs' public
+//! outputs are the native state root, slots hash, priority and imports commitments, outbox
+//! root and value flows. One block has deposits, a key registration, transfers to a known and
+//! to a new account and a withdrawal; then chain 271 sends two messages to chain 270, whose
+//! next block imports chain 271's outbox root and executes both (one opening an account).
+
+use std::sync::LazyLock;
 
 use hyperforge_circuits::{ChunkCircuit, ChunkShape, ChunkState};
 use hyperforge_execution::{
-    BlockBuilder, VerifiedTx,
+    BlockBuilder, ExecutedBlock, VerifiedTx,
     genesis::genesis_block,
     test_utils::{dev_genesis_ops, dev_key, sign, transfer},
 };
 use hyperforge_primitives::{
     Address, Amount, ChainId,
-    bridge::{OutboxTree, PRIORITY_SEED, priority_commitment},
+    bridge::{
+        MESSAGE_QUEUE_SEED, OutboxEntry, OutboxTree, PRIORITY_SEED, message_commitment,
+        priority_commitment,
+    },
     dev::ACCOUNTS,
-    tx::{PriorityOp, TxKind},
+    tx::{PriorityOp, SignedTx, TxKind},
 };
 use hyperforge_state::{MemoryState, StateCommit, StateProvider};
+
+/// One circuit for every block here: an import slot, two priority slots, three transaction
+/// slots, two execute slots.
+static CIRCUIT: LazyLock<ChunkCircuit> = LazyLock::new(|| {
+    ChunkCircuit::build(ChunkShape {
+        import_slots: 1,
+        priority_slots: 2,
+        tx_slots: 3,
+        execute_slots: 2,
+    })
+});
+
+/// A chain after a genesis funding dev accounts 0 and 1 with 1000 gwei and registering
+/// their keys, and the genesis block's hash.
+fn chain_after_genesis(chain: ChainId) -> (MemoryState, hyperforge_primitives::tx::Digest) {
+    let mut state = MemoryState::new();
+    let block0 = genesis_block(&state, chain, &dev_genesis_ops(2, 1_000)).unwrap();
+    state.commit_block(&block0.commit).unwrap();
+    (state, block0.block.hash())
+}
+
+/// Proves `executed` (a block of `chain` on `before`) as one chunk and checks the public
+/// outputs against the header.
+fn prove_block(
+    chain: ChainId,
+    before: hyperforge_primitives::bridge::StateCommitment,
+    executed: &ExecutedBlock,
+) -> hyperforge_circuits::ChunkPublicInputs {
+    let slots = executed.witness.expand().unwrap();
+    let start = ChunkState::block_start(chain, before);
+    assert_eq!(CIRCUIT.shape().fit(&slots), slots.len(), "one chunk");
+    let proof = CIRCUIT.prove(&start, &slots).unwrap();
+    CIRCUIT.verify(&proof).unwrap();
+    let public = proof.public_inputs().unwrap();
+    let header = executed.block.header;
+    assert_eq!(public.chain_id, chain.get());
+    assert_eq!(public.state_root_before, before.root());
+    assert_eq!(
+        public.state_root_after, header.state_root,
+        "the native state root"
+    );
+    assert_eq!(
+        public.slots_hash_after, header.slots_hash,
+        "the header's slots hash"
+    );
+    assert_eq!(public.priority_count, u64::from(header.priority_count));
+    assert_eq!(public.imports_count, u64::from(header.import_count));
+    assert_eq!(
+        (public.value_out_after, public.value_in_after),
+        (header.value_out, header.value_in),
+        "the header's value flows"
+    );
+    assert_eq!(public.outbox_count_after, executed.outbox.len() as u64);
+    assert_eq!(
+        public.outbox_root_after,
+        OutboxTree::from_entries(&executed.outbox).unwrap().root(),
+        "the batch's outbox root"
+    );
+    public
+}
 
 #[test]
 fn a_chunk_of_a_natively_executed_block_proves_the_native_roots_and_commitments() {
@@ -60,28 +127,7 @@ fn a_chunk_of_a_natively_executed_block_proves_the_native_roots_and_commitments(
         builder.apply_tx(&VerifiedTx::verify(tx).unwrap()).unwrap();
     }
     let executed = builder.finish().unwrap();
-    let slots = executed.witness.expand().unwrap();
-
-    let circuit = ChunkCircuit::build(ChunkShape {
-        priority_slots: 2,
-        tx_slots: 3,
-    });
-    let start = ChunkState::block_start(chain, before);
-    let proof = circuit.prove(&start, &slots).unwrap();
-    circuit.verify(&proof).unwrap();
-    let public = proof.public_inputs().unwrap();
-
-    let header = executed.block.header;
-    assert_eq!(public.chain_id, 270);
-    assert_eq!(public.state_root_before, before.root());
-    assert_eq!(
-        public.state_root_after, header.state_root,
-        "the native state root"
-    );
-    assert_eq!(
-        public.slots_hash_after, header.slots_hash,
-        "the header's slots hash"
-    );
+    let public = prove_block(chain, before, &executed);
     assert_eq!(public.priority_count, 2);
     assert_eq!(
         public.priority_after,
@@ -89,9 +135,89 @@ fn a_chunk_of_a_natively_executed_block_proves_the_native_roots_and_commitments(
         "the bridge's queue commitment"
     );
     assert_eq!(public.outbox_count_after, 1);
+}
+
+fn send(from: usize, nonce: u32, dst_chain: ChainId, recipient: Address, gwei: u64) -> SignedTx {
+    sign(
+        &dev_key(from),
+        ChainId::new(271).unwrap(),
+        ACCOUNTS[from].address,
+        nonce,
+        TxKind::SendMessage {
+            dst_chain,
+            recipient,
+            value: Amount::from_gwei(gwei),
+            payload: b"from chain 271".to_vec(),
+        },
+    )
+}
+
+#[test]
+fn messages_sent_by_one_chain_and_executed_by_another_prove_the_native_roots_and_flows() {
+    // Chain 271: dev account 0 sends 25 gwei to dev account 1 on chain 270 and 10 gwei to a
+    // fresh address there; its chunk proves the outbox root and value out of the header.
+    let (remote, target) = (ChainId::new(271).unwrap(), ChainId::new(270).unwrap());
+    let (remote_state, genesis_hash) = chain_after_genesis(remote);
+    let fresh = Address::with_last_byte(0x99);
+    let before = remote_state.head().state;
+    let mut builder = BlockBuilder::new(&remote_state, remote).with_header(genesis_hash, 1);
+    for tx in [
+        send(0, 0, target, ACCOUNTS[1].address, 25),
+        send(0, 1, target, fresh, 10),
+    ] {
+        builder.apply_tx(&VerifiedTx::verify(tx).unwrap()).unwrap();
+    }
+    let sent = builder.finish().unwrap();
+    let public = prove_block(remote, before, &sent);
+    assert_eq!(public.value_out_after, Amount::from_gwei(35));
+    let outbox = OutboxTree::from_entries(&sent.outbox).unwrap();
+
+    // Chain 270: import chain 271's settled outbox root, a deposit, a transfer, then dev
+    // account 0 relays both messages.
+    let (mut state, genesis_hash) = chain_after_genesis(target);
+    let before = state.head().state;
+    let mut builder = BlockBuilder::new(&state, target).with_header(genesis_hash, 1);
+    let root = outbox.root();
+    assert_eq!(builder.apply_import(root).unwrap(), 0);
+    builder
+        .apply_priority(&PriorityOp::Deposit {
+            l1_sender: ACCOUNTS[5].address,
+            recipient: ACCOUNTS[0].address,
+            amount: Amount::from_gwei(3),
+        })
+        .unwrap();
+    builder
+        .apply_tx(&VerifiedTx::verify(transfer(1, 0, ACCOUNTS[0].address, 1, target)).unwrap())
+        .unwrap();
+    for (leaf, entry) in sent.outbox.iter().enumerate() {
+        let OutboxEntry::Message(message) = entry else {
+            panic!("chain 271 sent messages only");
+        };
+        let siblings = outbox.proof(leaf).unwrap().siblings.try_into().unwrap();
+        let tx = sign(
+            &dev_key(0),
+            target,
+            ACCOUNTS[0].address,
+            leaf as u32,
+            TxKind::ExecuteMessage {
+                message: message.clone(),
+                import_index: 0,
+                leaf_index: leaf as u16,
+                siblings: Box::new(siblings),
+            },
+        );
+        builder.apply_tx(&VerifiedTx::verify(tx).unwrap()).unwrap();
+    }
+    let executed = builder.finish().unwrap();
+    let public = prove_block(target, before, &executed);
+    assert_eq!(public.value_in_after, Amount::from_gwei(35));
     assert_eq!(
-        public.outbox_root_after,
-        OutboxTree::from_entries(&executed.outbox).unwrap().root(),
-        "the batch's outbox root"
+        public.imports_after,
+        message_commitment(*MESSAGE_QUEUE_SEED, [&root]),
+        "the bridge's message root queue commitment"
     );
+    state.commit_block(&executed.commit).unwrap();
+    let head = state.head().state;
+    assert_eq!((head.imported_count, head.next_account_index), (1, 3));
+    assert_eq!(head.root(), public.state_root_after);
 }
