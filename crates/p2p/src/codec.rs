@@ -1,0 +1,229 @@
+//! The jobs codec: CBOR (cbor4ii with serde, as libp2p's `cbor` codec) written out so that
+//! sizes and decoding failures are typed.
+//!
+//! On the wire a message is its CBOR encoding, the stream closed after it: byte for byte
+//! what `libp2p::request_response::cbor` sends. Written out here because that codec turns
+//! an oversized or undecodable message into an `io::Error` that looks like any transport
+//! failure (so a peer sending garbage cannot be told from a dropped connection), and checking
+//! a size before sending would mean encoding twice. Here the sender encodes once
+//! ([`encode`], checked against the limit by the [`Client`](crate::Client)) and the codec
+//! writes the bytes as they are; the receiver reads at most `limit + 1` bytes and decodes,
+//! and a failure is an `io::Error` carrying a [`CodecError`] that the event loop recognises
+//! and scores. Decoding runs in the connection's task, not the event loop.
+
+use std::{io, marker::PhantomData};
+
+use futures::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
+use libp2p::StreamProtocol;
+use serde::{Serialize, de::DeserializeOwned};
+
+use crate::protocol::{JobsRequest, JobsResponse};
+
+/// A message on the wire: encoded (and size-checked) by the sender, decoded by the receiver.
+#[derive(Debug)]
+pub(crate) enum Wire<T> {
+    /// CBOR bytes to write as they are.
+    Encoded(Vec<u8>),
+    /// A message read and decoded.
+    Decoded(T),
+}
+
+/// What was wrong with a received message (carried inside the `io::Error` of a failure).
+#[derive(Debug, thiserror::Error)]
+pub(crate) enum CodecError {
+    /// More bytes than the limit.
+    #[error("message over the {limit}-byte limit")]
+    Oversized {
+        /// The limit.
+        limit: usize,
+    },
+    /// Not a CBOR encoding of the expected message.
+    #[error("undecodable message: {0}")]
+    Undecodable(String),
+}
+
+impl CodecError {
+    /// The codec error inside `error`, if `error` came from this codec's checks.
+    pub(crate) fn find(error: &io::Error) -> Option<&CodecError> {
+        error.get_ref()?.downcast_ref::<CodecError>()
+    }
+}
+
+/// Encodes a message as CBOR.
+pub(crate) fn encode<T: Serialize>(message: &T) -> Vec<u8> {
+    // Writing into a Vec only fails when memory runs out, which aborts anyway; our types
+    // (structs, enums, byte strings, integers) always serialize.
+    cbor4ii::serde::to_vec(Vec::new(), message).unwrap_or_default()
+}
+
+/// Decodes a CBOR message.
+pub(crate) fn decode<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, CodecError> {
+    cbor4ii::serde::from_slice(bytes).map_err(|error| CodecError::Undecodable(error.to_string()))
+}
+
+/// The request-response codec of `/hyperforge/jobs/1`.
+#[derive(Debug)]
+pub(crate) struct JobsCodec<Req = JobsRequest, Resp = JobsResponse> {
+    max_request: usize,
+    max_response: usize,
+    types: PhantomData<fn() -> (Req, Resp)>,
+}
+
+impl<Req, Resp> Clone for JobsCodec<Req, Resp> {
+    fn clone(&self) -> Self {
+        Self {
+            max_request: self.max_request,
+            max_response: self.max_response,
+            types: PhantomData,
+        }
+    }
+}
+
+impl JobsCodec {
+    /// A codec refusing requests over `max_request` and responses over `max_response` bytes.
+    pub(crate) fn new(max_request: usize, max_response: usize) -> Self {
+        Self {
+            max_request,
+            max_response,
+            types: PhantomData,
+        }
+    }
+}
+
+async fn read_limited<T, M>(io: &mut T, limit: usize) -> io::Result<Wire<M>>
+where
+    T: AsyncRead + Unpin + Send,
+    M: DeserializeOwned,
+{
+    let mut bytes = Vec::new();
+    // One byte past the limit tells "exactly at the limit" from "over it".
+    io.take(limit as u64 + 1).read_to_end(&mut bytes).await?;
+    if bytes.len() > limit {
+        return Err(io::Error::new(
+            io::ErrorKind::InvalidData,
+            CodecError::Oversized { limit },
+        ));
+    }
+    decode(&bytes)
+        .map(Wire::Decoded)
+        .map_err(|error| io::Error::new(io::ErrorKind::InvalidData, error))
+}
+
+async fn write_wire<T, M>(io: &mut T, message: Wire<M>) -> io::Result<()>
+where
+    T: AsyncWrite + Unpin + Send,
+    M: Serialize,
+{
+    let bytes = match message {
+        Wire::Encoded(bytes) => bytes,
+        Wire::Decoded(message) => encode(&message),
+    };
+    io.write_all(&bytes).await?;
+    io.close().await
+}
+
+impl<Req, Resp> libp2p::request_response::Codec for JobsCodec<Req, Resp>
+where
+    Req: Serialize + DeserializeOwned + Send,
+    Resp: Serialize + DeserializeOwned + Send,
+{
+    type Protocol = StreamProtocol;
+    type Request = Wire<Req>;
+    type Response = Wire<Resp>;
+
+    async fn read_request<T>(&mut self, _: &StreamProtocol, io: &mut T) -> io::Result<Wire<Req>>
+    where
+        T: AsyncRead + Unpin + Send,
+    {
+        read_limited(io, self.max_request).await
+    }
+
+    async fn read_response<T>(&mut self, _: &StreamProtocol, io: &mut T) -> io::Result<Wire<Resp>>
+    where
+        T: AsyncRead + Unpin + Send,
+    {
+        read_limited(io, self.max_response).await
+    }
+
+    async fn write_request<T>(
+        &mut self,
+        _: &StreamProtocol,
+        io: &mut T,
+        request: Wire<Req>,
+    ) -> io::Result<()>
+    where
+        T: AsyncWrite + Unpin + Send,
+    {
+        write_wire(io, request).await
+    }
+
+    async fn write_response<T>(
+        &mut self,
+        _: &StreamProtocol,
+        io: &mut T,
+        response: Wire<Resp>,
+    ) -> io::Result<()>
+    where
+        T: AsyncWrite + Unpin + Send,
+    {
+        write_wire(io, response).await
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use futures::io::Cursor;
+    use libp2p::request_response::Codec;
+
+    use super::*;
+    use crate::protocol::{CircuitDigest, JobRequest};
+
+    fn request() -> JobsRequest {
+        JobsRequest::Job(JobRequest {
+            chain_ids: vec![hyperforge_primitives::ChainId::new(5).expect("valid")],
+            circuits: CircuitDigest([7; 32]),
+            kinds: vec![],
+        })
+    }
+
+    fn read(codec: &mut JobsCodec, bytes: Vec<u8>) -> io::Result<Wire<JobsRequest>> {
+        futures::executor::block_on(
+            codec.read_request(&crate::protocol::JOBS_PROTOCOL, &mut Cursor::new(bytes)),
+        )
+    }
+
+    #[test]
+    fn a_message_at_the_limit_decodes_and_one_byte_more_is_oversized() {
+        let bytes = encode(&request());
+        let mut codec = JobsCodec::new(bytes.len(), 10);
+        match read(&mut codec, bytes.clone()) {
+            Ok(Wire::Decoded(decoded)) => assert_eq!(decoded, request()),
+            other => panic!("expected the request, got {other:?}"),
+        }
+        let mut codec = JobsCodec::new(bytes.len() - 1, 10);
+        let error = read(&mut codec, bytes).expect_err("over the limit");
+        assert!(matches!(
+            CodecError::find(&error),
+            Some(CodecError::Oversized { limit }) if *limit == codec.max_request
+        ));
+    }
+
+    #[test]
+    fn garbage_is_undecodable_not_a_transport_error() {
+        let mut codec = JobsCodec::new(1000, 1000);
+        for garbage in [
+            vec![0xFF, 0x00, 0x13],
+            b"hello".to_vec(),
+            encode(&42u64),
+            Vec::new(),
+        ] {
+            let error = read(&mut codec, garbage).expect_err("garbage refused");
+            assert!(
+                matches!(CodecError::find(&error), Some(CodecError::Undecodable(_))),
+                "{error}"
+            );
+        }
+        let transport = io::Error::new(io::ErrorKind::ConnectionReset, "reset");
+        assert!(CodecError::find(&transport).is_none());
+    }
+}
