@@ -259,7 +259,9 @@ impl Client {
 
     async fn request(&self, peer: PeerId, request: &JobsRequest) -> Result<JobsResponse, P2pError> {
         let bytes = codec::encode(request);
-        check_size("request", bytes.len(), self.limits.max_request_bytes)?;
+        check_size("request", bytes.len(), self.limits.max_request_bytes).inspect_err(|error| {
+            tracing::warn!(target: "p2p::jobs", %peer, %error, "request not sent");
+        })?;
         let kind = RequestKind::of(request);
         self.ask(|reply| Command::Request {
             peer,
@@ -279,7 +281,10 @@ impl Client {
         match self.request(peer, &JobsRequest::Job(request)).await? {
             JobsResponse::Job(job) => Ok(Some(*job)),
             JobsResponse::NoJob => Ok(None),
-            JobsResponse::Refused(refusal) => Err(P2pError::Refused { peer, refusal }),
+            JobsResponse::Refused(refusal) => Err(P2pError::Refused {
+                peer,
+                refusal: Box::new(refusal),
+            }),
             // The event loop checks the kind; this is only reached if that check changes.
             JobsResponse::Receipt(_) => Err(P2pError::BadResponse {
                 peer,
@@ -296,7 +301,10 @@ impl Client {
     ) -> Result<ProofReceipt, P2pError> {
         match self.request(peer, &JobsRequest::Proof(submission)).await? {
             JobsResponse::Receipt(receipt) => Ok(receipt),
-            JobsResponse::Refused(refusal) => Err(P2pError::Refused { peer, refusal }),
+            JobsResponse::Refused(refusal) => Err(P2pError::Refused {
+                peer,
+                refusal: Box::new(refusal),
+            }),
             JobsResponse::Job(_) | JobsResponse::NoJob => Err(P2pError::BadResponse {
                 peer,
                 reason: "a job answering a proof submission".to_owned(),
@@ -320,6 +328,22 @@ impl Client {
         .await?
     }
 
+    /// Answers an inbound request with raw bytes, for tests of what a misbehaving peer can
+    /// send.
+    #[cfg(feature = "test-utils")]
+    pub async fn respond_raw(
+        &self,
+        channel: ResponseChannel,
+        bytes: Vec<u8>,
+    ) -> Result<(), P2pError> {
+        self.ask(|reply| Command::Respond {
+            channel,
+            bytes,
+            reply,
+        })
+        .await?
+    }
+
     /// Answers an inbound request. An answer over the response limit is not sent: the
     /// requester gets [`Refusal::Oversized`] instead and this returns
     /// [`P2pError::Oversized`].
@@ -333,6 +357,7 @@ impl Client {
         let (bytes, outcome) = match check_size("response", bytes.len(), limit) {
             Ok(()) => (bytes, Ok(())),
             Err(error) => {
+                tracing::warn!(target: "p2p::jobs", peer = %channel.peer, %error, "answer refused instead");
                 let refusal = JobsResponse::Refused(Refusal::Oversized {
                     size: bytes.len(),
                     limit,
@@ -351,7 +376,11 @@ impl Client {
 
     /// Publishes `data` on `topic` (signed with the node key).
     pub async fn publish(&self, topic: Topic, data: Vec<u8>) -> Result<(), P2pError> {
-        check_size("gossip message", data.len(), self.limits.max_gossip_bytes)?;
+        check_size("gossip message", data.len(), self.limits.max_gossip_bytes).inspect_err(
+            |error| {
+                tracing::warn!(target: "p2p::gossip", %topic, %error, "not published");
+            },
+        )?;
         self.ask(|reply| Command::Publish { topic, data, reply })
             .await?
     }
@@ -405,7 +434,6 @@ impl Client {
 
 fn check_size(what: &'static str, size: usize, limit: usize) -> Result<(), P2pError> {
     if size > limit {
-        tracing::warn!(target: "p2p::jobs", what, size, limit, "message over the limit not sent");
         return Err(P2pError::Oversized { what, size, limit });
     }
     Ok(())

@@ -7,9 +7,12 @@
 //! failure (so a peer sending garbage cannot be told from a dropped connection), and checking
 //! a size before sending would mean encoding twice. Here the sender encodes once
 //! ([`encode`], checked against the limit by the [`Client`](crate::Client)) and the codec
-//! writes the bytes as they are; the receiver reads at most `limit + 1` bytes and decodes,
-//! and a failure is an `io::Error` carrying a [`CodecError`] that the event loop recognises
-//! and scores. Decoding runs in the connection's task, not the event loop.
+//! writes the bytes as they are; the receiver reads at most `limit + 1` bytes and decodes.
+//! A message that is too large or does not decode is read as [`Wire::Invalid`], not as an
+//! I/O error: libp2p's request-response behaviour reports a failed `read_request` to nobody
+//! (only a debug log), so the event loop would never learn who sent garbage. As a message,
+//! it reaches the event loop with the sender's id and a response channel: the sender is
+//! scored and refused. Decoding runs in the connection's task, not the event loop.
 
 use std::{io, marker::PhantomData};
 
@@ -26,10 +29,12 @@ pub(crate) enum Wire<T> {
     Encoded(Vec<u8>),
     /// A message read and decoded.
     Decoded(T),
+    /// What was read is not a message (too large, or not a decodable one).
+    Invalid(CodecError),
 }
 
-/// What was wrong with a received message (carried inside the `io::Error` of a failure).
-#[derive(Debug, thiserror::Error)]
+/// What was wrong with a received message.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub(crate) enum CodecError {
     /// More bytes than the limit.
     #[error("message over the {limit}-byte limit")]
@@ -40,13 +45,6 @@ pub(crate) enum CodecError {
     /// Not a CBOR encoding of the expected message.
     #[error("undecodable message: {0}")]
     Undecodable(String),
-}
-
-impl CodecError {
-    /// The codec error inside `error`, if `error` came from this codec's checks.
-    pub(crate) fn find(error: &io::Error) -> Option<&CodecError> {
-        error.get_ref()?.downcast_ref::<CodecError>()
-    }
 }
 
 /// Encodes a message as CBOR.
@@ -99,14 +97,12 @@ where
     // One byte past the limit tells "exactly at the limit" from "over it".
     io.take(limit as u64 + 1).read_to_end(&mut bytes).await?;
     if bytes.len() > limit {
-        return Err(io::Error::new(
-            io::ErrorKind::InvalidData,
-            CodecError::Oversized { limit },
-        ));
+        return Ok(Wire::Invalid(CodecError::Oversized { limit }));
     }
-    decode(&bytes)
-        .map(Wire::Decoded)
-        .map_err(|error| io::Error::new(io::ErrorKind::InvalidData, error))
+    Ok(match decode(&bytes) {
+        Ok(message) => Wire::Decoded(message),
+        Err(error) => Wire::Invalid(error),
+    })
 }
 
 async fn write_wire<T, M>(io: &mut T, message: Wire<M>) -> io::Result<()>
@@ -117,6 +113,9 @@ where
     let bytes = match message {
         Wire::Encoded(bytes) => bytes,
         Wire::Decoded(message) => encode(&message),
+        Wire::Invalid(error) => {
+            return Err(io::Error::new(io::ErrorKind::InvalidInput, error));
+        }
     };
     io.write_all(&bytes).await?;
     io.close().await
@@ -201,15 +200,16 @@ mod tests {
             other => panic!("expected the request, got {other:?}"),
         }
         let mut codec = JobsCodec::new(bytes.len() - 1, 10);
-        let error = read(&mut codec, bytes).expect_err("over the limit");
-        assert!(matches!(
-            CodecError::find(&error),
-            Some(CodecError::Oversized { limit }) if *limit == codec.max_request
-        ));
+        match read(&mut codec, bytes) {
+            Ok(Wire::Invalid(CodecError::Oversized { limit })) => {
+                assert_eq!(limit, codec.max_request)
+            }
+            other => panic!("expected oversized, got {other:?}"),
+        }
     }
 
     #[test]
-    fn garbage_is_undecodable_not_a_transport_error() {
+    fn garbage_reads_as_an_invalid_message_not_a_transport_error() {
         let mut codec = JobsCodec::new(1000, 1000);
         for garbage in [
             vec![0xFF, 0x00, 0x13],
@@ -217,13 +217,10 @@ mod tests {
             encode(&42u64),
             Vec::new(),
         ] {
-            let error = read(&mut codec, garbage).expect_err("garbage refused");
-            assert!(
-                matches!(CodecError::find(&error), Some(CodecError::Undecodable(_))),
-                "{error}"
-            );
+            match read(&mut codec, garbage) {
+                Ok(Wire::Invalid(CodecError::Undecodable(_))) => {}
+                other => panic!("expected undecodable, got {other:?}"),
+            }
         }
-        let transport = io::Error::new(io::ErrorKind::ConnectionReset, "reset");
-        assert!(CodecError::find(&transport).is_none());
     }
 }

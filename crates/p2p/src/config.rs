@@ -109,16 +109,13 @@ impl NetworkConfig {
     /// `data_dir`.
     pub fn from_chain(p2p: &P2pConfig, data_dir: impl Into<PathBuf>) -> Result<Self, P2pError> {
         let mut config = Self::new(
-            p2p.listen
-                .iter()
-                .map(|a| convert(a))
-                .collect::<Result<_, _>>()?,
+            p2p.listen.iter().map(convert).collect::<Result<_, _>>()?,
             data_dir,
         );
         config.bootnodes = p2p
             .bootnodes
             .iter()
-            .map(|a| convert(a))
+            .map(convert)
             .collect::<Result<_, _>>()?;
         config.allowed_peers = p2p
             .allowed_peers
@@ -166,13 +163,15 @@ mod tests {
     #[test]
     fn chain_config_converts_and_refuses_bad_peer_ids() {
         let peer = PeerId::random();
-        let mut p2p = P2pConfig::default();
-        p2p.bootnodes = vec![
-            format!("/ip4/127.0.0.1/tcp/4000/p2p/{peer}")
-                .parse()
-                .expect("valid multiaddr"),
-        ];
-        p2p.allowed_peers = vec![peer.to_string()];
+        let mut p2p = P2pConfig {
+            bootnodes: vec![
+                format!("/ip4/127.0.0.1/tcp/4000/p2p/{peer}")
+                    .parse()
+                    .expect("valid multiaddr"),
+            ],
+            allowed_peers: vec![peer.to_string()],
+            ..P2pConfig::default()
+        };
         let config = NetworkConfig::from_chain(&p2p, "/tmp/x").expect("converts");
         assert_eq!(config.listen[0].to_string(), "/ip4/127.0.0.1/tcp/3150");
         assert_eq!(peer_of(&config.bootnodes[0]).expect("has a peer id"), peer);

@@ -56,8 +56,8 @@ pub enum P2pError {
     Refused {
         /// The peer.
         peer: PeerId,
-        /// Its reason.
-        refusal: Refusal,
+        /// Its reason (boxed: the digests of a circuit mismatch are large).
+        refusal: Box<Refusal>,
     },
     /// The peer's answer was not a protocol message of the expected kind (it is penalised).
     #[error("peer {peer} answered with a bad message: {reason}")]

@@ -454,19 +454,17 @@ impl EventLoop {
             }
             SwarmEvent::ConnectionClosed {
                 peer_id,
-                num_established,
+                num_established: 0,
                 cause,
                 ..
             } => {
-                if num_established == 0 {
-                    self.metrics.peers_connected.dec();
-                    tracing::info!(target: "p2p::peers", peer = %peer_id, cause = ?cause, "peer disconnected");
-                    if let Some(bootnode) = self.bootnodes.iter_mut().find(|b| b.peer == peer_id) {
-                        bootnode.connected = false;
-                    }
-                    self.schedule_redial(peer_id);
-                    self.emit(Event::PeerDisconnected { peer: peer_id });
+                self.metrics.peers_connected.dec();
+                tracing::info!(target: "p2p::peers", peer = %peer_id, cause = ?cause, "peer disconnected");
+                if let Some(bootnode) = self.bootnodes.iter_mut().find(|b| b.peer == peer_id) {
+                    bootnode.connected = false;
                 }
+                self.schedule_redial(peer_id);
+                self.emit(Event::PeerDisconnected { peer: peer_id });
             }
             SwarmEvent::OutgoingConnectionError {
                 connection_id,
@@ -477,10 +475,10 @@ impl EventLoop {
                 if let Some((address, reply)) = self.pending_dials.remove(&connection_id) {
                     let _ = reply.send(Err(dial_failure(&address, &error)));
                 }
-                if let Some(peer) = peer_id {
-                    if !self.swarm.is_connected(&peer) {
-                        self.schedule_redial(peer);
-                    }
+                if let Some(peer) = peer_id
+                    && !self.swarm.is_connected(&peer)
+                {
+                    self.schedule_redial(peer);
                 }
             }
             SwarmEvent::IncomingConnectionError {
@@ -536,8 +534,24 @@ impl EventLoop {
                     },
                 ..
             } => {
-                let Wire::Decoded(request) = request else {
-                    return;
+                let request = match request {
+                    Wire::Decoded(request) => request,
+                    Wire::Invalid(error) => {
+                        tracing::warn!(target: "p2p::jobs", %peer, %error, "bad request");
+                        P2pMetrics::kind(&self.metrics.request_failures, "inbound_invalid");
+                        self.offend(peer, offence_of(&error));
+                        let refusal = Refusal::BadRequest {
+                            reason: error.to_string(),
+                        };
+                        let refusal = Wire::Decoded(JobsResponse::Refused(refusal));
+                        let _ = self
+                            .swarm
+                            .behaviour_mut()
+                            .jobs
+                            .send_response(channel, refusal);
+                        return;
+                    }
+                    Wire::Encoded(_) => return,
                 };
                 let kind = RequestKind::of(&request);
                 P2pMetrics::kind(&self.metrics.requests_inbound, kind.as_str());
@@ -573,8 +587,19 @@ impl EventLoop {
                 let Some(pending) = self.pending_requests.remove(&request_id) else {
                     return;
                 };
-                let Wire::Decoded(response) = response else {
-                    return;
+                let response = match response {
+                    Wire::Decoded(response) => response,
+                    Wire::Invalid(error) => {
+                        tracing::warn!(target: "p2p::jobs", %peer, %error, "bad response");
+                        P2pMetrics::kind(&self.metrics.request_failures, "outbound_invalid");
+                        self.offend(peer, offence_of(&error));
+                        let _ = pending.reply.send(Err(P2pError::BadResponse {
+                            peer,
+                            reason: format!("response {error}"),
+                        }));
+                        return;
+                    }
+                    Wire::Encoded(_) => return,
                 };
                 let outcome = if pending.kind.answered_by(&response) {
                     tracing::debug!(target: "p2p::jobs", %peer, kind = pending.kind.as_str(), "response received");
@@ -617,17 +642,9 @@ impl EventLoop {
                         peer,
                         reason: "the peer does not speak /hyperforge/jobs/1".to_owned(),
                     },
-                    OutboundFailure::Io(error) => match CodecError::find(&error) {
-                        Some(codec_error) => {
-                            let reason = format!("response {codec_error}");
-                            let offence = offence_of(codec_error);
-                            self.offend(peer, offence);
-                            P2pError::BadResponse { peer, reason }
-                        }
-                        None => P2pError::RequestFailed {
-                            peer,
-                            reason: error.to_string(),
-                        },
+                    OutboundFailure::Io(error) => P2pError::RequestFailed {
+                        peer,
+                        reason: error.to_string(),
                     },
                 };
                 if let Some(pending) = self.pending_requests.remove(&request_id) {
@@ -636,21 +653,7 @@ impl EventLoop {
             }
             request_response::Event::InboundFailure { peer, error, .. } => {
                 P2pMetrics::kind(&self.metrics.request_failures, inbound_reason(&error));
-                match &error {
-                    InboundFailure::Io(io_error) => match CodecError::find(io_error) {
-                        Some(codec_error) => {
-                            tracing::warn!(target: "p2p::jobs", %peer, error = %codec_error, "bad request");
-                            let offence = offence_of(codec_error);
-                            self.offend(peer, offence);
-                        }
-                        None => {
-                            tracing::debug!(target: "p2p::jobs", %peer, %error, "inbound request failed");
-                        }
-                    },
-                    _ => {
-                        tracing::debug!(target: "p2p::jobs", %peer, %error, "inbound request failed")
-                    }
-                }
+                tracing::debug!(target: "p2p::jobs", %peer, %error, "inbound request failed");
             }
             request_response::Event::ResponseSent { peer, .. } => {
                 tracing::trace!(target: "p2p::jobs", %peer, "response sent");

@@ -30,8 +30,8 @@
 //! `p2p::jobs`, `p2p::gossip` and `p2p::peers`; [`P2pMetrics`] counts peers, requests and
 //! offences for the node's registry.
 //!
-//! Feature `test-utils`: [`Client::request_raw`] sends arbitrary bytes as a jobs request
-//! (what a misbehaving peer could send).
+//! Feature `test-utils`: `Client::request_raw` and `Client::respond_raw` send arbitrary bytes
+//! as a jobs request or answer (what a misbehaving peer could send).
 
 mod behaviour;
 mod client;

@@ -173,6 +173,12 @@ pub enum Refusal {
         /// The limit.
         limit: usize,
     },
+    /// The request was too large or did not decode (the requester is penalised).
+    #[error("bad request: {reason}")]
+    BadRequest {
+        /// What was wrong.
+        reason: String,
+    },
     /// Anything else the coordinator wants to say.
     #[error("{0}")]
     Other(String),

@@ -1,8 +1,9 @@
 //! Peer scoring, after Lighthouse's peer manager.
 //!
-//! Every peer starts at 0. Each [`Offence`] subtracts its penalty; the score decays back
-//! towards 0 with a half-life (10 minutes), so an occasional fault is forgotten and a stream
-//! of them is not. Thresholds (Lighthouse's numbers):
+//! Every peer starts at 0. Each [`Offence`] subtracts its penalty; a minute after the last
+//! offence the score starts decaying back towards 0 with a half-life (10 minutes), so an
+//! occasional fault is forgotten and a stream of them is not (faults within a minute of each
+//! other add up in full). Thresholds (Lighthouse's numbers):
 //!
 //! | score | action |
 //! |---|---|
@@ -94,6 +95,8 @@ pub struct ScoreConfig {
     pub ban_duration: Duration,
     /// The score halves towards 0 in this time (zero: no decay).
     pub halflife: Duration,
+    /// The score does not decay until this long after the peer's last offence.
+    pub decay_delay: Duration,
 }
 
 impl Default for ScoreConfig {
@@ -103,6 +106,7 @@ impl Default for ScoreConfig {
             ban_at: -50.0,
             ban_duration: Duration::from_secs(30 * 60),
             halflife: Duration::from_secs(10 * 60),
+            decay_delay: Duration::from_secs(60),
         }
     }
 }
@@ -145,7 +149,10 @@ impl PeerScores {
         if halflife <= 0.0 {
             return entry.score;
         }
-        let elapsed = now.saturating_duration_since(entry.updated).as_secs_f64();
+        let elapsed = now
+            .saturating_duration_since(entry.updated)
+            .saturating_sub(self.config.decay_delay)
+            .as_secs_f64();
         entry.score * 0.5f64.powf(elapsed / halflife)
     }
 
@@ -245,11 +252,14 @@ mod tests {
 
     #[test]
     fn scores_decay_with_the_halflife_so_rare_faults_are_forgotten() {
-        let mut scores = PeerScores::new(ScoreConfig::default());
+        let config = ScoreConfig::default();
+        let mut scores = PeerScores::new(config.clone());
         let peer = PeerId::random();
         let start = Instant::now();
         scores.offend(peer, Offence::InvalidProof, start);
-        let later = start + Duration::from_secs(600);
+        // No decay within the delay: a second fault then adds up in full.
+        assert_eq!(scores.score(&peer, start + config.decay_delay), -10.0);
+        let later = start + config.decay_delay + Duration::from_secs(600);
         assert!((scores.score(&peer, later) + 5.0).abs() < 1e-9);
         // Ten minutes after one fault a second one does not disconnect.
         assert_eq!(
