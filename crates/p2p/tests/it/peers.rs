@@ -73,7 +73,7 @@ async fn repeated_offences_disconnect_then_ban_for_a_while() {
         ..ScoreConfig::default()
     };
     let mut sequencer = Node::start_with(seq_config, dir).await;
-    let prover = Node::start(vec![tcp()]).await;
+    let mut prover = Node::start(vec![tcp()]).await;
     let seq_addr = sequencer.addr("tcp");
     let seq_peer = prover.client.dial(seq_addr.clone()).await.expect("dialed");
     sequencer
@@ -105,6 +105,8 @@ async fn repeated_offences_disconnect_then_ban_for_a_while() {
         .await
         .expect("reported");
     sequencer.disconnected(prover.peer).await;
+    // Redial only once the prover has seen the connection go, or its dial finds it still up.
+    prover.disconnected(seq_peer).await;
     prover
         .client
         .dial(seq_addr.clone())
@@ -140,6 +142,7 @@ async fn repeated_offences_disconnect_then_ban_for_a_while() {
         -50.0
     );
     sequencer.disconnected(prover.peer).await;
+    prover.disconnected(seq_peer).await;
     let _ = prover.client.dial(seq_addr.clone()).await;
     let refused = prover
         .client
