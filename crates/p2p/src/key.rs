@@ -32,6 +32,15 @@ pub fn load_or_create_node_key(path: &Path) -> Result<Keypair, P2pError> {
             if keypair.clone().try_into_ed25519().is_err() {
                 return Err(key_error(path, "not an ed25519 key"));
             }
+            #[cfg(unix)]
+            {
+                use std::os::unix::fs::PermissionsExt;
+                if let Ok(metadata) = fs::metadata(path)
+                    && metadata.permissions().mode() & 0o077 != 0
+                {
+                    tracing::warn!(target: "p2p::peers", path = %path.display(), "node key readable by others: chmod 600 it");
+                }
+            }
             tracing::debug!(target: "p2p::peers", path = %path.display(), peer = %keypair.public().to_peer_id(), "node key loaded");
             Ok(keypair)
         }

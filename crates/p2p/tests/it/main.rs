@@ -2,6 +2,7 @@
 //! every node shut down at the end of its test. `process` spawns `examples/peer.rs` as a
 //! second OS process.
 
+mod errors;
 mod gossip;
 mod harness;
 mod jobs;
