@@ -140,3 +140,19 @@ pub(crate) fn build_swarm(
         .build();
     Ok(swarm)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_empty_allow_list_allows_everyone_and_a_non_empty_one_adds_the_bootnodes() {
+        let mut config = NetworkConfig::new(Vec::new(), "/tmp/unused");
+        let bootnode = PeerId::random();
+        assert_eq!(allowed_set(&config, &[bootnode]), None);
+        let prover = PeerId::random();
+        config.allowed_peers.insert(prover);
+        let allowed = allowed_set(&config, &[bootnode]).expect("an allow-list");
+        assert_eq!(allowed, HashSet::from([prover, bootnode]));
+    }
+}

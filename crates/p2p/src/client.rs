@@ -258,7 +258,7 @@ impl Client {
     }
 
     async fn request(&self, peer: PeerId, request: &JobsRequest) -> Result<JobsResponse, P2pError> {
-        let bytes = codec::encode(request);
+        let bytes = codec::encode(request)?;
         check_size("request", bytes.len(), self.limits.max_request_bytes).inspect_err(|error| {
             tracing::warn!(target: "p2p::jobs", %peer, %error, "request not sent");
         })?;
@@ -352,7 +352,7 @@ impl Client {
         channel: ResponseChannel,
         response: JobsResponse,
     ) -> Result<(), P2pError> {
-        let bytes = codec::encode(&response);
+        let bytes = codec::encode(&response)?;
         let limit = self.limits.max_response_bytes;
         let (bytes, outcome) = match check_size("response", bytes.len(), limit) {
             Ok(()) => (bytes, Ok(())),
@@ -362,7 +362,7 @@ impl Client {
                     size: bytes.len(),
                     limit,
                 });
-                (codec::encode(&refusal), Err(error))
+                (codec::encode(&refusal)?, Err(error))
             }
         };
         self.ask(|reply| Command::Respond {

@@ -20,7 +20,10 @@ use futures::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
 use libp2p::StreamProtocol;
 use serde::{Serialize, de::DeserializeOwned};
 
-use crate::protocol::{JobsRequest, JobsResponse};
+use crate::{
+    error::P2pError,
+    protocol::{JobsRequest, JobsResponse},
+};
 
 /// A message on the wire: encoded (and size-checked) by the sender, decoded by the receiver.
 #[derive(Debug)]
@@ -47,11 +50,9 @@ pub(crate) enum CodecError {
     Undecodable(String),
 }
 
-/// Encodes a message as CBOR.
-pub(crate) fn encode<T: Serialize>(message: &T) -> Vec<u8> {
-    // Writing into a Vec only fails when memory runs out, which aborts anyway; our types
-    // (structs, enums, byte strings, integers) always serialize.
-    cbor4ii::serde::to_vec(Vec::new(), message).unwrap_or_default()
+/// Encodes a message as CBOR (writing into a `Vec` fails only when memory cannot be reserved).
+pub(crate) fn encode<T: Serialize>(message: &T) -> Result<Vec<u8>, P2pError> {
+    cbor4ii::serde::to_vec(Vec::new(), message).map_err(|error| P2pError::Encode(error.to_string()))
 }
 
 /// Decodes a CBOR message.
@@ -112,7 +113,9 @@ where
 {
     let bytes = match message {
         Wire::Encoded(bytes) => bytes,
-        Wire::Decoded(message) => encode(&message),
+        Wire::Decoded(message) => {
+            encode(&message).map_err(|error| io::Error::new(io::ErrorKind::OutOfMemory, error))?
+        }
         Wire::Invalid(error) => {
             return Err(io::Error::new(io::ErrorKind::InvalidInput, error));
         }
@@ -193,7 +196,7 @@ mod tests {
 
     #[test]
     fn a_message_at_the_limit_decodes_and_one_byte_more_is_oversized() {
-        let bytes = encode(&request());
+        let bytes = encode(&request()).expect("encodes");
         let mut codec = JobsCodec::new(bytes.len(), 10);
         match read(&mut codec, bytes.clone()) {
             Ok(Wire::Decoded(decoded)) => assert_eq!(decoded, request()),
@@ -214,7 +217,7 @@ mod tests {
         for garbage in [
             vec![0xFF, 0x00, 0x13],
             b"hello".to_vec(),
-            encode(&42u64),
+            encode(&42u64).expect("encodes"),
             Vec::new(),
         ] {
             match read(&mut codec, garbage) {

@@ -110,6 +110,9 @@ pub enum P2pError {
         /// Why.
         reason: String,
     },
+    /// A message could not be encoded (memory could not be reserved).
+    #[error("cannot encode the message: {0}")]
+    Encode(String),
     /// The transport or a behaviour could not be built.
     #[error("cannot build the network: {0}")]
     Build(String),
