@@ -30,6 +30,9 @@
 //! `p2p::jobs`, `p2p::gossip` and `p2p::peers`; [`P2pMetrics`] counts peers, requests and
 //! offences for the node's registry.
 //!
+//! Tasks: the caller spawns the [`EventLoop`]; libp2p's TCP and QUIC transports run each
+//! connection as a tokio task of their own (where messages are encoded and decoded).
+//!
 //! Feature `test-utils`: `Client::request_raw` and `Client::respond_raw` send arbitrary bytes
 //! as a jobs request or answer (what a misbehaving peer could send).
 

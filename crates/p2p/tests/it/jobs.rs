@@ -10,7 +10,8 @@ use crate::harness::{Node, chain, digest, job, job_request, quic, tcp};
 /// both digests.
 async fn job_or_none_or_refusal(transport: &str) {
     let listen = if transport == "tcp" { tcp() } else { quic() };
-    let mut sequencer = Node::start(vec![listen.clone()]).await;
+    // The sequencer listens on both transports at once; the prover only on the one tested.
+    let mut sequencer = Node::start(vec![tcp(), quic()]).await;
     let prover = Node::start(vec![listen]).await;
     let seq_peer = prover
         .client
