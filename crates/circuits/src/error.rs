@@ -94,4 +94,15 @@ pub enum CircuitError {
     /// The proof did not verify.
     #[error("verification failed: {0}")]
     Verify(String),
+    /// A circuit cache file that cannot be read or written.
+    #[error("circuit cache file {path}: {problem}")]
+    CacheFile {
+        /// The file.
+        path: std::path::PathBuf,
+        /// What is wrong with it.
+        problem: String,
+    },
+    /// An aggregation of nothing.
+    #[error("nothing to aggregate: {0}")]
+    EmptyAggregation(&'static str),
 }

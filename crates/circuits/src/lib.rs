@@ -180,6 +180,7 @@ pub mod error;
 pub mod gates;
 pub mod gfp5;
 pub mod merkle;
+pub mod recursion;
 pub mod schnorr;
 #[cfg(any(test, feature = "test-utils"))]
 pub mod test_utils;

@@ -343,6 +343,32 @@ impl BatchPublicInputs {
     }
 }
 
+/// The commitment one settlement proof exposes over the batches it settles, in settlement
+/// order (any chains; consecutive batches of one chain allowed): the root of a binary
+/// Merkle tree whose leaves are `hash_no_pad(batch.to_elements())` (one Poseidon sponge
+/// over the 40 elements: 5 permutations), padded with `[0; 4]` leaves (empty entries) to
+/// the next power of two, each node `two_to_one(left, right)` (one permutation). One batch
+/// is its leaf; no batch at all is `[0; 4]` (no proof states it). `Bridge.settle` rebuilds
+/// it from the batches it is given: `n` leaf hashes and `2^ceil(log2 n) - 1` node hashes;
+/// the empty subtree roots are constants it may precompute.
+pub fn settlement_commitment(batches: &[BatchPublicInputs]) -> Digest {
+    let mut level: Vec<Digest> = batches
+        .iter()
+        .map(|batch| hash_no_pad(&batch.to_elements()))
+        .collect();
+    if level.is_empty() {
+        return ZERO_DIGEST;
+    }
+    level.resize(level.len().next_power_of_two(), ZERO_DIGEST);
+    while level.len() > 1 {
+        level = level
+            .chunks(2)
+            .map(|pair| two_to_one(pair[0], pair[1]))
+            .collect();
+    }
+    level[0]
+}
+
 #[cfg(test)]
 mod tests {
     use plonky2::field::types::PrimeField64;
@@ -516,5 +542,64 @@ mod tests {
         assert_eq!(elements[28..32], digest(5).elements);
         assert_eq!((u(32), u(33), u(34), u(35)), (9, 10, 0, 11));
         assert_eq!(elements[36..40], digest(6).elements);
+    }
+    fn batch(chain: u64, number: u64) -> BatchPublicInputs {
+        BatchPublicInputs {
+            chain_id: ChainId::new(chain).unwrap(),
+            batch_number: number,
+            old_state_root: digest(number),
+            new_state_root: digest(number + 1),
+            priority_ops_count: 0,
+            priority_commitment_before: *PRIORITY_SEED,
+            priority_commitment_after: *PRIORITY_SEED,
+            imports_count: 0,
+            imports_commitment_before: *MESSAGE_QUEUE_SEED,
+            imports_commitment_after: *MESSAGE_QUEUE_SEED,
+            outbox_root: empty_outbox_root(),
+            value_out: Amount::ZERO,
+            value_in: Amount::ZERO,
+            pubdata_commitment: digest(100 + number),
+        }
+    }
+
+    #[test]
+    fn the_settlement_commitment_is_a_padded_merkle_root_over_batch_hashes() {
+        let batches = [batch(270, 1), batch(271, 1), batch(270, 2)];
+        let leaf = |b: &BatchPublicInputs| hash_no_pad(&b.to_elements());
+        assert_eq!(settlement_commitment(&batches[..1]), leaf(&batches[0]));
+        assert_eq!(
+            settlement_commitment(&batches[..2]),
+            two_to_one(leaf(&batches[0]), leaf(&batches[1]))
+        );
+        assert_eq!(
+            settlement_commitment(&batches),
+            two_to_one(
+                two_to_one(leaf(&batches[0]), leaf(&batches[1])),
+                two_to_one(leaf(&batches[2]), ZERO_DIGEST)
+            ),
+            "three batches padded with one empty entry"
+        );
+        assert_eq!(settlement_commitment(&[]), ZERO_DIGEST);
+    }
+
+    #[test]
+    fn the_settlement_commitment_binds_order_and_every_input() {
+        let batches = [batch(270, 1), batch(271, 1)];
+        let swapped = [batches[1].clone(), batches[0].clone()];
+        assert_ne!(
+            settlement_commitment(&batches),
+            settlement_commitment(&swapped)
+        );
+        let mut renumbered = batches.clone();
+        renumbered[1].batch_number = 2;
+        assert_ne!(
+            settlement_commitment(&batches),
+            settlement_commitment(&renumbered)
+        );
+        assert_ne!(
+            settlement_commitment(&batches[..1]),
+            settlement_commitment(&batches),
+            "a dropped batch"
+        );
     }
 }
