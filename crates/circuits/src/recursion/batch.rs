@@ -15,7 +15,8 @@ use plonky2::hash::poseidon::PoseidonHash;
 use plonky2::iop::target::{BoolTarget, Target};
 use plonky2::iop::witness::{PartialWitness, WitnessWrite};
 use plonky2::plonk::circuit_data::{
-    CircuitData, CommonCircuitData, VerifierCircuitTarget, VerifierOnlyCircuitData,
+    CircuitData, CommonCircuitData, VerifierCircuitData, VerifierCircuitTarget,
+    VerifierOnlyCircuitData,
 };
 use plonky2::plonk::proof::{ProofWithPublicInputs, ProofWithPublicInputsTarget};
 
@@ -327,8 +328,8 @@ fn root_builder(
 /// the same circuit at every level) and the root (exposes the batch public inputs).
 #[derive(Debug)]
 pub struct BatchCircuits {
-    /// The chunk circuit's common data (what a leaf verifies).
-    pub chunk_common: CommonCircuitData<GFp, D>,
+    /// The chunk circuit's verifier data (what a leaf verifies).
+    pub chunk: VerifierCircuitData<GFp, Config, D>,
     /// The leaf circuit.
     pub leaf: CircuitData<GFp, Config, D>,
     /// The step circuit.
@@ -373,7 +374,7 @@ impl BatchCircuits {
             root_builder(&leaf.common, &leaf.verifier_only, &step.verifier_only);
         let root = cache.load_or_build(&root_key, || root_unbuilt.build::<Config>());
         Ok(Self {
-            chunk_common,
+            chunk: chunk.data.verifier_data(),
             leaf,
             step,
             root,
@@ -383,6 +384,10 @@ impl BatchCircuits {
         })
     }
 
+    /// Every `prove_*` first verifies its inputs natively (a coordinator checks every proof
+    /// it is given): an invalid proof is refused with an error here, where plonky2's
+    /// witness generators would panic on it.
+    ///
     /// Wraps one chunk proof: `pubdata_before` is the batch's pubdata fold before it,
     /// `ends_block` whether it is its block's last chunk.
     pub fn prove_leaf(
@@ -391,6 +396,9 @@ impl BatchCircuits {
         pubdata_before: Digest,
         ends_block: bool,
     ) -> Result<TreeProof, CircuitError> {
+        self.chunk
+            .verify(chunk.0.clone())
+            .map_err(|e| CircuitError::Verify(format!("the chunk proof: {e}")))?;
         let t = &self.leaf_targets;
         let mut witness = PartialWitness::new();
         let set = |witness: &mut PartialWitness<GFp>| -> anyhow::Result<()> {
@@ -413,6 +421,8 @@ impl BatchCircuits {
         left: &TreeProof,
         right: &TreeProof,
     ) -> Result<TreeProof, CircuitError> {
+        self.verify_tree(left)?;
+        self.verify_tree(right)?;
         let t = &self.step_targets;
         let mut witness = PartialWitness::new();
         let set = |witness: &mut PartialWitness<GFp>| -> anyhow::Result<()> {
@@ -434,6 +444,7 @@ impl BatchCircuits {
         top: &TreeProof,
         batch_number: u64,
     ) -> Result<BatchProof, CircuitError> {
+        self.verify_tree(top)?;
         let t = &self.root_targets;
         let mut witness = PartialWitness::new();
         let set = |witness: &mut PartialWitness<GFp>| -> anyhow::Result<()> {

@@ -12,7 +12,8 @@ use plonky2::hash::poseidon::PoseidonHash;
 use plonky2::iop::target::{BoolTarget, Target};
 use plonky2::iop::witness::{PartialWitness, WitnessWrite};
 use plonky2::plonk::circuit_data::{
-    CircuitData, CommonCircuitData, VerifierCircuitTarget, VerifierOnlyCircuitData,
+    CircuitData, CommonCircuitData, VerifierCircuitData, VerifierCircuitTarget,
+    VerifierOnlyCircuitData,
 };
 use plonky2::plonk::proof::{ProofWithPublicInputs, ProofWithPublicInputsTarget};
 
@@ -143,8 +144,8 @@ fn root_builder(
 /// commitment alone).
 #[derive(Debug)]
 pub struct SettlementCircuits {
-    /// The batch root circuit's common data (what a leaf verifies).
-    pub batch_common: CommonCircuitData<GFp, D>,
+    /// The batch root circuit's verifier data (what a leaf verifies).
+    pub batch: VerifierCircuitData<GFp, Config, D>,
     /// The leaf circuit.
     pub leaf: CircuitData<GFp, Config, D>,
     /// The step circuit.
@@ -192,7 +193,7 @@ impl SettlementCircuits {
             root_builder(&leaf.common, &leaf.verifier_only, &step.verifier_only);
         let root = cache.load_or_build(&root_key, || root_unbuilt.build::<Config>());
         Ok(Self {
-            batch_common,
+            batch: batch.root.verifier_data(),
             leaf,
             step,
             root,
@@ -202,8 +203,12 @@ impl SettlementCircuits {
         })
     }
 
-    /// Wraps one batch proof as a leaf of the settlement tree.
+    /// Wraps one batch proof as a leaf of the settlement tree. Every `prove_*` first
+    /// verifies its inputs natively, as [`BatchCircuits`] does.
     pub fn prove_leaf(&self, batch: &BatchProof) -> Result<TreeProof, CircuitError> {
+        self.batch
+            .verify(batch.0.clone())
+            .map_err(|e| CircuitError::Verify(format!("the batch proof: {e}")))?;
         let t = &self.leaf_targets;
         let mut witness = PartialWitness::new();
         let set = |witness: &mut PartialWitness<GFp>| -> anyhow::Result<()> {
@@ -223,6 +228,10 @@ impl SettlementCircuits {
         left: &TreeProof,
         right: Option<&TreeProof>,
     ) -> Result<TreeProof, CircuitError> {
+        self.verify_tree(left)?;
+        if let Some(right) = right {
+            self.verify_tree(right)?;
+        }
         let t = &self.step_targets;
         let mut witness = PartialWitness::new();
         let set = |witness: &mut PartialWitness<GFp>| -> anyhow::Result<()> {
@@ -240,6 +249,7 @@ impl SettlementCircuits {
 
     /// The settlement proof of a whole tree's top.
     pub fn prove_root(&self, top: &TreeProof) -> Result<SettlementProof, CircuitError> {
+        self.verify_tree(top)?;
         let mut witness = PartialWitness::new();
         tree::set_child(&mut witness, &self.root_targets.child, top)
             .map_err(|e| CircuitError::Witness(e.to_string()))?;

@@ -12,7 +12,7 @@ use plonky2::fri::FriConfig;
 use plonky2::fri::reduction_strategies::FriReductionStrategy;
 use plonky2::iop::witness::{PartialWitness, WitnessWrite};
 use plonky2::plonk::circuit_data::{
-    CircuitConfig, CircuitData, CommonCircuitData, VerifierOnlyCircuitData,
+    CircuitConfig, CircuitData, CommonCircuitData, VerifierCircuitData, VerifierOnlyCircuitData,
 };
 use plonky2::plonk::config::{GenericConfig, KeccakGoldilocksConfig};
 use plonky2::plonk::proof::{ProofWithPublicInputs, ProofWithPublicInputsTarget};
@@ -92,6 +92,8 @@ where
 /// The two shrink circuits over a settlement root circuit.
 #[derive(Debug)]
 pub struct ShrinkCircuits {
+    /// The settlement root circuit's verifier data (what the high-rate circuit verifies).
+    pub settlement: VerifierCircuitData<GFp, Config, D>,
     /// Verifies a settlement proof, high rate.
     pub high_rate: CircuitData<GFp, Config, D>,
     /// Verifies a high-rate proof: the final circuit.
@@ -118,6 +120,7 @@ impl ShrinkCircuits {
             || final_unbuilt.build::<FinalConfig>(),
         );
         Self {
+            settlement: root.verifier_data(),
             high_rate,
             final_circuit,
             high_rate_inner,
@@ -127,6 +130,9 @@ impl ShrinkCircuits {
 
     /// The final proof of a settlement proof.
     pub fn shrink(&self, settlement: &SettlementProof) -> Result<FinalProof, CircuitError> {
+        self.settlement
+            .verify(settlement.0.clone())
+            .map_err(|e| CircuitError::Verify(format!("the settlement proof: {e}")))?;
         let witness_error = |e: anyhow::Error| CircuitError::Witness(e.to_string());
         let mut witness = PartialWitness::new();
         witness
