@@ -323,6 +323,17 @@ fn root_builder(
     )
 }
 
+/// Rows of a tree's circuits before padding (leaf and step are padded to `2^13`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TreeRows {
+    /// The leaf circuit.
+    pub leaf: usize,
+    /// The step circuit.
+    pub step: usize,
+    /// The root circuit.
+    pub root: usize,
+}
+
 /// The three circuits of a batch proof for one chunk circuit: the leaf (wraps a chunk
 /// proof), the step (joins two leaf or step proofs; the same common data as the leaf, so
 /// the same circuit at every level) and the root (exposes the batch public inputs).
@@ -336,6 +347,8 @@ pub struct BatchCircuits {
     pub step: CircuitData<GFp, Config, D>,
     /// The root circuit.
     pub root: CircuitData<GFp, Config, D>,
+    /// Rows of each circuit before padding.
+    pub rows: TreeRows,
     leaf_targets: LeafTargets,
     step_targets: StepTargets,
     root_targets: RootTargets,
@@ -364,17 +377,23 @@ impl BatchCircuits {
                 (leaf, step)
             }
         };
-        let (_, leaf_targets) = leaf_builder(&chunk_common, &chunk_data);
-        let (_, step_targets) = step_builder(&leaf.common, &leaf.verifier_only);
+        let (leaf_unbuilt, leaf_targets) = leaf_builder(&chunk_common, &chunk_data);
+        let (step_unbuilt, step_targets) = step_builder(&leaf.common, &leaf.verifier_only);
         let root_key = key
             .part("root")
             .digest(&step.verifier_only.circuit_digest)
             .digest(&leaf.verifier_only.circuit_digest);
         let (root_unbuilt, root_targets) =
             root_builder(&leaf.common, &leaf.verifier_only, &step.verifier_only);
+        let rows = TreeRows {
+            leaf: leaf_unbuilt.num_gates(),
+            step: step_unbuilt.num_gates(),
+            root: root_unbuilt.num_gates(),
+        };
         let root = cache.load_or_build(&root_key, || root_unbuilt.build::<Config>());
         Ok(Self {
             chunk: chunk.data.verifier_data(),
+            rows,
             leaf,
             step,
             root,

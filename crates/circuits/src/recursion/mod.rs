@@ -14,7 +14,7 @@ use hyperforge_crypto::GFp;
 use hyperforge_primitives::tx::Digest;
 use plonky2::plonk::circuit_data::CircuitData;
 
-pub use batch::{BatchCircuits, BatchProof, SegmentPublicInputs};
+pub use batch::{BatchCircuits, BatchProof, SegmentPublicInputs, TreeRows};
 pub use cache::{CircuitCache, CircuitKey};
 pub use settle::{SettlementCircuits, SettlementProof};
 pub use shrink::{FinalConfig, FinalProof, ShrinkCircuits};

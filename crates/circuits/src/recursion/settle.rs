@@ -17,7 +17,7 @@ use plonky2::plonk::circuit_data::{
 };
 use plonky2::plonk::proof::{ProofWithPublicInputs, ProofWithPublicInputsTarget};
 
-use super::batch::{BatchCircuits, BatchProof, prove, verify_tree_proof};
+use super::batch::{BatchCircuits, BatchProof, TreeRows, prove, verify_tree_proof};
 use super::cache::{CircuitCache, CircuitKey};
 use super::tree::{self, ChildTarget, TreeProof, hash_at, select_hash, verify_child};
 use crate::error::CircuitError;
@@ -152,6 +152,8 @@ pub struct SettlementCircuits {
     pub step: CircuitData<GFp, Config, D>,
     /// The root circuit.
     pub root: CircuitData<GFp, Config, D>,
+    /// Rows of each circuit before padding.
+    pub rows: TreeRows,
     leaf_targets: LeafTargets,
     step_targets: StepTargets,
     root_targets: RootTargets,
@@ -183,17 +185,23 @@ impl SettlementCircuits {
                 (leaf, step)
             }
         };
-        let (_, leaf_targets) = leaf_builder(&batch_common, &batch_data);
-        let (_, step_targets) = step_builder(&leaf.common, &leaf.verifier_only);
+        let (leaf_unbuilt, leaf_targets) = leaf_builder(&batch_common, &batch_data);
+        let (step_unbuilt, step_targets) = step_builder(&leaf.common, &leaf.verifier_only);
         let root_key = key
             .part("root")
             .digest(&leaf.verifier_only.circuit_digest)
             .digest(&step.verifier_only.circuit_digest);
         let (root_unbuilt, root_targets) =
             root_builder(&leaf.common, &leaf.verifier_only, &step.verifier_only);
+        let rows = TreeRows {
+            leaf: leaf_unbuilt.num_gates(),
+            step: step_unbuilt.num_gates(),
+            root: root_unbuilt.num_gates(),
+        };
         let root = cache.load_or_build(&root_key, || root_unbuilt.build::<Config>());
         Ok(Self {
             batch: batch.root.verifier_data(),
+            rows,
             leaf,
             step,
             root,
