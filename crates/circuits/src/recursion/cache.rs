@@ -224,7 +224,7 @@ fn checksum(bytes: &[u8]) -> u64 {
     })
 }
 
-/// A circuit's bytes: [`MAGIC`], payload length and checksum (little-endian `u64`s), then
+/// A circuit's bytes: the magic `HFCIRC01`, payload length and checksum (little-endian `u64`s), then
 /// plonky2's encoding with its standard serializers.
 pub fn encode<C: GenericConfig<D, F = GFp> + 'static>(
     data: &CircuitData<GFp, C, D>,
