@@ -179,7 +179,7 @@ impl SettlementCircuits {
             }
             _ => {
                 let (leaf, step) =
-                    tree::fixed_point(&make_leaf, &|common, leaf| step_builder(common, leaf).0);
+                    tree::fixed_point(&make_leaf, &|common, leaf| step_builder(common, leaf).0)?;
                 cache.store(&leaf_key, &leaf);
                 cache.store(&step_key, &step);
                 (leaf, step)

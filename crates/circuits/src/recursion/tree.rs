@@ -12,6 +12,7 @@ use plonky2::plonk::circuit_data::{
 };
 use plonky2::plonk::proof::{ProofWithPublicInputs, ProofWithPublicInputsTarget};
 
+use crate::error::CircuitError;
 use crate::{Builder, Config, D};
 
 /// Rows of every leaf and step circuit of an aggregation tree: `2^13`, which two
@@ -146,7 +147,7 @@ pub(crate) fn build_padded(
 pub(crate) fn fixed_point(
     leaf: &dyn Fn() -> Builder,
     step: &dyn Fn(&CommonCircuitData<GFp, D>, &VerifierOnlyCircuitData<Config, D>) -> Builder,
-) -> (CircuitData<GFp, Config, D>, CircuitData<GFp, Config, D>) {
+) -> Result<(CircuitData<GFp, Config, D>, CircuitData<GFp, Config, D>), CircuitError> {
     let mut leaf_data = build_padded(leaf(), &[]);
     for round in 0..8 {
         let guess = leaf_data.common.clone();
@@ -159,11 +160,13 @@ pub(crate) fn fixed_point(
             "aggregation step common data"
         );
         if step_data.common == guess {
-            return (leaf_data, step_data);
+            return Ok((leaf_data, step_data));
         }
         leaf_data = build_padded(leaf(), &step_data.common.gates);
     }
-    panic!("the aggregation step's common data did not settle in 8 rounds");
+    Err(CircuitError::UnsettledShape {
+        degree_bits: leaf_data.common.degree_bits(),
+    })
 }
 
 /// Sets a child's proof, flag and (through the proof's public inputs) carried verifier data.
