@@ -163,6 +163,13 @@ fn main() {
         common.num_public_inputs,
         common.config
     );
+    println!(
+        "final FRI: reduction arity bits {:?}, quotient degree factor {}, partial products {}, constants {}",
+        common.fri_params.reduction_arity_bits,
+        common.quotient_degree_factor,
+        common.num_partial_products,
+        common.num_constants
+    );
     for gate in &common.gates {
         println!("  gate {}", gate.0.id());
     }

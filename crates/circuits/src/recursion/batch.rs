@@ -349,6 +349,8 @@ pub struct BatchCircuits {
     pub root: CircuitData<GFp, Config, D>,
     /// Rows of each circuit before padding.
     pub rows: TreeRows,
+    /// The cache keys of the leaf, step and root circuits.
+    pub keys: [CircuitKey; 3],
     leaf_targets: LeafTargets,
     step_targets: StepTargets,
     root_targets: RootTargets,
@@ -364,25 +366,13 @@ impl BatchCircuits {
         let key = CircuitKey::new("batch")
             .digest(&chunk_data.circuit_digest)
             .number(chunk_common.degree_bits() as u64);
-        let leaf_key = key.clone().part("leaf");
-        let step_key = key.clone().part("step");
         let make_leaf = || leaf_builder(&chunk_common, &chunk_data).0;
-        let (leaf, step) = match (cache.load(&leaf_key), cache.load(&step_key)) {
-            (Some(leaf), Some(step)) if leaf.common == step.common => (leaf, step),
-            _ => {
-                let (leaf, step) =
-                    tree::fixed_point(&make_leaf, &|common, leaf| step_builder(common, leaf).0)?;
-                cache.store(&leaf_key, &leaf);
-                cache.store(&step_key, &step);
-                (leaf, step)
-            }
-        };
+        let (leaf, step, [leaf_key, step_key]) =
+            tree::load_or_find(cache, &key, &make_leaf, &|common, leaf| {
+                step_builder(common, leaf).0
+            })?;
         let (leaf_unbuilt, leaf_targets) = leaf_builder(&chunk_common, &chunk_data);
         let (step_unbuilt, step_targets) = step_builder(&leaf.common, &leaf.verifier_only);
-        let root_key = key
-            .part("root")
-            .digest(&step.verifier_only.circuit_digest)
-            .digest(&leaf.verifier_only.circuit_digest);
         let (root_unbuilt, root_targets) =
             root_builder(&leaf.common, &leaf.verifier_only, &step.verifier_only);
         let rows = TreeRows {
@@ -390,10 +380,16 @@ impl BatchCircuits {
             step: step_unbuilt.num_gates(),
             root: root_unbuilt.num_gates(),
         };
+        let root_key = key
+            .part("root")
+            .digest(&leaf.verifier_only.circuit_digest)
+            .digest(&step.verifier_only.circuit_digest)
+            .number(rows.root as u64);
         let root = cache.load_or_build(&root_key, || root_unbuilt.build::<Config>());
         Ok(Self {
             chunk: chunk.data.verifier_data(),
             rows,
+            keys: [leaf_key, step_key, root_key],
             leaf,
             step,
             root,

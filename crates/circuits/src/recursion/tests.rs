@@ -523,12 +523,7 @@ fn the_cache_loads_what_it_saved_misses_on_another_circuit_and_rebuilds_a_corrup
         .unwrap();
     file.set_len(length / 2).unwrap();
     drop(file);
-    let root_key = CircuitKey::new("batch")
-        .digest(&CHUNK.data.verifier_only.circuit_digest)
-        .number(CHUNK.data.common.degree_bits() as u64)
-        .part("root")
-        .digest(&built.step.verifier_only.circuit_digest)
-        .digest(&built.leaf.verifier_only.circuit_digest);
+    let root_key = built.keys[2].clone();
     assert_eq!(cache.path(&root_key).unwrap(), root_file);
     match cache.try_load::<crate::Config>(&root_key) {
         Err(CircuitError::CacheFile { path, problem }) => {

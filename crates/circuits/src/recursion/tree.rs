@@ -12,6 +12,7 @@ use plonky2::plonk::circuit_data::{
 };
 use plonky2::plonk::proof::{ProofWithPublicInputs, ProofWithPublicInputsTarget};
 
+use super::cache::{CircuitCache, CircuitKey};
 use crate::error::CircuitError;
 use crate::{Builder, Config, D};
 
@@ -147,7 +148,7 @@ pub(crate) fn build_padded(
 pub(crate) fn fixed_point(
     leaf: &dyn Fn() -> Builder,
     step: &dyn Fn(&CommonCircuitData<GFp, D>, &VerifierOnlyCircuitData<Config, D>) -> Builder,
-) -> Result<(CircuitData<GFp, Config, D>, CircuitData<GFp, Config, D>), CircuitError> {
+) -> Result<(TreeCircuit, TreeCircuit), CircuitError> {
     let mut leaf_data = build_padded(leaf(), &[]);
     for round in 0..8 {
         let guess = leaf_data.common.clone();
@@ -168,6 +169,48 @@ pub(crate) fn fixed_point(
         degree_bits: leaf_data.common.degree_bits(),
     })
 }
+
+/// Loads a tree's leaf and step circuits from `cache`, or finds them ([`fixed_point`]) and
+/// stores them. The leaf's key adds its rows before padding to `family`, the step's the
+/// leaf's verifier digest and its own rows: a change of either circuit's code that moves
+/// a gate is another key. Returns both circuits and their keys.
+pub(crate) fn load_or_find(
+    cache: &CircuitCache,
+    family: &CircuitKey,
+    leaf: &dyn Fn() -> Builder,
+    step: &dyn Fn(&CommonCircuitData<GFp, D>, &VerifierOnlyCircuitData<Config, D>) -> Builder,
+) -> Result<TreeCircuits, CircuitError> {
+    let leaf_key = family
+        .clone()
+        .part("leaf")
+        .number(leaf().num_gates() as u64);
+    let step_key_of = |leaf_data: &CircuitData<GFp, Config, D>| {
+        family
+            .clone()
+            .part("step")
+            .digest(&leaf_data.verifier_only.circuit_digest)
+            .number(step(&leaf_data.common, &leaf_data.verifier_only).num_gates() as u64)
+    };
+    if let Some(leaf_data) = cache.load::<Config>(&leaf_key) {
+        let step_key = step_key_of(&leaf_data);
+        if let Some(step_data) = cache.load::<Config>(&step_key)
+            && step_data.common == leaf_data.common
+        {
+            return Ok((leaf_data, step_data, [leaf_key, step_key]));
+        }
+    }
+    let (leaf_data, step_data) = fixed_point(leaf, step)?;
+    let step_key = step_key_of(&leaf_data);
+    cache.store(&leaf_key, &leaf_data);
+    cache.store(&step_key, &step_data);
+    Ok((leaf_data, step_data, [leaf_key, step_key]))
+}
+
+/// One built tree circuit.
+pub(crate) type TreeCircuit = CircuitData<GFp, Config, D>;
+
+/// A tree's leaf and step circuits and their cache keys.
+pub(crate) type TreeCircuits = (TreeCircuit, TreeCircuit, [CircuitKey; 2]);
 
 /// Sets a child's proof, flag and (through the proof's public inputs) carried verifier data.
 pub(crate) fn set_child(
