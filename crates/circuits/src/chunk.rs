@@ -526,6 +526,29 @@ impl ChunkShape {
         self.assign(slots).len()
     }
 
+    /// A block's slots (in block order) as the consecutive runs chunks of this shape prove,
+    /// each `fit` long; an empty block is one empty chunk. Refuses a slot no chunk of this
+    /// shape holds (a kind with no slots).
+    pub fn split<'a>(
+        &self,
+        slots: &'a [ExpandedSlot],
+    ) -> Result<Vec<&'a [ExpandedSlot]>, CircuitError> {
+        let mut chunks = Vec::new();
+        let mut rest = slots;
+        while !rest.is_empty() || chunks.is_empty() {
+            let fit = self.fit(rest);
+            if fit == 0 && !rest.is_empty() {
+                return Err(CircuitError::SlotLayout {
+                    fit: slots.len() - rest.len(),
+                });
+            }
+            let (chunk, tail) = rest.split_at(fit);
+            chunks.push(chunk);
+            rest = tail;
+        }
+        Ok(chunks)
+    }
+
     /// The slot kind and index within the kind of each of the first slots that fit.
     fn assign(&self, slots: &[ExpandedSlot]) -> Vec<(SlotKind, usize)> {
         let mut out = Vec::with_capacity(slots.len());

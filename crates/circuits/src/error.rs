@@ -102,4 +102,22 @@ pub enum CircuitError {
     /// The proof did not verify.
     #[error("verification failed: {0}")]
     Verify(String),
+    /// A circuit cache file that cannot be read or written.
+    #[error("circuit cache file {path}: {problem}")]
+    CacheFile {
+        /// The file.
+        path: std::path::PathBuf,
+        /// What is wrong with it.
+        problem: String,
+    },
+    /// The leaf and step circuits of a tree found no common shape: the step does not fit
+    /// `2^13` rows (a larger inner proof needs a wrap first).
+    #[error("the aggregation step does not settle at one shape (leaf at 2^{degree_bits} rows)")]
+    UnsettledShape {
+        /// The leaf's degree in the last round.
+        degree_bits: usize,
+    },
+    /// An aggregation of nothing.
+    #[error("nothing to aggregate: {0}")]
+    EmptyAggregation(&'static str),
 }

@@ -1,13 +1,15 @@
 //! hyperforge's circuits for plonky2 1.x. Today: the in-circuit verifier of the signature
 //! scheme of `hyperforge_crypto` (Schnorr over EcGFp5 with a Poseidon challenge), its
-//! GF(p^5) and curve gadgets, custom gates, and the block circuit's chunks: the
+//! GF(p^5) and curve gadgets, custom gates, the block circuit's chunks: the
 //! [`ChunkCircuit`] (message root imports; deposits and key registrations; signed transfers,
 //! withdrawals, messages sent and executed) with its gadgets ([`merkle`] updates, [`amount`]
-//! limb arithmetic, [`account`] leaves). Later: recursive aggregation and the prove/verify
-//! API of the prover role.
+//! limb arithmetic, [`account`] leaves), and [`recursion`]: chunk proofs into batch proofs,
+//! batch proofs of many chains into one settlement proof, shrunk to the final proof the
+//! bridge receives, the recursion circuits cached on disk.
 //!
-//! This crate is synchronous and does no I/O; proving uses plonky2's rayon parallelism and
-//! belongs on a blocking pool. It knows nothing about RocksDB, tokio or the network: it
+//! This crate is synchronous; its only I/O is the recursion circuits' cache files
+//! ([`recursion::cache`]), read and written where the caller points it. Proving uses
+//! plonky2's rayon parallelism and belongs on a blocking pool. It knows nothing about RocksDB, tokio or the network: it
 //! reads the witness types of `hyperforge_primitives::witness`, never `state` or
 //! `execution`. Feature `test-utils`: `test_utils::TestChain`, an in-memory chain that
 //! executes imports, priority operations and every transaction kind with `execution`'s
@@ -229,6 +231,86 @@
 //! hashes the 13-element leaf. Limbs are range-checked where they enter the state (amounts,
 //! a new account's address, every arithmetic result); a leaf's fields proven by a Merkle
 //! path need no check (the circuit or genesis wrote them with checked limbs).
+//!
+//! # Recursion
+//!
+//! Three trees of proofs, each circuit with plonky2's standard gates only (the custom gates
+//! stay in the chunk circuit: verifying a proof that used them needs only their
+//! `eval_unfiltered_circuit`), all in the standard recursion config but the last two:
+//!
+//! ```text
+//! chunk proofs ─▶ batch leaf ─┐                      (one leaf per chunk)
+//!                 batch leaf ─┴▶ batch step ─┐       (same circuit at every level)
+//!                 batch leaf ───────────────┴▶ batch step ─▶ batch root  = BatchPublicInputs (40)
+//! batch roots ─▶ settle leaf ─┐
+//!                settle leaf ─┴▶ settle step ─┐     (an odd last subtree joins an empty one)
+//!                settle leaf ─▶ settle step(-, empty) ┴▶ settle step ─▶ settle root = commitment (4)
+//! settle root ─▶ high rate ─▶ final (KeccakGoldilocksConfig)   = commitment (4)
+//! ```
+//!
+//! **Fixed shape.** In each tree the leaf and the step circuit share one common data at
+//! `2^13` rows ([`recursion::tree::STEP_DEGREE_BITS`]): both are built against a guess, with
+//! the union of their gates and `NoopGate` padding, until both reproduce it (intmax2's
+//! way; two rounds). A step verifies two children of that common data, each flagged leaf or
+//! step: a leaf child against the leaf's verifier data (a constant), a step child against
+//! the step's own verifier data, which is the last 68 public inputs of every leaf and step
+//! proof and which each child must carry too (plonky2's cyclic-recursion binding, without
+//! its `*_or_dummy` helpers); the roots hold the step's verifier data as a constant, so a
+//! proof of any other circuit with the same shape is refused. Odd levels carry their last
+//! proof up unchanged, so a batch of any number of chunks needs no padding proof.
+//!
+//! **Batch tree.** A leaf wraps one chunk proof into a segment
+//! ([`recursion::SegmentPublicInputs`], 62 elements before the verifier data): the chunk's
+//! 53 public inputs, `ends_block` (a witness bit: the chunk is its block's last) and the
+//! batch's pubdata fold before and after it (`fold = two_to_one(fold, slots_hash_after)` if
+//! it ends a block). A step joins adjacent segments: same chain id; left's state root
+//! after = right's before; right's slots hash before = the slots seed if the left ends a
+//! block, else the left's slots hash after; pubdata, priority and imports commitments,
+//! outbox count and root and both value flows chained by equality; counts summed. So the
+//! join is associative and the pubdata commitment (`block::pubdata_commitment`, a fold over
+//! each block's final slots hash) is a running value like the others. The root checks the
+//! segment is a whole batch (starts at the slots seed with the pubdata seed, an empty
+//! outbox and zero value flows; its last chunk ends a block) and exposes exactly
+//! `BatchPublicInputs::to_elements()`, the batch number a public input set by the prover
+//! (the bridge compares it). Where a block ends is the prover's claim: a proof that splits
+//! one block in two still proves every slot, from the same state to the same state, but
+//! exposes another pubdata commitment, so it does not match the sealed batch's public inputs
+//! (which the coordinator compares before it stores a proof, and which the settler hands the
+//! bridge).
+//!
+//! **Settlement tree.** A leaf wraps a batch proof into `hash_no_pad(its 40 public
+//! inputs)` at height 0; a step joins two subtrees of equal height (`two_to_one`), the
+//! right one possibly empty (then the prover repeats the left proof, whose commitment is
+//! replaced by the empty root of that height, a 16-entry constant table); the root exposes
+//! the commitment: `bridge::settlement_commitment` over the batches in settlement order,
+//! padded to a power of two with empty entries. Batches of any chains, consecutive batches
+//! of one chain included; continuity between batches is the bridge's check (it stores each
+//! chain's root and queue heads). **Final proof**: plonky2's `test_size_optimized_recursion`
+//! chain (high rate: rate bits 7, 12 queries; final: 37 routed wires, rate bits 8, cap
+//! height 0, 20 proof-of-work bits, 10 queries, `MinSize`, `KeccakGoldilocksConfig`),
+//! [`recursion::final_circuit`] builds it.
+//!
+//! Every `prove_*` verifies its input proofs natively first (plonky2's witness generators
+//! panic on an invalid inner proof rather than fail); a lie between valid proofs (a gap, a
+//! swapped order, two chains, a batch not at block boundaries, heights that differ) fails
+//! in circuit with `CircuitError::Prove`.
+//!
+//! **Cache** ([`recursion::cache`]): each built circuit (prover and verifier data, plonky2's
+//! default serializers: the recursion circuits use no custom gate or generator) is a file
+//! keyed by a Poseidon digest of its name, a cache version, the crate version and the
+//! verifier digests and degrees of what it verifies; a header with length and checksum
+//! turns a truncated or corrupt file into an error naming it, logged, and the circuit is
+//! rebuilt. The chunk circuit itself is not cached yet (its gadgets' hint generators are
+//! private and lack `Default`).
+//!
+//! **Numbers** (`cargo bench --profile dev -p hyperforge-circuits --bench recursion`, 2
+//! cores shared with other builds, chunk of 1 priority + 1 transaction slot): rows before
+//! padding: batch leaf 3,889, batch step 7,961, batch root 3,989, settle leaf 3,975, settle
+//! step 7,949, settle root 3,982 (all `2^13`), high rate and final `2^12`. Leaf 2.2 s, step
+//! 2.4 s; batch of 1 chunk 4.3 s, of 4 chunks 17.6 s (leaves, steps and root, chunk proofs
+//! apart); settlement of 2 batches 8.8 s, of 4 17.3 s; shrink 19.2 s; final proof 51,183
+//! bytes. Building every recursion circuit 21.6 s, loading them from the cache 3.5 s (1.2 GiB
+//! of files); peak memory 4.7 GiB.
 
 pub mod account;
 pub mod amount;
@@ -240,6 +322,7 @@ pub mod error;
 pub mod gates;
 pub mod gfp5;
 pub mod merkle;
+pub mod recursion;
 pub mod schnorr;
 #[cfg(any(test, feature = "test-utils"))]
 pub mod test_utils;

@@ -3,6 +3,7 @@
 
 #![allow(clippy::unwrap_used)]
 
+mod batch_proof;
 mod chunk_proof;
 mod common;
 mod l1_follower;
