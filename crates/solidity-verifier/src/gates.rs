@@ -1,0 +1,353 @@
+//! Solidity constraint code for each standard plonky2 1.1 gate, a port of its
+//! `eval_unfiltered` over GF(p^2) (`W = 7`).
+//!
+//! Every generated function `gate<N>(w, c, co, pi)` returns the gate's unfiltered constraints
+//! as a flat array of GF(p^2) pairs (`r[2k]`, `r[2k+1]`), in the order plonky2 emits them. `w`
+//! holds the wire openings (`w[2i]`, `w[2i+1]`), `c` the constant openings with the gate's
+//! constants starting at pair `co` (after the selectors), `pi` the public-inputs hash. The
+//! helpers (`_ea`, `_es`, `_em`, algebra `_am`, ...) live in the contract template.
+//!
+//! An extension-algebra element (a value of `D = 2` wires read together, as plonky2's
+//! `get_local_ext_algebra`) is four words: coefficient 0 (two words), coefficient 1.
+
+use std::fmt::Write as _;
+
+use plonky2::field::extension::Extendable;
+use plonky2::field::types::PrimeField64;
+use plonky2::gates::arithmetic_base::ArithmeticGate;
+use plonky2::gates::arithmetic_extension::ArithmeticExtensionGate;
+use plonky2::gates::base_sum::BaseSumGate;
+use plonky2::gates::constant::ConstantGate;
+use plonky2::gates::coset_interpolation::CosetInterpolationGate;
+use plonky2::gates::exponentiation::ExponentiationGate;
+use plonky2::gates::gate::GateRef;
+use plonky2::gates::multiplication_extension::MulExtensionGate;
+use plonky2::gates::noop::NoopGate;
+use plonky2::gates::poseidon::PoseidonGate;
+use plonky2::gates::public_input::PublicInputGate;
+use plonky2::gates::random_access::RandomAccessGate;
+use plonky2::gates::reducing::ReducingGate;
+use plonky2::gates::reducing_extension::ReducingExtensionGate;
+use plonky2::hash::hash_types::RichField;
+use plonky2::hash::poseidon::{ALL_ROUND_CONSTANTS, HALF_N_FULL_ROUNDS, N_PARTIAL_ROUNDS, Poseidon};
+
+use crate::Error;
+
+const D: usize = 2;
+
+/// The Solidity function `gate{index}` for `gate`, or the gate's id if it is unknown.
+pub(crate) fn gate_function<F>(index: usize, gate: &GateRef<F, D>) -> Result<String, Error>
+where
+    F: RichField + Extendable<D> + Poseidon,
+{
+    let any = gate.0.as_any();
+    let n = gate.0.num_constraints();
+    let mut body = String::new();
+    let b = &mut body;
+    // `r` is the result; `k` the next constraint's pair index is written explicitly.
+    if any.downcast_ref::<NoopGate>().is_some() {
+    } else if any.downcast_ref::<ConstantGate>().is_some() {
+        let _ = writeln!(b, "for (uint256 i = 0; i < {n}; i++) {{ (uint256 a0, uint256 a1) = _es(c[2 * (co + i)], c[2 * (co + i) + 1], w[2 * i], w[2 * i + 1]); r[2 * i] = a0; r[2 * i + 1] = a1; }}");
+    } else if any.downcast_ref::<PublicInputGate>().is_some() {
+        let _ = writeln!(b, "for (uint256 i = 0; i < 4; i++) {{ r[2 * i] = addmod(w[2 * i], P - pi[i], P); r[2 * i + 1] = w[2 * i + 1]; }}");
+    } else if let Some(g) = any.downcast_ref::<BaseSumGate<2>>() {
+        let limbs = g.num_limbs;
+        let _ = writeln!(
+            b,
+            "uint256 s0; uint256 s1;
+        for (uint256 i = {limbs}; i > 0; i--) {{ (s0, s1) = _ea(mulmod(s0, 2, P), mulmod(s1, 2, P), w[2 * i], w[2 * i + 1]); }}
+        (r[0], r[1]) = _es(s0, s1, w[0], w[1]);
+        for (uint256 i = 1; i <= {limbs}; i++) {{ (uint256 l0, uint256 l1) = (w[2 * i], w[2 * i + 1]); (r[2 * i], r[2 * i + 1]) = _em(l0, l1, addmod(l0, P - 1, P), l1); }}"
+        );
+    } else if let Some(g) = any.downcast_ref::<ReducingExtensionGate<D>>() {
+        let nc = g.num_coeffs;
+        let start_accs = 3 * D + nc * D;
+        let _ = writeln!(
+            b,
+            "uint256[4] memory alpha = _alg(w, 2); uint256[4] memory acc = _alg(w, 4);
+        for (uint256 i = 0; i < {nc}; i++) {{
+            uint256[4] memory coeff = _alg(w, 6 + 2 * i);
+            uint256[4] memory next = i == {nc} - 1 ? _alg(w, 0) : _alg(w, {start_accs} + 2 * i);
+            uint256[4] memory t = _aadd(_am(acc, alpha), coeff);
+            _asubTo(r, 4 * i, t, next);
+            acc = next;
+        }}"
+        );
+    } else if let Some(g) = any.downcast_ref::<ReducingGate<D>>() {
+        let nc = g.num_coeffs;
+        let start_accs = 3 * D + nc;
+        let _ = writeln!(
+            b,
+            "uint256[4] memory alpha = _alg(w, 2); uint256[4] memory acc = _alg(w, 4);
+        for (uint256 i = 0; i < {nc}; i++) {{
+            uint256[4] memory next = i == {nc} - 1 ? _alg(w, 0) : _alg(w, {start_accs} + 2 * i);
+            uint256[4] memory t = _am(acc, alpha);
+            (t[0], t[1]) = _ea(t[0], t[1], w[2 * (6 + i)], w[2 * (6 + i) + 1]);
+            _asubTo(r, 4 * i, t, next);
+            acc = next;
+        }}"
+        );
+    } else if let Some(g) = any.downcast_ref::<ArithmeticExtensionGate<D>>() {
+        let ops = g.num_ops;
+        let _ = writeln!(
+            b,
+            "(uint256 c00, uint256 c01) = (c[2 * co], c[2 * co + 1]); (uint256 c10, uint256 c11) = (c[2 * co + 2], c[2 * co + 3]);
+        for (uint256 i = 0; i < {ops}; i++) {{
+            uint256[4] memory t = _asc(_am(_alg(w, 8 * i), _alg(w, 8 * i + 2)), c00, c01);
+            t = _aadd(t, _asc(_alg(w, 8 * i + 4), c10, c11));
+            _asubTo(r, 4 * i, _alg(w, 8 * i + 6), t);
+        }}"
+        );
+    } else if let Some(g) = any.downcast_ref::<ArithmeticGate>() {
+        let ops = g.num_ops;
+        let _ = writeln!(
+            b,
+            "(uint256 c00, uint256 c01) = (c[2 * co], c[2 * co + 1]); (uint256 c10, uint256 c11) = (c[2 * co + 2], c[2 * co + 3]);
+        for (uint256 i = 0; i < {ops}; i++) {{
+            (uint256 t0, uint256 t1) = _em(w[8 * i], w[8 * i + 1], w[8 * i + 2], w[8 * i + 3]);
+            (t0, t1) = _em(t0, t1, c00, c01);
+            (uint256 u0, uint256 u1) = _em(w[8 * i + 4], w[8 * i + 5], c10, c11);
+            (t0, t1) = _ea(t0, t1, u0, u1);
+            (r[2 * i], r[2 * i + 1]) = _es(w[8 * i + 6], w[8 * i + 7], t0, t1);
+        }}"
+        );
+    } else if let Some(g) = any.downcast_ref::<MulExtensionGate<D>>() {
+        let ops = g.num_ops;
+        let _ = writeln!(
+            b,
+            "(uint256 c00, uint256 c01) = (c[2 * co], c[2 * co + 1]);
+        for (uint256 i = 0; i < {ops}; i++) {{
+            uint256[4] memory t = _asc(_am(_alg(w, 6 * i), _alg(w, 6 * i + 2)), c00, c01);
+            _asubTo(r, 4 * i, _alg(w, 6 * i + 4), t);
+        }}"
+        );
+    } else if let Some(g) = any.downcast_ref::<ExponentiationGate<F, D>>() {
+        let nb = g.num_power_bits;
+        let _ = writeln!(
+            b,
+            "(uint256 b0, uint256 b1) = (w[0], w[1]);
+        uint256 p0 = 1; uint256 p1 = 0;
+        for (uint256 i = 0; i < {nb}; i++) {{
+            if (i > 0) {{ (p0, p1) = _em(w[2 * ({nb} + 1 + i)], w[2 * ({nb} + 1 + i) + 1], w[2 * ({nb} + 1 + i)], w[2 * ({nb} + 1 + i) + 1]); }}
+            uint256 bit = {nb} - i;
+            (uint256 x0, uint256 x1) = _em(w[2 * bit], w[2 * bit + 1], b0, b1);
+            {{ (uint256 n0, uint256 n1) = _es(1, 0, w[2 * bit], w[2 * bit + 1]); (x0, x1) = _ea(x0, x1, n0, n1); }}
+            (x0, x1) = _em(p0, p1, x0, x1);
+            (r[2 * i], r[2 * i + 1]) = _es(x0, x1, w[2 * ({nb} + 2 + i)], w[2 * ({nb} + 2 + i) + 1]);
+        }}
+        (r[2 * {nb}], r[2 * {nb} + 1]) = _es(w[2 * ({nb} + 1)], w[2 * ({nb} + 1) + 1], w[2 * (2 * {nb} + 1)], w[2 * (2 * {nb} + 1) + 1]);"
+        );
+    } else if let Some(g) = any.downcast_ref::<RandomAccessGate<F, D>>() {
+        let bits = g.bits;
+        let copies = g.num_copies;
+        let extra = g.num_extra_constants;
+        let vec_size = 1usize << bits;
+        let routed = (2 + vec_size) * copies + extra;
+        let _ = writeln!(
+            b,
+            "uint256 k = 0;
+        uint256[] memory items = new uint256[](2 * {vec_size});
+        for (uint256 cp = 0; cp < {copies}; cp++) {{
+            uint256 base = (2 + {vec_size}) * cp;
+            for (uint256 i = 0; i < {vec_size}; i++) {{ items[2 * i] = w[2 * (base + 2 + i)]; items[2 * i + 1] = w[2 * (base + 2 + i) + 1]; }}
+            uint256 rec0; uint256 rec1;
+            for (uint256 i = 0; i < {bits}; i++) {{
+                uint256 bw = {routed} + cp * {bits} + i;
+                (r[2 * k], r[2 * k + 1]) = _em(w[2 * bw], w[2 * bw + 1], addmod(w[2 * bw], P - 1, P), w[2 * bw + 1]);
+                k++;
+            }}
+            for (uint256 i = {bits}; i > 0; i--) {{
+                uint256 bw = {routed} + cp * {bits} + i - 1;
+                (rec0, rec1) = _ea(mulmod(rec0, 2, P), mulmod(rec1, 2, P), w[2 * bw], w[2 * bw + 1]);
+            }}
+            (r[2 * k], r[2 * k + 1]) = _es(rec0, rec1, w[2 * base], w[2 * base + 1]);
+            k++;
+            uint256 len = {vec_size};
+            for (uint256 i = 0; i < {bits}; i++) {{
+                uint256 bw = {routed} + cp * {bits} + i;
+                (uint256 bb0, uint256 bb1) = (w[2 * bw], w[2 * bw + 1]);
+                len /= 2;
+                for (uint256 j = 0; j < len; j++) {{
+                    (uint256 x0, uint256 x1) = (items[4 * j], items[4 * j + 1]);
+                    (uint256 d0, uint256 d1) = _es(items[4 * j + 2], items[4 * j + 3], x0, x1);
+                    (d0, d1) = _em(bb0, bb1, d0, d1);
+                    (items[2 * j], items[2 * j + 1]) = _ea(x0, x1, d0, d1);
+                }}
+            }}
+            (r[2 * k], r[2 * k + 1]) = _es(items[0], items[1], w[2 * (base + 1)], w[2 * (base + 1) + 1]);
+            k++;
+        }}
+        for (uint256 i = 0; i < {extra}; i++) {{
+            uint256 ew = (2 + {vec_size}) * {copies} + i;
+            (r[2 * k], r[2 * k + 1]) = _es(c[2 * (co + i)], c[2 * (co + i) + 1], w[2 * ew], w[2 * ew + 1]);
+            k++;
+        }}"
+        );
+    } else if let Some(g) = any.downcast_ref::<CosetInterpolationGate<F, D>>() {
+        let num_points = 1usize << g.subgroup_bits;
+        let degree = g.degree;
+        let num_intermediates = (num_points - 2) / (degree - 1);
+        let start_values = 1;
+        let eval_point = start_values + num_points * D;
+        let eval_value = eval_point + D;
+        let start_int = eval_value + D;
+        let shifted = start_int + D * 2 * num_intermediates;
+        let domain = F::two_adic_subgroup(g.subgroup_bits);
+        let domain_list = list(domain.iter().map(|x| x.to_canonical_u64()));
+        let weights_list = list(g.barycentric_weights.iter().map(|x| x.to_canonical_u64()));
+        let _ = writeln!(
+            b,
+            "uint256[{num_points}] memory dom = [{domain_list}];
+        uint256[{num_points}] memory wts = [{weights_list}];
+        uint256[4] memory sx = _alg(w, {shifted});
+        {{
+            uint256[4] memory t = _asc(sx, w[0], w[1]);
+            _asubTo(r, 0, _alg(w, {eval_point}), t);
+        }}
+        uint256[4] memory ev;
+        uint256[4] memory pr; pr[0] = 1;
+        (ev, pr) = _interp(w, dom, wts, sx, ev, pr, 0, {degree}, {start_values});
+        uint256 k = 2;
+        for (uint256 i = 0; i < {num_intermediates}; i++) {{
+            uint256[4] memory ie = _alg(w, {start_int} + 2 * i);
+            uint256[4] memory ip = _alg(w, {start_int} + 2 * ({num_intermediates} + i));
+            _asubTo(r, 2 * k, ie, ev); k += 2;
+            _asubTo(r, 2 * k, ip, pr); k += 2;
+            uint256 s = 1 + ({degree} - 1) * (i + 1);
+            uint256 e = s + {degree} - 1; if (e > {num_points}) e = {num_points};
+            (ev, pr) = _interp(w, dom, wts, sx, ie, ip, s, e, {start_values});
+        }}
+        _asubTo(r, 2 * k, _alg(w, {eval_value}), ev);"
+        );
+    } else if any.downcast_ref::<PoseidonGate<F, D>>().is_some() {
+        b.push_str(&poseidon_body::<F>());
+    } else {
+        return Err(Error::UnsupportedGate(gate.0.id()));
+    }
+    Ok(format!(
+        "    /// {id}\n    function gate{index}(uint256[] memory w, uint256[] memory c, uint256 co, uint256[4] memory pi) internal pure returns (uint256[] memory r) {{\n        r = new uint256[]({len});\n        co; c; pi; w;\n        {body}\n    }}\n",
+        id = gate.0.id().replace('\n', " "),
+        len = 2 * n,
+    ))
+}
+
+fn list(values: impl Iterator<Item = u64>) -> String {
+    values
+        .map(|v| format!("uint256({v})"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// PoseidonGate's constraints: the gate's own wire layout (inputs 0..12, outputs 12..24, swap
+/// 24, deltas 25..29, full-round S-box inputs, partial-round S-box inputs) and plonky2's
+/// Poseidon over GF(p^2) with the fast partial rounds.
+fn poseidon_body<F: Poseidon + PrimeField64>() -> String {
+    const W: usize = 12;
+    let start_full_0 = 2 * W + 1 + 4;
+    let start_partial = start_full_0 + W * (HALF_N_FULL_ROUNDS - 1);
+    let start_full_1 = start_partial + N_PARTIAL_ROUNDS;
+    let rc = list(ALL_ROUND_CONSTANTS.iter().copied());
+    let circ = list(F::MDS_MATRIX_CIRC.iter().copied());
+    let diag = list(F::MDS_MATRIX_DIAG.iter().copied());
+    let first = list(F::FAST_PARTIAL_FIRST_ROUND_CONSTANT.iter().copied());
+    let prc = list(F::FAST_PARTIAL_ROUND_CONSTANTS.iter().copied());
+    let vs = list(F::FAST_PARTIAL_ROUND_VS.iter().flatten().copied());
+    let whats = list(F::FAST_PARTIAL_ROUND_W_HATS.iter().flatten().copied());
+    let init = list(F::FAST_PARTIAL_ROUND_INITIAL_MATRIX.iter().flatten().copied());
+    let mds00 = F::MDS_MATRIX_CIRC[0] + F::MDS_MATRIX_DIAG[0];
+    let nrc = ALL_ROUND_CONSTANTS.len();
+    let np = N_PARTIAL_ROUNDS;
+    let nvs = np * (W - 1);
+    let ninit = (W - 1) * (W - 1);
+    format!(
+        "uint256[{nrc}] memory RC = [{rc}];
+        uint256[12] memory CIRC = [{circ}];
+        uint256[12] memory DIAG = [{diag}];
+        uint256 k = 0;
+        (r[0], r[1]) = _em(w[48], w[49], addmod(w[48], P - 1, P), w[49]);
+        k = 1;
+        uint256[24] memory s;
+        for (uint256 i = 0; i < 4; i++) {{
+            (uint256 d0, uint256 d1) = _es(w[2 * (i + 4)], w[2 * (i + 4) + 1], w[2 * i], w[2 * i + 1]);
+            (d0, d1) = _em(w[48], w[49], d0, d1);
+            (r[2 * k], r[2 * k + 1]) = _es(d0, d1, w[2 * (25 + i)], w[2 * (25 + i) + 1]);
+            k++;
+            (s[2 * i], s[2 * i + 1]) = _ea(w[2 * i], w[2 * i + 1], w[2 * (25 + i)], w[2 * (25 + i) + 1]);
+            (s[2 * (i + 4)], s[2 * (i + 4) + 1]) = _es(w[2 * (i + 4)], w[2 * (i + 4) + 1], w[2 * (25 + i)], w[2 * (25 + i) + 1]);
+        }}
+        for (uint256 i = 8; i < 12; i++) {{ s[2 * i] = w[2 * i]; s[2 * i + 1] = w[2 * i + 1]; }}
+        uint256 rctr = 0;
+        for (uint256 rd = 0; rd < {half}; rd++) {{
+            for (uint256 i = 0; i < 12; i++) {{ s[2 * i] = addmod(s[2 * i], RC[i + 12 * rctr], P); }}
+            if (rd != 0) {{
+                for (uint256 i = 0; i < 12; i++) {{
+                    uint256 wi = {start_full_0} + 12 * (rd - 1) + i;
+                    (r[2 * k], r[2 * k + 1]) = _es(s[2 * i], s[2 * i + 1], w[2 * wi], w[2 * wi + 1]);
+                    k++;
+                    s[2 * i] = w[2 * wi]; s[2 * i + 1] = w[2 * wi + 1];
+                }}
+            }}
+            for (uint256 i = 0; i < 12; i++) {{ (s[2 * i], s[2 * i + 1]) = _sbox(s[2 * i], s[2 * i + 1]); }}
+            s = _mds(s, CIRC, DIAG);
+            rctr++;
+        }}
+        {{
+            uint256[12] memory FIRST = [{first}];
+            for (uint256 i = 0; i < 12; i++) {{ s[2 * i] = addmod(s[2 * i], FIRST[i], P); }}
+            uint256[{ninit}] memory INIT = [{init}];
+            uint256[24] memory t;
+            t[0] = s[0]; t[1] = s[1];
+            for (uint256 rr = 1; rr < 12; rr++) {{
+                for (uint256 cc = 1; cc < 12; cc++) {{
+                    uint256 m = INIT[(rr - 1) * 11 + cc - 1];
+                    t[2 * cc] = addmod(t[2 * cc], mulmod(s[2 * rr], m, P), P);
+                    t[2 * cc + 1] = addmod(t[2 * cc + 1], mulmod(s[2 * rr + 1], m, P), P);
+                }}
+            }}
+            s = t;
+        }}
+        {{
+            uint256[{np}] memory PRC = [{prc}];
+            uint256[{nvs}] memory VS = [{vs}];
+            uint256[{nvs}] memory WH = [{whats}];
+            for (uint256 rd = 0; rd < {np}; rd++) {{
+                uint256 wi = {start_partial} + rd;
+                (r[2 * k], r[2 * k + 1]) = _es(s[0], s[1], w[2 * wi], w[2 * wi + 1]);
+                k++;
+                (s[0], s[1]) = _sbox(w[2 * wi], w[2 * wi + 1]);
+                if (rd < {np} - 1) {{ s[0] = addmod(s[0], PRC[rd], P); }}
+                uint256 d0 = mulmod(s[0], {mds00}, P);
+                uint256 d1 = mulmod(s[1], {mds00}, P);
+                for (uint256 i = 1; i < 12; i++) {{
+                    uint256 h = WH[rd * 11 + i - 1];
+                    d0 = addmod(d0, mulmod(s[2 * i], h, P), P);
+                    d1 = addmod(d1, mulmod(s[2 * i + 1], h, P), P);
+                }}
+                for (uint256 i = 1; i < 12; i++) {{
+                    uint256 v = VS[rd * 11 + i - 1];
+                    s[2 * i] = addmod(mulmod(s[0], v, P), s[2 * i], P);
+                    s[2 * i + 1] = addmod(mulmod(s[1], v, P), s[2 * i + 1], P);
+                }}
+                s[0] = d0; s[1] = d1;
+            }}
+        }}
+        rctr += {np};
+        for (uint256 rd = 0; rd < {half}; rd++) {{
+            for (uint256 i = 0; i < 12; i++) {{ s[2 * i] = addmod(s[2 * i], RC[i + 12 * rctr], P); }}
+            for (uint256 i = 0; i < 12; i++) {{
+                uint256 wi = {start_full_1} + 12 * rd + i;
+                (r[2 * k], r[2 * k + 1]) = _es(s[2 * i], s[2 * i + 1], w[2 * wi], w[2 * wi + 1]);
+                k++;
+                s[2 * i] = w[2 * wi]; s[2 * i + 1] = w[2 * wi + 1];
+            }}
+            for (uint256 i = 0; i < 12; i++) {{ (s[2 * i], s[2 * i + 1]) = _sbox(s[2 * i], s[2 * i + 1]); }}
+            s = _mds(s, CIRC, DIAG);
+            rctr++;
+        }}
+        for (uint256 i = 0; i < 12; i++) {{
+            (r[2 * k], r[2 * k + 1]) = _es(s[2 * i], s[2 * i + 1], w[2 * (12 + i)], w[2 * (12 + i) + 1]);
+            k++;
+        }}",
+        half = HALF_N_FULL_ROUNDS,
+    )
+}
