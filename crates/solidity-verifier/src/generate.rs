@@ -116,6 +116,7 @@ pub fn generate(
         pow_bits => params.config.proof_of_work_bits,
         final_poly_len => params.final_poly_len(),
         cs_cap => cs_cap,
+        circuit_digest => bytes32(&verifier_only.circuit_digest.0),
         g => g[0].to_canonical_u64(),
         o_sigmas => layout.o_sigmas,
         o_wires => layout.o_wires,

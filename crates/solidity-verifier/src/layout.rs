@@ -15,31 +15,48 @@ use crate::Error;
 type F = GoldilocksField;
 const D: usize = 2;
 
-/// Digest size of `KeccakHash<25>`.
-pub(crate) const DIGEST: usize = 25;
+/// Bytes of a `KeccakHash<25>` digest.
+pub const DIGEST: usize = 25;
 
-/// Offsets (openings in GF(p^2) elements, the rest in bytes) and sizes.
+/// Offsets (`o_*`: openings, counted in GF(p^2) elements; `off_*`: bytes of the proof) and
+/// sizes (`*_len`: bytes, except `leaf_lens`: elements of each initial tree's leaf).
 #[derive(Debug, Clone)]
-pub(crate) struct Layout {
-    pub(crate) lde_bits: usize,
-    pub(crate) o_sigmas: usize,
-    pub(crate) o_wires: usize,
-    pub(crate) o_zs: usize,
-    pub(crate) o_pp: usize,
-    pub(crate) o_q: usize,
-    pub(crate) o_zs_next: usize,
-    pub(crate) num_openings: usize,
-    pub(crate) off_commit_caps: usize,
-    pub(crate) off_final_poly: usize,
-    pub(crate) off_pow: usize,
-    pub(crate) off_queries: usize,
-    pub(crate) query_len: usize,
-    pub(crate) proof_len: usize,
-    pub(crate) leaf_lens: [usize; 4],
+pub struct Layout {
+    /// log2 of the FRI domain size (degree bits + rate bits): the initial trees' depth.
+    pub lde_bits: usize,
+    /// First sigma opening.
+    pub o_sigmas: usize,
+    /// First wire opening.
+    pub o_wires: usize,
+    /// First Z opening.
+    pub o_zs: usize,
+    /// First partial-product opening.
+    pub o_pp: usize,
+    /// First quotient opening.
+    pub o_q: usize,
+    /// First Z opening at `g zeta`.
+    pub o_zs_next: usize,
+    /// Number of openings.
+    pub num_openings: usize,
+    /// The FRI commit-phase caps.
+    pub off_commit_caps: usize,
+    /// The FRI final polynomial.
+    pub off_final_poly: usize,
+    /// The proof-of-work witness.
+    pub off_pow: usize,
+    /// The first query round.
+    pub off_queries: usize,
+    /// One query round.
+    pub query_len: usize,
+    /// The whole proof.
+    pub proof_len: usize,
+    /// Elements in each initial tree's leaf (constants-sigmas, wires, zs-partial-products, quotient).
+    pub leaf_lens: [usize; 4],
 }
 
 impl Layout {
-    pub(crate) fn new(common: &CommonCircuitData<F, D>) -> Result<Self, Error> {
+    /// The layout of `common`'s proofs; fails for circuits the verifier does not handle.
+    pub fn new(common: &CommonCircuitData<F, D>) -> Result<Self, Error> {
         let unsupported = |what: String| Err(Error::UnsupportedCircuit(what));
         let params = &common.fri_params;
         let config = &common.config;

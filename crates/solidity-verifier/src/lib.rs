@@ -13,7 +13,7 @@ pub mod calldata;
 mod error;
 mod gates;
 mod generate;
-mod layout;
+pub mod layout;
 pub mod standin;
 
 pub use error::Error;

@@ -20,6 +20,7 @@ use alloy::sol;
 use hyperforge_solidity_verifier::calldata::{Calldata, encode};
 use hyperforge_solidity_verifier::standin::{D, F, FinalConfig, StandIn};
 use hyperforge_solidity_verifier::generate;
+use hyperforge_solidity_verifier::layout::{DIGEST, Layout};
 use plonky2::field::extension::Extendable;
 use plonky2::field::types::{Field, PrimeField64, Sample};
 use plonky2::hash::hash_types::HashOut;
@@ -186,6 +187,9 @@ fn words(xs: &[Ext]) -> Vec<U256> {
 async fn the_generated_verifier_agrees_with_plonky2() {
     let f = fixture();
     let source = generate(&f.common, &f.verifier_only).expect("generate");
+    if let Some(dir) = std::env::var_os("PLONKY_VERIFIER_FIXTURE_DIR") {
+        std::fs::write(PathBuf::from(dir).join("PlonkyVerifier.sol"), &source).expect("write source");
+    }
     let chain = chain(&source).await;
     let valid = encode(&f.proof, &f.common).expect("encode");
     eprintln!("proof bytes: {}", valid.proof.len());
@@ -253,5 +257,65 @@ async fn the_generated_verifier_agrees_with_plonky2() {
         .await
         .expect("estimate");
     eprintln!("BENCH gas_verify_total {gas} gas (calldata included)");
-    let _ = F::ONE;
+    let calldata_gas: u64 = valid.proof.iter().map(|&b| if b == 0 { 4 } else { 16 }).sum();
+    eprintln!("proof calldata gas about {calldata_gas}");
+
+    // Each lie is refused.
+    let layout = Layout::new(&f.common).expect("layout");
+    let mut lies: Vec<(&str, Calldata)> = Vec::new();
+    let mut lie = valid.clone();
+    lie.public_inputs[0] += 1;
+    lies.push(("a changed public input", lie));
+    lies.push(("a changed wire opening", bump(&valid, 3 * DIGEST + 16 * layout.o_wires)));
+    lies.push(("a changed wires cap", flip(&valid, 3)));
+    let first_path = layout.off_queries + 8 * layout.leaf_lens[0];
+    lies.push(("a changed Merkle path element", flip(&valid, first_path + 5)));
+    let mut step = layout.off_queries
+        + layout.leaf_lens.iter().map(|l| 8 * l + DIGEST * layout.lde_bits).sum::<usize>();
+    step += 16 << f.common.fri_params.reduction_arity_bits[0];
+    lies.push(("a changed FRI query path", flip(&valid, step + 1)));
+    lies.push(("a changed FRI final polynomial coefficient", bump(&valid, layout.off_final_poly)));
+    lies.push(("a wrong proof-of-work witness", bump(&valid, layout.off_pow)));
+    lies.push(("a proof of another circuit", encode(&f.other, &f.common).expect("encode other")));
+    assert!(f.last_verifies_other_is_false(), "plonky2 itself must refuse the other circuit's proof");
+    for (what, lie) in &lies {
+        assert!(!verdict(&chain, lie).await, "{what} is accepted");
+    }
+    // Random byte flips anywhere in the proof.
+    let mut seed: u64 = 0x9e37_79b9_7f4a_7c15;
+    for _ in 0..16 {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        let at = (seed % valid.proof.len() as u64) as usize;
+        assert!(!verdict(&chain, &flip(&valid, at)).await, "a flipped byte at {at} is accepted");
+    }
+}
+
+/// `calldata` with the proof's field element at byte `at` increased by one (mod p).
+fn bump(calldata: &Calldata, at: usize) -> Calldata {
+    let mut lie = calldata.clone();
+    let mut word = [0u8; 8];
+    word.copy_from_slice(&lie.proof[at..at + 8]);
+    let value = (F::from_canonical_u64(u64::from_le_bytes(word)) + F::ONE).to_canonical_u64();
+    lie.proof[at..at + 8].copy_from_slice(&value.to_le_bytes());
+    lie
+}
+
+/// `calldata` with one bit of the proof's byte `at` flipped.
+fn flip(calldata: &Calldata, at: usize) -> Calldata {
+    let mut lie = calldata.clone();
+    lie.proof[at] ^= 0x10;
+    lie
+}
+
+impl Fixture {
+    /// plonky2's verdict on the other circuit's proof against this circuit.
+    fn last_verifies_other_is_false(&self) -> bool {
+        let data = plonky2::plonk::circuit_data::VerifierCircuitData {
+            verifier_only: self.verifier_only.clone(),
+            common: self.common.clone(),
+        };
+        data.verify(self.other.clone()).is_err()
+    }
 }
