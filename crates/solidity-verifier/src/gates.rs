@@ -43,6 +43,7 @@ where
     let any = gate.0.as_any();
     let n = gate.0.num_constraints();
     let mut body = String::new();
+    let mut extra_functions = String::new();
     let b = &mut body;
     // `r` is the result; `k` the next constraint's pair index is written explicitly.
     if any.downcast_ref::<NoopGate>().is_some() {
@@ -125,15 +126,17 @@ where
         let nb = g.num_power_bits;
         let _ = writeln!(
             b,
-            "(uint256 b0, uint256 b1) = (w[0], w[1]);
-        uint256 p0 = 1; uint256 p1 = 0;
+            "uint256[2] memory b = [w[0], w[1]];
+        uint256[2] memory pv = [uint256(1), 0];
         for (uint256 i = 0; i < {nb}; i++) {{
-            if (i > 0) {{ (p0, p1) = _em(w[2 * ({nb} + 1 + i)], w[2 * ({nb} + 1 + i) + 1], w[2 * ({nb} + 1 + i)], w[2 * ({nb} + 1 + i) + 1]); }}
-            uint256 bit = {nb} - i;
-            (uint256 x0, uint256 x1) = _em(w[2 * bit], w[2 * bit + 1], b0, b1);
-            {{ (uint256 n0, uint256 n1) = _es(1, 0, w[2 * bit], w[2 * bit + 1]); (x0, x1) = _ea(x0, x1, n0, n1); }}
-            (x0, x1) = _em(p0, p1, x0, x1);
-            (r[2 * i], r[2 * i + 1]) = _es(x0, x1, w[2 * ({nb} + 2 + i)], w[2 * ({nb} + 2 + i) + 1]);
+            if (i > 0) {{ uint256 iw = 2 * ({nb} + 1 + i); (pv[0], pv[1]) = _em(w[iw], w[iw + 1], w[iw], w[iw + 1]); }}
+            uint256 bw = 2 * ({nb} - i);
+            (uint256 x0, uint256 x1) = _em(w[bw], w[bw + 1], b[0], b[1]);
+            x0 = addmod(x0, addmod(1, P - w[bw], P), P);
+            x1 = addmod(x1, P - w[bw + 1], P);
+            (x0, x1) = _em(pv[0], pv[1], x0, x1);
+            uint256 ow = 2 * ({nb} + 2 + i);
+            (r[2 * i], r[2 * i + 1]) = _es(x0, x1, w[ow], w[ow + 1]);
         }}
         (r[2 * {nb}], r[2 * {nb} + 1]) = _es(w[2 * ({nb} + 1)], w[2 * ({nb} + 1) + 1], w[2 * (2 * {nb} + 1)], w[2 * (2 * {nb} + 1) + 1]);"
         );
@@ -146,36 +149,8 @@ where
         let _ = writeln!(
             b,
             "uint256 k = 0;
-        uint256[] memory items = new uint256[](2 * {vec_size});
         for (uint256 cp = 0; cp < {copies}; cp++) {{
-            uint256 base = (2 + {vec_size}) * cp;
-            for (uint256 i = 0; i < {vec_size}; i++) {{ items[2 * i] = w[2 * (base + 2 + i)]; items[2 * i + 1] = w[2 * (base + 2 + i) + 1]; }}
-            uint256 rec0; uint256 rec1;
-            for (uint256 i = 0; i < {bits}; i++) {{
-                uint256 bw = {routed} + cp * {bits} + i;
-                (r[2 * k], r[2 * k + 1]) = _em(w[2 * bw], w[2 * bw + 1], addmod(w[2 * bw], P - 1, P), w[2 * bw + 1]);
-                k++;
-            }}
-            for (uint256 i = {bits}; i > 0; i--) {{
-                uint256 bw = {routed} + cp * {bits} + i - 1;
-                (rec0, rec1) = _ea(mulmod(rec0, 2, P), mulmod(rec1, 2, P), w[2 * bw], w[2 * bw + 1]);
-            }}
-            (r[2 * k], r[2 * k + 1]) = _es(rec0, rec1, w[2 * base], w[2 * base + 1]);
-            k++;
-            uint256 len = {vec_size};
-            for (uint256 i = 0; i < {bits}; i++) {{
-                uint256 bw = {routed} + cp * {bits} + i;
-                (uint256 bb0, uint256 bb1) = (w[2 * bw], w[2 * bw + 1]);
-                len /= 2;
-                for (uint256 j = 0; j < len; j++) {{
-                    (uint256 x0, uint256 x1) = (items[4 * j], items[4 * j + 1]);
-                    (uint256 d0, uint256 d1) = _es(items[4 * j + 2], items[4 * j + 3], x0, x1);
-                    (d0, d1) = _em(bb0, bb1, d0, d1);
-                    (items[2 * j], items[2 * j + 1]) = _ea(x0, x1, d0, d1);
-                }}
-            }}
-            (r[2 * k], r[2 * k + 1]) = _es(items[0], items[1], w[2 * (base + 1)], w[2 * (base + 1) + 1]);
-            k++;
+            k = _randomAccessCopy(w, r, k, (2 + {vec_size}) * cp, {routed} + cp * {bits}, {bits});
         }}
         for (uint256 i = 0; i < {extra}; i++) {{
             uint256 ew = (2 + {vec_size}) * {copies} + i;
@@ -185,6 +160,12 @@ where
         );
     } else if let Some(g) = any.downcast_ref::<CosetInterpolationGate<F, D>>() {
         let num_points = 1usize << g.subgroup_bits;
+        if num_points != 16 {
+            return Err(Error::UnsupportedGate(format!(
+                "{} (only 16-point cosets are implemented)",
+                gate.0.id()
+            )));
+        }
         let degree = g.degree;
         let num_intermediates = (num_points - 2) / (degree - 1);
         let start_values = 1;
@@ -192,13 +173,13 @@ where
         let eval_value = eval_point + D;
         let start_int = eval_value + D;
         let shifted = start_int + D * 2 * num_intermediates;
+        let np2 = 2 * num_points;
         let domain = F::two_adic_subgroup(g.subgroup_bits);
         let domain_list = list(domain.iter().map(|x| x.to_canonical_u64()));
         let weights_list = list(g.barycentric_weights.iter().map(|x| x.to_canonical_u64()));
         let _ = writeln!(
             b,
-            "uint256[{num_points}] memory dom = [{domain_list}];
-        uint256[{num_points}] memory wts = [{weights_list}];
+            "uint256[{np2}] memory dw = [{domain_list}, {weights_list}];
         uint256[4] memory sx = _alg(w, {shifted});
         {{
             uint256[4] memory t = _asc(sx, w[0], w[1]);
@@ -206,26 +187,26 @@ where
         }}
         uint256[4] memory ev;
         uint256[4] memory pr; pr[0] = 1;
-        (ev, pr) = _interp(w, dom, wts, sx, ev, pr, 0, {degree}, {start_values});
-        uint256 k = 2;
+        (ev, pr) = _interp(w, dw, sx, ev, pr, [uint256(0), {degree}, {start_values}, {num_points}]);
         for (uint256 i = 0; i < {num_intermediates}; i++) {{
             uint256[4] memory ie = _alg(w, {start_int} + 2 * i);
             uint256[4] memory ip = _alg(w, {start_int} + 2 * ({num_intermediates} + i));
-            _asubTo(r, 2 * k, ie, ev); k += 2;
-            _asubTo(r, 2 * k, ip, pr); k += 2;
-            uint256 s = 1 + ({degree} - 1) * (i + 1);
-            uint256 e = s + {degree} - 1; if (e > {num_points}) e = {num_points};
-            (ev, pr) = _interp(w, dom, wts, sx, ie, ip, s, e, {start_values});
+            _asubTo(r, 4 + 8 * i, ie, ev);
+            _asubTo(r, 8 + 8 * i, ip, pr);
+            uint256 st = 1 + ({degree} - 1) * (i + 1);
+            (ev, pr) = _interp(w, dw, sx, ie, ip, [st, st + {degree} - 1 > {num_points} ? {num_points} : st + {degree} - 1, {start_values}, {num_points}]);
         }}
-        _asubTo(r, 2 * k, _alg(w, {eval_value}), ev);"
+        _asubTo(r, 4 + 8 * {num_intermediates}, _alg(w, {eval_value}), ev);"
         );
     } else if any.downcast_ref::<PoseidonGate<F, D>>().is_some() {
-        b.push_str(&poseidon_body::<F>());
+        let (body, helpers) = poseidon_body::<F>(index);
+        b.push_str(&body);
+        extra_functions = helpers;
     } else {
         return Err(Error::UnsupportedGate(gate.0.id()));
     }
     Ok(format!(
-        "    /// {id}\n    function gate{index}(uint256[] memory w, uint256[] memory c, uint256 co, uint256[4] memory pi) internal pure returns (uint256[] memory r) {{\n        r = new uint256[]({len});\n        co; c; pi; w;\n        {body}\n    }}\n",
+        "    /// {id}\n    function gate{index}(uint256[] memory w, uint256[] memory c, uint256 co, uint256[4] memory pi) internal pure returns (uint256[] memory r) {{\n        r = new uint256[]({len});\n        co; c; pi; w;\n        {body}\n    }}\n{extra_functions}",
         id = gate.0.id().replace('\n', " "),
         len = 2 * n,
     ))
@@ -240,8 +221,9 @@ fn list(values: impl Iterator<Item = u64>) -> String {
 
 /// PoseidonGate's constraints: the gate's own wire layout (inputs 0..12, outputs 12..24, swap
 /// 24, deltas 25..29, full-round S-box inputs, partial-round S-box inputs) and plonky2's
-/// Poseidon over GF(p^2) with the fast partial rounds.
-fn poseidon_body<F: Poseidon + PrimeField64>() -> String {
+/// Poseidon over GF(p^2) with the fast partial rounds. Returns the gate body and its helper
+/// functions (suffixed with the gate's index).
+fn poseidon_body<F: Poseidon + PrimeField64>(index: usize) -> (String, String) {
     const W: usize = 12;
     let start_full_0 = 2 * W + 1 + 4;
     let start_partial = start_full_0 + W * (HALF_N_FULL_ROUNDS - 1);
@@ -259,95 +241,125 @@ fn poseidon_body<F: Poseidon + PrimeField64>() -> String {
     let np = N_PARTIAL_ROUNDS;
     let nvs = np * (W - 1);
     let ninit = (W - 1) * (W - 1);
-    format!(
+    let half = HALF_N_FULL_ROUNDS;
+    let i = index;
+    let body = format!(
         "uint256[{nrc}] memory RC = [{rc}];
-        uint256[12] memory CIRC = [{circ}];
-        uint256[12] memory DIAG = [{diag}];
-        uint256 k = 0;
+        uint256[24] memory s = _posInit{i}(w, r);
+        uint256 k = 5;
+        for (uint256 rd = 0; rd < {half}; rd++) {{
+            k = _posFull{i}(w, r, s, RC, k, rd, rd == 0 ? 0 : {start_full_0} + 12 * (rd - 1));
+        }}
+        _posPartialInit{i}(s);
+        k = _posPartial{i}(w, r, s, k);
+        for (uint256 rd = 0; rd < {half}; rd++) {{
+            k = _posFull{i}(w, r, s, RC, k, {half} + {np} + rd, {start_full_1} + 12 * rd);
+        }}
+        for (uint256 j = 0; j < 12; j++) {{
+            (r[2 * k], r[2 * k + 1]) = _es(s[2 * j], s[2 * j + 1], w[2 * (12 + j)], w[2 * (12 + j) + 1]);
+            k++;
+        }}"
+    );
+    let helpers = format!(
+        "
+    /// @dev PoseidonGate: `swap` is boolean, the deltas are swap * (rhs - lhs); the swapped input.
+    function _posInit{i}(uint256[] memory w, uint256[] memory r) internal pure returns (uint256[24] memory s) {{
         (r[0], r[1]) = _em(w[48], w[49], addmod(w[48], P - 1, P), w[49]);
-        k = 1;
-        uint256[24] memory s;
-        for (uint256 i = 0; i < 4; i++) {{
-            (uint256 d0, uint256 d1) = _es(w[2 * (i + 4)], w[2 * (i + 4) + 1], w[2 * i], w[2 * i + 1]);
+        for (uint256 j = 0; j < 4; j++) {{
+            (uint256 d0, uint256 d1) = _es(w[2 * (j + 4)], w[2 * (j + 4) + 1], w[2 * j], w[2 * j + 1]);
             (d0, d1) = _em(w[48], w[49], d0, d1);
-            (r[2 * k], r[2 * k + 1]) = _es(d0, d1, w[2 * (25 + i)], w[2 * (25 + i) + 1]);
-            k++;
-            (s[2 * i], s[2 * i + 1]) = _ea(w[2 * i], w[2 * i + 1], w[2 * (25 + i)], w[2 * (25 + i) + 1]);
-            (s[2 * (i + 4)], s[2 * (i + 4) + 1]) = _es(w[2 * (i + 4)], w[2 * (i + 4) + 1], w[2 * (25 + i)], w[2 * (25 + i) + 1]);
+            (r[2 * (1 + j)], r[2 * (1 + j) + 1]) = _es(d0, d1, w[2 * (25 + j)], w[2 * (25 + j) + 1]);
+            (s[2 * j], s[2 * j + 1]) = _ea(w[2 * j], w[2 * j + 1], w[2 * (25 + j)], w[2 * (25 + j) + 1]);
+            (s[2 * (j + 4)], s[2 * (j + 4) + 1]) = _es(w[2 * (j + 4)], w[2 * (j + 4) + 1], w[2 * (25 + j)], w[2 * (25 + j) + 1]);
         }}
-        for (uint256 i = 8; i < 12; i++) {{ s[2 * i] = w[2 * i]; s[2 * i + 1] = w[2 * i + 1]; }}
-        uint256 rctr = 0;
-        for (uint256 rd = 0; rd < {half}; rd++) {{
-            for (uint256 i = 0; i < 12; i++) {{ s[2 * i] = addmod(s[2 * i], RC[i + 12 * rctr], P); }}
-            if (rd != 0) {{
-                for (uint256 i = 0; i < 12; i++) {{
-                    uint256 wi = {start_full_0} + 12 * (rd - 1) + i;
-                    (r[2 * k], r[2 * k + 1]) = _es(s[2 * i], s[2 * i + 1], w[2 * wi], w[2 * wi + 1]);
-                    k++;
-                    s[2 * i] = w[2 * wi]; s[2 * i + 1] = w[2 * wi + 1];
-                }}
-            }}
-            for (uint256 i = 0; i < 12; i++) {{ (s[2 * i], s[2 * i + 1]) = _sbox(s[2 * i], s[2 * i + 1]); }}
-            s = _mds(s, CIRC, DIAG);
-            rctr++;
-        }}
-        {{
-            uint256[12] memory FIRST = [{first}];
-            for (uint256 i = 0; i < 12; i++) {{ s[2 * i] = addmod(s[2 * i], FIRST[i], P); }}
-            uint256[{ninit}] memory INIT = [{init}];
-            uint256[24] memory t;
-            t[0] = s[0]; t[1] = s[1];
-            for (uint256 rr = 1; rr < 12; rr++) {{
-                for (uint256 cc = 1; cc < 12; cc++) {{
-                    uint256 m = INIT[(rr - 1) * 11 + cc - 1];
-                    t[2 * cc] = addmod(t[2 * cc], mulmod(s[2 * rr], m, P), P);
-                    t[2 * cc + 1] = addmod(t[2 * cc + 1], mulmod(s[2 * rr + 1], m, P), P);
-                }}
-            }}
-            s = t;
-        }}
-        {{
-            uint256[{np}] memory PRC = [{prc}];
-            uint256[{nvs}] memory VS = [{vs}];
-            uint256[{nvs}] memory WH = [{whats}];
-            for (uint256 rd = 0; rd < {np}; rd++) {{
-                uint256 wi = {start_partial} + rd;
-                (r[2 * k], r[2 * k + 1]) = _es(s[0], s[1], w[2 * wi], w[2 * wi + 1]);
+        for (uint256 j = 8; j < 12; j++) {{ s[2 * j] = w[2 * j]; s[2 * j + 1] = w[2 * j + 1]; }}
+    }}
+
+    /// @dev A full round: constants, then (when `wi` is not 0) the S-box inputs at wires
+    /// wi.. are constrained and used, the S-box, the MDS layer.
+    function _posFull{i}(
+        uint256[] memory w,
+        uint256[] memory r,
+        uint256[24] memory s,
+        uint256[{nrc}] memory RC,
+        uint256 k,
+        uint256 rctr,
+        uint256 wi
+    ) internal pure returns (uint256) {{
+        for (uint256 j = 0; j < 12; j++) s[2 * j] = addmod(s[2 * j], RC[j + 12 * rctr], P);
+        if (wi != 0) {{
+            for (uint256 j = 0; j < 12; j++) {{
+                (r[2 * k], r[2 * k + 1]) = _es(s[2 * j], s[2 * j + 1], w[2 * (wi + j)], w[2 * (wi + j) + 1]);
                 k++;
-                (s[0], s[1]) = _sbox(w[2 * wi], w[2 * wi + 1]);
-                if (rd < {np} - 1) {{ s[0] = addmod(s[0], PRC[rd], P); }}
-                uint256 d0 = mulmod(s[0], {mds00}, P);
-                uint256 d1 = mulmod(s[1], {mds00}, P);
-                for (uint256 i = 1; i < 12; i++) {{
-                    uint256 h = WH[rd * 11 + i - 1];
-                    d0 = addmod(d0, mulmod(s[2 * i], h, P), P);
-                    d1 = addmod(d1, mulmod(s[2 * i + 1], h, P), P);
-                }}
-                for (uint256 i = 1; i < 12; i++) {{
-                    uint256 v = VS[rd * 11 + i - 1];
-                    s[2 * i] = addmod(mulmod(s[0], v, P), s[2 * i], P);
-                    s[2 * i + 1] = addmod(mulmod(s[1], v, P), s[2 * i + 1], P);
-                }}
-                s[0] = d0; s[1] = d1;
+                s[2 * j] = w[2 * (wi + j)];
+                s[2 * j + 1] = w[2 * (wi + j) + 1];
             }}
         }}
-        rctr += {np};
-        for (uint256 rd = 0; rd < {half}; rd++) {{
-            for (uint256 i = 0; i < 12; i++) {{ s[2 * i] = addmod(s[2 * i], RC[i + 12 * rctr], P); }}
-            for (uint256 i = 0; i < 12; i++) {{
-                uint256 wi = {start_full_1} + 12 * rd + i;
-                (r[2 * k], r[2 * k + 1]) = _es(s[2 * i], s[2 * i + 1], w[2 * wi], w[2 * wi + 1]);
-                k++;
-                s[2 * i] = w[2 * wi]; s[2 * i + 1] = w[2 * wi + 1];
+        for (uint256 j = 0; j < 12; j++) (s[2 * j], s[2 * j + 1]) = _sbox(s[2 * j], s[2 * j + 1]);
+        uint256[24] memory t = _mds(s, [{circ}], [{diag}]);
+        for (uint256 j = 0; j < 24; j++) s[j] = t[j];
+        return k;
+    }}
+
+    /// @dev partial_first_constant_layer, then mds_partial_layer_init.
+    function _posPartialInit{i}(uint256[24] memory s) internal pure {{
+        uint256[12] memory first = [{first}];
+        for (uint256 j = 0; j < 12; j++) s[2 * j] = addmod(s[2 * j], first[j], P);
+        uint256[{ninit}] memory m = [{init}];
+        uint256[24] memory t;
+        t[0] = s[0];
+        t[1] = s[1];
+        for (uint256 rr = 1; rr < 12; rr++) {{
+            for (uint256 cc = 1; cc < 12; cc++) {{
+                uint256 x = m[(rr - 1) * 11 + cc - 1];
+                t[2 * cc] = addmod(t[2 * cc], mulmod(s[2 * rr], x, P), P);
+                t[2 * cc + 1] = addmod(t[2 * cc + 1], mulmod(s[2 * rr + 1], x, P), P);
             }}
-            for (uint256 i = 0; i < 12; i++) {{ (s[2 * i], s[2 * i + 1]) = _sbox(s[2 * i], s[2 * i + 1]); }}
-            s = _mds(s, CIRC, DIAG);
-            rctr++;
         }}
-        for (uint256 i = 0; i < 12; i++) {{
-            (r[2 * k], r[2 * k + 1]) = _es(s[2 * i], s[2 * i + 1], w[2 * (12 + i)], w[2 * (12 + i) + 1]);
+        for (uint256 j = 0; j < 24; j++) s[j] = t[j];
+    }}
+
+    /// @dev The partial rounds: S-box input constrained, S-box, round constant (not in the
+    /// last round), mds_partial_layer_fast.
+    function _posPartial{i}(uint256[] memory w, uint256[] memory r, uint256[24] memory s, uint256 k)
+        internal
+        pure
+        returns (uint256)
+    {{
+        uint256[{np}] memory prc = [{prc}];
+        uint256[{nvs}] memory vs = [{vs}];
+        uint256[{nvs}] memory wh = [{whats}];
+        for (uint256 rd = 0; rd < {np}; rd++) {{
+            uint256 wi = 2 * ({start_partial} + rd);
+            (r[2 * k], r[2 * k + 1]) = _es(s[0], s[1], w[wi], w[wi + 1]);
             k++;
-        }}",
-        half = HALF_N_FULL_ROUNDS,
-    )
+            (s[0], s[1]) = _sbox(w[wi], w[wi + 1]);
+            if (rd < {np} - 1) s[0] = addmod(s[0], prc[rd], P);
+            _posFast{i}(s, vs, wh, rd);
+        }}
+        return k;
+    }}
+
+    function _posFast{i}(uint256[24] memory s, uint256[{nvs}] memory vs, uint256[{nvs}] memory wh, uint256 rd)
+        internal
+        pure
+    {{
+        uint256 d0 = mulmod(s[0], {mds00}, P);
+        uint256 d1 = mulmod(s[1], {mds00}, P);
+        for (uint256 j = 1; j < 12; j++) {{
+            uint256 h = wh[rd * 11 + j - 1];
+            d0 = addmod(d0, mulmod(s[2 * j], h, P), P);
+            d1 = addmod(d1, mulmod(s[2 * j + 1], h, P), P);
+        }}
+        for (uint256 j = 1; j < 12; j++) {{
+            uint256 v = vs[rd * 11 + j - 1];
+            s[2 * j] = addmod(mulmod(s[0], v, P), s[2 * j], P);
+            s[2 * j + 1] = addmod(mulmod(s[1], v, P), s[2 * j + 1], P);
+        }}
+        s[0] = d0;
+        s[1] = d1;
+    }}
+"
+    );
+    (body, helpers)
 }

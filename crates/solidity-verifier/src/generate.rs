@@ -20,12 +20,19 @@ const D: usize = 2;
 const TEMPLATE: &str = include_str!("../templates/PlonkyVerifier.sol.j2");
 
 #[derive(Serialize)]
+struct PartView {
+    index: usize,
+    gates: Vec<GateView>,
+    functions: Vec<String>,
+}
+
+#[derive(Serialize)]
 struct GateView {
     row: usize,
     selector: usize,
     group_start: usize,
     group_end: usize,
-    many: bool,
+    many: &'static str,
 }
 
 /// The Solidity source of a verifier for the circuit of `common` and `verifier_only`.
@@ -38,20 +45,25 @@ pub fn generate(
     verifier_only: &VerifierOnlyCircuitData<KeccakGoldilocksConfig, D>,
 ) -> Result<String, Error> {
     let layout = Layout::new(common)?;
-    let mut gate_functions = Vec::new();
-    let mut gates = Vec::new();
+    // Poseidon gates alone fill most of a contract: they get one of their own.
+    let mut parts = vec![
+        PartView { index: 0, gates: Vec::new(), functions: Vec::new() },
+        PartView { index: 1, gates: Vec::new(), functions: Vec::new() },
+    ];
     let selectors = &common.selectors_info;
     let (selector_indices, groups) = selectors_of(common)?;
     for (row, gate) in common.gates.iter().enumerate() {
-        gate_functions.push(gate_function(row, gate)?);
+        let function = gate_function(row, gate)?;
+        let part = &mut parts[usize::from(gate.0.id().starts_with("PoseidonGate"))];
+        part.functions.push(function);
         let selector = selector_indices[row];
         let (group_start, group_end) = groups[selector];
-        gates.push(GateView {
+        part.gates.push(GateView {
             row,
             selector,
             group_start,
             group_end,
-            many: selectors.num_selectors() > 1,
+            many: if selectors.num_selectors() > 1 { "true" } else { "false" },
         });
     }
     let params = &common.fri_params;
@@ -101,8 +113,7 @@ pub fn generate(
     let ctx = context! {
         num_gate_constraints => common.num_gate_constraints,
         num_selectors => selectors.num_selectors(),
-        gates => gates,
-        gate_functions => gate_functions,
+        parts => parts.into_iter().filter(|p| !p.gates.is_empty()).collect::<Vec<_>>(),
         num_public_inputs => common.num_public_inputs,
         proof_len => layout.proof_len,
         degree_bits => common.degree_bits(),

@@ -100,6 +100,24 @@ where
     proof
 }
 
+/// The final step over `high_rate`; `variant` as in [`StandIn::build`].
+fn build_final(
+    high_rate: &CircuitData<F, InnerConfig, D>,
+    variant: u64,
+) -> (
+    CircuitData<F, FinalConfig, D>,
+    plonky2::plonk::proof::ProofWithPublicInputsTarget<D>,
+) {
+    let mut builder = CircuitBuilder::<F, D>::new(final_config());
+    let last_proof = verify_inner(&mut builder, high_rate);
+    if variant != 0 {
+        let pis = last_proof.public_inputs.clone();
+        let extra = builder.mul_const_add(F::from_canonical_u64(variant), pis[0], pis[1]);
+        let _ = builder.mul(extra, pis[2]);
+    }
+    (builder.build::<FinalConfig>(), last_proof)
+}
+
 impl StandIn {
     /// Builds the chain. `variant` changes the final circuit (one extra arithmetic operation
     /// with the constant `variant`) without changing its shape: `0` is the circuit the
@@ -124,14 +142,7 @@ impl StandIn {
         let high_rate_proof = verify_inner(&mut builder, &standard);
         let high_rate = builder.build::<InnerConfig>();
 
-        let mut builder = CircuitBuilder::<F, D>::new(final_config());
-        let last_proof = verify_inner(&mut builder, &high_rate);
-        if variant != 0 {
-            let pis = last_proof.public_inputs.clone();
-            let extra = builder.mul_const_add(F::from_canonical_u64(variant), pis[0], pis[1]);
-            let _ = builder.mul(extra, pis[2]);
-        }
-        let last = builder.build::<FinalConfig>();
+        let (last, last_proof) = build_final(&high_rate, variant);
         Self {
             inner,
             standard,
@@ -144,8 +155,24 @@ impl StandIn {
         }
     }
 
-    /// Proves the inner statement for `x, y` and shrinks it to a final proof.
-    pub fn prove(&self, x: u64, y: u64) -> Result<ProofWithPublicInputs<F, FinalConfig, D>, Error> {
+    /// A final proof of the `variant` final circuit (another circuit of the same shape) for the
+    /// same statement: the chain's high-rate proof for `x, y`, verified by that circuit.
+    pub fn prove_other(
+        &self,
+        variant: u64,
+        x: u64,
+        y: u64,
+    ) -> Result<ProofWithPublicInputs<F, FinalConfig, D>, Error> {
+        let (last, last_proof) = build_final(&self.high_rate, variant);
+        let proof = self.prove_high_rate(x, y)?;
+        let mut pw = PartialWitness::new();
+        pw.set_proof_with_pis_target(&last_proof, &proof)?;
+        let proof = last.prove(pw)?;
+        last.verify(proof.clone())?;
+        Ok(proof)
+    }
+
+    fn prove_high_rate(&self, x: u64, y: u64) -> Result<ProofWithPublicInputs<F, InnerConfig, D>, Error> {
         let mut pw = PartialWitness::new();
         pw.set_target(self.inner_targets[0], F::from_canonical_u64(x))?;
         pw.set_target(self.inner_targets[1], F::from_canonical_u64(y))?;
@@ -155,7 +182,12 @@ impl StandIn {
         let proof = self.standard.prove(pw)?;
         let mut pw = PartialWitness::new();
         pw.set_proof_with_pis_target(&self.high_rate_proof, &proof)?;
-        let proof = self.high_rate.prove(pw)?;
+        Ok(self.high_rate.prove(pw)?)
+    }
+
+    /// Proves the inner statement for `x, y` and shrinks it to a final proof.
+    pub fn prove(&self, x: u64, y: u64) -> Result<ProofWithPublicInputs<F, FinalConfig, D>, Error> {
+        let proof = self.prove_high_rate(x, y)?;
         let mut pw = PartialWitness::new();
         pw.set_proof_with_pis_target(&self.last_proof, &proof)?;
         let proof = self.last.prove(pw)?;
@@ -172,15 +204,11 @@ mod tests {
     fn the_final_circuit_has_the_final_shape() {
         let chain = StandIn::build(0);
         let common = &chain.last.common;
-        eprintln!("degree bits {}", common.degree_bits());
-        eprintln!("fri params {:?}", common.fri_params);
-        eprintln!("quotient degree factor {}", common.quotient_degree_factor);
-        eprintln!("num constants {} partial products {} lookups {}", common.num_constants, common.num_partial_products, common.num_lookup_polys);
-        for gate in &common.gates {
-            eprintln!("gate {}", gate.0.id());
-        }
-        eprintln!("selectors {:?}", common.selectors_info);
+        assert_eq!(common.degree_bits(), 12);
+        assert_eq!(common.fri_params.reduction_arity_bits, vec![3, 3]);
         assert_eq!(common.config.num_routed_wires, 37);
+        assert_eq!(common.fri_params.config.rate_bits, 8);
+        assert_eq!(common.fri_params.config.cap_height, 0);
         assert_eq!(common.num_public_inputs, NUM_PUBLIC_INPUTS);
     }
 }
