@@ -38,6 +38,7 @@ sol! {
     }
     #[sol(rpc)]
     interface IPlonkyGates {
+        function evalPart(uint256[] wires, uint256[] consts, uint256[4] pi) external pure returns (uint256[] memory);
         function evalGate(uint256 index, uint256[] wires, uint256[] consts, uint256[4] pi) external pure returns (uint256[] memory);
     }
 }
@@ -255,6 +256,35 @@ async fn the_generated_verifier_agrees_with_plonky2() {
         .await
         .expect("estimate");
     eprintln!("BENCH gas_verify_total {gas} gas (calldata included)");
+    let challenges_gas = chain
+        .provider
+        .estimate_gas(
+            TransactionRequest::default().to(chain.verifier).input(
+                alloy::sol_types::SolCall::abi_encode(&IPlonkyVerifier::challengesCall {
+                    publicInputs: pis(&valid),
+                    proof: Bytes::from(valid.proof.clone()),
+                })
+                .into(),
+            ),
+        )
+        .await
+        .expect("estimate");
+    eprintln!("gas of the challenges alone (calldata included): {challenges_gas}");
+    for part in [0usize, f.common.gates.len() - 1] {
+        let at = verifier.gateContract(U256::from(part)).call().await.expect("gateContract");
+        let o = &f.proof.proof.openings;
+        let input = alloy::sol_types::SolCall::abi_encode(&IPlonkyGates::evalPartCall {
+            wires: words(&o.wires),
+            consts: words(&o.constants),
+            pi: pi_hash.elements.map(|x| U256::from(x.to_canonical_u64())),
+        });
+        let gas = chain
+            .provider
+            .estimate_gas(TransactionRequest::default().to(at).input(input.into()))
+            .await
+            .expect("estimate");
+        eprintln!("gas of the gate contract holding gate {part}: {gas}");
+    }
     let calldata_gas: u64 = valid.proof.iter().map(|&b| if b == 0 { 4 } else { 16 }).sum();
     eprintln!("proof calldata gas about {calldata_gas}");
 
