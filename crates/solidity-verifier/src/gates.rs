@@ -344,20 +344,27 @@ fn poseidon_body<F: Poseidon + PrimeField64>(index: usize) -> (String, String) {
         internal
         pure
     {{
-        uint256 d0 = mulmod(s[0], {mds00}, P);
-        uint256 d1 = mulmod(s[1], {mds00}, P);
-        for (uint256 j = 1; j < 12; j++) {{
-            uint256 h = wh[rd * 11 + j - 1];
-            d0 = addmod(d0, mulmod(s[2 * j], h, P), P);
-            d1 = addmod(d1, mulmod(s[2 * j + 1], h, P), P);
+        assembly {{
+            let p := 0xFFFFFFFF00000001
+            let s0 := mload(s)
+            let s1 := mload(add(s, 0x20))
+            let d0 := mul(s0, {mds00})
+            let d1 := mul(s1, {mds00})
+            let row := mul(rd, 11)
+            for {{ let j := 1 }} lt(j, 12) {{ j := add(j, 1) }} {{
+                let h := mload(add(wh, shl(5, add(row, sub(j, 1)))))
+                let v := mload(add(vs, shl(5, add(row, sub(j, 1)))))
+                let e := add(s, shl(6, j))
+                let x0 := mload(e)
+                let x1 := mload(add(e, 0x20))
+                d0 := addmod(d0, mul(x0, h), p)
+                d1 := addmod(d1, mul(x1, h), p)
+                mstore(e, addmod(mul(s0, v), x0, p))
+                mstore(add(e, 0x20), addmod(mul(s1, v), x1, p))
+            }}
+            mstore(s, mod(d0, p))
+            mstore(add(s, 0x20), mod(d1, p))
         }}
-        for (uint256 j = 1; j < 12; j++) {{
-            uint256 v = vs[rd * 11 + j - 1];
-            s[2 * j] = addmod(mulmod(s[0], v, P), s[2 * j], P);
-            s[2 * j + 1] = addmod(mulmod(s[1], v, P), s[2 * j + 1], P);
-        }}
-        s[0] = d0;
-        s[1] = d1;
     }}
 "
     );
