@@ -44,7 +44,6 @@ pub fn generate(
     common: &CommonCircuitData<F, D>,
     verifier_only: &VerifierOnlyCircuitData<KeccakGoldilocksConfig, D>,
 ) -> Result<String, Error> {
-    let layout = Layout::new(common)?;
     // Poseidon gates alone fill most of a contract: they get one of their own.
     let mut parts = vec![
         PartView { index: 0, gates: Vec::new(), functions: Vec::new() },
@@ -66,6 +65,7 @@ pub fn generate(
             many: if selectors.num_selectors() > 1 { "true" } else { "false" },
         });
     }
+    let layout = Layout::new(common)?;
     let params = &common.fri_params;
     let mut prefix: Vec<u64> = vec![
         params.config.rate_bits as u64,
@@ -191,4 +191,42 @@ fn bytes32(bytes: &[u8]) -> String {
         hex.push_str(&format!("{:02x}", bytes.get(i).copied().unwrap_or(0)));
     }
     hex
+}
+
+#[cfg(test)]
+mod tests {
+    use plonky2::gates::poseidon_mds::PoseidonMdsGate;
+    use plonky2::plonk::circuit_builder::CircuitBuilder;
+
+    use super::*;
+    use crate::standin::final_config;
+
+    #[test]
+    fn an_unknown_gate_is_refused_by_name() {
+        let mut builder = CircuitBuilder::<F, D>::new(final_config());
+        let x = builder.add_virtual_public_input();
+        let y = builder.mul(x, x);
+        builder.register_public_input(y);
+        builder.add_gate(PoseidonMdsGate::<F, D>::new(), vec![]);
+        let data = builder.build::<KeccakGoldilocksConfig>();
+        match generate(&data.common, &data.verifier_only) {
+            Err(Error::UnsupportedGate(id)) => assert!(id.starts_with("PoseidonMdsGate"), "{id}"),
+            other => panic!("expected an unsupported gate, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn a_circuit_with_a_merkle_cap_is_refused() {
+        let mut config = final_config();
+        config.fri_config.cap_height = 2;
+        let mut builder = CircuitBuilder::<F, D>::new(config);
+        let x = builder.add_virtual_public_input();
+        let y = builder.mul(x, x);
+        builder.register_public_input(y);
+        let data = builder.build::<KeccakGoldilocksConfig>();
+        assert!(matches!(
+            generate(&data.common, &data.verifier_only),
+            Err(Error::UnsupportedCircuit(_))
+        ));
+    }
 }
