@@ -30,7 +30,8 @@ struct Writer(Vec<u8>);
 
 impl Writer {
     fn element(&mut self, x: F) {
-        self.0.extend_from_slice(&x.to_canonical_u64().to_le_bytes());
+        self.0
+            .extend_from_slice(&x.to_canonical_u64().to_le_bytes());
     }
     fn ext(&mut self, x: &Ext) {
         for c in FieldExtension::<D>::to_basefield_array(x) {
@@ -42,7 +43,10 @@ impl Writer {
     }
     fn cap(&mut self, cap: &plonky2::hash::merkle_tree::MerkleCap<F, H>) -> Result<(), Error> {
         if cap.0.len() != 1 {
-            return Err(Error::ProofShape(format!("a cap of {} digests", cap.0.len())));
+            return Err(Error::ProofShape(format!(
+                "a cap of {} digests",
+                cap.0.len()
+            )));
         }
         self.digest(&cap.0[0]);
         Ok(())
@@ -87,9 +91,17 @@ pub fn encode(
         ("sigmas", &o.plonk_sigmas, layout.o_wires - layout.o_sigmas),
         ("wires", &o.wires, layout.o_zs - layout.o_wires),
         ("zs", &o.plonk_zs, layout.o_pp - layout.o_zs),
-        ("partial products", &o.partial_products, layout.o_q - layout.o_pp),
+        (
+            "partial products",
+            &o.partial_products,
+            layout.o_q - layout.o_pp,
+        ),
         ("quotient", &o.quotient_polys, layout.o_zs_next - layout.o_q),
-        ("zs next", &o.plonk_zs_next, layout.num_openings - layout.o_zs_next),
+        (
+            "zs next",
+            &o.plonk_zs_next,
+            layout.num_openings - layout.o_zs_next,
+        ),
     ];
     for (what, values, len) in groups {
         expect(what, values.len(), len)?;
@@ -106,7 +118,11 @@ pub fn encode(
     for cap in &fri.commit_phase_merkle_caps {
         w.cap(cap)?;
     }
-    expect("final polynomial", fri.final_poly.coeffs.len(), params.final_poly_len())?;
+    expect(
+        "final polynomial",
+        fri.final_poly.coeffs.len(),
+        params.final_poly_len(),
+    )?;
     for c in &fri.final_poly.coeffs {
         w.ext(c);
     }
@@ -126,7 +142,11 @@ pub fn encode(
             }
             w.path(path, layout.lde_bits)?;
         }
-        expect("folding steps", round.steps.len(), params.reduction_arity_bits.len())?;
+        expect(
+            "folding steps",
+            round.steps.len(),
+            params.reduction_arity_bits.len(),
+        )?;
         let mut depth = layout.lde_bits;
         for (step, &a) in round.steps.iter().zip(&params.reduction_arity_bits) {
             depth -= a;

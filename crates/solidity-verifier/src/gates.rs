@@ -29,7 +29,9 @@ use plonky2::gates::random_access::RandomAccessGate;
 use plonky2::gates::reducing::ReducingGate;
 use plonky2::gates::reducing_extension::ReducingExtensionGate;
 use plonky2::hash::hash_types::RichField;
-use plonky2::hash::poseidon::{ALL_ROUND_CONSTANTS, HALF_N_FULL_ROUNDS, N_PARTIAL_ROUNDS, Poseidon};
+use plonky2::hash::poseidon::{
+    ALL_ROUND_CONSTANTS, HALF_N_FULL_ROUNDS, N_PARTIAL_ROUNDS, Poseidon,
+};
 
 use crate::Error;
 
@@ -48,9 +50,15 @@ where
     // `r` is the result; `k` the next constraint's pair index is written explicitly.
     if any.downcast_ref::<NoopGate>().is_some() {
     } else if any.downcast_ref::<ConstantGate>().is_some() {
-        let _ = writeln!(b, "for (uint256 i = 0; i < {n}; i++) {{ (uint256 a0, uint256 a1) = _es(c[2 * (co + i)], c[2 * (co + i) + 1], w[2 * i], w[2 * i + 1]); r[2 * i] = a0; r[2 * i + 1] = a1; }}");
+        let _ = writeln!(
+            b,
+            "for (uint256 i = 0; i < {n}; i++) {{ (uint256 a0, uint256 a1) = _es(c[2 * (co + i)], c[2 * (co + i) + 1], w[2 * i], w[2 * i + 1]); r[2 * i] = a0; r[2 * i + 1] = a1; }}"
+        );
     } else if any.downcast_ref::<PublicInputGate>().is_some() {
-        let _ = writeln!(b, "for (uint256 i = 0; i < 4; i++) {{ r[2 * i] = addmod(w[2 * i], P - pi[i], P); r[2 * i + 1] = w[2 * i + 1]; }}");
+        let _ = writeln!(
+            b,
+            "for (uint256 i = 0; i < 4; i++) {{ r[2 * i] = addmod(w[2 * i], P - pi[i], P); r[2 * i + 1] = w[2 * i + 1]; }}"
+        );
     } else if let Some(g) = any.downcast_ref::<BaseSumGate<2>>() {
         let limbs = g.num_limbs;
         let _ = writeln!(
@@ -235,7 +243,12 @@ fn poseidon_body<F: Poseidon + PrimeField64>(index: usize) -> (String, String) {
     let prc = list(F::FAST_PARTIAL_ROUND_CONSTANTS.iter().copied());
     let vs = list(F::FAST_PARTIAL_ROUND_VS.iter().flatten().copied());
     let whats = list(F::FAST_PARTIAL_ROUND_W_HATS.iter().flatten().copied());
-    let init = list(F::FAST_PARTIAL_ROUND_INITIAL_MATRIX.iter().flatten().copied());
+    let init = list(
+        F::FAST_PARTIAL_ROUND_INITIAL_MATRIX
+            .iter()
+            .flatten()
+            .copied(),
+    );
     let mds00 = F::MDS_MATRIX_CIRC[0] + F::MDS_MATRIX_DIAG[0];
     let nrc = ALL_ROUND_CONSTANTS.len();
     let np = N_PARTIAL_ROUNDS;

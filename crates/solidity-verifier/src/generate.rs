@@ -46,8 +46,16 @@ pub fn generate(
 ) -> Result<String, Error> {
     // Poseidon gates alone fill most of a contract: they get one of their own.
     let mut parts = vec![
-        PartView { index: 0, gates: Vec::new(), functions: Vec::new() },
-        PartView { index: 1, gates: Vec::new(), functions: Vec::new() },
+        PartView {
+            index: 0,
+            gates: Vec::new(),
+            functions: Vec::new(),
+        },
+        PartView {
+            index: 1,
+            gates: Vec::new(),
+            functions: Vec::new(),
+        },
     ];
     let selectors = &common.selectors_info;
     let (selector_indices, groups) = selectors_of(common)?;
@@ -62,7 +70,11 @@ pub fn generate(
             selector,
             group_start,
             group_end,
-            many: if selectors.num_selectors() > 1 { "true" } else { "false" },
+            many: if selectors.num_selectors() > 1 {
+                "true"
+            } else {
+                "false"
+            },
         });
     }
     let layout = Layout::new(common)?;
@@ -158,9 +170,14 @@ pub fn generate(
         .map_err(|e| Error::UnsupportedCircuit(format!("template: {e:#}")))
 }
 
+/// Each gate's selector index, and each selector group's gate range.
+type Selectors = (Vec<usize>, Vec<(usize, usize)>);
+
 /// Each gate's selector index and the selector groups (`SelectorsInfo`'s fields are private
 /// to plonky2; its serde form carries them).
-fn selectors_of(common: &CommonCircuitData<F, D>) -> Result<(Vec<usize>, Vec<(usize, usize)>), Error> {
+fn selectors_of(
+    common: &CommonCircuitData<F, D>,
+) -> Result<Selectors, Error> {
     let bad = || Error::UnsupportedCircuit("unreadable selectors info".into());
     let value = serde_json::to_value(&common.selectors_info).map_err(|_| bad())?;
     let indices = value["selector_indices"]

@@ -64,7 +64,10 @@ impl Layout {
             return unsupported("the circuit uses lookups".into());
         }
         if params.config.cap_height != 0 {
-            return unsupported(format!("cap height {} (0 expected)", params.config.cap_height));
+            return unsupported(format!(
+                "cap height {} (0 expected)",
+                params.config.cap_height
+            ));
         }
         if params.hiding || config.zero_knowledge {
             return unsupported("zero-knowledge (hiding) proofs".into());
@@ -87,7 +90,10 @@ impl Layout {
         let lde_bits = params.degree_bits + params.config.rate_bits;
         // hash_or_noop leaves up to 3 elements unhashed: the verifier always hashes.
         if leaf_lens.iter().any(|&l| l * 8 <= DIGEST)
-            || params.reduction_arity_bits.iter().any(|&a| (2usize << a) * 8 <= DIGEST)
+            || params
+                .reduction_arity_bits
+                .iter()
+                .any(|&a| (2usize << a) * 8 <= DIGEST)
         {
             return unsupported("a Merkle leaf short enough to be left unhashed".into());
         }

@@ -92,7 +92,8 @@ where
 {
     let proof = builder.add_virtual_proof_with_pis(&inner.common);
     let vd = plonky2::plonk::circuit_data::VerifierCircuitTarget {
-        constants_sigmas_cap: builder.constant_merkle_cap(&inner.verifier_only.constants_sigmas_cap),
+        constants_sigmas_cap: builder
+            .constant_merkle_cap(&inner.verifier_only.constants_sigmas_cap),
         circuit_digest: builder.constant_hash(inner.verifier_only.circuit_digest),
     };
     builder.verify_proof::<C>(&proof, &vd, &inner.common);
@@ -172,7 +173,11 @@ impl StandIn {
         Ok(proof)
     }
 
-    fn prove_high_rate(&self, x: u64, y: u64) -> Result<ProofWithPublicInputs<F, InnerConfig, D>, Error> {
+    fn prove_high_rate(
+        &self,
+        x: u64,
+        y: u64,
+    ) -> Result<ProofWithPublicInputs<F, InnerConfig, D>, Error> {
         let mut pw = PartialWitness::new();
         pw.set_target(self.inner_targets[0], F::from_canonical_u64(x))?;
         pw.set_target(self.inner_targets[1], F::from_canonical_u64(y))?;

@@ -18,9 +18,9 @@ use alloy::rpc::types::TransactionRequest;
 use alloy::signers::local::PrivateKeySigner;
 use alloy::sol;
 use hyperforge_solidity_verifier::calldata::{Calldata, encode};
-use hyperforge_solidity_verifier::standin::{D, F, FinalConfig, StandIn};
 use hyperforge_solidity_verifier::generate;
 use hyperforge_solidity_verifier::layout::{DIGEST, Layout};
+use hyperforge_solidity_verifier::standin::{D, F, FinalConfig, StandIn};
 use plonky2::field::extension::Extendable;
 use plonky2::field::types::{Field, PrimeField64, Sample};
 use plonky2::hash::hash_types::HashOut;
@@ -63,10 +63,18 @@ fn fixture() -> &'static Fixture {
             let gates = DefaultGateSerializer;
             let read = |name: &str| std::fs::read(dir.join(name)).expect("fixture file");
             let common = CommonCircuitData::from_bytes(read("common.bin"), &gates).expect("common");
-            let verifier_only = VerifierOnlyCircuitData::from_bytes(read("verifier.bin")).expect("vd");
-            let proof = ProofWithPublicInputs::from_bytes(read("proof.bin"), &common).expect("proof");
-            let other = ProofWithPublicInputs::from_bytes(read("other.bin"), &common).expect("other");
-            return Fixture { common, verifier_only, proof, other };
+            let verifier_only =
+                VerifierOnlyCircuitData::from_bytes(read("verifier.bin")).expect("vd");
+            let proof =
+                ProofWithPublicInputs::from_bytes(read("proof.bin"), &common).expect("proof");
+            let other =
+                ProofWithPublicInputs::from_bytes(read("other.bin"), &common).expect("other");
+            return Fixture {
+                common,
+                verifier_only,
+                proof,
+                other,
+            };
         }
         let chain = StandIn::build(0);
         let proof = chain.prove(5, 7).expect("prove");
@@ -80,8 +88,16 @@ fn fixture() -> &'static Fixture {
         if let Some(dir) = &dir {
             std::fs::create_dir_all(dir).expect("fixture dir");
             let gates = DefaultGateSerializer;
-            std::fs::write(dir.join("common.bin"), fixture.common.to_bytes(&gates).expect("ser")).expect("write");
-            std::fs::write(dir.join("verifier.bin"), fixture.verifier_only.to_bytes().expect("ser")).expect("write");
+            std::fs::write(
+                dir.join("common.bin"),
+                fixture.common.to_bytes(&gates).expect("ser"),
+            )
+            .expect("write");
+            std::fs::write(
+                dir.join("verifier.bin"),
+                fixture.verifier_only.to_bytes().expect("ser"),
+            )
+            .expect("write");
             std::fs::write(dir.join("proof.bin"), fixture.proof.to_bytes()).expect("write");
             std::fs::write(dir.join("other.bin"), fixture.other.to_bytes()).expect("write");
         }
@@ -114,10 +130,15 @@ fn compile(source: &str, dir: &Path) -> PathBuf {
 }
 
 fn bytecode(out: &Path, name: &str) -> Vec<u8> {
-    let json: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(out.join(format!("{name}.json"))).expect("artifact"))
-            .expect("json");
-    let hex = json["bytecode"].as_str().expect("bytecode").trim_start_matches("0x").to_owned();
+    let json: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(out.join(format!("{name}.json"))).expect("artifact"),
+    )
+    .expect("json");
+    let hex = json["bytecode"]
+        .as_str()
+        .expect("bytecode")
+        .trim_start_matches("0x")
+        .to_owned();
     alloy::hex::decode(hex).expect("hex")
 }
 
@@ -160,11 +181,19 @@ async fn chain(source: &str) -> Chain {
     code.extend_from_slice(&[0u8; 12]);
     code.extend_from_slice(poseidon.as_slice());
     let verifier = deploy(&provider, code).await;
-    Chain { _anvil: anvil, provider, verifier }
+    Chain {
+        _anvil: anvil,
+        provider,
+        verifier,
+    }
 }
 
 fn pis(calldata: &Calldata) -> Vec<U256> {
-    calldata.public_inputs.iter().map(|&x| U256::from(x)).collect()
+    calldata
+        .public_inputs
+        .iter()
+        .map(|&x| U256::from(x))
+        .collect()
 }
 
 async fn verdict(chain: &Chain, calldata: &Calldata) -> bool {
@@ -186,7 +215,8 @@ async fn the_generated_verifier_agrees_with_plonky2() {
     let f = fixture();
     let source = generate(&f.common, &f.verifier_only).expect("generate");
     if let Some(dir) = std::env::var_os("PLONKY_VERIFIER_FIXTURE_DIR") {
-        std::fs::write(PathBuf::from(dir).join("PlonkyVerifier.sol"), &source).expect("write source");
+        std::fs::write(PathBuf::from(dir).join("PlonkyVerifier.sol"), &source)
+            .expect("write source");
     }
     let chain = chain(&source).await;
     let valid = encode(&f.proof, &f.common).expect("encode");
@@ -208,12 +238,25 @@ async fn the_generated_verifier_agrees_with_plonky2() {
     expected.extend(theirs.plonk_gammas.iter().map(|x| x.to_canonical_u64()));
     expected.extend(theirs.plonk_alphas.iter().map(|x| x.to_canonical_u64()));
     expected.extend(theirs.plonk_zeta.0.iter().map(|x| x.to_canonical_u64()));
-    expected.extend(theirs.fri_challenges.fri_alpha.0.iter().map(|x| x.to_canonical_u64()));
+    expected.extend(
+        theirs
+            .fri_challenges
+            .fri_alpha
+            .0
+            .iter()
+            .map(|x| x.to_canonical_u64()),
+    );
     for b in &theirs.fri_challenges.fri_betas {
         expected.extend(b.0.iter().map(|x| x.to_canonical_u64()));
     }
     expected.push(theirs.fri_challenges.fri_pow_response.to_canonical_u64());
-    expected.extend(theirs.fri_challenges.fri_query_indices.iter().map(|&x| x as u64));
+    expected.extend(
+        theirs
+            .fri_challenges
+            .fri_query_indices
+            .iter()
+            .map(|&x| x as u64),
+    );
     let ours: Vec<u64> = ours.iter().map(|x| x.to::<u64>()).collect();
     assert_eq!(ours, expected, "challenges");
 
@@ -221,12 +264,24 @@ async fn the_generated_verifier_agrees_with_plonky2() {
     let verifier = IPlonkyVerifier::new(chain.verifier, chain.provider.clone());
     let num_selectors = f.common.selectors_info.num_selectors();
     for (index, gate) in f.common.gates.iter().enumerate() {
-        let wires: Vec<Ext> = (0..f.common.config.num_wires).map(|_| Ext::rand()).collect();
-        let consts: Vec<Ext> = (0..f.common.num_constants - num_selectors).map(|_| Ext::rand()).collect();
+        let wires: Vec<Ext> = (0..f.common.config.num_wires)
+            .map(|_| Ext::rand())
+            .collect();
+        let consts: Vec<Ext> = (0..f.common.num_constants - num_selectors)
+            .map(|_| Ext::rand())
+            .collect();
         let pi = HashOut::<F>::rand();
-        let vars = EvaluationVars { local_constants: &consts, local_wires: &wires, public_inputs_hash: &pi };
+        let vars = EvaluationVars {
+            local_constants: &consts,
+            local_wires: &wires,
+            public_inputs_hash: &pi,
+        };
         let want = words(&gate.0.eval_unfiltered(vars));
-        let at = verifier.gateContract(U256::from(index)).call().await.expect("gateContract");
+        let at = verifier
+            .gateContract(U256::from(index))
+            .call()
+            .await
+            .expect("gateContract");
         let got = IPlonkyGates::new(at, chain.provider.clone())
             .evalGate(
                 U256::from(index),
@@ -271,7 +326,11 @@ async fn the_generated_verifier_agrees_with_plonky2() {
         .expect("estimate");
     eprintln!("gas of the challenges alone (calldata included): {challenges_gas}");
     for part in [0usize, f.common.gates.len() - 1] {
-        let at = verifier.gateContract(U256::from(part)).call().await.expect("gateContract");
+        let at = verifier
+            .gateContract(U256::from(part))
+            .call()
+            .await
+            .expect("gateContract");
         let o = &f.proof.proof.openings;
         let input = alloy::sol_types::SolCall::abi_encode(&IPlonkyGates::evalPartCall {
             wires: words(&o.wires),
@@ -285,7 +344,11 @@ async fn the_generated_verifier_agrees_with_plonky2() {
             .expect("estimate");
         eprintln!("gas of the gate contract holding gate {part}: {gas}");
     }
-    let calldata_gas: u64 = valid.proof.iter().map(|&b| if b == 0 { 4 } else { 16 }).sum();
+    let calldata_gas: u64 = valid
+        .proof
+        .iter()
+        .map(|&b| if b == 0 { 4 } else { 16 })
+        .sum();
     eprintln!("proof calldata gas about {calldata_gas}");
 
     // Each lie is refused.
@@ -294,18 +357,40 @@ async fn the_generated_verifier_agrees_with_plonky2() {
     let mut lie = valid.clone();
     lie.public_inputs[0] += 1;
     lies.push(("a changed public input", lie));
-    lies.push(("a changed wire opening", bump(&valid, 3 * DIGEST + 16 * layout.o_wires)));
+    lies.push((
+        "a changed wire opening",
+        bump(&valid, 3 * DIGEST + 16 * layout.o_wires),
+    ));
     lies.push(("a changed wires cap", flip(&valid, 3)));
     let first_path = layout.off_queries + 8 * layout.leaf_lens[0];
-    lies.push(("a changed Merkle path element", flip(&valid, first_path + 5)));
+    lies.push((
+        "a changed Merkle path element",
+        flip(&valid, first_path + 5),
+    ));
     let mut step = layout.off_queries
-        + layout.leaf_lens.iter().map(|l| 8 * l + DIGEST * layout.lde_bits).sum::<usize>();
+        + layout
+            .leaf_lens
+            .iter()
+            .map(|l| 8 * l + DIGEST * layout.lde_bits)
+            .sum::<usize>();
     step += 16 << f.common.fri_params.reduction_arity_bits[0];
     lies.push(("a changed FRI query path", flip(&valid, step + 1)));
-    lies.push(("a changed FRI final polynomial coefficient", bump(&valid, layout.off_final_poly)));
-    lies.push(("a wrong proof-of-work witness", bump(&valid, layout.off_pow)));
-    lies.push(("a proof of another circuit", encode(&f.other, &f.common).expect("encode other")));
-    assert!(f.last_verifies_other_is_false(), "plonky2 itself must refuse the other circuit's proof");
+    lies.push((
+        "a changed FRI final polynomial coefficient",
+        bump(&valid, layout.off_final_poly),
+    ));
+    lies.push((
+        "a wrong proof-of-work witness",
+        bump(&valid, layout.off_pow),
+    ));
+    lies.push((
+        "a proof of another circuit",
+        encode(&f.other, &f.common).expect("encode other"),
+    ));
+    assert!(
+        f.last_verifies_other_is_false(),
+        "plonky2 itself must refuse the other circuit's proof"
+    );
     for (what, lie) in &lies {
         assert!(!verdict(&chain, lie).await, "{what} is accepted");
     }
@@ -316,7 +401,10 @@ async fn the_generated_verifier_agrees_with_plonky2() {
         seed ^= seed >> 7;
         seed ^= seed << 17;
         let at = (seed % valid.proof.len() as u64) as usize;
-        assert!(!verdict(&chain, &flip(&valid, at)).await, "a flipped byte at {at} is accepted");
+        assert!(
+            !verdict(&chain, &flip(&valid, at)).await,
+            "a flipped byte at {at} is accepted"
+        );
     }
 }
 
