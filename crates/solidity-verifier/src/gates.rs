@@ -258,15 +258,16 @@ fn poseidon_body<F: Poseidon + PrimeField64>(index: usize) -> (String, String) {
     let i = index;
     let body = format!(
         "uint256[{nrc}] memory RC = [{rc}];
+        uint256[24] memory cd = [{circ}, {diag}];
         uint256[24] memory s = _posInit{i}(w, r);
         uint256 k = 5;
         for (uint256 rd = 0; rd < {half}; rd++) {{
-            k = _posFull{i}(w, r, s, RC, k, rd, rd == 0 ? 0 : {start_full_0} + 12 * (rd - 1));
+            k = _posFull{i}(w, r, s, RC, cd, k, rd, rd == 0 ? 0 : {start_full_0} + 12 * (rd - 1));
         }}
         _posPartialInit{i}(s);
         k = _posPartial{i}(w, r, s, k);
         for (uint256 rd = 0; rd < {half}; rd++) {{
-            k = _posFull{i}(w, r, s, RC, k, {half} + {np} + rd, {start_full_1} + 12 * rd);
+            k = _posFull{i}(w, r, s, RC, cd, k, {half} + {np} + rd, {start_full_1} + 12 * rd);
         }}
         for (uint256 j = 0; j < 12; j++) {{
             (r[2 * k], r[2 * k + 1]) = _es(s[2 * j], s[2 * j + 1], w[2 * (12 + j)], w[2 * (12 + j) + 1]);
@@ -289,47 +290,99 @@ fn poseidon_body<F: Poseidon + PrimeField64>(index: usize) -> (String, String) {
     }}
 
     /// @dev A full round: constants, then (when `wi` is not 0) the S-box inputs at wires
-    /// wi.. are constrained and used, the S-box, the MDS layer.
+    /// wi.. are constrained and used, the S-box, the MDS layer (cd: circulant then diagonal).
     function _posFull{i}(
         uint256[] memory w,
         uint256[] memory r,
         uint256[24] memory s,
         uint256[{nrc}] memory RC,
+        uint256[24] memory cd,
         uint256 k,
         uint256 rctr,
         uint256 wi
     ) internal pure returns (uint256) {{
-        for (uint256 j = 0; j < 12; j++) s[2 * j] = addmod(s[2 * j], RC[j + 12 * rctr], P);
-        if (wi != 0) {{
-            for (uint256 j = 0; j < 12; j++) {{
-                (r[2 * k], r[2 * k + 1]) = _es(s[2 * j], s[2 * j + 1], w[2 * (wi + j)], w[2 * (wi + j) + 1]);
-                k++;
-                s[2 * j] = w[2 * (wi + j)];
-                s[2 * j + 1] = w[2 * (wi + j) + 1];
+        assembly {{
+            let p := 0xFFFFFFFF00000001
+            let rc := add(RC, mul(384, rctr))
+            for {{ let j := 0 }} lt(j, 12) {{ j := add(j, 1) }} {{
+                let e := add(s, shl(6, j))
+                mstore(e, addmod(mload(e), mload(add(rc, shl(5, j))), p))
             }}
+            if wi {{
+                let wd := add(w, 0x20)
+                let rd := add(r, 0x20)
+                for {{ let j := 0 }} lt(j, 12) {{ j := add(j, 1) }} {{
+                    let e := add(s, shl(6, j))
+                    let we := add(wd, shl(6, add(wi, j)))
+                    let w0 := mload(we)
+                    let w1 := mload(add(we, 0x20))
+                    let o := add(rd, shl(6, k))
+                    mstore(o, addmod(mload(e), sub(p, w0), p))
+                    mstore(add(o, 0x20), addmod(mload(add(e, 0x20)), sub(p, w1), p))
+                    k := add(k, 1)
+                    mstore(e, w0)
+                    mstore(add(e, 0x20), w1)
+                }}
+            }}
+            for {{ let j := 0 }} lt(j, 12) {{ j := add(j, 1) }} {{
+                let e := add(s, shl(6, j))
+                let x0 := mload(e)
+                let x1 := mload(add(e, 0x20))
+                let a0 := mod(add(mul(x0, x0), mul(7, mul(x1, x1))), p)
+                let a1 := mod(mul(shl(1, x0), x1), p)
+                let b0 := mod(add(mul(a0, a0), mul(7, mul(a1, a1))), p)
+                let b1 := mod(mul(shl(1, a0), a1), p)
+                let c0 := mod(add(mul(x0, a0), mul(7, mul(x1, a1))), p)
+                let c1 := mod(add(mul(x0, a1), mul(x1, a0)), p)
+                mstore(e, mod(add(mul(c0, b0), mul(7, mul(c1, b1))), p))
+                mstore(add(e, 0x20), mod(add(mul(c0, b1), mul(c1, b0)), p))
+            }}
+            let t := mload(0x40)
+            for {{ let row := 0 }} lt(row, 12) {{ row := add(row, 1) }} {{
+                let d := mload(add(cd, shl(5, add(row, 12))))
+                let a0 := mul(mload(add(s, shl(6, row))), d)
+                let a1 := mul(mload(add(s, add(shl(6, row), 0x20))), d)
+                for {{ let j := 0 }} lt(j, 12) {{ j := add(j, 1) }} {{
+                    let e := add(s, shl(6, mod(add(j, row), 12)))
+                    let cc := mload(add(cd, shl(5, j)))
+                    a0 := add(a0, mul(mload(e), cc))
+                    a1 := add(a1, mul(mload(add(e, 0x20)), cc))
+                }}
+                mstore(add(t, shl(6, row)), mod(a0, p))
+                mstore(add(t, add(shl(6, row), 0x20)), mod(a1, p))
+            }}
+            for {{ let j := 0 }} lt(j, 24) {{ j := add(j, 1) }} {{ mstore(add(s, shl(5, j)), mload(add(t, shl(5, j)))) }}
         }}
-        for (uint256 j = 0; j < 12; j++) (s[2 * j], s[2 * j + 1]) = _sbox(s[2 * j], s[2 * j + 1]);
-        uint256[24] memory t = _mds(s, [{circ}], [{diag}]);
-        for (uint256 j = 0; j < 24; j++) s[j] = t[j];
         return k;
     }}
 
     /// @dev partial_first_constant_layer, then mds_partial_layer_init.
     function _posPartialInit{i}(uint256[24] memory s) internal pure {{
         uint256[12] memory first = [{first}];
-        for (uint256 j = 0; j < 12; j++) s[2 * j] = addmod(s[2 * j], first[j], P);
         uint256[{ninit}] memory m = [{init}];
-        uint256[24] memory t;
-        t[0] = s[0];
-        t[1] = s[1];
-        for (uint256 rr = 1; rr < 12; rr++) {{
-            for (uint256 cc = 1; cc < 12; cc++) {{
-                uint256 x = m[(rr - 1) * 11 + cc - 1];
-                t[2 * cc] = addmod(t[2 * cc], mulmod(s[2 * rr], x, P), P);
-                t[2 * cc + 1] = addmod(t[2 * cc + 1], mulmod(s[2 * rr + 1], x, P), P);
+        assembly {{
+            let p := 0xFFFFFFFF00000001
+            for {{ let j := 0 }} lt(j, 12) {{ j := add(j, 1) }} {{
+                let e := add(s, shl(6, j))
+                mstore(e, addmod(mload(e), mload(add(first, shl(5, j))), p))
             }}
+            let t := mload(0x40)
+            mstore(t, mload(s))
+            mstore(add(t, 0x20), mload(add(s, 0x20)))
+            for {{ let cc := 1 }} lt(cc, 12) {{ cc := add(cc, 1) }} {{
+                let a0 := 0
+                let a1 := 0
+                for {{ let rr := 1 }} lt(rr, 12) {{ rr := add(rr, 1) }} {{
+                    let x := mload(add(m, shl(5, add(mul(sub(rr, 1), 11), sub(cc, 1)))))
+                    let e := add(s, shl(6, rr))
+                    a0 := addmod(a0, mul(mload(e), x), p)
+                    a1 := addmod(a1, mul(mload(add(e, 0x20)), x), p)
+                }}
+                mstore(add(t, shl(6, cc)), a0)
+                mstore(add(t, add(shl(6, cc), 0x20)), a1)
+            }}
+            for {{ let j := 0 }} lt(j, 24) {{ j := add(j, 1) }} {{ mstore(add(s, shl(5, j)), mload(add(t, shl(5, j)))) }}
         }}
-        for (uint256 j = 0; j < 24; j++) s[j] = t[j];
     }}
 
     /// @dev The partial rounds: S-box input constrained, S-box, round constant (not in the
@@ -343,11 +396,31 @@ fn poseidon_body<F: Poseidon + PrimeField64>(index: usize) -> (String, String) {
         uint256[{nvs}] memory vs = [{vs}];
         uint256[{nvs}] memory wh = [{whats}];
         for (uint256 rd = 0; rd < {np}; rd++) {{
-            uint256 wi = 2 * ({start_partial} + rd);
-            (r[2 * k], r[2 * k + 1]) = _es(s[0], s[1], w[wi], w[wi + 1]);
-            k++;
-            (s[0], s[1]) = _sbox(w[wi], w[wi + 1]);
-            if (rd < {np} - 1) s[0] = addmod(s[0], prc[rd], P);
+            assembly {{
+                function sbox(x0, x1) -> y0, y1 {{
+                    let p := 0xFFFFFFFF00000001
+                    let a0 := mod(add(mul(x0, x0), mul(7, mul(x1, x1))), p)
+                    let a1 := mod(mul(shl(1, x0), x1), p)
+                    let b0 := mod(add(mul(a0, a0), mul(7, mul(a1, a1))), p)
+                    let b1 := mod(mul(shl(1, a0), a1), p)
+                    let c0 := mod(add(mul(x0, a0), mul(7, mul(x1, a1))), p)
+                    let c1 := mod(add(mul(x0, a1), mul(x1, a0)), p)
+                    y0 := mod(add(mul(c0, b0), mul(7, mul(c1, b1))), p)
+                    y1 := mod(add(mul(c0, b1), mul(c1, b0)), p)
+                }}
+                let we := add(add(w, 0x20), shl(6, add({start_partial}, rd)))
+                let o := add(add(r, 0x20), shl(6, k))
+                mstore(o, addmod(mload(s), sub(0xFFFFFFFF00000001, mload(we)), 0xFFFFFFFF00000001))
+                mstore(
+                    add(o, 0x20),
+                    addmod(mload(add(s, 0x20)), sub(0xFFFFFFFF00000001, mload(add(we, 0x20))), 0xFFFFFFFF00000001)
+                )
+                k := add(k, 1)
+                let y0, y1 := sbox(mload(we), mload(add(we, 0x20)))
+                if lt(rd, sub({np}, 1)) {{ y0 := addmod(y0, mload(add(prc, shl(5, rd))), 0xFFFFFFFF00000001) }}
+                mstore(s, y0)
+                mstore(add(s, 0x20), y1)
+            }}
             _posFast{i}(s, vs, wh, rd);
         }}
         return k;
