@@ -4,222 +4,263 @@
 pragma solidity 0.8.30;
 
 import {IVerifier} from "./IVerifier.sol";
-
-/// @dev The Poseidon contract the bridge deploys (contracts/src/PoseidonGoldilocks.sol).
-interface IPlonkyPoseidon {
-    function hashNoPad(uint256[] calldata inputs) external pure returns (bytes32);
-}
+import {PoseidonGoldilocks} from "./PoseidonGoldilocks.sol";
 
 /// @dev GF(p) and GF(p^2) = GF(p)[u] / (u^2 - 7) arithmetic, p = 2^64 - 2^32 + 1. Every value
 /// is kept reduced (< p); products of two reduced values fit 128 bits, so sums of a few are
 /// reduced once.
-abstract contract PlonkyField {
-    uint256 internal constant P = 0xFFFFFFFF00000001;
+uint256 constant P = 0xFFFFFFFF00000001;
 
-    function _ea(uint256 a0, uint256 a1, uint256 b0, uint256 b1) internal pure returns (uint256, uint256) {
-        return (addmod(a0, b0, P), addmod(a1, b1, P));
-    }
+function _ea(uint256 a0, uint256 a1, uint256 b0, uint256 b1) pure returns (uint256, uint256) {
+    return (addmod(a0, b0, P), addmod(a1, b1, P));
+}
 
-    function _es(uint256 a0, uint256 a1, uint256 b0, uint256 b1) internal pure returns (uint256, uint256) {
-        return (addmod(a0, P - b0, P), addmod(a1, P - b1, P));
-    }
+function _es(uint256 a0, uint256 a1, uint256 b0, uint256 b1) pure returns (uint256, uint256) {
+    return (addmod(a0, P - b0, P), addmod(a1, P - b1, P));
+}
 
-    function _em(uint256 a0, uint256 a1, uint256 b0, uint256 b1) internal pure returns (uint256 c0, uint256 c1) {
-        unchecked {
-            c0 = (a0 * b0 + 7 * (a1 * b1)) % P;
-            c1 = (a0 * b1 + a1 * b0) % P;
-        }
-    }
-
-    /// @dev The inverse in GF(p) (0 for 0), by the modexp precompile.
-    function _inv(uint256 a) internal view returns (uint256 r) {
-        assembly {
-            let m := mload(0x40)
-            mstore(m, 0x20)
-            mstore(add(m, 0x20), 0x20)
-            mstore(add(m, 0x40), 0x20)
-            mstore(add(m, 0x60), a)
-            mstore(add(m, 0x80), 0xFFFFFFFEFFFFFFFF)
-            mstore(add(m, 0xa0), 0xFFFFFFFF00000001)
-            if iszero(staticcall(gas(), 0x05, m, 0xc0, m, 0x20)) { revert(0, 0) }
-            r := mload(m)
-        }
-    }
-
-    /// @dev The inverse in GF(p^2): conj(a) / norm(a).
-    function _einv(uint256 a0, uint256 a1) internal view returns (uint256, uint256) {
-        uint256 n;
-        unchecked {
-            n = addmod(mulmod(a0, a0, P), P - mulmod(7, mulmod(a1, a1, P), P), P);
-        }
-        uint256 ni = _inv(n);
-        return (mulmod(a0, ni, P), mulmod(P - a1, ni, P) % P);
+function _em(uint256 a0, uint256 a1, uint256 b0, uint256 b1) pure returns (uint256 c0, uint256 c1) {
+    unchecked {
+        c0 = (a0 * b0 + 7 * (a1 * b1)) % P;
+        c1 = (a0 * b1 + a1 * b0) % P;
     }
 }
 
-/// @dev What every gate contract shares: the filters, the extension-algebra helpers and the
-/// gate-specific helpers (only those a contract uses end up in its code).
-abstract contract PlonkyGateHelpers is PlonkyField {
-    uint256 internal constant NUM_GATE_CONSTRAINTS = 123;
-    uint256 internal constant NUM_SELECTORS = 4;
+/// @dev The inverse in GF(p) (0 for 0), by the modexp precompile.
+function _inv(uint256 a) view returns (uint256 r) {
+    assembly {
+        let m := mload(0x40)
+        mstore(m, 0x20)
+        mstore(add(m, 0x20), 0x20)
+        mstore(add(m, 0x40), 0x20)
+        mstore(add(m, 0x60), a)
+        mstore(add(m, 0x80), 0xFFFFFFFEFFFFFFFF)
+        mstore(add(m, 0xa0), 0xFFFFFFFF00000001)
+        if iszero(staticcall(gas(), 0x05, m, 0xc0, m, 0x20)) { revert(0, 0) }
+        r := mload(m)
+    }
+}
 
-    function _filter(uint256[] memory c, uint256 row, uint256 sel, uint256 start, uint256 end, bool many)
-        internal
-        pure
-        returns (uint256 f0, uint256 f1)
-    {
-        (uint256 s0, uint256 s1) = (c[2 * sel], c[2 * sel + 1]);
-        f0 = 1;
-        for (uint256 i = start; i < end; i++) {
-            if (i == row) continue;
-            (uint256 d0, uint256 d1) = _es(i, 0, s0, s1);
-            (f0, f1) = _em(f0, f1, d0, d1);
+/// @dev The inverse in GF(p^2): conj(a) / norm(a).
+function _einv(uint256 a0, uint256 a1) view returns (uint256, uint256) {
+    uint256 n;
+    unchecked {
+        n = addmod(mulmod(a0, a0, P), P - mulmod(7, mulmod(a1, a1, P), P), P);
+    }
+    uint256 ni = _inv(n);
+    return (mulmod(a0, ni, P), mulmod(P - a1, ni, P) % P);
+}
+
+/// @dev What every gate contract shares (free functions: only those a contract uses end up
+/// in its code): the filters, the extension-algebra helpers, the gate-specific helpers.
+uint256 constant GATES_NUM_CONSTRAINTS = 123;
+uint256 constant GATES_NUM_SELECTORS = 4;
+
+function _filter(uint256[] memory c, uint256 row, uint256 sel, uint256 start, uint256 end, bool many) pure
+    returns (uint256 f0, uint256 f1)
+{
+    (uint256 s0, uint256 s1) = (c[2 * sel], c[2 * sel + 1]);
+    f0 = 1;
+    for (uint256 i = start; i < end; i++) {
+        if (i == row) continue;
+        (uint256 d0, uint256 d1) = _es(i, 0, s0, s1);
+        (f0, f1) = _em(f0, f1, d0, d1);
+    }
+    if (many) {
+        (uint256 d0, uint256 d1) = _es(0xFFFFFFFF, 0, s0, s1);
+        (f0, f1) = _em(f0, f1, d0, d1);
+    }
+}
+
+function _accumulate(uint256[] memory out, uint256[] memory r, uint256 f0, uint256 f1) pure {
+    assembly {
+        let p := 0xFFFFFFFF00000001
+        let n := mload(r)
+        let ro := add(r, 0x20)
+        let oo := add(out, 0x20)
+        for { let k := 0 } lt(k, n) { k := add(k, 2) } {
+            let x0 := mload(add(ro, shl(5, k)))
+            let x1 := mload(add(ro, shl(5, add(k, 1))))
+            let e := add(oo, shl(5, k))
+            mstore(e, addmod(mload(e), mod(add(mul(x0, f0), mul(7, mul(x1, f1))), p), p))
+            mstore(add(e, 0x20), addmod(mload(add(e, 0x20)), mod(add(mul(x0, f1), mul(x1, f0)), p), p))
         }
-        if (many) {
-            (uint256 d0, uint256 d1) = _es(0xFFFFFFFF, 0, s0, s1);
-            (f0, f1) = _em(f0, f1, d0, d1);
-        }
     }
+}
 
-    function _accumulate(uint256[] memory out, uint256[] memory r, uint256 f0, uint256 f1) internal pure {
-        for (uint256 k = 0; k < r.length; k += 2) {
-            (uint256 a0, uint256 a1) = _em(r[k], r[k + 1], f0, f1);
-            (out[k], out[k + 1]) = _ea(out[k], out[k + 1], a0, a1);
-        }
+/// @dev The algebra element of wires `i`, `i + 1`.
+function _alg(uint256[] memory w, uint256 i) pure returns (uint256[4] memory a) {
+    assembly {
+        let src := add(add(w, 0x20), shl(6, i))
+        mstore(a, mload(src))
+        mstore(add(a, 0x20), mload(add(src, 0x20)))
+        mstore(add(a, 0x40), mload(add(src, 0x40)))
+        mstore(add(a, 0x60), mload(add(src, 0x60)))
     }
+}
 
-    /// @dev The algebra element of wires `i`, `i + 1`.
-    function _alg(uint256[] memory w, uint256 i) internal pure returns (uint256[4] memory a) {
-        a[0] = w[2 * i];
-        a[1] = w[2 * i + 1];
-        a[2] = w[2 * i + 2];
-        a[3] = w[2 * i + 3];
+function _aadd(uint256[4] memory a, uint256[4] memory b) pure returns (uint256[4] memory c) {
+    assembly {
+        let p := 0xFFFFFFFF00000001
+        mstore(c, addmod(mload(a), mload(b), p))
+        mstore(add(c, 0x20), addmod(mload(add(a, 0x20)), mload(add(b, 0x20)), p))
+        mstore(add(c, 0x40), addmod(mload(add(a, 0x40)), mload(add(b, 0x40)), p))
+        mstore(add(c, 0x60), addmod(mload(add(a, 0x60)), mload(add(b, 0x60)), p))
     }
+}
 
-    function _aadd(uint256[4] memory a, uint256[4] memory b) internal pure returns (uint256[4] memory c) {
-        (c[0], c[1]) = _ea(a[0], a[1], b[0], b[1]);
-        (c[2], c[3]) = _ea(a[2], a[3], b[2], b[3]);
+/// @dev Algebra product: (A0 + A1 X)(B0 + B1 X) mod X^2 - 7, coefficients in GF(p^2).
+function _am(uint256[4] memory a, uint256[4] memory b) pure returns (uint256[4] memory c) {
+    assembly {
+        let p := 0xFFFFFFFF00000001
+        let a0 := mload(a)
+        let a1 := mload(add(a, 0x20))
+        let a2 := mload(add(a, 0x40))
+        let a3 := mload(add(a, 0x60))
+        let b0 := mload(b)
+        let b1 := mload(add(b, 0x20))
+        let b2 := mload(add(b, 0x40))
+        let b3 := mload(add(b, 0x60))
+        let y0 := mod(add(mul(a2, b2), mul(7, mul(a3, b3))), p)
+        let y1 := mod(add(mul(a2, b3), mul(a3, b2)), p)
+        mstore(c, mod(add(add(mul(a0, b0), mul(7, mul(a1, b1))), mul(7, y0)), p))
+        mstore(add(c, 0x20), mod(add(add(mul(a0, b1), mul(a1, b0)), mul(7, y1)), p))
+        mstore(
+            add(c, 0x40),
+            mod(add(add(mul(a0, b2), mul(7, mul(a1, b3))), add(mul(a2, b0), mul(7, mul(a3, b1)))), p)
+        )
+        mstore(add(c, 0x60), mod(add(add(mul(a0, b3), mul(a1, b2)), add(mul(a2, b1), mul(a3, b0))), p))
     }
+}
 
-    /// @dev Algebra product: (a0 + a1 X)(b0 + b1 X) mod X^2 - 7, coefficients in GF(p^2).
-    function _am(uint256[4] memory a, uint256[4] memory b) internal pure returns (uint256[4] memory c) {
-        (uint256 x0, uint256 x1) = _em(a[0], a[1], b[0], b[1]);
-        (uint256 y0, uint256 y1) = _em(a[2], a[3], b[2], b[3]);
-        (c[0], c[1]) = _ea(x0, x1, mulmod(7, y0, P), mulmod(7, y1, P));
-        (x0, x1) = _em(a[0], a[1], b[2], b[3]);
-        (y0, y1) = _em(a[2], a[3], b[0], b[1]);
-        (c[2], c[3]) = _ea(x0, x1, y0, y1);
+/// @dev Algebra element times a GF(p^2) scalar.
+function _asc(uint256[4] memory a, uint256 s0, uint256 s1) pure returns (uint256[4] memory c) {
+    assembly {
+        let p := 0xFFFFFFFF00000001
+        let a0 := mload(a)
+        let a1 := mload(add(a, 0x20))
+        let a2 := mload(add(a, 0x40))
+        let a3 := mload(add(a, 0x60))
+        mstore(c, mod(add(mul(a0, s0), mul(7, mul(a1, s1))), p))
+        mstore(add(c, 0x20), mod(add(mul(a0, s1), mul(a1, s0)), p))
+        mstore(add(c, 0x40), mod(add(mul(a2, s0), mul(7, mul(a3, s1))), p))
+        mstore(add(c, 0x60), mod(add(mul(a2, s1), mul(a3, s0)), p))
     }
+}
 
-    /// @dev Algebra element times a GF(p^2) scalar.
-    function _asc(uint256[4] memory a, uint256 s0, uint256 s1) internal pure returns (uint256[4] memory c) {
-        (c[0], c[1]) = _em(a[0], a[1], s0, s1);
-        (c[2], c[3]) = _em(a[2], a[3], s0, s1);
+/// @dev Writes a - b (two GF(p^2) constraints) at r[k..k+4].
+function _asubTo(uint256[] memory r, uint256 k, uint256[4] memory a, uint256[4] memory b) pure {
+    assembly {
+        let p := 0xFFFFFFFF00000001
+        let d := add(add(r, 0x20), shl(5, k))
+        mstore(d, addmod(mload(a), sub(p, mload(b)), p))
+        mstore(add(d, 0x20), addmod(mload(add(a, 0x20)), sub(p, mload(add(b, 0x20))), p))
+        mstore(add(d, 0x40), addmod(mload(add(a, 0x40)), sub(p, mload(add(b, 0x40))), p))
+        mstore(add(d, 0x60), addmod(mload(add(a, 0x60)), sub(p, mload(add(b, 0x60))), p))
     }
+}
 
-    /// @dev Writes a - b (two GF(p^2) constraints) at r[k..k+4].
-    function _asubTo(uint256[] memory r, uint256 k, uint256[4] memory a, uint256[4] memory b) internal pure {
-        (r[k], r[k + 1]) = _es(a[0], a[1], b[0], b[1]);
-        (r[k + 2], r[k + 3]) = _es(a[2], a[3], b[2], b[3]);
+function _sbox(uint256 x0, uint256 x1) pure returns (uint256 y0, uint256 y1) {
+    assembly {
+        let p := 0xFFFFFFFF00000001
+        let a0 := mod(add(mul(x0, x0), mul(7, mul(x1, x1))), p)
+        let a1 := mod(mul(shl(1, x0), x1), p)
+        let b0 := mod(add(mul(a0, a0), mul(7, mul(a1, a1))), p)
+        let b1 := mod(mul(shl(1, a0), a1), p)
+        let c0 := mod(add(mul(x0, a0), mul(7, mul(x1, a1))), p)
+        let c1 := mod(add(mul(x0, a1), mul(x1, a0)), p)
+        y0 := mod(add(mul(c0, b0), mul(7, mul(c1, b1))), p)
+        y1 := mod(add(mul(c0, b1), mul(c1, b0)), p)
     }
+}
 
-    function _sbox(uint256 x0, uint256 x1) internal pure returns (uint256, uint256) {
-        (uint256 a0, uint256 a1) = _em(x0, x1, x0, x1);
-        (uint256 b0, uint256 b1) = _em(a0, a1, a0, a1);
-        (a0, a1) = _em(x0, x1, a0, a1);
-        return _em(a0, a1, b0, b1);
-    }
-
-    function _mds(uint256[24] memory s, uint256[12] memory circ, uint256[12] memory diag)
-        internal
-        pure
-        returns (uint256[24] memory t)
-    {
-        unchecked {
-            for (uint256 r = 0; r < 12; r++) {
-                uint256 a0 = s[2 * r] * diag[r];
-                uint256 a1 = s[2 * r + 1] * diag[r];
-                for (uint256 i = 0; i < 12; i++) {
-                    uint256 j = (i + r) % 12;
-                    a0 += s[2 * j] * circ[i];
-                    a1 += s[2 * j + 1] * circ[i];
-                }
-                t[2 * r] = a0 % P;
-                t[2 * r + 1] = a1 % P;
+/// @dev The MDS layer over GF(p^2) (small circulant and diagonal entries: sums stay far
+/// below 2^256 and are reduced once).
+function _mds(uint256[24] memory s, uint256[12] memory circ, uint256[12] memory diag) pure
+    returns (uint256[24] memory t)
+{
+    assembly {
+        let p := 0xFFFFFFFF00000001
+        for { let r := 0 } lt(r, 12) { r := add(r, 1) } {
+            let d := mload(add(diag, shl(5, r)))
+            let a0 := mul(mload(add(s, shl(6, r))), d)
+            let a1 := mul(mload(add(s, add(shl(6, r), 0x20))), d)
+            for { let i := 0 } lt(i, 12) { i := add(i, 1) } {
+                let j := mod(add(i, r), 12)
+                let cc := mload(add(circ, shl(5, i)))
+                a0 := add(a0, mul(mload(add(s, shl(6, j))), cc))
+                a1 := add(a1, mul(mload(add(s, add(shl(6, j), 0x20))), cc))
             }
+            mstore(add(t, shl(6, r)), mod(a0, p))
+            mstore(add(t, add(shl(6, r), 0x20)), mod(a1, p))
         }
     }
+}
 
-    /// @dev One copy of RandomAccessGate: its bits are boolean, they make the index, and the
-    /// list folded by them is the claimed element. Returns the next constraint index.
-    function _randomAccessCopy(uint256[] memory w, uint256[] memory r, uint256 k, uint256 base, uint256 bitsAt, uint256 bits)
-        internal
-        pure
-        returns (uint256)
-    {
-        uint256 rec0;
-        uint256 rec1;
-        for (uint256 i = 0; i < bits; i++) {
-            uint256 bw = 2 * (bitsAt + i);
-            (r[2 * k], r[2 * k + 1]) = _em(w[bw], w[bw + 1], addmod(w[bw], P - 1, P), w[bw + 1]);
-            k++;
-        }
-        for (uint256 i = bits; i > 0; i--) {
-            uint256 bw = 2 * (bitsAt + i - 1);
-            (rec0, rec1) = _ea(mulmod(rec0, 2, P), mulmod(rec1, 2, P), w[bw], w[bw + 1]);
-        }
-        (r[2 * k], r[2 * k + 1]) = _es(rec0, rec1, w[2 * base], w[2 * base + 1]);
+/// @dev One copy of RandomAccessGate: its bits are boolean, they make the index, and the
+/// list folded by them is the claimed element. Returns the next constraint index.
+function _randomAccessCopy(uint256[] memory w, uint256[] memory r, uint256 k, uint256 base, uint256 bitsAt, uint256 bits) pure
+    returns (uint256)
+{
+    uint256 rec0;
+    uint256 rec1;
+    for (uint256 i = 0; i < bits; i++) {
+        uint256 bw = 2 * (bitsAt + i);
+        (r[2 * k], r[2 * k + 1]) = _em(w[bw], w[bw + 1], addmod(w[bw], P - 1, P), w[bw + 1]);
         k++;
-        (rec0, rec1) = _randomAccessFold(w, base, bitsAt, bits);
-        (r[2 * k], r[2 * k + 1]) = _es(rec0, rec1, w[2 * (base + 1)], w[2 * (base + 1) + 1]);
-        return k + 1;
     }
+    for (uint256 i = bits; i > 0; i--) {
+        uint256 bw = 2 * (bitsAt + i - 1);
+        (rec0, rec1) = _ea(mulmod(rec0, 2, P), mulmod(rec1, 2, P), w[bw], w[bw + 1]);
+    }
+    (r[2 * k], r[2 * k + 1]) = _es(rec0, rec1, w[2 * base], w[2 * base + 1]);
+    k++;
+    (rec0, rec1) = _randomAccessFold(w, base, bitsAt, bits);
+    (r[2 * k], r[2 * k + 1]) = _es(rec0, rec1, w[2 * (base + 1)], w[2 * (base + 1) + 1]);
+    return k + 1;
+}
 
-    function _randomAccessFold(uint256[] memory w, uint256 base, uint256 bitsAt, uint256 bits)
-        internal
-        pure
-        returns (uint256, uint256)
-    {
-        uint256 len = 1 << bits;
-        uint256[] memory items = new uint256[](2 * len);
-        for (uint256 i = 0; i < 2 * len; i++) items[i] = w[2 * (base + 2) + i];
-        for (uint256 i = 0; i < bits; i++) {
-            uint256 bw = 2 * (bitsAt + i);
-            (uint256 b0, uint256 b1) = (w[bw], w[bw + 1]);
-            len /= 2;
-            for (uint256 j = 0; j < len; j++) {
-                (uint256 d0, uint256 d1) = _es(items[4 * j + 2], items[4 * j + 3], items[4 * j], items[4 * j + 1]);
-                (d0, d1) = _em(b0, b1, d0, d1);
-                (items[2 * j], items[2 * j + 1]) = _ea(items[4 * j], items[4 * j + 1], d0, d1);
-            }
+function _randomAccessFold(uint256[] memory w, uint256 base, uint256 bitsAt, uint256 bits) pure
+    returns (uint256, uint256)
+{
+    uint256 len = 1 << bits;
+    uint256[] memory items = new uint256[](2 * len);
+    for (uint256 i = 0; i < 2 * len; i++) items[i] = w[2 * (base + 2) + i];
+    for (uint256 i = 0; i < bits; i++) {
+        uint256 bw = 2 * (bitsAt + i);
+        (uint256 b0, uint256 b1) = (w[bw], w[bw + 1]);
+        len /= 2;
+        for (uint256 j = 0; j < len; j++) {
+            (uint256 d0, uint256 d1) = _es(items[4 * j + 2], items[4 * j + 3], items[4 * j], items[4 * j + 1]);
+            (d0, d1) = _em(b0, b1, d0, d1);
+            (items[2 * j], items[2 * j + 1]) = _ea(items[4 * j], items[4 * j + 1], d0, d1);
         }
-        return (items[0], items[1]);
     }
+    return (items[0], items[1]);
+}
 
-    /// @dev CosetInterpolationGate's partial interpolation over points `g[0]..g[1]`; `dw` is
-    /// the domain then the barycentric weights (g[3] points), values start at wire g[2].
-    function _interp(
-        uint256[] memory w,
-        uint256[32] memory dw,
-        uint256[4] memory x,
-        uint256[4] memory ev,
-        uint256[4] memory pr,
-        uint256[4] memory g
-    ) internal pure returns (uint256[4] memory, uint256[4] memory) {
-        for (uint256 i = g[0]; i < g[1]; i++) {
-            uint256[4] memory val = _asc(_alg(w, g[2] + 2 * i), dw[g[3] + i], 0);
-            uint256[4] memory term = [addmod(x[0], P - dw[i], P), x[1], x[2], x[3]];
-            ev = _aadd(_am(ev, term), _am(val, pr));
-            pr = _am(pr, term);
-        }
-        return (ev, pr);
+/// @dev CosetInterpolationGate's partial interpolation over points `g[0]..g[1]`; `dw` is
+/// the domain then the barycentric weights (g[3] points), values start at wire g[2].
+function _interp(
+    uint256[] memory w,
+    uint256[32] memory dw,
+    uint256[4] memory x,
+    uint256[4] memory ev,
+    uint256[4] memory pr,
+    uint256[4] memory g
+) pure returns (uint256[4] memory, uint256[4] memory) {
+    for (uint256 i = g[0]; i < g[1]; i++) {
+        uint256[4] memory val = _asc(_alg(w, g[2] + 2 * i), dw[g[3] + i], 0);
+        uint256[4] memory term = [addmod(x[0], P - dw[i], P), x[1], x[2], x[3]];
+        ev = _aadd(_am(ev, term), _am(val, pr));
+        pr = _am(pr, term);
     }
-
+    return (ev, pr);
 }
 
 /// @title PlonkyGates0: constraints of some of the final circuit's gates at `zeta`
 /// @notice The gates are split over contracts to keep each under the code size limit.
-contract PlonkyGates0 is PlonkyGateHelpers {
+contract PlonkyGates0 {
     /// @notice The sum over this contract's gates of each gate's filtered constraints (its part
     /// of plonky2's `evaluate_gate_constraints`), as GF(p^2) pairs. `consts` are all constant
     /// openings, selectors first; `pi` the public-inputs hash.
@@ -231,54 +272,54 @@ contract PlonkyGates0 is PlonkyGateHelpers {
         uint256[] memory w = wires;
         uint256[] memory c = consts;
         uint256[4] memory p = pi;
-        out = new uint256[](2 * NUM_GATE_CONSTRAINTS);
+        out = new uint256[](2 * GATES_NUM_CONSTRAINTS);
         {
             (uint256 f0, uint256 f1) = _filter(c, 0, 0, 0, 6, true);
-            _accumulate(out, gate0(w, c, NUM_SELECTORS, p), f0, f1);
+            _accumulate(out, gate0(w, c, GATES_NUM_SELECTORS, p), f0, f1);
         }
         {
             (uint256 f0, uint256 f1) = _filter(c, 1, 0, 0, 6, true);
-            _accumulate(out, gate1(w, c, NUM_SELECTORS, p), f0, f1);
+            _accumulate(out, gate1(w, c, GATES_NUM_SELECTORS, p), f0, f1);
         }
         {
             (uint256 f0, uint256 f1) = _filter(c, 2, 0, 0, 6, true);
-            _accumulate(out, gate2(w, c, NUM_SELECTORS, p), f0, f1);
+            _accumulate(out, gate2(w, c, GATES_NUM_SELECTORS, p), f0, f1);
         }
         {
             (uint256 f0, uint256 f1) = _filter(c, 3, 0, 0, 6, true);
-            _accumulate(out, gate3(w, c, NUM_SELECTORS, p), f0, f1);
+            _accumulate(out, gate3(w, c, GATES_NUM_SELECTORS, p), f0, f1);
         }
         {
             (uint256 f0, uint256 f1) = _filter(c, 4, 0, 0, 6, true);
-            _accumulate(out, gate4(w, c, NUM_SELECTORS, p), f0, f1);
+            _accumulate(out, gate4(w, c, GATES_NUM_SELECTORS, p), f0, f1);
         }
         {
             (uint256 f0, uint256 f1) = _filter(c, 5, 0, 0, 6, true);
-            _accumulate(out, gate5(w, c, NUM_SELECTORS, p), f0, f1);
+            _accumulate(out, gate5(w, c, GATES_NUM_SELECTORS, p), f0, f1);
         }
         {
             (uint256 f0, uint256 f1) = _filter(c, 6, 1, 6, 10, true);
-            _accumulate(out, gate6(w, c, NUM_SELECTORS, p), f0, f1);
+            _accumulate(out, gate6(w, c, GATES_NUM_SELECTORS, p), f0, f1);
         }
         {
             (uint256 f0, uint256 f1) = _filter(c, 7, 1, 6, 10, true);
-            _accumulate(out, gate7(w, c, NUM_SELECTORS, p), f0, f1);
+            _accumulate(out, gate7(w, c, GATES_NUM_SELECTORS, p), f0, f1);
         }
         {
             (uint256 f0, uint256 f1) = _filter(c, 8, 1, 6, 10, true);
-            _accumulate(out, gate8(w, c, NUM_SELECTORS, p), f0, f1);
+            _accumulate(out, gate8(w, c, GATES_NUM_SELECTORS, p), f0, f1);
         }
         {
             (uint256 f0, uint256 f1) = _filter(c, 9, 1, 6, 10, true);
-            _accumulate(out, gate9(w, c, NUM_SELECTORS, p), f0, f1);
+            _accumulate(out, gate9(w, c, GATES_NUM_SELECTORS, p), f0, f1);
         }
         {
             (uint256 f0, uint256 f1) = _filter(c, 10, 2, 10, 12, true);
-            _accumulate(out, gate10(w, c, NUM_SELECTORS, p), f0, f1);
+            _accumulate(out, gate10(w, c, GATES_NUM_SELECTORS, p), f0, f1);
         }
         {
             (uint256 f0, uint256 f1) = _filter(c, 11, 2, 10, 12, true);
-            _accumulate(out, gate11(w, c, NUM_SELECTORS, p), f0, f1);
+            _accumulate(out, gate11(w, c, GATES_NUM_SELECTORS, p), f0, f1);
         }
     }
 
@@ -476,7 +517,7 @@ contract PlonkyGates0 is PlonkyGateHelpers {
 
 /// @title PlonkyGates1: constraints of some of the final circuit's gates at `zeta`
 /// @notice The gates are split over contracts to keep each under the code size limit.
-contract PlonkyGates1 is PlonkyGateHelpers {
+contract PlonkyGates1 {
     /// @notice The sum over this contract's gates of each gate's filtered constraints (its part
     /// of plonky2's `evaluate_gate_constraints`), as GF(p^2) pairs. `consts` are all constant
     /// openings, selectors first; `pi` the public-inputs hash.
@@ -488,10 +529,10 @@ contract PlonkyGates1 is PlonkyGateHelpers {
         uint256[] memory w = wires;
         uint256[] memory c = consts;
         uint256[4] memory p = pi;
-        out = new uint256[](2 * NUM_GATE_CONSTRAINTS);
+        out = new uint256[](2 * GATES_NUM_CONSTRAINTS);
         {
             (uint256 f0, uint256 f1) = _filter(c, 12, 3, 12, 13, true);
-            _accumulate(out, gate12(w, c, NUM_SELECTORS, p), f0, f1);
+            _accumulate(out, gate12(w, c, GATES_NUM_SELECTORS, p), f0, f1);
         }
     }
 
@@ -514,15 +555,16 @@ contract PlonkyGates1 is PlonkyGateHelpers {
         r = new uint256[](246);
         co; c; pi; w;
         uint256[360] memory RC = [uint256(13080132714287612933), uint256(8594738767457295063), uint256(12896916465481390516), uint256(1109962092811921367), uint256(16216730422861946898), uint256(10137062673499593713), uint256(15292064466732465823), uint256(17255573294985989181), uint256(14827154241873003558), uint256(2846171647972703231), uint256(16246264663680317601), uint256(14214208087951879286), uint256(9667108687426275457), uint256(6470857420712283733), uint256(14103331940138337652), uint256(11854816473550292865), uint256(3498097497301325516), uint256(7947235692523864220), uint256(11110078701231901946), uint256(16384314112672821048), uint256(15404405912655775739), uint256(14077880830714445579), uint256(9555554662709218279), uint256(13859595358210603949), uint256(16859897325061800066), uint256(17685474420222222349), uint256(17858764734618734949), uint256(9410011022665866671), uint256(12495243629579414666), uint256(12416945298171515742), uint256(5776666812364270983), uint256(6314421662864060481), uint256(7402742471423223171), uint256(982536713192432718), uint256(17321168865775127905), uint256(2934354895005980211), uint256(10567510598607410195), uint256(8135543733717919110), uint256(116353493081713692), uint256(8029688163494945618), uint256(9003846637224807585), uint256(7052445132467233849), uint256(9645665432288852853), uint256(5446430061030868787), uint256(16770910634346036823), uint256(17708360571433944729), uint256(4661556288322237631), uint256(11977051899316327985), uint256(4378616569090929672), uint256(3334807502817538491), uint256(8019184735943344966), uint256(2395043908812246395), uint256(6558421058331732611), uint256(11735894060727326369), uint256(8143540538889204488), uint256(5991753489563751169), uint256(12235918791502088007), uint256(2880312033702687139), uint256(18224748115308382355), uint256(18070411013125314165), uint256(8156487614120951180), uint256(10615269510047010719), uint256(12489426404754222075), uint256(5055279340069995710), uint256(7231927319780248664), uint256(2602078848106763799), uint256(12445944369334781425), uint256(3978905923892496205), uint256(16711272944329818038), uint256(10439032361227108922), uint256(15110119871725214866), uint256(821141790655890946), uint256(11073536380651186235), uint256(4866839313097607757), uint256(13118391689513956636), uint256(14527674973762312380), uint256(7612751959265567999), uint256(6808090907814178161), uint256(6899703779492644997), uint256(3664666286336986826), uint256(783179505424462608), uint256(8990689241814097697), uint256(9646603555412825679), uint256(7351246026167205041), uint256(16970959813722173256), uint256(15735726858241466429), uint256(10347018221892268419), uint256(12195545878449322889), uint256(7423314197114049891), uint256(14908016116973904153), uint256(5840340122527363265), uint256(17740311462440614128), uint256(815306421953744623), uint256(17456357368219253949), uint256(6982651076559329072), uint256(11970987324614963868), uint256(8167785008538063246), uint256(9483259819397403968), uint256(954550221664291548), uint256(10339565171024313256), uint256(8651171084286500102), uint256(16974445528003515956), uint256(15104530047940621190), uint256(103271880867179718), uint256(14654666245504492663), uint256(12445769555936887967), uint256(11250582358051997490), uint256(6730977207490590241), uint256(15919951556166196935), uint256(4423540216573360915), uint256(16317664700341473511), uint256(4723997214951767765), uint256(10098756619006575500), uint256(3223149401237667964), uint256(6870494874300767682), uint256(2902095711130291898), uint256(7159372652788439733), uint256(11500508372997952671), uint256(13348148181479462670), uint256(12729401155983882093), uint256(15021242795466053388), uint256(3802990509227527157), uint256(4665459515680145682), uint256(13165553315407675603), uint256(6496364397926233172), uint256(12800832566287577810), uint256(9737592377590267426), uint256(8687131091302514939), uint256(1488200421755445892), uint256(11004377668730991641), uint256(13516338734600228410), uint256(2953581820660217936), uint256(3505040783153922951), uint256(3710332827435113697), uint256(15414874040873320221), uint256(8602547649919482301), uint256(13971349938398812007), uint256(187239246702636066), uint256(12886019973971254144), uint256(4512274763990493707), uint256(2986635507805503192), uint256(2315252455709119454), uint256(12537995864054210246), uint256(2039491936479859267), uint256(1558644089185031256), uint256(4074089203264759305), uint256(2522268501749395707), uint256(3414760436185256196), uint256(17420887529146466921), uint256(2817020417938125001), uint256(16538346563888261485), uint256(5592270336833998770), uint256(16876602064684906232), uint256(1793025614521516343), uint256(2178510518148748532), uint256(2726440714374752509), uint256(6502946837278398021), uint256(15816362857667988792), uint256(12997958454165692924), uint256(5314892854495903792), uint256(15533907063555687782), uint256(12312015675698548715), uint256(14140016464013350248), uint256(16325589062962838690), uint256(6796145646370327654), uint256(1168753512742361735), uint256(4100789820704709368), uint256(15947554381540469177), uint256(8597377839806076919), uint256(9704018824195918000), uint256(12763288618765762688), uint256(17249257732622847695), uint256(1998710993415069759), uint256(923759906393011543), uint256(1271051229666811593), uint256(17822362132088738077), uint256(11797234543722669271), uint256(5864538787265942447), uint256(15975583211110506970), uint256(7258516085733671960), uint256(17999926471875633100), uint256(635992114476018166), uint256(17205047318256576347), uint256(17384900867876315312), uint256(16484825562915784226), uint256(16694130609036138894), uint256(10575069350371260875), uint256(8330575162062887277), uint256(6212375704691932880), uint256(15965138197626618226), uint256(14285453069600046939), uint256(10005163510208402517), uint256(885298637936952595), uint256(541790758138118921), uint256(5985203084790372993), uint256(4685030219775483721), uint256(1411106851304815020), uint256(11290732479954096478), uint256(208280581124868513), uint256(10979018648467968495), uint256(8600643745023338215), uint256(3477453626867126061), uint256(6428436309340258604), uint256(5695415667275657934), uint256(15952065508715623490), uint256(15571300830419767248), uint256(17259785660502616862), uint256(4298425495274316083), uint256(9023601070579319352), uint256(7353589709321807492), uint256(2988848909076209475), uint256(10439527789422046135), uint256(6097734044161429459), uint256(1113429873817861476), uint256(1639063372386966591), uint256(7863102812716788759), uint256(216040220732135364), uint256(14252611488623712688), uint256(9543395466794536974), uint256(2714461051639810934), uint256(2588317208781407279), uint256(15458529123534594916), uint256(15748417817551040856), uint256(16414455697114422951), uint256(13378164466674639511), uint256(13894319928411294675), uint256(5032680892090751540), uint256(17201338494743078916), uint256(4397422800601932505), uint256(11285062031581972327), uint256(7309354640676468207), uint256(10457152817239331848), uint256(8855911538863247046), uint256(4301853449821814398), uint256(13001502396339103326), uint256(10218424535115580246), uint256(8628244713920681895), uint256(17410423622514037261), uint256(14080683768439215375), uint256(11453161143447188100), uint256(16761509772042181939), uint256(6688821660695954082), uint256(12083434295263160416), uint256(8540021431714616589), uint256(6891616215679974226), uint256(10229217098454812721), uint256(3292165387203778711), uint256(6090113424998243490), uint256(13431780521962358660), uint256(6061081364215809883), uint256(16792066504222214142), uint256(16134314044798124799), uint256(17070233710126619765), uint256(6915716851370550800), uint256(9505009849073026581), uint256(6422700465081897153), uint256(17977653991560529185), uint256(5800870252836247255), uint256(12096124733159345520), uint256(7679273623392321940), uint256(17835783910585744964), uint256(2478664878205754377), uint256(1720314468413114967), uint256(10376757819003248056), uint256(10376377187857634245), uint256(13344930747504284997), uint256(11579281865160153596), uint256(10300256980048736962), uint256(378765236515040565), uint256(11412420941557253424), uint256(12931662470734252786), uint256(43018908376346374), uint256(3589810689190160071), uint256(4688229274750659741), uint256(13688957436484306091), uint256(11424740943016984272), uint256(16001900718237913960), uint256(5548469743008097574), uint256(14584404916672178680), uint256(3396622135873576824), uint256(7861729246871155992), uint256(16112271126908045545), uint256(16988163966860016012), uint256(273641680619529493), uint256(15222677154027327363), uint256(4070328078309830604), uint256(13520458500363296391), uint256(8235111705801363015), uint256(5575990058472514138), uint256(2751301609188252989), uint256(6478598528223547074), uint256(386565553848556638), uint256(9417729078939938713), uint256(15204315939835727483), uint256(14942015033780606261), uint256(18369423901636582012), uint256(4715338437538604447), uint256(6840590980607806319), uint256(5535471161490539014), uint256(5341328005359029952), uint256(1475161295215894444), uint256(7999197814297036636), uint256(2984233088665867938), uint256(3097746028144832229), uint256(8849530863480031517), uint256(7464920943249009773), uint256(3802996844641460514), uint256(6284458522545927646), uint256(2307388003445002779), uint256(4461479354745457623), uint256(1649739722664588460), uint256(3008391274160432867), uint256(5142217010456550622), uint256(1775580461722730120), uint256(161694268822794344), uint256(1518963253808031703), uint256(16475258091652710137), uint256(119575899007375159), uint256(1275863735937973999), uint256(16539412514520642374), uint256(2303365191438051950), uint256(6435126839960916075), uint256(17794599201026020053), uint256(13847097589277840330), uint256(16645869274577729720), uint256(8039205965509554440), uint256(4788586935019371140), uint256(15129007200040077746), uint256(2055561615223771341), uint256(4149731103701412892), uint256(10268130195734144189), uint256(13406631635880074708), uint256(11429218277824986203), uint256(15773968030812198565), uint256(16050275277550506872), uint256(11858586752031736643), uint256(8927746344866569756), uint256(11802068403177695792), uint256(157833420806751556), uint256(4698875910749767878), uint256(1616722774788291698), uint256(3990951895163748090), uint256(16758609224720795472), uint256(3045571693290741477), uint256(9281634245289836419), uint256(13517688176723875370), uint256(7961395585333219380), uint256(1606574359105691080), uint256(17564372683613562171), uint256(4664015225343144418), uint256(6133721340680280128), uint256(2667022304383014929), uint256(12316557761857340230), uint256(10375614850625292317), uint256(8141542666379135068), uint256(9185476451083834432), uint256(4991072365274649547), uint256(17398204971778820365), uint256(16127888338958422584), uint256(13586792051317758204)];
+        uint256[24] memory cd = [uint256(17), uint256(15), uint256(41), uint256(16), uint256(2), uint256(28), uint256(13), uint256(13), uint256(39), uint256(18), uint256(34), uint256(20), uint256(8), uint256(0), uint256(0), uint256(0), uint256(0), uint256(0), uint256(0), uint256(0), uint256(0), uint256(0), uint256(0), uint256(0)];
         uint256[24] memory s = _posInit12(w, r);
         uint256 k = 5;
         for (uint256 rd = 0; rd < 4; rd++) {
-            k = _posFull12(w, r, s, RC, k, rd, rd == 0 ? 0 : 29 + 12 * (rd - 1));
+            k = _posFull12(w, r, s, RC, cd, k, rd, rd == 0 ? 0 : 29 + 12 * (rd - 1));
         }
         _posPartialInit12(s);
         k = _posPartial12(w, r, s, k);
         for (uint256 rd = 0; rd < 4; rd++) {
-            k = _posFull12(w, r, s, RC, k, 4 + 22 + rd, 87 + 12 * rd);
+            k = _posFull12(w, r, s, RC, cd, k, 4 + 22 + rd, 87 + 12 * rd);
         }
         for (uint256 j = 0; j < 12; j++) {
             (r[2 * k], r[2 * k + 1]) = _es(s[2 * j], s[2 * j + 1], w[2 * (12 + j)], w[2 * (12 + j) + 1]);
@@ -544,47 +586,99 @@ contract PlonkyGates1 is PlonkyGateHelpers {
     }
 
     /// @dev A full round: constants, then (when `wi` is not 0) the S-box inputs at wires
-    /// wi.. are constrained and used, the S-box, the MDS layer.
+    /// wi.. are constrained and used, the S-box, the MDS layer (cd: circulant then diagonal).
     function _posFull12(
         uint256[] memory w,
         uint256[] memory r,
         uint256[24] memory s,
         uint256[360] memory RC,
+        uint256[24] memory cd,
         uint256 k,
         uint256 rctr,
         uint256 wi
     ) internal pure returns (uint256) {
-        for (uint256 j = 0; j < 12; j++) s[2 * j] = addmod(s[2 * j], RC[j + 12 * rctr], P);
-        if (wi != 0) {
-            for (uint256 j = 0; j < 12; j++) {
-                (r[2 * k], r[2 * k + 1]) = _es(s[2 * j], s[2 * j + 1], w[2 * (wi + j)], w[2 * (wi + j) + 1]);
-                k++;
-                s[2 * j] = w[2 * (wi + j)];
-                s[2 * j + 1] = w[2 * (wi + j) + 1];
+        assembly {
+            let p := 0xFFFFFFFF00000001
+            let rc := add(RC, mul(384, rctr))
+            for { let j := 0 } lt(j, 12) { j := add(j, 1) } {
+                let e := add(s, shl(6, j))
+                mstore(e, addmod(mload(e), mload(add(rc, shl(5, j))), p))
             }
+            if wi {
+                let wd := add(w, 0x20)
+                let rd := add(r, 0x20)
+                for { let j := 0 } lt(j, 12) { j := add(j, 1) } {
+                    let e := add(s, shl(6, j))
+                    let we := add(wd, shl(6, add(wi, j)))
+                    let w0 := mload(we)
+                    let w1 := mload(add(we, 0x20))
+                    let o := add(rd, shl(6, k))
+                    mstore(o, addmod(mload(e), sub(p, w0), p))
+                    mstore(add(o, 0x20), addmod(mload(add(e, 0x20)), sub(p, w1), p))
+                    k := add(k, 1)
+                    mstore(e, w0)
+                    mstore(add(e, 0x20), w1)
+                }
+            }
+            for { let j := 0 } lt(j, 12) { j := add(j, 1) } {
+                let e := add(s, shl(6, j))
+                let x0 := mload(e)
+                let x1 := mload(add(e, 0x20))
+                let a0 := mod(add(mul(x0, x0), mul(7, mul(x1, x1))), p)
+                let a1 := mod(mul(shl(1, x0), x1), p)
+                let b0 := mod(add(mul(a0, a0), mul(7, mul(a1, a1))), p)
+                let b1 := mod(mul(shl(1, a0), a1), p)
+                let c0 := mod(add(mul(x0, a0), mul(7, mul(x1, a1))), p)
+                let c1 := mod(add(mul(x0, a1), mul(x1, a0)), p)
+                mstore(e, mod(add(mul(c0, b0), mul(7, mul(c1, b1))), p))
+                mstore(add(e, 0x20), mod(add(mul(c0, b1), mul(c1, b0)), p))
+            }
+            let t := mload(0x40)
+            for { let row := 0 } lt(row, 12) { row := add(row, 1) } {
+                let d := mload(add(cd, shl(5, add(row, 12))))
+                let a0 := mul(mload(add(s, shl(6, row))), d)
+                let a1 := mul(mload(add(s, add(shl(6, row), 0x20))), d)
+                for { let j := 0 } lt(j, 12) { j := add(j, 1) } {
+                    let e := add(s, shl(6, mod(add(j, row), 12)))
+                    let cc := mload(add(cd, shl(5, j)))
+                    a0 := add(a0, mul(mload(e), cc))
+                    a1 := add(a1, mul(mload(add(e, 0x20)), cc))
+                }
+                mstore(add(t, shl(6, row)), mod(a0, p))
+                mstore(add(t, add(shl(6, row), 0x20)), mod(a1, p))
+            }
+            for { let j := 0 } lt(j, 24) { j := add(j, 1) } { mstore(add(s, shl(5, j)), mload(add(t, shl(5, j)))) }
         }
-        for (uint256 j = 0; j < 12; j++) (s[2 * j], s[2 * j + 1]) = _sbox(s[2 * j], s[2 * j + 1]);
-        uint256[24] memory t = _mds(s, [uint256(17), uint256(15), uint256(41), uint256(16), uint256(2), uint256(28), uint256(13), uint256(13), uint256(39), uint256(18), uint256(34), uint256(20)], [uint256(8), uint256(0), uint256(0), uint256(0), uint256(0), uint256(0), uint256(0), uint256(0), uint256(0), uint256(0), uint256(0), uint256(0)]);
-        for (uint256 j = 0; j < 24; j++) s[j] = t[j];
         return k;
     }
 
     /// @dev partial_first_constant_layer, then mds_partial_layer_init.
     function _posPartialInit12(uint256[24] memory s) internal pure {
         uint256[12] memory first = [uint256(4378616569090929672), uint256(16831074976302798833), uint256(17474843094576853935), uint256(15154628183104001226), uint256(14219868664549115443), uint256(10509321604391016962), uint256(17545903601470498427), uint256(3273629310481947241), uint256(8362887214150162593), uint256(7587761356207546181), uint256(6959023468757315912), uint256(14065947794859331340)];
-        for (uint256 j = 0; j < 12; j++) s[2 * j] = addmod(s[2 * j], first[j], P);
         uint256[121] memory m = [uint256(9256917872013944843), uint256(15893897022228540664), uint256(13949760578536372653), uint256(10441609312974976515), uint256(4189528951266599854), uint256(45832257923618046), uint256(8607345711887993138), uint256(10398036555777403988), uint256(13806692727776539476), uint256(4187764176355919243), uint256(4771889745340348367), uint256(16687757000829461707), uint256(12764541860482007578), uint256(1073506034073544330), uint256(12178624353196374758), uint256(9093834777404014814), uint256(12470775297641857694), uint256(14365012582629183475), uint256(17322896464470575084), uint256(12929063850085080619), uint256(8008291477586393637), uint256(4187764176355919243), uint256(15919568759443364026), uint256(1487496629277845135), uint256(5122203447763166523), uint256(2200314810679404686), uint256(13521131922395904812), uint256(16674096007358536750), uint256(12650089191056401741), uint256(15914053419498374975), uint256(14774060794419120357), uint256(12929063850085080619), uint256(13806692727776539476), uint256(17628276356247382281), uint256(14211060579632108547), uint256(9180588347636943785), uint256(11858291964101661402), uint256(3422342838493228737), uint256(16717315056857949245), uint256(4874593437852546498), uint256(14575430061120165237), uint256(15914053419498374975), uint256(17322896464470575084), uint256(10398036555777403988), uint256(17976887162229714000), uint256(6791692987299703477), uint256(6455531853563710059), uint256(506729933833272474), uint256(12479288794463684010), uint256(12357738834545821552), uint256(14664271473160014313), uint256(4874593437852546498), uint256(12650089191056401741), uint256(14365012582629183475), uint256(8607345711887993138), uint256(9191356322801962495), uint256(5412105005886646653), uint256(7077135177323540712), uint256(13768926573657667599), uint256(14009018616032686342), uint256(8447498431838444578), uint256(12357738834545821552), uint256(16717315056857949245), uint256(16674096007358536750), uint256(12470775297641857694), uint256(45832257923618046), uint256(8244675934684975988), uint256(2125569474183208192), uint256(1761883289931249101), uint256(9202082607097456696), uint256(9665676628089346926), uint256(14009018616032686342), uint256(12479288794463684010), uint256(3422342838493228737), uint256(13521131922395904812), uint256(9093834777404014814), uint256(4189528951266599854), uint256(7268127472833019981), uint256(5600686741053600354), uint256(13703919263985638019), uint256(155673126466762010), uint256(9202082607097456696), uint256(13768926573657667599), uint256(506729933833272474), uint256(11858291964101661402), uint256(2200314810679404686), uint256(12178624353196374758), uint256(10441609312974976515), uint256(9602108300053878928), uint256(15610298188943525805), uint256(13828402413953013890), uint256(13703919263985638019), uint256(1761883289931249101), uint256(7077135177323540712), uint256(6455531853563710059), uint256(9180588347636943785), uint256(5122203447763166523), uint256(1073506034073544330), uint256(13949760578536372653), uint256(1540311261654516052), uint256(10517970165082627573), uint256(15610298188943525805), uint256(5600686741053600354), uint256(2125569474183208192), uint256(5412105005886646653), uint256(6791692987299703477), uint256(14211060579632108547), uint256(1487496629277845135), uint256(12764541860482007578), uint256(15893897022228540664), uint256(15582992301522062240), uint256(1540311261654516052), uint256(9602108300053878928), uint256(7268127472833019981), uint256(8244675934684975988), uint256(9191356322801962495), uint256(17976887162229714000), uint256(17628276356247382281), uint256(15919568759443364026), uint256(16687757000829461707), uint256(9256917872013944843)];
-        uint256[24] memory t;
-        t[0] = s[0];
-        t[1] = s[1];
-        for (uint256 rr = 1; rr < 12; rr++) {
-            for (uint256 cc = 1; cc < 12; cc++) {
-                uint256 x = m[(rr - 1) * 11 + cc - 1];
-                t[2 * cc] = addmod(t[2 * cc], mulmod(s[2 * rr], x, P), P);
-                t[2 * cc + 1] = addmod(t[2 * cc + 1], mulmod(s[2 * rr + 1], x, P), P);
+        assembly {
+            let p := 0xFFFFFFFF00000001
+            for { let j := 0 } lt(j, 12) { j := add(j, 1) } {
+                let e := add(s, shl(6, j))
+                mstore(e, addmod(mload(e), mload(add(first, shl(5, j))), p))
             }
+            let t := mload(0x40)
+            mstore(t, mload(s))
+            mstore(add(t, 0x20), mload(add(s, 0x20)))
+            for { let cc := 1 } lt(cc, 12) { cc := add(cc, 1) } {
+                let a0 := 0
+                let a1 := 0
+                for { let rr := 1 } lt(rr, 12) { rr := add(rr, 1) } {
+                    let x := mload(add(m, shl(5, add(mul(sub(rr, 1), 11), sub(cc, 1)))))
+                    let e := add(s, shl(6, rr))
+                    a0 := addmod(a0, mul(mload(e), x), p)
+                    a1 := addmod(a1, mul(mload(add(e, 0x20)), x), p)
+                }
+                mstore(add(t, shl(6, cc)), a0)
+                mstore(add(t, add(shl(6, cc), 0x20)), a1)
+            }
+            for { let j := 0 } lt(j, 24) { j := add(j, 1) } { mstore(add(s, shl(5, j)), mload(add(t, shl(5, j)))) }
         }
-        for (uint256 j = 0; j < 24; j++) s[j] = t[j];
     }
 
     /// @dev The partial rounds: S-box input constrained, S-box, round constant (not in the
@@ -598,11 +692,31 @@ contract PlonkyGates1 is PlonkyGateHelpers {
         uint256[242] memory vs = [uint256(10702656082108580291), uint256(14323272843908492221), uint256(15449530374849795087), uint256(839422581341380592), uint256(11044529172588201887), uint256(9218907426627144627), uint256(16863852725141286670), uint256(12378944184369265821), uint256(4291107264489923137), uint256(18105902022777689401), uint256(4532874245444204412), uint256(783331064993138470), uint256(11780280264626300249), uint256(14317347280917240576), uint256(7639896796391275580), uint256(5524721098652169327), uint256(4647621086109661393), uint256(551557749415629519), uint256(4774730083352601242), uint256(9878226461889807280), uint256(2796688701546052437), uint256(3152254583822593203), uint256(5195684422952000615), uint256(16386310079584461432), uint256(8354845848262314988), uint256(6700373425673846218), uint256(14613275276996917774), uint256(15810393896142816349), uint256(8919907675614209581), uint256(4378937399360000942), uint256(3921314266986613083), uint256(3157453341478075556), uint256(12056705871081879759), uint256(12838957912943317144), uint256(11392036161259909092), uint256(5420611346845318460), uint256(11418874531271499277), uint256(14582096517505941837), uint256(877280106856758747), uint256(11091271673331452926), uint256(9617340340155417663), uint256(9043411348035541157), uint256(16964047224456307403), uint256(10338102439110648229), uint256(1277502887239453738), uint256(11492475458589769996), uint256(12115111105137538533), uint256(6007394463725400498), uint256(4633777909023327008), uint256(12045217224929432404), uint256(5600645681481758769), uint256(13058511211226185597), uint256(10831228388201534917), uint256(10765285645335338967), uint256(12314041551985486068), uint256(4032097614937144430), uint256(5682426829072761065), uint256(14144004233890775432), uint256(11476034762570105656), uint256(11441392943423295273), uint256(14245661866930276468), uint256(11536287954985758398), uint256(6483617259986966714), uint256(10087111781120039554), uint256(13728844829744097141), uint256(14679689325173586623), uint256(6304928008866363842), uint256(9855321538770560945), uint256(9435164398075715846), uint256(9404592978128123150), uint256(11002422368171462947), uint256(8486311906590791617), uint256(18361824531704888434), uint256(2798920999004265189), uint256(17909793464802401204), uint256(5756303597132403312), uint256(5858421860645672190), uint256(17305709116193116427), uint256(735829306202841815), uint256(14847743950994388316), uint256(11139080626411756670), uint256(7092455469264931963), uint256(11583767394161657005), uint256(15774934118411863340), uint256(4416857554682544229), uint256(9159855784268361426), uint256(8216101670692368083), uint256(16367782717227750410), uint256(12329937970340684597), uint256(10602297383654186753), uint256(5891764497626072293), uint256(10671154149112267313), uint256(18234822653119242373), uint256(15287378323692558105), uint256(9967103142034849899), uint256(15861939895842675328), uint256(11730063476303470848), uint256(1586390848658847158), uint256(1015360682565850373), uint256(4417656488067463062), uint256(14987770745080868386), uint256(4702825855063868377), uint256(2465246157933796197), uint256(8034369030882576822), uint256(15698764330557579947), uint256(11839103375501390181), uint256(4595990697051972631), uint256(14148213542088135280), uint256(14849248616009699298), uint256(15807262764748562013), uint256(1262098398535043837), uint256(2436065499532941641), uint256(1138970283407778564), uint256(1825502889302643134), uint256(5500855066099563465), uint256(11666892062115297604), uint256(13463068267332421729), uint256(17516970128403465337), uint256(11088428730628824449), uint256(4615288675764694853), uint256(16220123440754855385), uint256(9570691013274316785), uint256(15613851939195720118), uint256(3699802456427549428), uint256(14363933592354809237), uint256(13863573127618181752), uint256(11428524752427198786), uint256(1512236798846210343), uint256(15492557605200192531), uint256(4471766256042329601), uint256(12055723375080267479), uint256(16720313860519281958), uint256(2561042796132833389), uint256(10464014529858294964), uint256(14401165907148431066), uint256(2413453332765052361), uint256(14620959153325857181), uint256(16368665425253279930), uint256(8913590094823920770), uint256(4357291993877750483), uint256(18315259589408480902), uint256(7040130461852977952), uint256(16913088801316332783), uint256(15483762529902925134), uint256(17034733783218795199), uint256(18136305076967260316), uint256(15896912869485945382), uint256(475392759889361288), uint256(1823867867187688822), uint256(8817375076608676110), uint256(8857453095514132937), uint256(17995601973761478278), uint256(18042919419769033432), uint256(17356815683605755783), uint256(853567178463642200), uint256(781481719657018312), uint256(864881582238738022), uint256(776585443674182031), uint256(868289454518583667), uint256(873991676947315745), uint256(825112067366636056), uint256(904067466148006484), uint256(864277137123579536), uint256(785755357347442049), uint256(861609966041484849), uint256(3644417860664408), uint256(3335591043919560), uint256(3691922388548390), uint256(3315658209334511), uint256(3706319247139923), uint256(3730913850857153), uint256(3522914930316824), uint256(3859199185371348), uint256(3689373458353040), uint256(3354664939836449), uint256(3677753419960785), uint256(15551163980504), uint256(14240130616264), uint256(15771333781862), uint256(14149230256207), uint256(15820017123763), uint256(15936503968609), uint256(15031975505304), uint256(16471548413268), uint256(15760188783376), uint256(14317015483073), uint256(15696239618801), uint256(66326084760), uint256(60935297352), uint256(67215299046), uint256(60348857903), uint256(67671686739), uint256(67914356993), uint256(64112320984), uint256(70469953364), uint256(67111186256), uint256(61118430945), uint256(67182327505), uint256(286463800), uint256(257349000), uint256(285544326), uint256(260345679), uint256(286599123), uint256(289630625), uint256(275722040), uint256(300075668), uint256(285878768), uint256(262796737), uint256(284566993), uint256(1177368), uint256(1095368), uint256(1264278), uint256(1101695), uint256(1199363), uint256(1308833), uint256(1145944), uint256(1256596), uint256(1265600), uint256(1089681), uint256(1214817), uint256(4864), uint256(5968), uint256(4430), uint256(4895), uint256(5755), uint256(4977), uint256(4656), uint256(6188), uint256(4968), uint256(3889), uint256(5577), uint256(20), uint256(34), uint256(18), uint256(39), uint256(13), uint256(13), uint256(28), uint256(2), uint256(16), uint256(41), uint256(15)];
         uint256[242] memory wh = [uint256(4438751076270498736), uint256(9317528645525775657), uint256(2603614750616077704), uint256(9834445229934519080), uint256(11955300617986087719), uint256(13674383287779636394), uint256(7242667852302110551), uint256(703710881370165964), uint256(5061939192123688976), uint256(14416184509556335938), uint256(304868360577598380), uint256(7437226027186543243), uint256(15353050892319980048), uint256(3199984117275729523), uint256(11990763268329609629), uint256(5577680852675862792), uint256(17892201254274048377), uint256(4681998189446302081), uint256(6822112447852802370), uint256(7318824523402736059), uint256(63486289239724471), uint256(9953444262837494154), uint256(2317103059171007623), uint256(16480286982765085951), uint256(13705213611198486247), uint256(10236515677047503770), uint256(6341681382391377123), uint256(6362787076607341484), uint256(10057473295910894055), uint256(12586789805515730111), uint256(4352300357074435274), uint256(15739906440350539774), uint256(16786966705537008710), uint256(14247238213840877673), uint256(4982197628621364471), uint256(1650209613801527344), uint256(16334009413005742380), uint256(320004518447392347), uint256(7777559975827687149), uint256(1266186313330142639), uint256(12735743610080455214), uint256(9621059894918028247), uint256(4350447204024668858), uint256(11420240845800225374), uint256(1701204778899409548), uint256(12463216732586668885), uint256(7392209094895994703), uint256(15680934805691729401), uint256(14004357016008534075), uint256(14936251243935649556), uint256(1522896783411827638), uint256(13858466054557097275), uint256(3172936841377972450), uint256(1068421630679369146), uint256(14424837255543781072), uint256(10714170731680699852), uint256(5765613494791770423), uint256(9663820292401160995), uint256(397172480378586284), uint256(4280709209124899452), uint256(1203358955785565947), uint256(11202700275482992172), uint256(13685583713509618195), uint256(3469864161577330170), uint256(8734130268423889220), uint256(16917450195693745928), uint256(8180410513952497551), uint256(7071292797447000945), uint256(14180677607572215618), uint256(6192821375005245090), uint256(11618722403488968531), uint256(16359132914868028498), uint256(629739239384523563), uint256(14807849520380455651), uint256(9453790714124186574), uint256(13094671554168529902), uint256(7712187332553607807), uint256(17023513964361815961), uint256(4047391151444874101), uint256(4322167285472126322), uint256(5857702128726293638), uint256(5139199894843344198), uint256(1693515656102034708), uint256(12470471516364544231), uint256(8323866952084077697), uint256(12651873977826689095), uint256(5067670011142229746), uint256(396279522907796927), uint256(16390401751368131934), uint256(7418420403566340092), uint256(8653653352406274042), uint256(4118931406823846491), uint256(82975984786450442), uint256(18222397316657226499), uint256(2002174628128864983), uint256(9634468324007960767), uint256(3259584970126823840), uint256(581370729274350312), uint256(17755967144133734705), uint256(9071247654034188589), uint256(6594541173975452315), uint256(17782188089785283344), uint256(3595742487221932055), uint256(9841642201692265487), uint256(1029671011456985627), uint256(13457875495926821529), uint256(6870405007338730846), uint256(12744130097658441846), uint256(6788288399186088634), uint256(357912856529587295), uint256(5607434777391338218), uint256(15814876086124552425), uint256(10566177234457318078), uint256(15354864780205183334), uint256(15216311397122257089), uint256(2674093911898978557), uint256(16268280753066444837), uint256(3675451000502615243), uint256(701273502091366776), uint256(15854278682598134666), uint256(6924615965242507246), uint256(1637471090675303584), uint256(4375318637115686030), uint256(12136810621975340177), uint256(105995675382122926), uint256(5987457663538146171), uint256(15717760330284389791), uint256(14670439359715404205), uint256(5464349733274908045), uint256(8636933789572244554), uint256(9769580318971544573), uint256(9102363839782539970), uint256(13571765139831017037), uint256(818883284762741475), uint256(11800681286871024320), uint256(4228007315495729552), uint256(9681067057645014410), uint256(10160317193366865607), uint256(7974952474492003064), uint256(311630947502800583), uint256(16977972518193735910), uint256(615971843838204966), uint256(17678304266887460895), uint256(12163901532241384359), uint256(5826724299253731684), uint256(17423022063725297026), uint256(18082834829462388363), uint256(10626880031407069622), uint256(1952478840402025861), uint256(9036125440908740987), uint256(1042941967034175129), uint256(13710136024884221835), uint256(3995229588248274477), uint256(11993482789377134210), uint256(12697151891341221277), uint256(13408757364964309332), uint256(14636730641620356003), uint256(2917199062768996165), uint256(11768157571822112934), uint256(15407074889369976729), uint256(3320959039775894817), uint256(16277817307991958146), uint256(7362033657200491320), uint256(9990801137147894185), uint256(14676096006818979429), uint256(17204396082766500862), uint256(14458712079049372979), uint256(17287567422807715153), uint256(13337198174858709409), uint256(7624105753184612060), uint256(17074874386857691157), uint256(2909991590741947335), uint256(14770785872198722410), uint256(17719065353010659993), uint256(14898159957685527729), uint256(12135206555549668255), uint256(15626888021543284549), uint256(12464927884746769804), uint256(1471467344747928256), uint256(11413582290460358915), uint256(9282109700482247280), uint256(17976144115670124039), uint256(16456828278798000758), uint256(1008181782916845414), uint256(17610348098917415827), uint256(204173067177706516), uint256(15964669298669259045), uint256(13932676290161493411), uint256(14699132604785301972), uint256(3744215611852980773), uint256(2709414263278899107), uint256(806263865491310800), uint256(7317365142041602481), uint256(16776386564962992796), uint256(11652640766067723448), uint256(1016370456237928832), uint256(961864172302955643), uint256(11539305592151691719), uint256(5260886902259565990), uint256(16171862215293778203), uint256(771114262717812991), uint256(10575516421403467499), uint256(13137658605724015568), uint256(4324696043571725046), uint256(17177140657993423090), uint256(11675287481120654357), uint256(215782959819461329), uint256(16817340479494209298), uint256(2305466969888960689), uint256(9354449820649144563), uint256(17638200638691477463), uint256(17096907883840532417), uint256(795566415402858691), uint256(12763188014703795610), uint256(2111548358776179736), uint256(7338420082729848069), uint256(11736253547470159946), uint256(11882449274483722406), uint256(13880779032198735515), uint256(12012886003476663648), uint256(9561079619973624339), uint256(3427032003991111411), uint256(16026109245305520857), uint256(842178779993054962), uint256(6620069080479782436), uint256(520632651104976912), uint256(5977708219320356796), uint256(14677035874152442976), uint256(12438555763140714832), uint256(10308634069667372976), uint256(1889137300031443018), uint256(4233023069765094533), uint256(11320301090717319475), uint256(529847152638273925), uint256(11362416581384070759), uint256(3913471784331119128), uint256(5817936720856651185), uint256(17448019282603275260), uint256(3425091249974323865), uint256(13157846471433414730), uint256(673370378535461536), uint256(846766219905577371)];
         for (uint256 rd = 0; rd < 22; rd++) {
-            uint256 wi = 2 * (65 + rd);
-            (r[2 * k], r[2 * k + 1]) = _es(s[0], s[1], w[wi], w[wi + 1]);
-            k++;
-            (s[0], s[1]) = _sbox(w[wi], w[wi + 1]);
-            if (rd < 22 - 1) s[0] = addmod(s[0], prc[rd], P);
+            assembly {
+                function sbox(x0, x1) -> y0, y1 {
+                    let p := 0xFFFFFFFF00000001
+                    let a0 := mod(add(mul(x0, x0), mul(7, mul(x1, x1))), p)
+                    let a1 := mod(mul(shl(1, x0), x1), p)
+                    let b0 := mod(add(mul(a0, a0), mul(7, mul(a1, a1))), p)
+                    let b1 := mod(mul(shl(1, a0), a1), p)
+                    let c0 := mod(add(mul(x0, a0), mul(7, mul(x1, a1))), p)
+                    let c1 := mod(add(mul(x0, a1), mul(x1, a0)), p)
+                    y0 := mod(add(mul(c0, b0), mul(7, mul(c1, b1))), p)
+                    y1 := mod(add(mul(c0, b1), mul(c1, b0)), p)
+                }
+                let we := add(add(w, 0x20), shl(6, add(65, rd)))
+                let o := add(add(r, 0x20), shl(6, k))
+                mstore(o, addmod(mload(s), sub(0xFFFFFFFF00000001, mload(we)), 0xFFFFFFFF00000001))
+                mstore(
+                    add(o, 0x20),
+                    addmod(mload(add(s, 0x20)), sub(0xFFFFFFFF00000001, mload(add(we, 0x20))), 0xFFFFFFFF00000001)
+                )
+                k := add(k, 1)
+                let y0, y1 := sbox(mload(we), mload(add(we, 0x20)))
+                if lt(rd, sub(22, 1)) { y0 := addmod(y0, mload(add(prc, shl(5, rd))), 0xFFFFFFFF00000001) }
+                mstore(s, y0)
+                mstore(add(s, 0x20), y1)
+            }
             _posFast12(s, vs, wh, rd);
         }
         return k;
@@ -612,20 +726,27 @@ contract PlonkyGates1 is PlonkyGateHelpers {
         internal
         pure
     {
-        uint256 d0 = mulmod(s[0], 25, P);
-        uint256 d1 = mulmod(s[1], 25, P);
-        for (uint256 j = 1; j < 12; j++) {
-            uint256 h = wh[rd * 11 + j - 1];
-            d0 = addmod(d0, mulmod(s[2 * j], h, P), P);
-            d1 = addmod(d1, mulmod(s[2 * j + 1], h, P), P);
+        assembly {
+            let p := 0xFFFFFFFF00000001
+            let s0 := mload(s)
+            let s1 := mload(add(s, 0x20))
+            let d0 := mul(s0, 25)
+            let d1 := mul(s1, 25)
+            let row := mul(rd, 11)
+            for { let j := 1 } lt(j, 12) { j := add(j, 1) } {
+                let h := mload(add(wh, shl(5, add(row, sub(j, 1)))))
+                let v := mload(add(vs, shl(5, add(row, sub(j, 1)))))
+                let e := add(s, shl(6, j))
+                let x0 := mload(e)
+                let x1 := mload(add(e, 0x20))
+                d0 := addmod(d0, mul(x0, h), p)
+                d1 := addmod(d1, mul(x1, h), p)
+                mstore(e, addmod(mul(s0, v), x0, p))
+                mstore(add(e, 0x20), addmod(mul(s1, v), x1, p))
+            }
+            mstore(s, mod(d0, p))
+            mstore(add(s, 0x20), mod(d1, p))
         }
-        for (uint256 j = 1; j < 12; j++) {
-            uint256 v = vs[rd * 11 + j - 1];
-            s[2 * j] = addmod(mulmod(s[0], v, P), s[2 * j], P);
-            s[2 * j + 1] = addmod(mulmod(s[1], v, P), s[2 * j + 1], P);
-        }
-        s[0] = d0;
-        s[1] = d1;
     }
 
 }
@@ -637,7 +758,7 @@ contract PlonkyGates1 is PlonkyGateHelpers {
 /// `zeta`, then FRI (Merkle paths, coset folding, the final polynomial, proof of work).
 /// `proof` is `hyperforge_solidity_verifier::calldata::encode`'s layout: field elements as
 /// 8-byte little-endian words, digests as 25 bytes, in plonky2's order.
-contract PlonkyVerifier is IVerifier, PlonkyField {
+contract PlonkyVerifier is IVerifier {
     uint256 internal constant NUM_PUBLIC_INPUTS = 4;
     uint256 internal constant PROOF_LEN = 51083;
     uint256 internal constant DEGREE_BITS = 12;
@@ -683,7 +804,7 @@ contract PlonkyVerifier is IVerifier, PlonkyField {
 
     bytes32 internal constant MASK25 = 0xFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFF00000000000000;
 
-    IPlonkyPoseidon public immutable poseidon;
+    PoseidonGoldilocks public immutable poseidon;
     PlonkyGates0 internal immutable gates0;
     PlonkyGates1 internal immutable gates1;
 
@@ -707,7 +828,7 @@ contract PlonkyVerifier is IVerifier, PlonkyField {
     }
 
     /// @param poseidon_ The PoseidonGoldilocks contract (public-inputs hash).
-    constructor(IPlonkyPoseidon poseidon_) {
+    constructor(PoseidonGoldilocks poseidon_) {
         poseidon = poseidon_;
         gates0 = new PlonkyGates0();
         gates1 = new PlonkyGates1();
@@ -803,8 +924,17 @@ contract PlonkyVerifier is IVerifier, PlonkyField {
 
     function _openings(bytes calldata proof) internal pure returns (uint256[] memory op) {
         op = new uint256[](2 * NUM_OPENINGS);
-        for (uint256 i = 0; i < 2 * NUM_OPENINGS; i++) {
-            op[i] = _rd(proof, OFF_OPENINGS + 8 * i);
+        assembly {
+            function bswap(bv) -> br {
+                bv := or(shl(8, and(bv, 0x00FF00FF00FF00FF)), and(shr(8, bv), 0x00FF00FF00FF00FF))
+                bv := or(shl(16, and(bv, 0x0000FFFF0000FFFF)), and(shr(16, bv), 0x0000FFFF0000FFFF))
+                br := or(shl(32, and(bv, 0xFFFFFFFF)), shr(32, bv))
+            }
+            let at := add(proof.offset, OFF_OPENINGS)
+            let out := add(op, 0x20)
+            for { let i := 0 } lt(i, mul(2, NUM_OPENINGS)) { i := add(i, 1) } {
+                mstore(add(out, shl(5, i)), mod(bswap(shr(192, calldataload(add(at, shl(3, i))))), 0xFFFFFFFF00000001))
+            }
         }
     }
 
@@ -813,38 +943,44 @@ contract PlonkyVerifier is IVerifier, PlonkyField {
     /// @dev plonky2's KeccakPermutation: the state's 96 little-endian bytes are hashed, then
     /// each hash again; the 64-bit little-endian words below p, in order, are the new state.
     function _permute(uint256[12] memory s) internal pure {
-        uint256 m;
         assembly {
-            m := mload(0x40)
-        }
-        for (uint256 i = 0; i < 12; i++) {
-            uint256 v = _bswap(s[i]) << 192;
-            assembly {
-                mstore(add(m, mul(i, 8)), v)
+            function bswap(bv) -> br {
+                bv := or(shl(8, and(bv, 0x00FF00FF00FF00FF)), and(shr(8, bv), 0x00FF00FF00FF00FF))
+                bv := or(shl(16, and(bv, 0x0000FFFF0000FFFF)), and(shr(16, bv), 0x0000FFFF0000FFFF))
+                br := or(shl(32, and(bv, 0xFFFFFFFF)), shr(32, bv))
             }
-        }
-        bytes32 h;
-        assembly {
-            h := keccak256(m, 96)
-        }
-        uint256 n = 0;
-        while (true) {
-            for (uint256 j = 0; j < 4 && n < 12; j++) {
-                uint256 word = _bswap((uint256(h) >> (192 - 64 * j)) & 0xFFFFFFFFFFFFFFFF);
-                if (word < P) s[n++] = word;
+            let m := mload(0x40)
+            for { let i := 0 } lt(i, 12) { i := add(i, 1) } {
+                mstore(add(m, shl(3, i)), shl(192, bswap(mload(add(s, shl(5, i))))))
             }
-            if (n == 12) break;
-            assembly {
+            let h := keccak256(m, 96)
+            let n := 0
+            for {} 1 {} {
+                for { let j := 0 } and(lt(j, 4), lt(n, 12)) { j := add(j, 1) } {
+                    let word := bswap(and(shr(sub(192, shl(6, j)), h), 0xFFFFFFFFFFFFFFFF))
+                    if lt(word, 0xFFFFFFFF00000001) {
+                        mstore(add(s, shl(5, n)), word)
+                        n := add(n, 1)
+                    }
+                }
+                if eq(n, 12) { break }
                 mstore(m, h)
                 h := keccak256(m, 32)
             }
         }
     }
 
+    /// @dev Challenger memory layout: [pointer to s, nin, nout].
     function _observe(Challenger memory c, uint256 x) internal pure {
-        c.nout = 0;
-        c.s[c.nin++] = x;
-        if (c.nin == 8) _duplex(c);
+        uint256 nin;
+        assembly {
+            mstore(add(c, 0x40), 0)
+            nin := mload(add(c, 0x20))
+            mstore(add(mload(c), shl(5, nin)), x)
+            nin := add(nin, 1)
+            mstore(add(c, 0x20), nin)
+        }
+        if (nin == 8) _duplex(c);
     }
 
     function _duplex(Challenger memory c) internal pure {
@@ -853,9 +989,70 @@ contract PlonkyVerifier is IVerifier, PlonkyField {
         c.nout = 8;
     }
 
-    function _challenge(Challenger memory c) internal pure returns (uint256) {
+    function _challenge(Challenger memory c) internal pure returns (uint256 x) {
         if (c.nin != 0 || c.nout == 0) _duplex(c);
-        return c.s[--c.nout];
+        assembly {
+            let nout := sub(mload(add(c, 0x40)), 1)
+            mstore(add(c, 0x40), nout)
+            x := mload(add(mload(c), shl(5, nout)))
+        }
+    }
+
+    /// @dev Observes every element of `op` (n == 0), or the n little-endian elements of
+    /// `proof` at byte `off`, with the permutation inlined.
+    function _absorb(Challenger memory c, bytes calldata proof, uint256[] memory op, uint256 off, uint256 n) internal pure {
+        assembly {
+            function bswap(bv) -> br {
+                bv := or(shl(8, and(bv, 0x00FF00FF00FF00FF)), and(shr(8, bv), 0x00FF00FF00FF00FF))
+                bv := or(shl(16, and(bv, 0x0000FFFF0000FFFF)), and(shr(16, bv), 0x0000FFFF0000FFFF))
+                br := or(shl(32, and(bv, 0xFFFFFFFF)), shr(32, bv))
+            }
+            function permute(sp) {
+                let m := mload(0x40)
+                for { let i := 0 } lt(i, 12) { i := add(i, 1) } {
+                    mstore(add(m, shl(3, i)), shl(192, bswap(mload(add(sp, shl(5, i))))))
+                }
+                let h := keccak256(m, 96)
+                let k := 0
+                for {} 1 {} {
+                    for { let j := 0 } and(lt(j, 4), lt(k, 12)) { j := add(j, 1) } {
+                        let word := bswap(and(shr(sub(192, shl(6, j)), h), 0xFFFFFFFFFFFFFFFF))
+                        if lt(word, 0xFFFFFFFF00000001) {
+                            mstore(add(sp, shl(5, k)), word)
+                            k := add(k, 1)
+                        }
+                    }
+                    if eq(k, 12) { break }
+                    mstore(m, h)
+                    h := keccak256(m, 32)
+                }
+            }
+            let sp := mload(c)
+            let nin := mload(add(c, 0x20))
+            let count := n
+            if iszero(n) { count := mload(op) }
+            for { let i := 0 } lt(i, count) { i := add(i, 1) } {
+                let x
+                switch n
+                case 0 { x := mload(add(add(op, 0x20), shl(5, i))) }
+                default {
+                    x := mod(bswap(shr(192, calldataload(add(add(proof.offset, off), shl(3, i))))), 0xFFFFFFFF00000001)
+                }
+                mstore(add(sp, shl(5, nin)), x)
+                nin := add(nin, 1)
+                if eq(nin, 8) {
+                    permute(sp)
+                    nin := 0
+                }
+            }
+            mstore(add(c, 0x20), nin)
+            // Outputs are valid only right after a permutation with no input since.
+            if gt(count, 0) {
+                switch nin
+                case 0 { mstore(add(c, 0x40), 8) }
+                default { mstore(add(c, 0x40), 0) }
+            }
+        }
     }
 
     /// @dev A 25-byte Keccak digest observed as plonky2 does: 7-byte little-endian chunks.
@@ -887,7 +1084,7 @@ contract PlonkyVerifier is IVerifier, PlonkyField {
         _observeDigest(c, _digest(proof, OFF_Q_CAP));
         ch.zeta0 = _challenge(c);
         ch.zeta1 = _challenge(c);
-        for (uint256 i = 0; i < op.length; i++) _observe(c, op[i]);
+        _absorb(c, proof, op, 0, 0);
         ch.falpha0 = _challenge(c);
         ch.falpha1 = _challenge(c);
         for (uint256 i = 0; i < 2; i++) {
@@ -895,7 +1092,7 @@ contract PlonkyVerifier is IVerifier, PlonkyField {
             ch.fbetas[2 * i] = _challenge(c);
             ch.fbetas[2 * i + 1] = _challenge(c);
         }
-        for (uint256 i = 0; i < 2 * FINAL_POLY_LEN; i++) _observe(c, _rd(proof, OFF_FINAL_POLY + 8 * i));
+        _absorb(c, proof, op, OFF_FINAL_POLY, 2 * FINAL_POLY_LEN);
         _observe(c, _rd(proof, OFF_POW));
         ch.powResponse = _challenge(c);
         for (uint256 i = 0; i < NUM_QUERIES; i++) ch.indices[i] = _challenge(c) & ((1 << LDE_BITS) - 1);
@@ -927,17 +1124,35 @@ contract PlonkyVerifier is IVerifier, PlonkyField {
         }
         {
             uint256[] memory w = new uint256[](2 * NUM_WIRES);
-            for (uint256 i = 0; i < 2 * NUM_WIRES; i++) w[i] = op[2 * O_WIRES + i];
             uint256[] memory cs = new uint256[](2 * NUM_CONSTANTS);
-            for (uint256 i = 0; i < 2 * NUM_CONSTANTS; i++) cs[i] = op[2 * O_CONSTANTS + i];
+            assembly {
+                mcopy(add(w, 0x20), add(add(op, 0x20), shl(6, O_WIRES)), shl(6, NUM_WIRES))
+                mcopy(add(cs, 0x20), add(add(op, 0x20), shl(6, O_CONSTANTS)), shl(6, NUM_CONSTANTS))
+            }
             uint256 base = 2 * NUM_CHALLENGES * (1 + NUM_PP_CHECKS);
             {
                 uint256[] memory g = gates0.evalPart(w, cs, piHash);
-                for (uint256 i = 0; i < g.length; i++) terms[base + i] = addmod(terms[base + i], g[i], P);
+                if (g.length != 2 * NUM_GATE_CONSTRAINTS) return false;
+                assembly {
+                    let t := add(add(terms, 0x20), shl(5, base))
+                    let src := add(g, 0x20)
+                    for { let i := 0 } lt(i, mul(2, NUM_GATE_CONSTRAINTS)) { i := add(i, 1) } {
+                        let e := add(t, shl(5, i))
+                        mstore(e, addmod(mload(e), mload(add(src, shl(5, i))), 0xFFFFFFFF00000001))
+                    }
+                }
             }
             {
                 uint256[] memory g = gates1.evalPart(w, cs, piHash);
-                for (uint256 i = 0; i < g.length; i++) terms[base + i] = addmod(terms[base + i], g[i], P);
+                if (g.length != 2 * NUM_GATE_CONSTRAINTS) return false;
+                assembly {
+                    let t := add(add(terms, 0x20), shl(5, base))
+                    let src := add(g, 0x20)
+                    for { let i := 0 } lt(i, mul(2, NUM_GATE_CONSTRAINTS)) { i := add(i, 1) } {
+                        let e := add(t, shl(5, i))
+                        mstore(e, addmod(mload(e), mload(add(src, shl(5, i))), 0xFFFFFFFF00000001))
+                    }
+                }
             }
         }
         for (uint256 i = 0; i < NUM_CHALLENGES; i++) {
@@ -954,9 +1169,14 @@ contract PlonkyVerifier is IVerifier, PlonkyField {
     {
         uint256 v0;
         uint256 v1;
-        for (uint256 k = terms.length; k > 0; k -= 2) {
-            v0 = addmod(mulmod(v0, a, P), terms[k - 2], P);
-            v1 = addmod(mulmod(v1, a, P), terms[k - 1], P);
+        assembly {
+            let p := 0xFFFFFFFF00000001
+            let base := add(terms, 0x20)
+            for { let k := mload(terms) } gt(k, 0) { k := sub(k, 2) } {
+                let e := add(base, shl(5, sub(k, 2)))
+                v0 := addmod(mulmod(v0, a, p), mload(e), p)
+                v1 := addmod(mulmod(v1, a, p), mload(add(e, 0x20)), p)
+            }
         }
         uint256 q0;
         uint256 q1;
@@ -1001,14 +1221,33 @@ contract PlonkyVerifier is IVerifier, PlonkyField {
         uint256 from,
         uint256 to
     ) internal pure returns (uint256[4] memory nd) {
-        nd[0] = 1;
-        nd[2] = 1;
-        for (uint256 j = from; j < to; j++) {
-            uint256 bk = mulmod(bg[0], ks[j], P);
-            (uint256 a0, uint256 a1) = _ea(op[2 * (O_WIRES + j)], op[2 * (O_WIRES + j) + 1], bg[1], 0);
-            (nd[0], nd[1]) = _em(nd[0], nd[1], addmod(a0, mulmod(bk, bg[2], P), P), addmod(a1, mulmod(bk, bg[3], P), P));
-            (a0, a1) = _ea(a0, a1, mulmod(bg[0], op[2 * (O_SIGMAS + j)], P), mulmod(bg[0], op[2 * (O_SIGMAS + j) + 1], P));
-            (nd[2], nd[3]) = _em(nd[2], nd[3], a0, a1);
+        assembly {
+            // acc (two words at ptr) *= (b0 + b1 u)
+            function emulTo(ptr, b0, b1) {
+                let a0 := mload(ptr)
+                let a1 := mload(add(ptr, 0x20))
+                mstore(ptr, mod(add(mul(a0, b0), mul(7, mul(a1, b1))), 0xFFFFFFFF00000001))
+                mstore(add(ptr, 0x20), mod(add(mul(a0, b1), mul(a1, b0)), 0xFFFFFFFF00000001))
+            }
+            mstore(nd, 1)
+            mstore(add(nd, 0x40), 1)
+            for { let j := from } lt(j, to) { j := add(j, 1) } {
+                let we := add(add(op, 0x20), shl(6, add(O_WIRES, j)))
+                let w0 := addmod(mload(we), mload(add(bg, 0x20)), 0xFFFFFFFF00000001)
+                let w1 := mload(add(we, 0x20))
+                let bk := mulmod(mload(bg), mload(add(ks, shl(5, j))), 0xFFFFFFFF00000001)
+                emulTo(
+                    nd,
+                    addmod(w0, mulmod(bk, mload(add(bg, 0x40)), 0xFFFFFFFF00000001), 0xFFFFFFFF00000001),
+                    addmod(w1, mulmod(bk, mload(add(bg, 0x60)), 0xFFFFFFFF00000001), 0xFFFFFFFF00000001)
+                )
+                we := add(add(op, 0x20), shl(6, add(O_SIGMAS, j)))
+                emulTo(
+                    add(nd, 0x40),
+                    addmod(w0, mulmod(mload(bg), mload(we), 0xFFFFFFFF00000001), 0xFFFFFFFF00000001),
+                    addmod(w1, mulmod(mload(bg), mload(add(we, 0x20)), 0xFFFFFFFF00000001), 0xFFFFFFFF00000001)
+                )
+            }
         }
     }
 
@@ -1067,13 +1306,33 @@ contract PlonkyVerifier is IVerifier, PlonkyField {
     function _checkFri(bytes calldata proof, Challenges memory ch, uint256[] memory op) internal view returns (bool) {
         // The openings reduced by alpha at each point: zeta (all but zs_next), g zeta (zs_next).
         uint256[4] memory red;
-        for (uint256 k = O_ZS_NEXT; k > 0; k--) {
-            (red[0], red[1]) = _em(red[0], red[1], ch.falpha0, ch.falpha1);
-            (red[0], red[1]) = _ea(red[0], red[1], op[2 * (k - 1)], op[2 * k - 1]);
-        }
-        for (uint256 k = NUM_OPENINGS; k > O_ZS_NEXT; k--) {
-            (red[2], red[3]) = _em(red[2], red[3], ch.falpha0, ch.falpha1);
-            (red[2], red[3]) = _ea(red[2], red[3], op[2 * (k - 1)], op[2 * k - 1]);
+        {
+            uint256 a0 = ch.falpha0;
+            uint256 a1 = ch.falpha1;
+            assembly {
+                let p := 0xFFFFFFFF00000001
+                let base := add(op, 0x20)
+                let s0 := 0
+                let s1 := 0
+                for { let k := O_ZS_NEXT } gt(k, 0) { k := sub(k, 1) } {
+                    let e := add(base, shl(6, sub(k, 1)))
+                    let n0 := addmod(mod(add(mul(s0, a0), mul(7, mul(s1, a1))), p), mload(e), p)
+                    s1 := addmod(mod(add(mul(s0, a1), mul(s1, a0)), p), mload(add(e, 0x20)), p)
+                    s0 := n0
+                }
+                mstore(red, s0)
+                mstore(add(red, 0x20), s1)
+                s0 := 0
+                s1 := 0
+                for { let k := NUM_OPENINGS } gt(k, O_ZS_NEXT) { k := sub(k, 1) } {
+                    let e := add(base, shl(6, sub(k, 1)))
+                    let n0 := addmod(mod(add(mul(s0, a0), mul(7, mul(s1, a1))), p), mload(e), p)
+                    s1 := addmod(mod(add(mul(s0, a1), mul(s1, a0)), p), mload(add(e, 0x20)), p)
+                    s0 := n0
+                }
+                mstore(add(red, 0x40), s0)
+                mstore(add(red, 0x60), s1)
+            }
         }
         for (uint256 q = 0; q < NUM_QUERIES; q++) {
             if (!_query(proof, ch, red, q)) return false;
@@ -1113,11 +1372,21 @@ contract PlonkyVerifier is IVerifier, PlonkyField {
         return f0 == z.e0 && f1 == z.e1;
     }
 
-    /// @dev The final polynomial at x.
+    /// @dev The final polynomial at x (Horner, coefficients read straight from calldata).
     function _finalPoly(bytes calldata proof, uint256 x) internal pure returns (uint256 f0, uint256 f1) {
-        for (uint256 k = FINAL_POLY_LEN; k > 0; k--) {
-            f0 = addmod(mulmod(f0, x, P), _rd(proof, OFF_FINAL_POLY + 16 * (k - 1)), P);
-            f1 = addmod(mulmod(f1, x, P), _rd(proof, OFF_FINAL_POLY + 16 * (k - 1) + 8), P);
+        assembly {
+            function bswap(bv) -> br {
+                bv := or(shl(8, and(bv, 0x00FF00FF00FF00FF)), and(shr(8, bv), 0x00FF00FF00FF00FF))
+                bv := or(shl(16, and(bv, 0x0000FFFF0000FFFF)), and(shr(16, bv), 0x0000FFFF0000FFFF))
+                br := or(shl(32, and(bv, 0xFFFFFFFF)), shr(32, bv))
+            }
+            let p := 0xFFFFFFFF00000001
+            let at := add(proof.offset, OFF_FINAL_POLY)
+            for { let k := FINAL_POLY_LEN } gt(k, 0) { k := sub(k, 1) } {
+                let o := add(at, shl(4, sub(k, 1)))
+                f0 := addmod(mulmod(f0, x, p), bswap(shr(192, calldataload(o))), p)
+                f1 := addmod(mulmod(f1, x, p), bswap(shr(192, calldataload(add(o, 8)))), p)
+            }
         }
     }
 
@@ -1191,6 +1460,7 @@ contract PlonkyVerifier is IVerifier, PlonkyField {
         return _ea(sz[0], sz[1], sz[2], sz[3]);
     }
 
+    /// @dev Horner by alpha over the leaves' base-field values, read straight from calldata.
     function _reduceLeaves(
         bytes calldata proof,
         uint256 a0,
@@ -1198,99 +1468,154 @@ contract PlonkyVerifier is IVerifier, PlonkyField {
         uint256[4] memory leafAt,
         uint256[4] memory leafLen
     ) internal pure returns (uint256[4] memory sz) {
-        uint256 s0;
-        uint256 s1;
-        for (uint256 t = 4; t > 0; t--) {
-            uint256 at = leafAt[t - 1];
-            for (uint256 k = leafLen[t - 1]; k > 0; k--) {
-                (s0, s1) = _em(s0, s1, a0, a1);
-                s0 = addmod(s0, _rd(proof, at + 8 * (k - 1)), P);
+        assembly {
+            function bswap(bv) -> br {
+                bv := or(shl(8, and(bv, 0x00FF00FF00FF00FF)), and(shr(8, bv), 0x00FF00FF00FF00FF))
+                bv := or(shl(16, and(bv, 0x0000FFFF0000FFFF)), and(shr(16, bv), 0x0000FFFF0000FFFF))
+                br := or(shl(32, and(bv, 0xFFFFFFFF)), shr(32, bv))
             }
+            let p := 0xFFFFFFFF00000001
+            let s0 := 0
+            let s1 := 0
+            for { let t := 4 } gt(t, 0) { t := sub(t, 1) } {
+                let at := add(proof.offset, mload(add(leafAt, shl(5, sub(t, 1)))))
+                for { let k := mload(add(leafLen, shl(5, sub(t, 1)))) } gt(k, 0) { k := sub(k, 1) } {
+                    let n0 := mod(add(mul(s0, a0), mul(7, mul(s1, a1))), p)
+                    s1 := mod(add(mul(s0, a1), mul(s1, a0)), p)
+                    s0 := addmod(n0, bswap(shr(192, calldataload(add(at, shl(3, sub(k, 1)))))), p)
+                }
+            }
+            mstore(sz, s0)
+            mstore(add(sz, 0x20), s1)
+            // The zs: the first NUM_CHALLENGES values of the third leaf.
+            let at := add(proof.offset, mload(add(leafAt, 0x40)))
+            s0 := 0
+            s1 := 0
+            for { let k := NUM_CHALLENGES } gt(k, 0) { k := sub(k, 1) } {
+                let n0 := mod(add(mul(s0, a0), mul(7, mul(s1, a1))), p)
+                s1 := mod(add(mul(s0, a1), mul(s1, a0)), p)
+                s0 := addmod(n0, bswap(shr(192, calldataload(add(at, shl(3, sub(k, 1)))))), p)
+            }
+            mstore(add(sz, 0x40), s0)
+            mstore(add(sz, 0x60), s1)
         }
-        (sz[0], sz[1]) = (s0, s1);
-        (s0, s1) = (0, 0);
-        for (uint256 k = NUM_CHALLENGES; k > 0; k--) {
-            (s0, s1) = _em(s0, s1, a0, a1);
-            s0 = addmod(s0, _rd(proof, leafAt[2] + 8 * (k - 1)), P);
-        }
-        (sz[2], sz[3]) = (s0, s1);
-    }
-
-    struct Fold {
-        uint256[] d;
-        uint256[] pre;
-        uint256[] gp;
-        uint256[] ev;
-        uint256 p0;
-        uint256 p1;
-        uint256 hit;
     }
 
     /// @dev plonky2's `compute_evaluation`: the coset's evaluations interpolated at beta.
     /// Points c g^k (c = x g^(arity - rev(within))) with values evals[rev(k)]; barycentric
-    /// weights g^k / (arity c^(arity-1)); L(beta) = beta^arity - c^arity = prod (beta - c g^k).
+    /// weights g^k / (arity c^(arity-1)); L(beta) = prod (beta - c g^k).
+    /// Scratch memory m: [c, g, ab, b0, b1, o, p0, p1, hit, -] then, per point k,
+    /// d[k] = beta - c g^k, pre[k] = prod_{i<k} d[i], ev[k] (GF(p^2) pairs).
     function _fold(bytes calldata proof, uint256 o, uint256 x, uint256 within, uint256 ab, uint256 b0, uint256 b1)
         internal
         view
         returns (uint256, uint256)
     {
-        uint256 g = _pow(7277203076849721926, 1 << (32 - ab));
-        uint256 c = mulmod(x, _pow(g, (1 << ab) - _reverseBits(within, ab)), P);
-        Fold memory f = _points(c, g, ab, b0, b1);
-        if (f.hit != 0) {
-            uint256 at = o + 16 * _reverseBits(f.hit - 1, ab);
-            return (_rd(proof, at), _rd(proof, at + 8));
-        }
-        f.ev = _readCoset(proof, o, ab);
-        uint256[2] memory s = _baryc(ab, f);
-        // times L(beta) / (arity c^(arity - 1))
-        (s[0], s[1]) = _em(s[0], s[1], f.p0, f.p1);
-        uint256 den = _inv(mulmod(1 << ab, _pow(c, (1 << ab) - 1), P));
-        return (mulmod(s[0], den, P), mulmod(s[1], den, P));
-    }
-
-    /// @dev The coset's evaluations in bit-reversed order: ev[k] = evals[rev(k)].
-    function _readCoset(bytes calldata proof, uint256 o, uint256 ab) internal pure returns (uint256[] memory ev) {
-        ev = new uint256[](2 << ab);
-        for (uint256 k = 0; k < (1 << ab); k++) {
-            uint256 at = o + 16 * _reverseBits(k, ab);
-            (ev[2 * k], ev[2 * k + 1]) = (_rd(proof, at), _rd(proof, at + 8));
-        }
-    }
-
-    /// @dev d[k] = beta - c g^k, pre[k] = prod_{i<k} d[i], gp[k] = g^k, p = prod d[k]; hit =
-    /// k + 1 when beta is the point c g^k.
-    function _points(uint256 c, uint256 g, uint256 ab, uint256 b0, uint256 b1) internal pure returns (Fold memory f) {
-        uint256 arity = 1 << ab;
-        f.d = new uint256[](2 * arity);
-        f.pre = new uint256[](2 * arity);
-        f.gp = new uint256[](arity);
-        f.p0 = 1;
-        uint256 gk = 1;
-        for (uint256 k = 0; k < arity; k++) {
-            f.gp[k] = gk;
-            uint256 d0 = addmod(b0, P - mulmod(c, gk, P), P);
-            if (d0 == 0 && b1 == 0) {
-                f.hit = k + 1;
-                return f;
+        uint256 m;
+        {
+            uint256 g = _pow(7277203076849721926, 1 << (32 - ab));
+            uint256 c = mulmod(x, _pow(g, (1 << ab) - _reverseBits(within, ab)), P);
+            assembly {
+                m := mload(0x40)
+                mstore(0x40, add(m, add(0x140, mul(192, shl(ab, 1)))))
+                mstore(m, c)
+                mstore(add(m, 0x20), g)
+                mstore(add(m, 0x40), ab)
+                mstore(add(m, 0x60), b0)
+                mstore(add(m, 0x80), b1)
+                mstore(add(m, 0xa0), o)
+                mstore(add(m, 0x100), 0)
             }
-            (f.d[2 * k], f.d[2 * k + 1]) = (d0, b1);
-            (f.pre[2 * k], f.pre[2 * k + 1]) = (f.p0, f.p1);
-            (f.p0, f.p1) = _em(f.p0, f.p1, d0, b1);
-            gk = mulmod(gk, g, P);
+        }
+        _foldPoints(proof, m);
+        return _foldFinish(m);
+    }
+
+    function _foldFinish(uint256 m) internal view returns (uint256, uint256) {
+        uint256 hit = _mload(m + 0x100);
+        if (hit != 0) {
+            uint256 ev = m + 0x140 + 64 * (hit - 1 + 2 * (1 << _mload(m + 0x40)));
+            return (_mload(ev), _mload(ev + 0x20));
+        }
+        (uint256 s0, uint256 s1) = _einv(_mload(m + 0xc0), _mload(m + 0xe0));
+        (s0, s1) = _foldSum(m, s0, s1);
+        (s0, s1) = _em(s0, s1, _mload(m + 0xc0), _mload(m + 0xe0));
+        uint256 n = 1 << _mload(m + 0x40);
+        uint256 den = _inv(mulmod(n, _pow(_mload(m), n - 1), P));
+        return (mulmod(s0, den, P), mulmod(s1, den, P));
+    }
+
+    function _foldPoints(bytes calldata proof, uint256 m) internal pure {
+        assembly {
+            function bswap(bv) -> br {
+                bv := or(shl(8, and(bv, 0x00FF00FF00FF00FF)), and(shr(8, bv), 0x00FF00FF00FF00FF))
+                bv := or(shl(16, and(bv, 0x0000FFFF0000FFFF)), and(shr(16, bv), 0x0000FFFF0000FFFF))
+                br := or(shl(32, and(bv, 0xFFFFFFFF)), shr(32, bv))
+            }
+            function rev(v, bits) -> r {
+                for { let i := 0 } lt(i, bits) { i := add(i, 1) } { r := or(shl(1, r), and(shr(i, v), 1)) }
+            }
+            let n := shl(mload(add(m, 0x40)), 1)
+            let at := add(proof.offset, mload(add(m, 0xa0)))
+            let regions := add(m, 0x140)
+            let p0 := 1
+            let p1 := 0
+            let gk := 1
+            for { let k := 0 } lt(k, n) { k := add(k, 1) } {
+                let src := add(at, shl(4, rev(k, mload(add(m, 0x40)))))
+                let ev := add(regions, shl(6, add(k, shl(1, n))))
+                mstore(ev, mod(bswap(shr(192, calldataload(src))), 0xFFFFFFFF00000001))
+                mstore(add(ev, 0x20), mod(bswap(shr(192, calldataload(add(src, 8)))), 0xFFFFFFFF00000001))
+                let b1 := mload(add(m, 0x80))
+                let d0 := addmod(mload(add(m, 0x60)), sub(0xFFFFFFFF00000001, mulmod(mload(m), gk, 0xFFFFFFFF00000001)), 0xFFFFFFFF00000001)
+                if and(iszero(d0), iszero(b1)) {
+                    if iszero(mload(add(m, 0x100))) { mstore(add(m, 0x100), add(k, 1)) }
+                }
+                mstore(add(regions, shl(6, k)), d0)
+                mstore(add(regions, add(shl(6, k), 0x20)), b1)
+                let pre := add(regions, shl(6, add(n, k)))
+                mstore(pre, p0)
+                mstore(add(pre, 0x20), p1)
+                let t0 := mod(add(mul(p0, d0), mul(7, mul(p1, b1))), 0xFFFFFFFF00000001)
+                p1 := mod(add(mul(p0, b1), mul(p1, d0)), 0xFFFFFFFF00000001)
+                p0 := t0
+                gk := mulmod(gk, mload(add(m, 0x20)), 0xFFFFFFFF00000001)
+            }
+            mstore(add(m, 0xc0), p0)
+            mstore(add(m, 0xe0), p1)
         }
     }
 
-    /// @dev sum_k g^k evals[rev(k)] / (beta - c g^k), with one inversion of prod (beta - c g^k).
-    function _baryc(uint256 ab, Fold memory f) internal view returns (uint256[2] memory s)
-    {
-        (uint256 i0, uint256 i1) = _einv(f.p0, f.p1);
-        for (uint256 k = (1 << ab); k > 0; k--) {
-            uint256 j = k - 1;
-            (uint256 q0, uint256 q1) = _em(i0, i1, f.pre[2 * j], f.pre[2 * j + 1]);
-            (i0, i1) = _em(i0, i1, f.d[2 * j], f.d[2 * j + 1]);
-            (q0, q1) = _em(q0, q1, f.ev[2 * j], f.ev[2 * j + 1]);
-            (s[0], s[1]) = _ea(s[0], s[1], mulmod(q0, f.gp[j], P), mulmod(q1, f.gp[j], P));
+    /// @dev sum_k g^k ev[k] / d[k], the inverses from (i0 + i1 u) = 1 / prod d[k].
+    function _foldSum(uint256 m, uint256 i0, uint256 i1) internal pure returns (uint256 s0, uint256 s1) {
+        uint256 n = 1 << _mload(m + 0x40);
+        uint256 gk = _pow(_mload(m + 0x20), n - 1);
+        assembly {
+            function em(a0, a1, b0, b1) -> c0, c1 {
+                c0 := mod(add(mul(a0, b0), mul(7, mul(a1, b1))), 0xFFFFFFFF00000001)
+                c1 := mod(add(mul(a0, b1), mul(a1, b0)), 0xFFFFFFFF00000001)
+            }
+            let regions := add(m, 0x140)
+            // g^-1 = g^(n-1)
+            let ginv := gk
+            for { let j := n } gt(j, 0) {} {
+                j := sub(j, 1)
+                let pre := add(regions, shl(6, add(n, j)))
+                let q0, q1 := em(i0, i1, mload(pre), mload(add(pre, 0x20)))
+                let d := add(regions, shl(6, j))
+                i0, i1 := em(i0, i1, mload(d), mload(add(d, 0x20)))
+                let ev := add(regions, shl(6, add(shl(1, n), j)))
+                q0, q1 := em(q0, q1, mload(ev), mload(add(ev, 0x20)))
+                s0 := addmod(s0, mulmod(q0, gk, 0xFFFFFFFF00000001), 0xFFFFFFFF00000001)
+                s1 := addmod(s1, mulmod(q1, gk, 0xFFFFFFFF00000001), 0xFFFFFFFF00000001)
+                gk := mulmod(gk, ginv, 0xFFFFFFFF00000001)
+            }
+        }
+    }
+
+    function _mload(uint256 at) internal pure returns (uint256 v) {
+        assembly {
+            v := mload(at)
         }
     }
 }
