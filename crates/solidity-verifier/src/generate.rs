@@ -175,9 +175,7 @@ type Selectors = (Vec<usize>, Vec<(usize, usize)>);
 
 /// Each gate's selector index and the selector groups (`SelectorsInfo`'s fields are private
 /// to plonky2; its serde form carries them).
-fn selectors_of(
-    common: &CommonCircuitData<F, D>,
-) -> Result<Selectors, Error> {
+fn selectors_of(common: &CommonCircuitData<F, D>) -> Result<Selectors, Error> {
     let bad = || Error::UnsupportedCircuit("unreadable selectors info".into());
     let value = serde_json::to_value(&common.selectors_info).map_err(|_| bad())?;
     let indices = value["selector_indices"]
