@@ -375,10 +375,29 @@ contract PlonkyGates0 {
     function gate3(uint256[] memory w, uint256[] memory c, uint256 co, uint256[4] memory pi) internal pure returns (uint256[] memory r) {
         r = new uint256[](74);
         co; c; pi; w;
-        uint256 s0; uint256 s1;
-        for (uint256 i = 36; i > 0; i--) { (s0, s1) = _ea(mulmod(s0, 2, P), mulmod(s1, 2, P), w[2 * i], w[2 * i + 1]); }
-        (r[0], r[1]) = _es(s0, s1, w[0], w[1]);
-        for (uint256 i = 1; i <= 36; i++) { (uint256 l0, uint256 l1) = (w[2 * i], w[2 * i + 1]); (r[2 * i], r[2 * i + 1]) = _em(l0, l1, addmod(l0, P - 1, P), l1); }
+        assembly {
+            let p := 0xFFFFFFFF00000001
+            let wd := add(w, 0x20)
+            let rd := add(r, 0x20)
+            let s0 := 0
+            let s1 := 0
+            for { let i := 36 } gt(i, 0) { i := sub(i, 1) } {
+                let e := add(wd, shl(6, i))
+                s0 := addmod(shl(1, s0), mload(e), p)
+                s1 := addmod(shl(1, s1), mload(add(e, 0x20)), p)
+            }
+            mstore(rd, addmod(s0, sub(p, mload(wd)), p))
+            mstore(add(rd, 0x20), addmod(s1, sub(p, mload(add(wd, 0x20))), p))
+            for { let i := 1 } lt(i, add(36, 1)) { i := add(i, 1) } {
+                let e := add(wd, shl(6, i))
+                let l0 := mload(e)
+                let l1 := mload(add(e, 0x20))
+                let m0 := addmod(l0, sub(p, 1), p)
+                let o := add(rd, shl(6, i))
+                mstore(o, mod(add(mul(l0, m0), mul(7, mul(l1, l1))), p))
+                mstore(add(o, 0x20), mod(add(mul(l0, l1), mul(l1, m0)), p))
+            }
+        }
 
     }
 
@@ -456,19 +475,37 @@ contract PlonkyGates0 {
     function gate9(uint256[] memory w, uint256[] memory c, uint256 co, uint256[4] memory pi) internal pure returns (uint256[] memory r) {
         r = new uint256[](72);
         co; c; pi; w;
-        uint256[2] memory b = [w[0], w[1]];
-        uint256[2] memory pv = [uint256(1), 0];
-        for (uint256 i = 0; i < 35; i++) {
-            if (i > 0) { uint256 iw = 2 * (35 + 1 + i); (pv[0], pv[1]) = _em(w[iw], w[iw + 1], w[iw], w[iw + 1]); }
-            uint256 bw = 2 * (35 - i);
-            (uint256 x0, uint256 x1) = _em(w[bw], w[bw + 1], b[0], b[1]);
-            x0 = addmod(x0, addmod(1, P - w[bw], P), P);
-            x1 = addmod(x1, P - w[bw + 1], P);
-            (x0, x1) = _em(pv[0], pv[1], x0, x1);
-            uint256 ow = 2 * (35 + 2 + i);
-            (r[2 * i], r[2 * i + 1]) = _es(x0, x1, w[ow], w[ow + 1]);
+        assembly {
+            function em(a0, a1, b0, b1) -> c0, c1 {
+                c0 := mod(add(mul(a0, b0), mul(7, mul(a1, b1))), 0xFFFFFFFF00000001)
+                c1 := mod(add(mul(a0, b1), mul(a1, b0)), 0xFFFFFFFF00000001)
+            }
+            let p := 0xFFFFFFFF00000001
+            let wd := add(w, 0x20)
+            let rd := add(r, 0x20)
+            let p0 := 1
+            let p1 := 0
+            for { let i := 0 } lt(i, 35) { i := add(i, 1) } {
+                if i {
+                    let iw := add(wd, shl(6, add(35, add(1, i))))
+                    p0, p1 := em(mload(iw), mload(add(iw, 0x20)), mload(iw), mload(add(iw, 0x20)))
+                }
+                let bw := add(wd, shl(6, sub(35, i)))
+                let x0, x1 := em(mload(bw), mload(add(bw, 0x20)), mload(wd), mload(add(wd, 0x20)))
+                x0 := addmod(x0, addmod(1, sub(p, mload(bw)), p), p)
+                x1 := addmod(x1, sub(p, mload(add(bw, 0x20))), p)
+                x0, x1 := em(p0, p1, x0, x1)
+                let ow := add(wd, shl(6, add(35, add(2, i))))
+                let o := add(rd, shl(6, i))
+                mstore(o, addmod(x0, sub(p, mload(ow)), p))
+                mstore(add(o, 0x20), addmod(x1, sub(p, mload(add(ow, 0x20))), p))
+            }
+            let outw := add(wd, shl(6, add(35, 1)))
+            let lastw := add(wd, shl(6, add(shl(1, 35), 1)))
+            let o := add(rd, shl(6, 35))
+            mstore(o, addmod(mload(outw), sub(p, mload(lastw)), p))
+            mstore(add(o, 0x20), addmod(mload(add(outw, 0x20)), sub(p, mload(add(lastw, 0x20))), p))
         }
-        (r[2 * 35], r[2 * 35 + 1]) = _es(w[2 * (35 + 1)], w[2 * (35 + 1) + 1], w[2 * (2 * 35 + 1)], w[2 * (2 * 35 + 1) + 1]);
 
     }
 
