@@ -24,7 +24,7 @@
 //!
 //! Measured on anvil 1.7 (tests/it.rs) for the stand-in's final proof (2^12 rows, rate 1/256,
 //! 10 queries, arities 8 and 8, 64-coefficient final polynomial): proof 51,083 bytes, a
-//! `verify` transaction 5.04M gas, of which about 0.83M are calldata and 21k the base fee.
+//! `verify` transaction 4.92M gas, of which about 0.83M are calldata and 21k the base fee.
 //! Most of the rest is FRI's ten query rounds and the gate constraints; the hot loops are
 //! assembly, the rest is Solidity.
 
