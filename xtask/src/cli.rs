@@ -26,7 +26,11 @@ pub(crate) enum Command {
     /// Install the npm tools in tools/ (anvil, solc-js) if they are missing.
     Tools,
     /// Compile contracts/src with solc-js into the committed contracts/out/<Name>.json.
-    Contracts,
+    Contracts {
+        /// `verifier`: first regenerate contracts/src/PlonkyVerifier.sol from the final circuit.
+        #[command(subcommand)]
+        command: Option<ContractsCommand>,
+    },
     /// Run a benchmark; prints `BENCH <name> <value> <unit>` lines.
     Bench {
         /// What to measure.
@@ -37,6 +41,14 @@ pub(crate) enum Command {
         #[arg(long)]
         release: bool,
     },
+}
+
+/// What `cargo xtask contracts` regenerates before compiling.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Subcommand)]
+pub(crate) enum ContractsCommand {
+    /// Write contracts/src/PlonkyVerifier.sol for the final circuit (today the stand-in of
+    /// `hyperforge_solidity_verifier::standin`), then compile.
+    Verifier,
 }
 
 /// What `cargo xtask bench` measures.

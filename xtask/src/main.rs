@@ -30,7 +30,7 @@ fn main() -> ExitCode {
         cli::Command::Chain(command) => chain::run(&project, command),
         cli::Command::Test => test::run(&project),
         cli::Command::Tools => tools::run(&project),
-        cli::Command::Contracts => contracts::run(&project),
+        cli::Command::Contracts { command } => contracts::run(&project, command),
         cli::Command::Bench { target, release } => bench::run(&project, target, release),
     });
     match result {

@@ -327,3 +327,17 @@ fn contract_artifacts_are_up_to_date() {
         );
     }
 }
+
+#[test]
+fn plonky_verifier_is_generated_from_the_final_circuit() {
+    let path = root().join(crate::contracts::VERIFIER_SOL);
+    let fresh = crate::contracts::verifier_source().unwrap();
+    let committed = fs::read_to_string(&path).unwrap_or_default();
+    if fresh != committed {
+        fs::write(&path, fresh).unwrap();
+        panic!(
+            "{} was stale and has been regenerated: run `cargo xtask contracts verifier` and commit contracts/src and contracts/out",
+            path.display()
+        );
+    }
+}

@@ -1,0 +1,39 @@
+//! A Solidity verifier for hyperforge's final Plonky2 proof. From the final circuit's
+//! `CommonCircuitData` and `VerifierOnlyCircuitData` (plonky2 1.1, `KeccakGoldilocksConfig`,
+//! Goldilocks with the quadratic extension, standard gates only) [`generate`] writes the source
+//! of contracts that run plonky2 1.1's verifier on chain: the Keccak challenger (the FRI
+//! parameters and the circuit digest first, as v1.1's transcript has them), the Poseidon
+//! public-inputs hash, every gate's constraints at `zeta` in GF(p^2), the permutation argument,
+//! the quotient identity and FRI (Merkle paths to the caps, coset folding, the final
+//! polynomial, proof of work). [`calldata::encode`] lays a `ProofWithPublicInputs` out as the
+//! verifier's `proof` bytes ([`layout`]). [`standin`] builds a final circuit of the shape of
+//! hyperforge's (a small statement shrunk the way plonky2's `test_size_optimized_recursion`
+//! does).
+//!
+//! The generated file holds `PlonkyVerifier` (implements `IVerifier`; takes the
+//! `PoseidonGoldilocks` contract at deployment and deploys its gate contracts itself) and
+//! `PlonkyGates0`/`PlonkyGates1` (the gates' constraints, split to stay under the code size
+//! limit; PoseidonGate alone fills one). The generator fails, naming it, on a gate it has no
+//! constraint code for, and on circuits outside what the verifier handles: lookups, a Merkle
+//! cap height other than 0, zero-knowledge (hiding) proofs, leaves short enough that plonky2
+//! leaves them unhashed.
+//!
+//! Departures from plonky2's verifier, all on inputs plonky2 itself never produces: a field
+//! element's 8 bytes are read modulo p (plonky2's deserializer reads the u64 as is); the
+//! Merkle leaves are hashed as the bytes sent, so a non-canonical leaf can only fail its path.
+//!
+//! Measured on anvil 1.7 (tests/it.rs) for the stand-in's final proof (2^12 rows, rate 1/256,
+//! 10 queries, arities 8 and 8, 64-coefficient final polynomial): proof 51,083 bytes, a
+//! `verify` transaction 4.92M gas, of which about 0.83M are calldata and 21k the base fee.
+//! Most of the rest is FRI's ten query rounds and the gate constraints; the hot loops are
+//! assembly, the rest is Solidity.
+
+pub mod calldata;
+mod error;
+mod gates;
+mod generate;
+pub mod layout;
+pub mod standin;
+
+pub use error::Error;
+pub use generate::generate;

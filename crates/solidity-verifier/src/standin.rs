@@ -1,0 +1,219 @@
+//! A stand-in for hyperforge's final proof: a small inner circuit with a few public inputs,
+//! verified recursively and shrunk the way plonky2's `test_size_optimized_recursion` does
+//! (standard recursion config -> high rate -> final: 37 routed wires, rate bits 8, cap height
+//! 0, 20 proof-of-work bits, 10 queries, `KeccakGoldilocksConfig` outside). Every step
+//! re-registers the inner public inputs as its own and pins the inner verifier data as
+//! constants, so the final proof carries the inner statement.
+//!
+//! A recursive verifier of any standard-recursion proof has the same gate set, so a Solidity
+//! verifier generated for this final circuit's gate list applies to the real final circuit
+//! (regenerated from its own data).
+
+use plonky2::field::goldilocks_field::GoldilocksField;
+use plonky2::field::types::Field;
+use plonky2::fri::FriConfig;
+use plonky2::fri::reduction_strategies::FriReductionStrategy;
+use plonky2::iop::witness::{PartialWitness, WitnessWrite};
+use plonky2::plonk::circuit_builder::CircuitBuilder;
+use plonky2::plonk::circuit_data::{CircuitConfig, CircuitData};
+use plonky2::plonk::config::{KeccakGoldilocksConfig, PoseidonGoldilocksConfig};
+use plonky2::plonk::proof::ProofWithPublicInputs;
+
+use crate::Error;
+
+/// The field.
+pub type F = GoldilocksField;
+/// The inner steps' config.
+pub type InnerConfig = PoseidonGoldilocksConfig;
+/// The final step's config.
+pub type FinalConfig = KeccakGoldilocksConfig;
+/// The extension degree.
+pub const D: usize = 2;
+
+/// The inner statement: public inputs `x, y, x*y + 3, x^3 + y`.
+pub const NUM_PUBLIC_INPUTS: usize = 4;
+
+/// The final circuit's config: `test_size_optimized_recursion`'s last step.
+pub fn final_config() -> CircuitConfig {
+    let standard = CircuitConfig::standard_recursion_config();
+    CircuitConfig {
+        num_routed_wires: 37,
+        fri_config: FriConfig {
+            rate_bits: 8,
+            cap_height: 0,
+            proof_of_work_bits: 20,
+            reduction_strategy: FriReductionStrategy::MinSize(None),
+            num_query_rounds: 10,
+        },
+        ..standard
+    }
+}
+
+/// The high-rate step's config: `test_size_optimized_recursion`'s middle step.
+pub fn high_rate_config() -> CircuitConfig {
+    let standard = CircuitConfig::standard_recursion_config();
+    CircuitConfig {
+        fri_config: FriConfig {
+            rate_bits: 7,
+            proof_of_work_bits: 16,
+            num_query_rounds: 12,
+            ..standard.fri_config.clone()
+        },
+        ..standard
+    }
+}
+
+/// The four circuits of the chain, built once.
+pub struct StandIn {
+    /// The inner statement.
+    pub inner: CircuitData<F, InnerConfig, D>,
+    /// A standard recursive verifier of `inner`.
+    pub standard: CircuitData<F, InnerConfig, D>,
+    /// A high-rate recursive verifier of `standard`.
+    pub high_rate: CircuitData<F, InnerConfig, D>,
+    /// The final, size-optimised recursive verifier of `high_rate`, Keccak outside.
+    pub last: CircuitData<F, FinalConfig, D>,
+    /// The inner circuit's public-input targets.
+    inner_targets: [plonky2::iop::target::Target; 2],
+    standard_proof: plonky2::plonk::proof::ProofWithPublicInputsTarget<D>,
+    high_rate_proof: plonky2::plonk::proof::ProofWithPublicInputsTarget<D>,
+    last_proof: plonky2::plonk::proof::ProofWithPublicInputsTarget<D>,
+}
+
+/// Adds a verifier of a proof of `inner` to `builder`, with `inner`'s verifier data as
+/// constants and its public inputs re-registered.
+fn verify_inner<C>(
+    builder: &mut CircuitBuilder<F, D>,
+    inner: &CircuitData<F, C, D>,
+) -> plonky2::plonk::proof::ProofWithPublicInputsTarget<D>
+where
+    C: plonky2::plonk::config::GenericConfig<D, F = F>,
+    C::Hasher: plonky2::plonk::config::AlgebraicHasher<F>,
+{
+    let proof = builder.add_virtual_proof_with_pis(&inner.common);
+    let vd = plonky2::plonk::circuit_data::VerifierCircuitTarget {
+        constants_sigmas_cap: builder
+            .constant_merkle_cap(&inner.verifier_only.constants_sigmas_cap),
+        circuit_digest: builder.constant_hash(inner.verifier_only.circuit_digest),
+    };
+    builder.verify_proof::<C>(&proof, &vd, &inner.common);
+    builder.register_public_inputs(&proof.public_inputs);
+    proof
+}
+
+/// The final step over `high_rate`; `variant` as in [`StandIn::build`].
+fn build_final(
+    high_rate: &CircuitData<F, InnerConfig, D>,
+    variant: u64,
+) -> (
+    CircuitData<F, FinalConfig, D>,
+    plonky2::plonk::proof::ProofWithPublicInputsTarget<D>,
+) {
+    let mut builder = CircuitBuilder::<F, D>::new(final_config());
+    let last_proof = verify_inner(&mut builder, high_rate);
+    if variant != 0 {
+        let pis = last_proof.public_inputs.clone();
+        let extra = builder.mul_const_add(F::from_canonical_u64(variant), pis[0], pis[1]);
+        let _ = builder.mul(extra, pis[2]);
+    }
+    (builder.build::<FinalConfig>(), last_proof)
+}
+
+impl StandIn {
+    /// Builds the chain. `variant` changes the final circuit (one extra arithmetic operation
+    /// with the constant `variant`) without changing its shape: `0` is the circuit the
+    /// committed verifier is generated for, any other value a different circuit of the same
+    /// shape (a "proof of another circuit").
+    pub fn build(variant: u64) -> Self {
+        let mut builder = CircuitBuilder::<F, D>::new(CircuitConfig::standard_recursion_config());
+        let x = builder.add_virtual_target();
+        let y = builder.add_virtual_target();
+        let three = builder.constant(F::from_canonical_u64(3));
+        let xy = builder.mul_add(x, y, three);
+        let x3 = builder.exp_u64(x, 3);
+        let x3y = builder.add(x3, y);
+        builder.register_public_inputs(&[x, y, xy, x3y]);
+        let inner = builder.build::<InnerConfig>();
+
+        let mut builder = CircuitBuilder::<F, D>::new(CircuitConfig::standard_recursion_config());
+        let standard_proof = verify_inner(&mut builder, &inner);
+        let standard = builder.build::<InnerConfig>();
+
+        let mut builder = CircuitBuilder::<F, D>::new(high_rate_config());
+        let high_rate_proof = verify_inner(&mut builder, &standard);
+        let high_rate = builder.build::<InnerConfig>();
+
+        let (last, last_proof) = build_final(&high_rate, variant);
+        Self {
+            inner,
+            standard,
+            high_rate,
+            last,
+            inner_targets: [x, y],
+            standard_proof,
+            high_rate_proof,
+            last_proof,
+        }
+    }
+
+    /// A final proof of the `variant` final circuit (another circuit of the same shape) for the
+    /// same statement: the chain's high-rate proof for `x, y`, verified by that circuit.
+    pub fn prove_other(
+        &self,
+        variant: u64,
+        x: u64,
+        y: u64,
+    ) -> Result<ProofWithPublicInputs<F, FinalConfig, D>, Error> {
+        let (last, last_proof) = build_final(&self.high_rate, variant);
+        let proof = self.prove_high_rate(x, y)?;
+        let mut pw = PartialWitness::new();
+        pw.set_proof_with_pis_target(&last_proof, &proof)?;
+        let proof = last.prove(pw)?;
+        last.verify(proof.clone())?;
+        Ok(proof)
+    }
+
+    fn prove_high_rate(
+        &self,
+        x: u64,
+        y: u64,
+    ) -> Result<ProofWithPublicInputs<F, InnerConfig, D>, Error> {
+        let mut pw = PartialWitness::new();
+        pw.set_target(self.inner_targets[0], F::from_canonical_u64(x))?;
+        pw.set_target(self.inner_targets[1], F::from_canonical_u64(y))?;
+        let proof = self.inner.prove(pw)?;
+        let mut pw = PartialWitness::new();
+        pw.set_proof_with_pis_target(&self.standard_proof, &proof)?;
+        let proof = self.standard.prove(pw)?;
+        let mut pw = PartialWitness::new();
+        pw.set_proof_with_pis_target(&self.high_rate_proof, &proof)?;
+        Ok(self.high_rate.prove(pw)?)
+    }
+
+    /// Proves the inner statement for `x, y` and shrinks it to a final proof.
+    pub fn prove(&self, x: u64, y: u64) -> Result<ProofWithPublicInputs<F, FinalConfig, D>, Error> {
+        let proof = self.prove_high_rate(x, y)?;
+        let mut pw = PartialWitness::new();
+        pw.set_proof_with_pis_target(&self.last_proof, &proof)?;
+        let proof = self.last.prove(pw)?;
+        self.last.verify(proof.clone())?;
+        Ok(proof)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_final_circuit_has_the_final_shape() {
+        let chain = StandIn::build(0);
+        let common = &chain.last.common;
+        assert_eq!(common.degree_bits(), 12);
+        assert_eq!(common.fri_params.reduction_arity_bits, vec![3, 3]);
+        assert_eq!(common.config.num_routed_wires, 37);
+        assert_eq!(common.fri_params.config.rate_bits, 8);
+        assert_eq!(common.fri_params.config.cap_height, 0);
+        assert_eq!(common.num_public_inputs, NUM_PUBLIC_INPUTS);
+    }
+}
