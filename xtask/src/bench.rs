@@ -2,11 +2,13 @@
 //!
 //! - `l1`: gas of each bridge function on a real anvil (`crates/l1/benches/gas.rs`).
 //! - `prover`: rows per in-circuit signature verification, with and without the custom
-//!   gate, and prove time for 1, 16 and 64 signatures (`crates/circuits/benches/prover.rs`).
+//!   gate, and prove time for 1, 16 and 64 signatures; the chunk circuit's rows per slot kind
+//!   by part and prove time per chunk shape (`crates/circuits/benches/prover.rs`).
 //! - `sequencer`: accepted/s and included/s of signed transfers over JSON-RPC through a real
 //!   `hyperforge sequencer`, and of ETH transfers through anvil driven by the same load
 //!   generator (`crates/node/benches/sequencer.rs`); `--release` measures a release build of
-//!   the sequencer.
+//!   the sequencer. Then block production alone, phase by phase (verify, execute, finish,
+//!   commit) at the same shape, without RPC (`crates/execution/benches/blocks.rs`).
 
 use xshell::{Shell, cmd};
 
@@ -54,6 +56,11 @@ pub(crate) fn run(project: &Project, target: BenchTarget, release: bool) -> anyh
                 );
             }
             bench.run()?;
+            cmd!(
+                sh,
+                "cargo bench --profile dev --package hyperforge-execution --bench blocks"
+            )
+            .run()?;
         }
     }
     Ok(())

@@ -1,10 +1,11 @@
 //! The state transition function: a block built on top of the committed state.
 //!
 //! A [`BlockBuilder`] reads the committed state from a [`StateProvider`] (the RocksDB
-//! [`Store`], or a `MemoryState`) and keeps every change in
+//! [`Store`](hyperforge_state::Store), or a `MemoryState`) and keeps every change in
 //! memory. Each operation is checked completely before anything changes, so a rejected one
 //! leaves the block exactly as it was. [`BlockBuilder::finish`] turns the changes into one
-//! [`BlockCommit`] for [`Store::commit`], plus receipts, outbox entries and the witness.
+//! [`BlockCommit`] for [`Store::commit`](hyperforge_state::Store::commit), plus receipts,
+//! outbox entries and the witness.
 //!
 //! A block runs its slots in this order: message roots imported from the bridge's queue
 //! ([`BlockBuilder::apply_import`]), L1 priority operations, L2 transactions. Imports append to
@@ -12,7 +13,10 @@
 //! inserts a nullifier at the message's position; the block's header carries the value its
 //! messages sent out and brought in, which the batch exposes to the bridge.
 
-use std::collections::{BTreeMap, HashMap};
+use std::{
+    cell::RefCell,
+    collections::{BTreeMap, HashMap},
+};
 
 use hyperforge_primitives::{
     Address, Amount, ChainId,
@@ -26,7 +30,8 @@ use hyperforge_primitives::{
 };
 use hyperforge_state::{
     Account, AccountIndex, BlockCommit, Digest, Head, SparseMerkleTree, StateError, StateProvider,
-    Store, TreeId, TreeNodes, smt::NodeKey,
+    TreeId,
+    smt::{NodeKey, NodeSource},
 };
 
 use crate::{ExecError, VerifiedTx};
@@ -130,9 +135,14 @@ pub struct ExecutedBlock {
     pub witness: BlockWitness,
 }
 
-/// Builds one block over the committed state of `S`.
-pub struct BlockBuilder<'a, S: ?Sized = Store> {
-    store: &'a S,
+/// Builds one block over a committed state.
+///
+/// The state is a trait object, not a type parameter: the builder is the hot path of block
+/// production, and as plain (non-generic) code it is compiled, optimised, in this crate, not
+/// instantiated again in every caller (the sequencer's dev builds are not optimised). One
+/// virtual call per state read is nothing beside the read.
+pub struct BlockBuilder<'a> {
+    store: &'a dyn StateProvider,
     chain_id: ChainId,
     number: u64,
     head: Head,
@@ -153,14 +163,41 @@ pub struct BlockBuilder<'a, S: ?Sized = Store> {
     parent_hash: Digest,
     timestamp_ms: u64,
     witness: BlockWitness,
+    /// Committed nodes read so far (see [`CachedNodes`]).
+    nodes: NodeCache,
 }
 
-impl<S: ?Sized> std::fmt::Debug for BlockBuilder<'_, S> {
+impl std::fmt::Debug for BlockBuilder<'_> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("BlockBuilder")
             .field("number", &self.number)
             .field("slots", &self.slots.len())
             .finish()
+    }
+}
+
+/// Committed tree nodes the block read, by tree and key (`None`: never written). The state
+/// does not change while a block is built, so each node is read from the store once: the
+/// witness path of every leaf the block changes shares its upper nodes with the other paths,
+/// and the final hashing in [`BlockBuilder::finish`] needs exactly the siblings those paths
+/// already read.
+type NodeCache = RefCell<HashMap<(TreeId, NodeKey), Option<Digest>>>;
+
+/// One tree's committed nodes, read through the block's [`NodeCache`].
+struct CachedNodes<'b> {
+    store: &'b dyn StateProvider,
+    tree: TreeId,
+    cache: &'b NodeCache,
+}
+
+impl NodeSource for CachedNodes<'_> {
+    fn node(&self, key: NodeKey) -> Result<Option<Digest>, StateError> {
+        if let Some(node) = self.cache.borrow().get(&(self.tree, key)) {
+            return Ok(*node);
+        }
+        let node = self.store.node(self.tree, key)?;
+        self.cache.borrow_mut().insert((self.tree, key), node);
+        Ok(node)
     }
 }
 
@@ -181,9 +218,9 @@ struct Credit {
     after: Account,
 }
 
-impl<'a, S: StateProvider + ?Sized> BlockBuilder<'a, S> {
+impl<'a> BlockBuilder<'a> {
     /// A new block on top of `store`'s head, for chain `chain_id`.
-    pub fn new(store: &'a S, chain_id: ChainId) -> Self {
+    pub fn new(store: &'a dyn StateProvider, chain_id: ChainId) -> Self {
         let head = store.head();
         Self {
             store,
@@ -208,6 +245,7 @@ impl<'a, S: StateProvider + ?Sized> BlockBuilder<'a, S> {
                 paths: Vec::new(),
                 slots: Vec::new(),
             },
+            nodes: NodeCache::default(),
         }
     }
 
@@ -243,11 +281,20 @@ impl<'a, S: StateProvider + ?Sized> BlockBuilder<'a, S> {
         if updates.is_empty() {
             return Ok(committed);
         }
-        let written = tree.update(&TreeNodes::new(self.store, tree_id), &updates)?;
+        let written = tree.update(&self.nodes(tree_id), &updates)?;
         Ok(written
             .get(&(tree.depth(), 0))
             .copied()
             .unwrap_or(committed))
+    }
+
+    /// `tree_id`'s committed nodes, each read from the store at most once per block.
+    fn nodes(&self, tree_id: TreeId) -> CachedNodes<'_> {
+        CachedNodes {
+            store: self.store,
+            tree: tree_id,
+            cache: &self.nodes,
+        }
     }
 
     fn tree(&self, tree_id: TreeId) -> (&'a SparseMerkleTree, Digest) {
@@ -578,7 +625,7 @@ impl<'a, S: StateProvider + ?Sized> BlockBuilder<'a, S> {
                 continue;
             }
             let (tree, _) = self.tree(tree_id);
-            let written = tree.update(&TreeNodes::new(self.store, tree_id), &updates)?;
+            let written = tree.update(&self.nodes(tree_id), &updates)?;
             let root = written
                 .get(&(tree.depth(), 0))
                 .copied()
@@ -836,7 +883,7 @@ impl<'a, S: StateProvider + ?Sized> BlockBuilder<'a, S> {
             Some(old) => *old,
             None => {
                 let (tree, _) = self.tree(tree_id);
-                let nodes = TreeNodes::new(self.store, tree_id);
+                let nodes = self.nodes(tree_id);
                 let old = tree.leaf(&nodes, index)?;
                 let proof = tree.prove(&nodes, index)?;
                 self.witness.paths.push(LeafPath {

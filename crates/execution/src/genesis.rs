@@ -10,8 +10,8 @@ use crate::{BlockBuilder, ExecError, ExecutedBlock};
 
 /// Block 0 from `ops`, on an empty state (its head records `chain_id`, as every block's does). Any operation that
 /// cannot apply is an error (genesis is configuration, not the L1 queue).
-pub fn genesis_block<S: StateProvider + ?Sized>(
-    state: &S,
+pub fn genesis_block(
+    state: &dyn StateProvider,
     chain_id: ChainId,
     ops: &[PriorityOp],
 ) -> Result<ExecutedBlock, ExecError> {

@@ -63,6 +63,7 @@ impl Account {
     }
 
     /// The 13 field elements the leaf hashes (see the module docs).
+    #[inline]
     pub fn leaf_elements(&self) -> [F; 13] {
         let mut elements = [F::ZERO; 13];
         elements[0] = F::from_canonical_u64(domain::ACCOUNT_LEAF);
@@ -74,6 +75,7 @@ impl Account {
     }
 
     /// The leaf: `hash_no_pad` of [`Self::leaf_elements`].
+    #[inline]
     pub fn leaf(&self) -> Digest {
         PoseidonHash::hash_no_pad(&self.leaf_elements())
     }

@@ -56,6 +56,7 @@ pub enum Slot {
 
 impl Slot {
     /// The slot's hash in the block's `slots_hash`.
+    #[inline]
     pub fn hash(&self) -> Digest {
         match self {
             Self::Tx(tx) => tx.body.hash(),
@@ -95,6 +96,7 @@ pub const HEADER_LEN: usize = 8 + 32 + 8 + 32 + 32 + 4 + 4 + 4 + 8 + 8;
 
 impl BlockHeader {
     /// The block hash (see the module docs).
+    #[inline]
     pub fn hash(&self) -> Digest {
         let mut elements = Vec::with_capacity(20);
         elements.push(F::from_canonical_u64(domain::BLOCK_HEADER));
@@ -141,11 +143,13 @@ impl BlockHeader {
 }
 
 /// The rolling commitment over slot hashes: `two_to_one(previous, slot_hash)`.
+#[inline]
 pub fn next_slots_hash(previous: Digest, slot_hash: Digest) -> Digest {
     two_to_one(previous, slot_hash)
 }
 
 /// `h_0` of every block's slots hash: `hash_no_pad([SLOTS])`.
+#[inline]
 pub fn slots_hash_seed() -> Digest {
     domain::seed(domain::SLOTS)
 }
@@ -265,6 +269,7 @@ impl Block {
     }
 
     /// The block hash.
+    #[inline]
     pub fn hash(&self) -> Digest {
         self.header.hash()
     }

@@ -58,6 +58,7 @@ pub const SLOTS: u64 = 0x52;
 pub const PUBDATA: u64 = 0x53;
 
 /// The seed `c_0` of a rolling commitment of kind `tag`: `hash_no_pad([tag])`.
+#[inline]
 pub fn seed(tag: u64) -> Digest {
     hash_no_pad(&[F::from_canonical_u64(tag)])
 }

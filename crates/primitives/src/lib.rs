@@ -11,6 +11,12 @@
 //! so a prover needs no storage crate.
 //!
 //! This crate is pure data: no I/O, no async, no network.
+//!
+//! The Poseidon hashes of the hot path (transaction bodies, account leaves, slots, Merkle
+//! paths) are `#[inline]`, so an optimised caller (`execution`, `state`, `circuits`) compiles
+//! them, and plonky2's generic permutation under them, with its own optimisation level: the
+//! dev profile builds this crate unoptimised, where one permutation costs about nine times
+//! the instructions. Attributes only; no hash changes.
 
 pub mod account;
 mod address;

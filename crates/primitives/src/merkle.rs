@@ -59,6 +59,7 @@ pub struct EmptyHashes(Vec<Digest>);
 
 impl EmptyHashes {
     /// Empty roots for heights `0..=depth`.
+    #[inline]
     pub fn new(depth: u8) -> Self {
         let mut hashes = vec![ZERO_DIGEST];
         for level in 0..depth as usize {
@@ -89,6 +90,7 @@ pub struct MerkleProof {
 
 impl MerkleProof {
     /// The root this path gives for `leaf`.
+    #[inline]
     pub fn root_for(&self, leaf: Digest) -> Digest {
         self.siblings
             .iter()
@@ -104,6 +106,7 @@ impl MerkleProof {
 
     /// The nodes on the path with `leaf` at `self.index`, leaf first, root last: what setting
     /// the leaf writes (`siblings.len()` hashes).
+    #[inline]
     pub fn nodes_for(&self, leaf: Digest) -> Vec<(NodeKey, Digest)> {
         let mut written = Vec::with_capacity(self.siblings.len() + 1);
         let mut node = leaf;
@@ -122,12 +125,14 @@ impl MerkleProof {
     }
 
     /// Membership: `leaf` sits at `self.index` under `root`.
+    #[inline]
     pub fn verify(&self, root: Digest, leaf: Digest) -> bool {
         self.root_for(leaf) == root
     }
 
     /// Membership in a tree of exactly `depth` levels: the path has `depth` siblings and every
     /// bit of the index is used (no index at or above `2^depth`, which would alias another).
+    #[inline]
     pub fn verify_in(&self, depth: u8, root: Digest, leaf: Digest) -> bool {
         self.siblings.len() == usize::from(depth)
             && self.index.checked_shr(u32::from(depth)).unwrap_or(0) == 0
@@ -135,6 +140,7 @@ impl MerkleProof {
     }
 
     /// Non-membership: the slot `self.index` is empty under `root`.
+    #[inline]
     pub fn verify_empty(&self, root: Digest) -> bool {
         self.verify(root, ZERO_DIGEST)
     }

@@ -30,6 +30,7 @@ pub struct Message {
 
 impl Message {
     /// Its outbox leaf: the hash other chains prove inclusion of.
+    #[inline]
     pub fn hash(&self) -> Digest {
         let mut elements = vec![felt(domain::LEAF_MESSAGE), felt(self.src_chain.get())];
         elements.extend(address_limbs(&self.sender));
@@ -110,6 +111,7 @@ pub struct SignedTx {
 
 impl TxBody {
     /// The body as field elements (see the module docs).
+    #[inline]
     pub fn elements(&self) -> Vec<F> {
         let mut elements = vec![felt(u64::from(self.tag())), felt(self.chain_id.get())];
         elements.extend(address_limbs(&self.from));
@@ -152,6 +154,7 @@ impl TxBody {
     }
 
     /// The hash the sender signs, which also names the transaction.
+    #[inline]
     pub fn hash(&self) -> Digest {
         PoseidonHash::hash_no_pad(&self.elements())
     }

@@ -6,11 +6,13 @@ use super::{Digest, F};
 use crate::{Address, Amount, domain};
 
 /// A canonical field element from a value known to be below the modulus.
+#[inline]
 pub(crate) fn felt(value: u64) -> F {
     F::from_canonical_u64(value)
 }
 
 /// An address as five 32-bit limbs, most significant first.
+#[inline]
 pub fn address_limbs(address: &Address) -> [F; 5] {
     let mut limbs = [F::ZERO; 5];
     for (limb, chunk) in limbs.iter_mut().zip(address.as_slice().chunks(4)) {
@@ -20,12 +22,14 @@ pub fn address_limbs(address: &Address) -> [F; 5] {
 }
 
 /// An amount as two 32-bit limbs: high, low.
+#[inline]
 pub fn amount_limbs(amount: Amount) -> [F; 2] {
     let gwei = amount.gwei();
     [felt(gwei >> 32), felt(gwei & 0xffff_ffff)]
 }
 
 /// The hash of a payload: `hash_no_pad([PAYLOAD, len] | 32-bit big-endian limbs, zero-padded)`.
+#[inline]
 pub fn payload_hash(payload: &[u8]) -> Digest {
     let mut elements = vec![felt(domain::PAYLOAD), felt(payload.len() as u64)];
     for chunk in payload.chunks(4) {

@@ -29,6 +29,7 @@ pub enum OutboxEntry {
 
 impl OutboxEntry {
     /// Its leaf in the outbox tree.
+    #[inline]
     pub fn hash(&self) -> Digest {
         match self {
             Self::Withdrawal {
@@ -55,6 +56,7 @@ pub fn nullifier_key(import_index: u32, leaf_index: u16) -> u64 {
 }
 
 /// The nullifier leaf of an executed message: `hash_no_pad([NULLIFIER_LEAF, message_hash(4)])`.
+#[inline]
 pub fn nullifier_leaf(message_hash: &Digest) -> Digest {
     let mut elements = vec![felt(domain::NULLIFIER_LEAF)];
     elements.extend(message_hash.elements);
@@ -62,6 +64,7 @@ pub fn nullifier_leaf(message_hash: &Digest) -> Digest {
 }
 
 /// The leaf of an imported message root: `hash_no_pad([IMPORTED_ROOT_LEAF, root(4)])`.
+#[inline]
 pub fn imported_root_leaf(root: &Digest) -> Digest {
     let mut elements = vec![felt(domain::IMPORTED_ROOT_LEAF)];
     elements.extend(root.elements);

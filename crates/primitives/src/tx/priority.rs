@@ -80,6 +80,7 @@ impl PriorityOp {
     /// Its hash in the priority queue commitment:
     /// Deposit `hash_no_pad([OP_DEPOSIT, l1_sender(5), recipient(5), amount(2)])`,
     /// RegisterKey `hash_no_pad([OP_REGISTER_KEY, account(5), pubkey_hash(4)])`.
+    #[inline]
     pub fn hash(&self) -> Digest {
         let elements: Vec<F> = match self {
             Self::Deposit {
