@@ -3,7 +3,9 @@
 //! - `l1`: gas of each bridge function on a real anvil (`crates/l1/benches/gas.rs`).
 //! - `prover`: rows per in-circuit signature verification, with and without the custom
 //!   gate, and prove time for 1, 16 and 64 signatures; the chunk circuit's rows per slot kind
-//!   by part and prove time per chunk shape (`crates/circuits/benches/prover.rs`).
+//!   by part and prove time per chunk shape (`crates/circuits/benches/prover.rs`); then the
+//!   recursion: rows per circuit, build against cache load, aggregation step, batch proofs,
+//!   settlement, shrink and the final proof's size (`crates/circuits/benches/recursion.rs`).
 //! - `sequencer`: accepted/s and included/s of signed transfers over JSON-RPC through a real
 //!   `hyperforge sequencer`, and of ETH transfers through anvil driven by the same load
 //!   generator (`crates/node/benches/sequencer.rs`); `--release` measures a release build of
@@ -33,6 +35,11 @@ pub(crate) fn run(project: &Project, target: BenchTarget, release: bool) -> anyh
             cmd!(
                 sh,
                 "cargo bench --profile dev --package hyperforge-circuits --bench prover"
+            )
+            .run()?;
+            cmd!(
+                sh,
+                "cargo bench --profile dev --package hyperforge-circuits --bench recursion"
             )
             .run()?;
         }
