@@ -13,17 +13,11 @@ use plonky2::field::types::Field;
 use plonky2::hash::hash_types::HashOutTarget;
 use plonky2::hash::poseidon::PoseidonHash;
 use plonky2::iop::target::{BoolTarget, Target};
-use plonky2::iop::witness::{PartialWitness, WitnessWrite};
-use plonky2::plonk::circuit_data::{
-    CircuitData, CommonCircuitData, VerifierCircuitData, VerifierCircuitTarget,
-    VerifierOnlyCircuitData,
-};
+use plonky2::iop::witness::WitnessWrite;
 use plonky2::plonk::proof::{ProofWithPublicInputs, ProofWithPublicInputsTarget};
 
-use super::cache::{CircuitCache, CircuitKey};
-use super::tree::{
-    self, ChildTarget, TreeProof, VERIFIER_DATA_ELEMENTS, hash_at, select_hash, verify_child,
-};
+use super::cache::CircuitCache;
+use super::tree::{TreeCircuits, TreeKind, TreeProof, hash_at, select_hash};
 use crate::chunk::PUBLIC_INPUTS_PER_CHUNK;
 use crate::error::CircuitError;
 use crate::{Builder, ChunkCircuit, ChunkProof, ChunkPublicInputs, Config, D};
@@ -143,66 +137,103 @@ impl BatchProof {
     }
 }
 
-#[derive(Debug)]
-struct LeafTargets {
-    chunk: ProofWithPublicInputsTarget<D>,
-    pubdata_before: HashOutTarget,
-    ends_block: BoolTarget,
-    step_data: VerifierCircuitTarget,
-}
-
-#[derive(Debug)]
-struct StepTargets {
-    left: ChildTarget,
-    right: ChildTarget,
-    own: VerifierCircuitTarget,
-}
-
-#[derive(Debug)]
-struct RootTargets {
-    child: ChildTarget,
-    batch_number: Target,
-}
-
-/// Registers a verifier data target as public inputs, digest first, then the cap (the
-/// layout [`tree::verifier_data_of`] reads).
-fn register_verifier_data(builder: &mut Builder, data: &VerifierCircuitTarget) {
-    builder.register_public_inputs(&data.circuit_digest.elements);
-    for hash in &data.constants_sigmas_cap.0 {
-        builder.register_public_inputs(&hash.elements);
+impl From<ProofWithPublicInputs<GFp, Config, D>> for BatchProof {
+    fn from(proof: ProofWithPublicInputs<GFp, Config, D>) -> Self {
+        Self(proof)
     }
 }
 
-fn leaf_builder(
-    chunk_common: &CommonCircuitData<GFp, D>,
-    chunk_data: &VerifierOnlyCircuitData<Config, D>,
-) -> (Builder, LeafTargets) {
-    let mut builder = Builder::new(tree::tree_config());
-    let chunk = builder.add_virtual_proof_with_pis(chunk_common);
-    let chunk_verifier = builder.constant_verifier_data(chunk_data);
-    builder.verify_proof::<Config>(&chunk, &chunk_verifier, chunk_common);
-    let pubdata_before = builder.add_virtual_hash();
-    let ends_block = builder.add_virtual_bool_target_safe();
-    let slots_after = hash_at(&chunk.public_inputs, SLOTS_AFTER);
-    let mut to_fold = pubdata_before.elements.to_vec();
-    to_fold.extend(slots_after.elements);
-    let folded = builder.hash_n_to_hash_no_pad::<PoseidonHash>(to_fold);
-    let pubdata_after = select_hash(&mut builder, ends_block, folded, pubdata_before);
-    let chunk_inputs = chunk.public_inputs.clone();
-    builder.register_public_inputs(&chunk_inputs);
-    builder.register_public_input(ends_block.target);
-    builder.register_public_inputs(&pubdata_before.elements);
-    builder.register_public_inputs(&pubdata_after.elements);
-    // Free: the prover sets the step's verifier data, which every step checks it carries.
-    let step_data = builder.add_virtual_verifier_data(4);
-    register_verifier_data(&mut builder, &step_data);
-    let targets = LeafTargets {
-        chunk,
-        pubdata_before,
-        ends_block,
-        step_data,
-    };
-    (builder, targets)
+impl AsRef<ProofWithPublicInputs<GFp, Config, D>> for BatchProof {
+    fn as_ref(&self) -> &ProofWithPublicInputs<GFp, Config, D> {
+        &self.0
+    }
+}
+
+/// The batch tree: its leaf wraps a chunk proof into a segment, its step joins two
+/// adjacent segments, its root checks that the whole is a batch.
+#[derive(Debug)]
+pub struct BatchTree;
+
+/// A batch leaf's own targets.
+#[derive(Debug)]
+pub struct BatchLeafTargets {
+    pubdata_before: HashOutTarget,
+    ends_block: BoolTarget,
+}
+
+/// A batch root's own targets.
+#[derive(Debug)]
+pub struct BatchRootTargets {
+    batch_number: Target,
+}
+
+impl TreeKind for BatchTree {
+    const NAME: &'static str = "batch";
+    const INNER: &'static str = "chunk";
+    type Proof = BatchProof;
+    type Leaf = BatchLeafTargets;
+    type Step = ();
+    type Root = BatchRootTargets;
+
+    fn leaf(builder: &mut Builder, chunk: &ProofWithPublicInputsTarget<D>) -> BatchLeafTargets {
+        let pubdata_before = builder.add_virtual_hash();
+        let ends_block = builder.add_virtual_bool_target_safe();
+        let slots_after = hash_at(&chunk.public_inputs, SLOTS_AFTER);
+        let mut to_fold = pubdata_before.elements.to_vec();
+        to_fold.extend(slots_after.elements);
+        let folded = builder.hash_n_to_hash_no_pad::<PoseidonHash>(to_fold);
+        let pubdata_after = select_hash(builder, ends_block, folded, pubdata_before);
+        builder.register_public_inputs(&chunk.public_inputs);
+        builder.register_public_input(ends_block.target);
+        builder.register_public_inputs(&pubdata_before.elements);
+        builder.register_public_inputs(&pubdata_after.elements);
+        BatchLeafTargets {
+            pubdata_before,
+            ends_block,
+        }
+    }
+
+    fn step(builder: &mut Builder, left: &[Target], right: &[Target]) {
+        let joined = join(builder, left, right);
+        builder.register_public_inputs(&joined);
+    }
+
+    fn root(builder: &mut Builder, s: &[Target]) -> BatchRootTargets {
+        // A batch: its first block starts at the slots seed, its last ends; the pubdata fold,
+        // the outbox and the value flows start empty.
+        let slots_seed = builder.constant_hash(slots_hash_seed());
+        builder.connect_hashes(hash_at(s, SLOTS_BEFORE), slots_seed);
+        let one = builder.one();
+        builder.connect(s[ENDS_BLOCK], one);
+        let pubdata = builder.constant_hash(pubdata_seed());
+        builder.connect_hashes(hash_at(s, PUBDATA_BEFORE), pubdata);
+        let zero = builder.zero();
+        builder.connect(s[OUTBOX_BEFORE], zero);
+        let empty_outbox = builder.constant_hash(empty_outbox_root());
+        builder.connect_hashes(hash_at(s, OUTBOX_BEFORE + 1), empty_outbox);
+        for i in 0..2 {
+            builder.connect(s[VALUE_OUT_BEFORE + i], zero);
+            builder.connect(s[VALUE_IN_BEFORE + i], zero);
+        }
+        let batch_number = builder.add_virtual_target();
+        // `BatchPublicInputs::to_elements`.
+        builder.register_public_input(s[CHAIN]);
+        builder.register_public_input(batch_number);
+        builder.register_public_inputs(&s[STATE_BEFORE..STATE_BEFORE + 4]);
+        builder.register_public_inputs(&s[STATE_AFTER..STATE_AFTER + 4]);
+        builder.register_public_input(s[PRIORITY_COUNT]);
+        builder.register_public_inputs(&s[PRIORITY_BEFORE..PRIORITY_BEFORE + 4]);
+        builder.register_public_inputs(&s[PRIORITY_AFTER..PRIORITY_AFTER + 4]);
+        builder.register_public_input(s[IMPORTS_COUNT]);
+        builder.register_public_inputs(&s[IMPORTS_BEFORE..IMPORTS_BEFORE + 4]);
+        builder.register_public_inputs(&s[IMPORTS_AFTER..IMPORTS_AFTER + 4]);
+        builder.register_public_inputs(&s[OUTBOX_AFTER + 1..OUTBOX_AFTER + 5]);
+        builder.register_public_inputs(&s[VALUE_OUT_AFTER..VALUE_OUT_AFTER + 2]);
+        builder.register_public_inputs(&s[VALUE_IN_AFTER..VALUE_IN_AFTER + 2]);
+        builder.register_public_inputs(&s[PUBDATA_AFTER..PUBDATA_AFTER + 4]);
+        debug_assert_eq!(builder.num_public_inputs(), PUBLIC_INPUTS_PER_BATCH);
+        BatchRootTargets { batch_number }
+    }
 }
 
 /// The joined segment of two adjacent ones: the left's "before" fields, the right's
@@ -256,147 +287,18 @@ fn join(builder: &mut Builder, left: &[Target], right: &[Target]) -> Vec<Target>
     out
 }
 
-fn step_builder(
-    common: &CommonCircuitData<GFp, D>,
-    leaf_data: &VerifierOnlyCircuitData<Config, D>,
-) -> (Builder, StepTargets) {
-    let mut builder = Builder::new(tree::tree_config());
-    let own = builder.add_virtual_verifier_data(4);
-    let leaf = builder.constant_verifier_data(leaf_data);
-    let left = verify_child(&mut builder, common, &leaf, &own);
-    let right = verify_child(&mut builder, common, &leaf, &own);
-    let joined = join(&mut builder, left.app_inputs(), right.app_inputs());
-    builder.register_public_inputs(&joined);
-    register_verifier_data(&mut builder, &own);
-    (builder, StepTargets { left, right, own })
-}
-
-fn root_builder(
-    common: &CommonCircuitData<GFp, D>,
-    leaf_data: &VerifierOnlyCircuitData<Config, D>,
-    step_data: &VerifierOnlyCircuitData<Config, D>,
-) -> (Builder, RootTargets) {
-    let mut builder = Builder::new(tree::tree_config());
-    let leaf = builder.constant_verifier_data(leaf_data);
-    let step = builder.constant_verifier_data(step_data);
-    let child = verify_child(&mut builder, common, &leaf, &step);
-    let s = child.app_inputs().to_vec();
-    // A batch: its first block starts at the slots seed, its last ends; the pubdata fold,
-    // the outbox and the value flows start empty.
-    let slots_seed = builder.constant_hash(slots_hash_seed());
-    builder.connect_hashes(hash_at(&s, SLOTS_BEFORE), slots_seed);
-    let one = builder.one();
-    builder.connect(s[ENDS_BLOCK], one);
-    let pubdata = builder.constant_hash(pubdata_seed());
-    builder.connect_hashes(hash_at(&s, PUBDATA_BEFORE), pubdata);
-    let zero = builder.zero();
-    builder.connect(s[OUTBOX_BEFORE], zero);
-    let empty_outbox = builder.constant_hash(empty_outbox_root());
-    builder.connect_hashes(hash_at(&s, OUTBOX_BEFORE + 1), empty_outbox);
-    for i in 0..2 {
-        builder.connect(s[VALUE_OUT_BEFORE + i], zero);
-        builder.connect(s[VALUE_IN_BEFORE + i], zero);
-    }
-    let batch_number = builder.add_virtual_target();
-    // `BatchPublicInputs::to_elements`.
-    builder.register_public_input(s[CHAIN]);
-    builder.register_public_input(batch_number);
-    builder.register_public_inputs(&s[STATE_BEFORE..STATE_BEFORE + 4]);
-    builder.register_public_inputs(&s[STATE_AFTER..STATE_AFTER + 4]);
-    builder.register_public_input(s[PRIORITY_COUNT]);
-    builder.register_public_inputs(&s[PRIORITY_BEFORE..PRIORITY_BEFORE + 4]);
-    builder.register_public_inputs(&s[PRIORITY_AFTER..PRIORITY_AFTER + 4]);
-    builder.register_public_input(s[IMPORTS_COUNT]);
-    builder.register_public_inputs(&s[IMPORTS_BEFORE..IMPORTS_BEFORE + 4]);
-    builder.register_public_inputs(&s[IMPORTS_AFTER..IMPORTS_AFTER + 4]);
-    builder.register_public_inputs(&s[OUTBOX_AFTER + 1..OUTBOX_AFTER + 5]);
-    builder.register_public_inputs(&s[VALUE_OUT_AFTER..VALUE_OUT_AFTER + 2]);
-    builder.register_public_inputs(&s[VALUE_IN_AFTER..VALUE_IN_AFTER + 2]);
-    builder.register_public_inputs(&s[PUBDATA_AFTER..PUBDATA_AFTER + 4]);
-    debug_assert_eq!(builder.num_public_inputs(), PUBLIC_INPUTS_PER_BATCH);
-    (
-        builder,
-        RootTargets {
-            child,
-            batch_number,
-        },
-    )
-}
-
-/// Rows of a tree's circuits before padding (leaf and step are padded to `2^13`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct TreeRows {
-    /// The leaf circuit.
-    pub leaf: usize,
-    /// The step circuit.
-    pub step: usize,
-    /// The root circuit.
-    pub root: usize,
-}
-
 /// The three circuits of a batch proof for one chunk circuit: the leaf (wraps a chunk
 /// proof), the step (joins two leaf or step proofs; the same common data as the leaf, so
-/// the same circuit at every level) and the root (exposes the batch public inputs).
-#[derive(Debug)]
-pub struct BatchCircuits {
-    /// The chunk circuit's verifier data (what a leaf verifies).
-    pub chunk: VerifierCircuitData<GFp, Config, D>,
-    /// The leaf circuit.
-    pub leaf: CircuitData<GFp, Config, D>,
-    /// The step circuit.
-    pub step: CircuitData<GFp, Config, D>,
-    /// The root circuit.
-    pub root: CircuitData<GFp, Config, D>,
-    /// Rows of each circuit before padding.
-    pub rows: TreeRows,
-    /// The cache keys of the leaf, step and root circuits.
-    pub keys: [CircuitKey; 3],
-    leaf_targets: LeafTargets,
-    step_targets: StepTargets,
-    root_targets: RootTargets,
-}
+/// the same circuit at every level) and the root (exposes the batch public inputs). Its
+/// `inner` is the chunk circuit's verifier data.
+pub type BatchCircuits = TreeCircuits<BatchTree>;
 
 impl BatchCircuits {
     /// Builds (or loads from `cache`) the batch circuits over `chunk`'s proofs. The leaf and
     /// step circuits are found together (their common data is a fixed point, see
-    /// [`tree`]); each is cached under a key over the chunk circuit's digest.
+    /// [`super::tree`]); each is cached under a key over the chunk circuit's digest.
     pub fn build(chunk: &ChunkCircuit, cache: &CircuitCache) -> Result<Self, CircuitError> {
-        let chunk_common = chunk.data.common.clone();
-        let chunk_data = chunk.data.verifier_only.clone();
-        let key = CircuitKey::new("batch")
-            .digest(&chunk_data.circuit_digest)
-            .number(chunk_common.degree_bits() as u64);
-        let make_leaf = || leaf_builder(&chunk_common, &chunk_data).0;
-        let (leaf, step, [leaf_key, step_key]) =
-            tree::load_or_find(cache, &key, &make_leaf, &|common, leaf| {
-                step_builder(common, leaf).0
-            })?;
-        let (leaf_unbuilt, leaf_targets) = leaf_builder(&chunk_common, &chunk_data);
-        let (step_unbuilt, step_targets) = step_builder(&leaf.common, &leaf.verifier_only);
-        let (root_unbuilt, root_targets) =
-            root_builder(&leaf.common, &leaf.verifier_only, &step.verifier_only);
-        let rows = TreeRows {
-            leaf: leaf_unbuilt.num_gates(),
-            step: step_unbuilt.num_gates(),
-            root: root_unbuilt.num_gates(),
-        };
-        let root_key = key
-            .part("root")
-            .digest(&leaf.verifier_only.circuit_digest)
-            .digest(&step.verifier_only.circuit_digest)
-            .number(rows.root as u64);
-        let root = cache.load_or_build(&root_key, || root_unbuilt.build::<Config>());
-        Ok(Self {
-            chunk: chunk.data.verifier_data(),
-            rows,
-            keys: [leaf_key, step_key, root_key],
-            leaf,
-            step,
-            root,
-            leaf_targets,
-            step_targets,
-            root_targets,
-        })
+        Self::build_over(chunk.data.verifier_data(), cache)
     }
 
     /// Every `prove_*` first verifies its inputs natively (a coordinator checks every proof
@@ -411,22 +313,9 @@ impl BatchCircuits {
         pubdata_before: Digest,
         ends_block: bool,
     ) -> Result<TreeProof, CircuitError> {
-        self.chunk
-            .verify(chunk.0.clone())
-            .map_err(|e| CircuitError::Verify(format!("the chunk proof: {e}")))?;
-        let t = &self.leaf_targets;
-        let mut witness = PartialWitness::new();
-        let set = |witness: &mut PartialWitness<GFp>| -> anyhow::Result<()> {
-            witness.set_proof_with_pis_target(&t.chunk, &chunk.0)?;
+        self.prove_leaf_with(&chunk.0, |witness, t| {
             witness.set_hash_target(t.pubdata_before, pubdata_before)?;
-            witness.set_bool_target(t.ends_block, ends_block)?;
-            tree::set_step_verifier_data(witness, &t.step_data, &self.step.verifier_only)
-        };
-        set(&mut witness).map_err(|e| CircuitError::Witness(e.to_string()))?;
-        let proof = prove(&self.leaf, witness)?;
-        Ok(TreeProof {
-            proof,
-            is_leaf: true,
+            witness.set_bool_target(t.ends_block, ends_block)
         })
     }
 
@@ -436,21 +325,7 @@ impl BatchCircuits {
         left: &TreeProof,
         right: &TreeProof,
     ) -> Result<TreeProof, CircuitError> {
-        self.verify_tree(left)?;
-        self.verify_tree(right)?;
-        let t = &self.step_targets;
-        let mut witness = PartialWitness::new();
-        let set = |witness: &mut PartialWitness<GFp>| -> anyhow::Result<()> {
-            tree::set_child(witness, &t.left, left)?;
-            tree::set_child(witness, &t.right, right)?;
-            tree::set_step_verifier_data(witness, &t.own, &self.step.verifier_only)
-        };
-        set(&mut witness).map_err(|e| CircuitError::Witness(e.to_string()))?;
-        let proof = prove(&self.step, witness)?;
-        Ok(TreeProof {
-            proof,
-            is_leaf: false,
-        })
+        self.prove_step_with(left, Some(right), |_, ()| Ok(()))
     }
 
     /// The batch proof of a segment that covers a whole batch.
@@ -459,15 +334,9 @@ impl BatchCircuits {
         top: &TreeProof,
         batch_number: u64,
     ) -> Result<BatchProof, CircuitError> {
-        self.verify_tree(top)?;
-        let t = &self.root_targets;
-        let mut witness = PartialWitness::new();
-        let set = |witness: &mut PartialWitness<GFp>| -> anyhow::Result<()> {
-            tree::set_child(witness, &t.child, top)?;
+        self.prove_root_with(top, |witness, t| {
             witness.set_target(t.batch_number, GFp::from_noncanonical_u64(batch_number))
-        };
-        set(&mut witness).map_err(|e| CircuitError::Witness(e.to_string()))?;
-        prove(&self.root, witness).map(BatchProof)
+        })
     }
 
     /// The whole batch proof of `chunks` (in order): a leaf per chunk, then steps joining
@@ -503,23 +372,6 @@ impl BatchCircuits {
         self.prove_root(&top, batch_number)
     }
 
-    /// Verifies a leaf or step proof, and that it carries the step's verifier data.
-    pub fn verify_tree(&self, proof: &TreeProof) -> Result<(), CircuitError> {
-        let data = if proof.is_leaf {
-            &self.leaf
-        } else {
-            &self.step
-        };
-        verify_tree_proof(data, &self.step.verifier_only, proof)
-    }
-
-    /// Verifies a batch proof.
-    pub fn verify(&self, proof: &BatchProof) -> Result<(), CircuitError> {
-        self.root
-            .verify(proof.0.clone())
-            .map_err(|e| CircuitError::Verify(e.to_string()))
-    }
-
     /// The segment a leaf or step proof states.
     pub fn segment(proof: &TreeProof) -> Result<SegmentPublicInputs, CircuitError> {
         SegmentPublicInputs::from_elements(proof.app_inputs())
@@ -545,35 +397,4 @@ pub(crate) fn reduce(
     level
         .pop()
         .ok_or(CircuitError::EmptyAggregation("nothing to aggregate"))
-}
-
-pub(crate) fn prove(
-    data: &CircuitData<GFp, Config, D>,
-    witness: PartialWitness<GFp>,
-) -> Result<ProofWithPublicInputs<GFp, Config, D>, CircuitError> {
-    data.prove(witness)
-        .map_err(|e| CircuitError::Prove(e.to_string()))
-}
-
-/// Verifies `proof` against `data` and checks its last public inputs are `step`'s verifier
-/// data (plonky2's `check_cyclic_proof_verifier_data`).
-pub(crate) fn verify_tree_proof(
-    data: &CircuitData<GFp, Config, D>,
-    step: &VerifierOnlyCircuitData<Config, D>,
-    proof: &TreeProof,
-) -> Result<(), CircuitError> {
-    data.verify(proof.proof.clone())
-        .map_err(|e| CircuitError::Verify(e.to_string()))?;
-    let inputs = &proof.proof.public_inputs;
-    let carried = &inputs[inputs.len() - VERIFIER_DATA_ELEMENTS..];
-    let mut expected = step.circuit_digest.elements.to_vec();
-    for hash in &step.constants_sigmas_cap.0 {
-        expected.extend(hash.elements);
-    }
-    if carried != expected.as_slice() {
-        return Err(CircuitError::Verify(
-            "the proof carries another step circuit's verifier data".into(),
-        ));
-    }
-    Ok(())
 }

@@ -11,14 +11,13 @@ pub mod shrink;
 pub mod tree;
 
 use hyperforge_crypto::GFp;
-use hyperforge_primitives::tx::Digest;
 use plonky2::plonk::circuit_data::CircuitData;
 
-pub use batch::{BatchCircuits, BatchProof, SegmentPublicInputs, TreeRows};
+pub use batch::{BatchCircuits, BatchProof, BatchTree, SegmentPublicInputs};
 pub use cache::{CircuitCache, CircuitKey};
-pub use settle::{SettlementCircuits, SettlementProof};
+pub use settle::{SettlementCircuits, SettlementProof, SettlementTree};
 pub use shrink::{FinalConfig, FinalProof, ShrinkCircuits};
-pub use tree::TreeProof;
+pub use tree::{TreeCircuits, TreeKind, TreeProof, TreeRows};
 
 use crate::error::CircuitError;
 use crate::{ChunkCircuit, D};
@@ -57,46 +56,34 @@ impl RecursionCircuits {
     /// same circuits if these agree.
     pub fn verifier_digests(&self) -> Vec<(&'static str, Vec<u8>)> {
         use plonky2::plonk::config::GenericHashOut;
-        let poseidon = |digest: &Digest| digest.to_bytes();
-        vec![
-            (
-                "batch-leaf",
-                poseidon(&self.batch.leaf.verifier_only.circuit_digest),
-            ),
-            (
-                "batch-step",
-                poseidon(&self.batch.step.verifier_only.circuit_digest),
-            ),
-            (
-                "batch-root",
-                poseidon(&self.batch.root.verifier_only.circuit_digest),
-            ),
-            (
-                "settle-leaf",
-                poseidon(&self.settlement.leaf.verifier_only.circuit_digest),
-            ),
-            (
-                "settle-step",
-                poseidon(&self.settlement.step.verifier_only.circuit_digest),
-            ),
-            (
-                "settle-root",
-                poseidon(&self.settlement.root.verifier_only.circuit_digest),
-            ),
-            (
-                "shrink-high-rate",
-                poseidon(&self.shrink.high_rate.verifier_only.circuit_digest),
-            ),
-            (
-                "final",
-                self.shrink
-                    .final_circuit
-                    .verifier_only
-                    .circuit_digest
-                    .0
-                    .to_vec(),
-            ),
-        ]
+        let names = [
+            "batch-leaf",
+            "batch-step",
+            "batch-root",
+            "settle-leaf",
+            "settle-step",
+            "settle-root",
+            "shrink-high-rate",
+        ];
+        let poseidon = self
+            .batch
+            .circuits()
+            .into_iter()
+            .chain(self.settlement.circuits())
+            .chain([&self.shrink.high_rate])
+            .map(|data| data.verifier_only.circuit_digest.to_bytes());
+        let keccak = self
+            .shrink
+            .final_circuit
+            .verifier_only
+            .circuit_digest
+            .0
+            .to_vec();
+        names
+            .into_iter()
+            .zip(poseidon)
+            .chain([("final", keccak)])
+            .collect()
     }
 }
 
