@@ -63,6 +63,10 @@ pub trait CircuitBuilderAmount {
     fn add_virtual_amount(&mut self) -> AmountTarget;
     /// `a + b`, refusing a sum of `2^64` or more.
     fn add_amounts(&mut self, a: AmountTarget, b: AmountTarget) -> AmountTarget;
+    /// `a + b` modulo `2^64` and the carry out of the high limb (`a + b >= 2^64`): both
+    /// limbs range-checked, the carry a checked bit.
+    fn add_amounts_carry(&mut self, a: AmountTarget, b: AmountTarget)
+    -> (AmountTarget, BoolTarget);
     /// `a - b`, refusing `a < b`.
     fn sub_amounts(&mut self, a: AmountTarget, b: AmountTarget) -> AmountTarget;
     /// `x + 1` for a 32-bit `x`, refusing `2^32`.
@@ -109,6 +113,50 @@ impl CircuitBuilderAmount for Builder {
         self.range_check_u32(lo);
         self.range_check_u32(hi);
         AmountTarget { hi, lo }
+    }
+
+    fn add_amounts_carry(
+        &mut self,
+        a: AmountTarget,
+        b: AmountTarget,
+    ) -> (AmountTarget, BoolTarget) {
+        let carry = self.add_virtual_bool_target_safe();
+        self.add_simple_generator(CarryHint {
+            a: a.lo,
+            b: b.lo,
+            out: carry.target,
+            subtract: false,
+        });
+        let one = self.one();
+        let sum = self.add(a.lo, b.lo);
+        let lo = self.arithmetic(
+            -GFp::from_canonical_u64(TWO_32),
+            GFp::ONE,
+            carry.target,
+            one,
+            sum,
+        );
+        // hi = a.hi + b.hi + carry - 2^32 carry_out: the sum is below 2^33, so with hi
+        // range-checked the carry out is determined.
+        let hi_sum = self.add(a.hi, b.hi);
+        let carry_out = self.add_virtual_bool_target_safe();
+        self.add_simple_generator(CarryHint {
+            a: hi_sum,
+            b: carry.target,
+            out: carry_out.target,
+            subtract: false,
+        });
+        let hi_carried = self.add(hi_sum, carry.target);
+        let hi = self.arithmetic(
+            -GFp::from_canonical_u64(TWO_32),
+            GFp::ONE,
+            carry_out.target,
+            one,
+            hi_carried,
+        );
+        self.range_check_u32(lo);
+        self.range_check_u32(hi);
+        (AmountTarget { hi, lo }, carry_out)
     }
 
     fn sub_amounts(&mut self, a: AmountTarget, b: AmountTarget) -> AmountTarget {
