@@ -34,7 +34,7 @@ pub(super) struct CreditTarget {
 }
 
 /// Credits `amount` to `address`; if `key` is `(b, h)` and `b`, the key hash becomes `h`.
-/// With `overflow` `Some(f)`: the sum's carry out of 64 bits equals `f`, and if `f` the
+/// With `overflow` `Some(f)`: `f` must be the sum's carry out of 64 bits, and if `f` the
 /// leaf is unchanged (a proven failure); without, an overflow is refused.
 pub(super) fn build_credit(
     builder: &mut Builder,
@@ -62,11 +62,8 @@ pub(super) fn build_credit(
         None => account.pubkey_hash,
     };
     let balance = match overflow {
-        Some(fails) => {
-            let (sum, carry) = builder.add_amounts_carry(account.balance, amount);
-            builder.connect(carry.target, fails.target);
-            sum
-        }
+        // The flag is the carry out: a wrong one fails the high limb's range check.
+        Some(fails) => builder.add_amounts_carry_out(account.balance, amount, fails),
         None => builder.add_amounts(account.balance, amount),
     };
     let after = AccountTarget {

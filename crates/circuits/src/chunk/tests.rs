@@ -456,9 +456,9 @@ fn priority_operations_and_transfers_chain_across_chunks_as_natively() {
 
 #[test]
 fn a_deposit_overflowing_its_recipient_does_not_prove() {
-    // Crediting 201 to `u64::MAX - 200` as a credit: the sum carries out of the high limb,
-    // and a credit's carry out must equal the overflow flag, 0 here (execution fails such a
-    // deposit instead, see `an_overflowing_deposit_proves_its_failure_and_its_refund`).
+    // Crediting 201 to `u64::MAX - 200` as a credit: the overflow flag (0) is the sum's carry
+    // out of 64 bits, so the high limb is 2^32 and its range check refuses it (execution
+    // fails such a deposit instead, see `an_overflowing_deposit_proves_its_failure_...`).
     let mut chain = TestChain::new(chain_id(), &[u64::MAX - 200]);
     let (start, mut slots) = {
         let block = chain
@@ -562,7 +562,8 @@ fn an_overflowing_deposit_proves_its_failure_and_its_refund() {
 fn claiming_failure_for_a_deposit_that_fits_does_not_prove() {
     // 200 onto `u64::MAX - 200` fits exactly; a prover that calls it an overflow (to keep
     // the deposit off the recipient's balance and refund it) is refused by the carry: the
-    // sum's carry out of the high limb must equal the overflow flag, and it is 0.
+    // flag is the sum's carry out of 64 bits, so the high limb `s - 2^32` wraps below zero
+    // and fails its range check.
     let (_, _, start, slots) = deposit_to_a_full_balance(200);
     assert_eq!(priority_outcome(&slots[0]).failure, None);
     let lie = |_: &ExpandedSlot| PriorityOutcome {
@@ -574,8 +575,8 @@ fn claiming_failure_for_a_deposit_that_fits_does_not_prove() {
 
 #[test]
 fn omitting_the_refund_of_an_overflowing_deposit_does_not_prove() {
-    // Passed off as a credit (no failure, nothing refunded): the carry out is 1 where the
-    // flag says 0. Flagged as failed but with no append in the witness: the circuit appends
+    // Passed off as a credit (no failure, nothing refunded): the flag says no carry out, so
+    // the high limb is 2^32 and fails its range check. Flagged as failed but with no append in the witness: the circuit appends
     // all the same, and the empty path it is given does not start from the outbox root
     // (`refunds (old_root - outbox_root) = 0`).
     let (_, _, start, slots) = deposit_to_a_full_balance(201);
