@@ -63,6 +63,14 @@ pub trait CircuitBuilderAmount {
     fn add_virtual_amount(&mut self) -> AmountTarget;
     /// `a + b`, refusing a sum of `2^64` or more.
     fn add_amounts(&mut self, a: AmountTarget, b: AmountTarget) -> AmountTarget;
+    /// `a + b - 2^64 carry_out`, both limbs range-checked: refuses unless `carry_out` is the
+    /// sum's carry out of 64 bits (`a + b >= 2^64`). The caller's bit decides, no hint.
+    fn add_amounts_carry_out(
+        &mut self,
+        a: AmountTarget,
+        b: AmountTarget,
+        carry_out: BoolTarget,
+    ) -> AmountTarget;
     /// `a - b`, refusing `a < b`.
     fn sub_amounts(&mut self, a: AmountTarget, b: AmountTarget) -> AmountTarget;
     /// `x + 1` for a 32-bit `x`, refusing `2^32`.
@@ -106,6 +114,44 @@ impl CircuitBuilderAmount for Builder {
         );
         let hi_sum = self.add(a.hi, b.hi);
         let hi = self.add(hi_sum, carry.target);
+        self.range_check_u32(lo);
+        self.range_check_u32(hi);
+        AmountTarget { hi, lo }
+    }
+
+    fn add_amounts_carry_out(
+        &mut self,
+        a: AmountTarget,
+        b: AmountTarget,
+        carry_out: BoolTarget,
+    ) -> AmountTarget {
+        let carry = self.add_virtual_bool_target_safe();
+        self.add_simple_generator(CarryHint {
+            a: a.lo,
+            b: b.lo,
+            out: carry.target,
+            subtract: false,
+        });
+        let one = self.one();
+        let sum = self.add(a.lo, b.lo);
+        let lo = self.arithmetic(
+            -GFp::from_canonical_u64(TWO_32),
+            GFp::ONE,
+            carry.target,
+            one,
+            sum,
+        );
+        // hi = a.hi + b.hi + carry - 2^32 carry_out: the sum is below 2^33, so only the true
+        // carry out leaves hi below 2^32 (a wrong one gives 2^32 or more, or wraps to p - x).
+        let hi_sum = self.add(a.hi, b.hi);
+        let hi_carried = self.add(hi_sum, carry.target);
+        let hi = self.arithmetic(
+            -GFp::from_canonical_u64(TWO_32),
+            GFp::ONE,
+            carry_out.target,
+            one,
+            hi_carried,
+        );
         self.range_check_u32(lo);
         self.range_check_u32(hi);
         AmountTarget { hi, lo }
@@ -268,6 +314,42 @@ mod tests {
         // The high limb of the sum is 2^32: its range check refuses it.
         assert!(run(&ADD, u64::MAX, 1, 0).is_err());
         assert!(run(&ADD, 1 << 63, 1 << 63, 0).is_err());
+    }
+
+    /// `a + b - 2^64 carry_out` with the carry out a witness bit: the result, if it proves.
+    fn run_carry_out(a: u64, b: u64, carry_out: bool) -> Result<u64> {
+        static CIRCUIT: LazyLock<(CircuitData<GFp, Config, D>, [AmountTarget; 2], BoolTarget)> =
+            LazyLock::new(|| {
+                let mut builder = Builder::new(CircuitConfig::standard_recursion_config());
+                let a = builder.add_virtual_amount();
+                let b = builder.add_virtual_amount();
+                let carry_out = builder.add_virtual_bool_target_safe();
+                let out = builder.add_amounts_carry_out(a, b, carry_out);
+                builder.register_public_inputs(&out.limbs());
+                (builder.build::<Config>(), [a, b], carry_out)
+            });
+        let (data, [ta, tb], tc) = &*CIRCUIT;
+        let mut witness = PartialWitness::new();
+        ta.set(&mut witness, a)?;
+        tb.set(&mut witness, b)?;
+        witness.set_bool_target(*tc, carry_out)?;
+        let proof = data.prove(witness)?;
+        let out = proof.public_inputs.clone();
+        data.verify(proof)?;
+        Ok((out[0].to_canonical_u64() << 32) | out[1].to_canonical_u64())
+    }
+
+    #[test]
+    fn only_the_true_carry_out_of_64_bits_proves() {
+        assert_eq!(run_carry_out(u64::MAX, 1, true).unwrap(), 0);
+        assert_eq!(run_carry_out(u64::MAX - 5, 200, true).unwrap(), 194);
+        assert_eq!(run_carry_out(u64::MAX - 5, 5, false).unwrap(), u64::MAX);
+        // A carry claimed for a sum that fits: hi wraps to p - x, refused by its range check.
+        assert!(run_carry_out(u64::MAX - 5, 5, true).is_err());
+        assert!(run_carry_out(1, 2, true).is_err());
+        // No carry claimed for a sum that overflows: hi is 2^32 or more, refused.
+        assert!(run_carry_out(u64::MAX, 1, false).is_err());
+        assert!(run_carry_out(1 << 63, 1 << 63, false).is_err());
     }
 
     #[test]

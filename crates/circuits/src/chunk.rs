@@ -29,7 +29,7 @@ use crate::error::CircuitError;
 use crate::schnorr::RowsByPart;
 use crate::{Builder, Config, D};
 use import::{ImportSlotTarget, build_import_slot};
-use priority::{PrioritySlotTarget, build_priority_slot};
+use priority::{PriorityOutcome, PrioritySlotTarget, build_priority_slot, priority_outcome};
 use tx::{TxSlotTarget, build_tx_slot, outbox_leaf, tx_of};
 
 /// Field elements of a chunk proof's public inputs ([`ChunkPublicInputs::to_elements`]).
@@ -106,6 +106,10 @@ impl ChunkState {
                 SlotOp::Priority(op) => {
                     end.priority_commitment =
                         next_priority_commitment(end.priority_commitment, op.hash());
+                    // A failed deposit is refunded through the outbox.
+                    if let Some(leaf) = priority_outcome(slot).refund {
+                        end.outbox.push(leaf);
+                    }
                     op.hash()
                 }
                 SlotOp::Tx(_) => {
@@ -790,6 +794,17 @@ impl ChunkCircuit {
         start: &ChunkState,
         slots: &[ExpandedSlot],
     ) -> Result<PartialWitness<GFp>, CircuitError> {
+        self.witness_with(start, slots, &priority_outcome)
+    }
+
+    /// [`Self::witness`] with the outcome of each priority slot (credit or failure, and the
+    /// refund) given by `outcome` rather than read from the slot (tests tell lies with it).
+    fn witness_with(
+        &self,
+        start: &ChunkState,
+        slots: &[ExpandedSlot],
+        outcome: &dyn Fn(&ExpandedSlot) -> PriorityOutcome,
+    ) -> Result<PartialWitness<GFp>, CircuitError> {
         let assignment = self.shape.assign(slots);
         if assignment.len() < slots.len() {
             return Err(if slots.len() > self.shape.capacity() {
@@ -839,13 +854,16 @@ impl ChunkCircuit {
                 None => target.set_noop(&mut witness)?,
             }
         }
+        let mut outbox = start.outbox.clone();
         for (index, target) in t.priority.iter().enumerate() {
             match at(SlotKind::Priority, index) {
-                Some(position) => target.set(&mut witness, position, &slots[position])?,
+                Some(position) => {
+                    let slot = &slots[position];
+                    target.set(&mut witness, position, slot, outcome(slot), &mut outbox)?
+                }
                 None => target.set_noop(&mut witness)?,
             }
         }
-        let mut outbox = start.outbox.clone();
         for (kind, targets) in [(SlotKind::Tx, &t.txs), (SlotKind::Execute, &t.executes)] {
             for (index, target) in targets.iter().enumerate() {
                 match at(kind, index) {

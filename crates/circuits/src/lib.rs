@@ -177,9 +177,18 @@
 //! of the deposit's amount or, for a key registration, of zero (`is_register * amount = 0`)
 //! with the key hash replaced; `c_{i+1} = two_to_one(c_i, op_hash)` and the count + 1; the
 //! slots hash. The bridge compares the resulting commitment with its own `c_{head+count}`,
-//! so an operation skipped, reordered or misreported fails there. Not proven yet: a deposit
-//! that execution consumes without effect (an overflowing credit or a full account tree)
-//! and refunds through the outbox; the witness API refuses such a slot (it changes no leaf).
+//! so an operation skipped, reordered or misreported fails there. A deposit that execution
+//! consumes without effect is proven failed, by witness flags (`overflows`, `full`, at most
+//! one; `overflows` only for a deposit): an overflow reads the recipient's leaf under the
+//! running account root (the credit's update with new leaf = old leaf, address = recipient)
+//! and the flag is the carry out of `balance + amount` past 64 bits (a wrong flag fails the
+//! high limb's range check: a deposit that fits cannot be called failed, one that overflows
+//! cannot be credited); a full tree is `next_account_index = 2^32 - 1` (the index execution
+//! keeps unused). Either way no account changes, and a failed deposit appends its refund
+//! `OutboxEntry::Withdrawal { sender: recipient, l1_recipient: l1_sender, amount }` (the
+//! transaction slot's withdrawal leaf, from the operation's own fields) at `outbox_count`.
+//! Not guaranteed: that the recipient of a "full tree" deposit has no account (absence needs
+//! an address-keyed tree, as below); a failed key registration refunds nothing.
 //!
 //! **What the circuit does not guarantee:** one account per address. A credit proves the
 //! leaf it writes holds `to`, or opens a leaf at `next_account_index`, but nothing proves
@@ -189,7 +198,7 @@
 //! non-membership proof per fresh account).
 //!
 //! **Four slot kinds, not one generic slot** (measured by `cargo xtask bench prover`): a
-//! transaction slot costs 558 rows, 385 of them the signature; a priority slot 80, an import
+//! transaction slot costs 558 rows, 385 of them the signature; a priority slot 104, an import
 //! slot 71. A generic layout would make every deposit or import pay for a signature (7 to 8
 //! times its cost). Within the transaction slot, kinds that all need the signature are
 //! flags: `Withdraw` and `SendMessage` add 31 rows to every slot (the outbox append, the
@@ -216,8 +225,9 @@
 //! nonce 4, root chaining and slots hash 4, credit and message arithmetic 2. Execute slot
 //! **684**: the same plus imported-root read with its leaf and the index check 37 (32
 //! Merkle), nullifier insertion 86 (84 Merkle), value in and the execute body 1. Priority
-//! slot **80**: Merkle 64, leaves 5, operation hashes and range checks 8, commitment, slots
-//! hash and chaining 6, arithmetic 2. Import slot **71**: leaf and Merkle update 66,
+//! slot **104** (80 before failed deposits were proven): Merkle 64, failure checks, refund
+//! leaf and outbox append 27 (20 Merkle), leaves 5, operation hashes and range checks 8,
+//! commitment, slots hash and chaining 3, arithmetic 2. Import slot **71**: leaf and Merkle update 66,
 //! index, count, commitment and slots hash 7. A chunk has 4 fixed rows (the two state
 //! roots): 14 transaction slots fit in 2^13 rows, or 11 execute slots. Proving (2 cores,
 //! load 1 to 2): 14 transfer slots 2.6 s (5.4 transfers/s), 4 slots 1.3 s, 16 slots (2^14)

@@ -351,10 +351,10 @@ impl TestChain {
             let effect = match &op {
                 SlotOp::Tx(tx) => self.check(tx, block.value_out, block.value_in)?,
                 SlotOp::Priority(op) => {
-                    let (index, before, after) = self.check_priority(op)?;
+                    let (changes, outbox) = self.apply_priority(op)?;
                     Effect {
-                        changes: vec![account_change(index, before, after)],
-                        outbox: None,
+                        changes,
+                        outbox,
                         value_out: block.value_out,
                         value_in: block.value_in,
                     }
@@ -441,6 +441,47 @@ impl TestChain {
         let mut after = before.unwrap_or_else(|| Account::new(address));
         after.balance = after.balance.checked_add(amount).ok_or(Refused::Overflow)?;
         Ok((index, before, after))
+    }
+
+    /// What a priority operation does, as `execution`'s `apply_priority`: a credit, or a
+    /// failure that changes no account (an overflow reads the recipient's leaf, unchanged;
+    /// a full tree reads nothing) and refunds a deposit through the outbox.
+    fn apply_priority(
+        &self,
+        op: &PriorityOp,
+    ) -> Result<(Vec<LeafChange>, Option<OutboxEntry>), Refused> {
+        let failure = match self.check_priority(op) {
+            Ok((index, before, after)) => {
+                return Ok((vec![account_change(index, before, after)], None));
+            }
+            Err(failure @ (Refused::Overflow | Refused::TreeFull)) => failure,
+            Err(other) => return Err(other),
+        };
+        let PriorityOp::Deposit {
+            l1_sender,
+            recipient,
+            amount,
+        } = op
+        else {
+            return Ok((Vec::new(), None));
+        };
+        let changes = match failure {
+            Refused::Overflow => {
+                let index = *self
+                    .by_address
+                    .get(recipient)
+                    .ok_or(Refused::UnknownAccount)?;
+                let account = self.accounts[&index];
+                vec![account_change(index, Some(account), account)]
+            }
+            _ => Vec::new(),
+        };
+        let refund = OutboxEntry::Withdrawal {
+            sender: *recipient,
+            l1_recipient: *l1_sender,
+            amount: *amount,
+        };
+        Ok((changes, Some(refund)))
     }
 
     /// The write a priority operation makes, as `execution`'s `apply_priority`.

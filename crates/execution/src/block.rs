@@ -150,6 +150,9 @@ pub struct BlockBuilder<'a> {
     new_addresses: BTreeMap<Address, AccountIndex>,
     /// Leaves this block changed, by tree and index: their latest value.
     leaves: BTreeMap<(TreeId, u64), Digest>,
+    /// Leaves this block only read (their committed value, path recorded in the witness),
+    /// kept apart from `leaves` so that a read writes no node and commits nothing.
+    reads: BTreeMap<(TreeId, u64), Digest>,
     /// Messages executed in this block: nullifier key -> message hash.
     nullifiers: BTreeMap<u64, Digest>,
     /// Roots imported in this block, by import index.
@@ -230,6 +233,7 @@ impl<'a> BlockBuilder<'a> {
             accounts: HashMap::new(),
             new_addresses: BTreeMap::new(),
             leaves: BTreeMap::new(),
+            reads: BTreeMap::new(),
             nullifiers: BTreeMap::new(),
             imports: BTreeMap::new(),
             value_out: Amount::ZERO,
@@ -548,7 +552,12 @@ impl<'a> BlockBuilder<'a> {
                 self.apply_credit(credit, &mut updates)?;
                 None
             }
-            Err(ExecError::Overflow { .. }) => Some(PriorityFailure::Overflow),
+            Err(ExecError::Overflow { .. }) => {
+                // The circuit proves the overflow from the recipient's balance: record the
+                // leaf as read (unchanged) for the witness.
+                self.read_recipient(op, &mut updates)?;
+                Some(PriorityFailure::Overflow)
+            }
             Err(ExecError::TreeFull) => Some(PriorityFailure::TreeFull),
             Err(error) => return Err(error),
         };
@@ -809,6 +818,68 @@ impl<'a> BlockBuilder<'a> {
         Ok(())
     }
 
+    /// Records, for the witness, that a failed deposit read its recipient's account (an
+    /// overflow is only possible for an account that exists): an unchanged leaf change,
+    /// whose expanded path proves the balance that overflowed. Nothing is written: roots,
+    /// nodes and the commit stay as if the slot read nothing.
+    fn read_recipient(
+        &mut self,
+        op: &PriorityOp,
+        changes: &mut Vec<LeafChange>,
+    ) -> Result<(), ExecError> {
+        let address = match op {
+            PriorityOp::Deposit { recipient, .. } => recipient,
+            PriorityOp::RegisterKey { account, .. } => account,
+        };
+        let index = self
+            .account_index(address)?
+            .ok_or(ExecError::UnknownAccount(*address))?;
+        let account = self
+            .account(index)?
+            .ok_or(ExecError::UnknownAccount(*address))?;
+        let leaf = self.read_leaf(TreeId::Accounts, u64::from(index))?;
+        debug_assert_eq!(leaf, account.leaf(), "the read leaf is the account's");
+        changes.push(LeafChange {
+            tree: TreeId::Accounts,
+            index: u64::from(index),
+            old_leaf: leaf,
+            new_leaf: leaf,
+            old_account: Some(account),
+            new_account: Some(account),
+        });
+        Ok(())
+    }
+
+    /// The current value of a leaf, recording its committed path for the witness on its first
+    /// touch in this block, without marking it changed.
+    fn read_leaf(&mut self, tree_id: TreeId, index: u64) -> Result<Digest, ExecError> {
+        if let Some(leaf) = self
+            .leaves
+            .get(&(tree_id, index))
+            .or_else(|| self.reads.get(&(tree_id, index)))
+        {
+            return Ok(*leaf);
+        }
+        let leaf = self.committed_leaf(tree_id, index)?;
+        self.reads.insert((tree_id, index), leaf);
+        Ok(leaf)
+    }
+
+    /// A leaf's committed value; records its path in the witness (call once per leaf).
+    fn committed_leaf(&mut self, tree_id: TreeId, index: u64) -> Result<Digest, ExecError> {
+        let (tree, _) = self.tree(tree_id);
+        let nodes = self.nodes(tree_id);
+        let old = tree.leaf(&nodes, index)?;
+        let proof = tree.prove(&nodes, index)?;
+        self.witness.paths.push(LeafPath {
+            tree: tree_id,
+            index,
+            leaf: old,
+            siblings: proof.siblings,
+        });
+        Ok(old)
+    }
+
     /// Sets the imported-roots leaf at `index` to `root`'s leaf and records the change.
     fn write_imported(
         &mut self,
@@ -879,21 +950,13 @@ impl<'a> BlockBuilder<'a> {
         index: u64,
         leaf: Digest,
     ) -> Result<(Digest, Digest), ExecError> {
-        let old = match self.leaves.get(&(tree_id, index)) {
+        let old = match self
+            .leaves
+            .get(&(tree_id, index))
+            .or_else(|| self.reads.get(&(tree_id, index)))
+        {
             Some(old) => *old,
-            None => {
-                let (tree, _) = self.tree(tree_id);
-                let nodes = self.nodes(tree_id);
-                let old = tree.leaf(&nodes, index)?;
-                let proof = tree.prove(&nodes, index)?;
-                self.witness.paths.push(LeafPath {
-                    tree: tree_id,
-                    index,
-                    leaf: old,
-                    siblings: proof.siblings,
-                });
-                old
-            }
+            None => self.committed_leaf(tree_id, index)?,
         };
         self.leaves.insert((tree_id, index), leaf);
         Ok((old, leaf))

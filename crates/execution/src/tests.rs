@@ -287,6 +287,50 @@ fn credits_past_the_largest_balance_are_refused() {
 }
 
 #[test]
+fn an_overflowing_deposit_reads_its_recipient_for_the_witness() {
+    let (_dir, store) = store_with_genesis(2, u64::MAX - 5);
+    let deposit = PriorityOp::Deposit {
+        l1_sender: ACCOUNTS[1].address,
+        recipient: ACCOUNTS[0].address,
+        amount: Amount::from_gwei(6),
+    };
+    let mut block = BlockBuilder::new(&store, chain());
+    let receipt = block.apply_priority(&deposit).unwrap().clone();
+    assert_eq!(receipt.failure, Some(crate::PriorityFailure::Overflow));
+    let root = block.state_root().unwrap();
+    let executed = block.finish().unwrap();
+    // The read changes no output: no account, no node written, the same roots.
+    assert!(executed.commit.accounts.is_empty(), "no account written");
+    assert!(executed.commit.nodes.is_empty(), "no node written");
+    assert!(executed.commit.new_addresses.is_empty());
+    assert_eq!(executed.block.header.state_root, root);
+    let before = executed.witness.state_before;
+    assert_eq!(executed.commit.head.state, before, "state unchanged");
+    // The witness: one unchanged leaf of the recipient, with a path under the root before.
+    let slot = &executed.witness.slots[0];
+    assert_eq!(slot.changes.len(), 1);
+    let change = &slot.changes[0];
+    assert_eq!(change.tree, TreeId::Accounts);
+    assert_eq!(change.old_leaf, change.new_leaf, "a read");
+    let account = change.old_account.expect("the recipient exists");
+    assert_eq!(account.address, ACCOUNTS[0].address);
+    assert_eq!(account.balance.gwei(), u64::MAX - 5);
+    assert_eq!(change.old_leaf, account.leaf());
+    let expanded = executed.witness.expand().unwrap();
+    assert_eq!(expanded[0].roots_before, expanded[0].roots_after);
+    assert_eq!(expanded[0].updates[0].siblings.len(), 32);
+
+    // A second overflow on the same leaf in the same block records its path once.
+    let mut block = BlockBuilder::new(&store, chain());
+    block.apply_priority(&deposit).unwrap();
+    block.apply_priority(&deposit).unwrap();
+    let executed = block.finish().unwrap();
+    assert_eq!(executed.witness.paths.len(), 1);
+    assert_eq!(executed.witness.expand().unwrap().len(), 2);
+    assert_eq!(executed.outbox.len(), 2, "two refunds");
+}
+
+#[test]
 fn withdrawals_and_messages_fill_the_outbox() {
     let (_dir, store) = store_with_genesis(1, 1_000);
     let mut block = BlockBuilder::new(&store, chain());

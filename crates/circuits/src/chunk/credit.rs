@@ -1,6 +1,10 @@
 //! A credit to an account, as `execution`'s `check_credit`: the account with this address,
 //! or a fresh one (empty leaf, every field zero) at `next_account_index`; the balance plus
 //! the amount (no overflow); optionally a new key hash. One depth-32 Merkle update.
+//!
+//! A priority slot's credit may instead prove that it overflows (`overflow` set): the
+//! account's balance plus the amount carries out of the high limb (`>= 2^64`), and the
+//! update is a read (new leaf equal to the old one, under the same root).
 
 use hyperforge_crypto::GFp;
 use hyperforge_primitives::account::Account;
@@ -30,11 +34,14 @@ pub(super) struct CreditTarget {
 }
 
 /// Credits `amount` to `address`; if `key` is `(b, h)` and `b`, the key hash becomes `h`.
+/// With `overflow` `Some(f)`: `f` must be the sum's carry out of 64 bits, and if `f` the
+/// leaf is unchanged (a proven failure); without, an overflow is refused.
 pub(super) fn build_credit(
     builder: &mut Builder,
     address: AddressTarget,
     amount: AmountTarget,
     key: Option<(BoolTarget, HashOutTarget)>,
+    overflow: Option<BoolTarget>,
     next_account_index: Target,
     marks: &mut PartMarks,
 ) -> CreditTarget {
@@ -54,8 +61,13 @@ pub(super) fn build_credit(
         Some((set, hash)) => select_hash(builder, set, hash, account.pubkey_hash),
         None => account.pubkey_hash,
     };
+    let balance = match overflow {
+        // The flag is the carry out: a wrong one fails the high limb's range check.
+        Some(fails) => builder.add_amounts_carry_out(account.balance, amount, fails),
+        None => builder.add_amounts(account.balance, amount),
+    };
     let after = AccountTarget {
-        balance: builder.add_amounts(account.balance, amount),
+        balance,
         pubkey_hash,
         ..account
     };
@@ -70,7 +82,11 @@ pub(super) fn build_credit(
             .elements
             .map(|x| builder.arithmetic(-GFp::ONE, GFp::ONE, fresh.target, x, x)),
     };
-    let new_leaf = builder.account_leaf(&after);
+    let credited = builder.account_leaf(&after);
+    let new_leaf = match overflow {
+        Some(fails) => select_hash(builder, fails, old_leaf, credited),
+        None => credited,
+    };
     marks.part(builder, "credited account leaves (old, new)");
     let path = builder.add_merkle_update(old_leaf, new_leaf, ACCOUNT_DEPTH);
     marks.part(builder, "credited account Merkle update (depth 32)");

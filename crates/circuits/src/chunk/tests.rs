@@ -13,10 +13,12 @@ use hyperforge_primitives::witness::{ExpandedSlot, SlotOp};
 use hyperforge_primitives::{Address, Amount, ChainId};
 use plonky2::field::types::Field;
 
+use super::priority::{Failure, PriorityOutcome, priority_outcome};
 use super::*;
 use crate::test_utils::{
     TestBlock, TestChain, sign_kind, sign_with, test_address, test_key, transfer, withdraw,
 };
+use hyperforge_primitives::bridge::OutboxEntry;
 use hyperforge_primitives::bridge::OutboxTree;
 
 /// One slot of each kind (import, priority, transaction, execute): every soundness test.
@@ -173,8 +175,10 @@ fn a_signed_transfer_slot_stays_within_600_rows() {
         tx_slots: 1,
         ..ChunkShape::default()
     });
+    // A priority slot: one depth-32 update (64 Poseidon rows) for the credit or the read of
+    // an overflowing recipient, one depth-10 append (20) for a failed deposit's refund.
     assert!(
-        with_priority - one <= 100,
+        with_priority - one <= 110,
         "{} rows per priority slot",
         with_priority - one
     );
@@ -452,8 +456,9 @@ fn priority_operations_and_transfers_chain_across_chunks_as_natively() {
 
 #[test]
 fn a_deposit_overflowing_its_recipient_does_not_prove() {
-    // The credit's high limb would be 2^32: its range check refuses it (execution stops the
-    // chain on such a deposit; no proof can skip it either, see below).
+    // Crediting 201 to `u64::MAX - 200` as a credit: the overflow flag (0) is the sum's carry
+    // out of 64 bits, so the high limb is 2^32 and its range check refuses it (execution
+    // fails such a deposit instead, see `an_overflowing_deposit_proves_its_failure_...`).
     let mut chain = TestChain::new(chain_id(), &[u64::MAX - 200]);
     let (start, mut slots) = {
         let block = chain
@@ -465,6 +470,192 @@ fn a_deposit_overflowing_its_recipient_does_not_prove() {
     assert!(prove(&ONE, &start, &slots).is_ok());
     slots[0].op = SlotOp::Priority(deposit(test_address(0), 201));
     assert!(refused(&start, &slots));
+}
+
+// Failed deposits: consumed all the same, no account changed, the amount refunded to the
+// L1 sender through the outbox.
+
+/// Proves `slots` on `ONE` with each priority slot's outcome given by `outcome`.
+fn prove_with(
+    start: &ChunkState,
+    slots: &[ExpandedSlot],
+    outcome: &dyn Fn(&ExpandedSlot) -> PriorityOutcome,
+) -> Result<ChunkPublicInputs, CircuitError> {
+    let witness = ONE.witness_with(start, slots, outcome)?;
+    let proof = ONE
+        .data
+        .prove(witness)
+        .map(ChunkProof)
+        .map_err(|e| CircuitError::Prove(e.to_string()))?;
+    ONE.verify(&proof)?;
+    proof.public_inputs()
+}
+
+fn refused_with(
+    start: &ChunkState,
+    slots: &[ExpandedSlot],
+    outcome: &dyn Fn(&ExpandedSlot) -> PriorityOutcome,
+) -> bool {
+    match prove_with(start, slots, outcome) {
+        Ok(_) => false,
+        Err(CircuitError::Prove(_) | CircuitError::Verify(_)) => true,
+        Err(other) => panic!("refused before proving, by the witness API: {other}"),
+    }
+}
+
+/// The refund of `deposit(recipient, gwei)`.
+fn refund(recipient: Address, l1_recipient: Address, gwei: u64) -> OutboxEntry {
+    OutboxEntry::Withdrawal {
+        sender: recipient,
+        l1_recipient,
+        amount: Amount::from_gwei(gwei),
+    }
+}
+
+/// Account 0 holds `u64::MAX - 200` and receives a deposit of `gwei`: the chain before the
+/// block, the block, its chunk start and its slots.
+fn deposit_to_a_full_balance(gwei: u64) -> (TestChain, TestBlock, ChunkState, Vec<ExpandedSlot>) {
+    let mut chain = TestChain::new(chain_id(), &[u64::MAX - 200]);
+    let block = chain
+        .block_with(&[deposit(test_address(0), gwei)], &[])
+        .unwrap();
+    let start = ChunkState::block_start(chain_id(), block.witness.state_before);
+    let slots = block.witness.expand().unwrap();
+    (chain, block, start, slots)
+}
+
+#[test]
+fn an_overflowing_deposit_proves_its_failure_and_its_refund() {
+    // The recipient's leaf is read under the account root (a read: the same leaf after), its
+    // balance plus the amount carries out of 64 bits, and the refund withdrawal leaf is
+    // appended at `outbox_count`; the state root does not change.
+    let (chain, block, start, slots) = deposit_to_a_full_balance(201);
+    let l1 = Address::repeat_byte(0x77);
+    assert_eq!(block.outbox, vec![refund(test_address(0), l1, 201)]);
+    assert_eq!(priority_outcome(&slots[0]).failure, Some(Failure::Overflow));
+    let end = start.after(&slots).unwrap();
+    let public = prove(&ONE, &start, &slots).unwrap();
+    assert_eq!(public, ChunkPublicInputs::new(&start, &end, 1, 0).unwrap());
+    assert_eq!(
+        public.state_root_after,
+        start.state.root(),
+        "nothing credited"
+    );
+    assert_eq!(public.state_root_after, chain.state.root());
+    assert_eq!(public.priority_count, 1, "consumed");
+    assert_eq!(
+        public.priority_after,
+        priority_commitment(*PRIORITY_SEED, [&deposit(test_address(0), 201)])
+    );
+    assert_eq!(public.outbox_count_after, 1);
+    let native = OutboxTree::new(vec![refund(test_address(0), l1, 201).hash()])
+        .unwrap()
+        .root();
+    assert_eq!(
+        public.outbox_root_after, native,
+        "the refund in the outbox root"
+    );
+    assert_eq!(public.slots_hash_after, block.slots_hash);
+}
+
+#[test]
+fn claiming_failure_for_a_deposit_that_fits_does_not_prove() {
+    // 200 onto `u64::MAX - 200` fits exactly; a prover that calls it an overflow (to keep
+    // the deposit off the recipient's balance and refund it) is refused by the carry: the
+    // flag is the sum's carry out of 64 bits, so the high limb `s - 2^32` wraps below zero
+    // and fails its range check.
+    let (_, _, start, slots) = deposit_to_a_full_balance(200);
+    assert_eq!(priority_outcome(&slots[0]).failure, None);
+    let lie = |_: &ExpandedSlot| PriorityOutcome {
+        failure: Some(Failure::Overflow),
+        refund: Some(refund(test_address(0), Address::repeat_byte(0x77), 200).hash()),
+    };
+    assert!(refused_with(&start, &slots, &lie));
+}
+
+#[test]
+fn omitting_the_refund_of_an_overflowing_deposit_does_not_prove() {
+    // Passed off as a credit (no failure, nothing refunded): the flag says no carry out, so
+    // the high limb is 2^32 and fails its range check. Flagged as failed but with no append in the witness: the circuit appends
+    // all the same, and the empty path it is given does not start from the outbox root
+    // (`refunds (old_root - outbox_root) = 0`).
+    let (_, _, start, slots) = deposit_to_a_full_balance(201);
+    let as_credit = |_: &ExpandedSlot| PriorityOutcome {
+        failure: None,
+        refund: None,
+    };
+    assert!(refused_with(&start, &slots, &as_credit));
+    let no_append = |_: &ExpandedSlot| PriorityOutcome {
+        failure: Some(Failure::Overflow),
+        refund: None,
+    };
+    assert!(refused_with(&start, &slots, &no_append));
+}
+
+#[test]
+fn a_refund_of_another_amount_or_to_another_address_is_not_what_the_proof_appends() {
+    // The circuit hashes the refund leaf from the queued deposit's own fields (bound by the
+    // priority commitment): a witness that names another leaf changes nothing, the proven
+    // outbox root holds the true refund, and the lie is not under it (L1 pays no withdrawal
+    // that is not under the batch's outbox root).
+    let (_, _, start, slots) = deposit_to_a_full_balance(201);
+    let l1 = Address::repeat_byte(0x77);
+    let honest = OutboxTree::new(vec![refund(test_address(0), l1, 201).hash()])
+        .unwrap()
+        .root();
+    for lie in [
+        refund(test_address(0), l1, 200),
+        refund(test_address(0), Address::repeat_byte(0x78), 201),
+    ] {
+        let leaf = lie.hash();
+        let public = prove_with(&start, &slots, &|slot| PriorityOutcome {
+            refund: Some(leaf),
+            ..priority_outcome(slot)
+        })
+        .unwrap();
+        assert_eq!(public.outbox_root_after, honest);
+        assert_ne!(
+            public.outbox_root_after,
+            OutboxTree::new(vec![leaf]).unwrap().root()
+        );
+    }
+}
+
+#[test]
+fn a_deposit_on_a_full_account_tree_proves_its_failure_and_its_refund() {
+    // `next_account_index` is the last index, which execution keeps unused: a deposit to
+    // an address with no account fails and is refunded. The circuit checks the index, not
+    // that the recipient has no account (the tree is keyed by index: see `priority`).
+    let mut chain = TestChain::new(chain_id(), &[5]);
+    chain.state.next_account_index = hyperforge_primitives::account::AccountIndex::MAX;
+    let x = Address::repeat_byte(0xaa);
+    let block = chain.block_with(&[deposit(x, 10)], &[]).unwrap();
+    let l1 = Address::repeat_byte(0x77);
+    assert_eq!(block.outbox, vec![refund(x, l1, 10)]);
+    let start = ChunkState::block_start(chain_id(), block.witness.state_before);
+    let slots = block.witness.expand().unwrap();
+    assert_eq!(priority_outcome(&slots[0]).failure, Some(Failure::TreeFull));
+    let end = start.after(&slots).unwrap();
+    let public = prove(&ONE, &start, &slots).unwrap();
+    assert_eq!(public, ChunkPublicInputs::new(&start, &end, 1, 0).unwrap());
+    assert_eq!(public.state_root_after, chain.state.root());
+    assert_eq!(
+        public.outbox_root_after,
+        OutboxTree::new(vec![refund(x, l1, 10).hash()])
+            .unwrap()
+            .root()
+    );
+
+    // Claiming a full tree when it is not: `full (next_account_index - (2^32 - 1)) = 0`.
+    let mut chain = TestChain::new(chain_id(), &[5]);
+    let block = chain.block_with(&[deposit(x, 10)], &[]).unwrap();
+    let start = ChunkState::block_start(chain_id(), block.witness.state_before);
+    let slots = block.witness.expand().unwrap();
+    let lie = |_: &ExpandedSlot| PriorityOutcome {
+        failure: Some(Failure::TreeFull),
+        refund: Some(refund(x, l1, 10).hash()),
+    };
+    assert!(refused_with(&start, &slots, &lie));
 }
 
 #[test]

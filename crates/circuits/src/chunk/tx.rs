@@ -258,16 +258,20 @@ pub(super) fn build_tx_slot(
 
     // The recipient of a transfer or of an executed message, credited after the debit. A
     // credit to the sender itself credits its debited leaf back at the same index.
-    let recipient = build_credit(builder, to, value, None, running.next_account_index, marks);
+    let recipient = build_credit(
+        builder,
+        to,
+        value,
+        None,
+        None,
+        running.next_account_index,
+        marks,
+    );
 
     // The outbox: a withdrawal's or a message's leaf written over the empty leaf at index
     // `outbox_count` (10 bits: at most 1024 leaves); an executed message's leaf walked up to
     // the imported root it claims.
-    let mut withdrawal = vec![builder.constant(GFp::from_canonical_u64(domain::LEAF_WITHDRAWAL))];
-    withdrawal.extend(from);
-    withdrawal.extend(to);
-    withdrawal.extend(value.limbs());
-    let withdrawal_leaf = builder.hash_n_to_hash_no_pad::<PoseidonHash>(withdrawal);
+    let withdrawal_leaf = withdrawal_leaf(builder, from, to, value);
     let new_leaf = select_hash(builder, is_send, message_leaf, withdrawal_leaf);
     let old_leaf = match is_execute {
         Some(e) => HashOutTarget {
@@ -576,6 +580,42 @@ fn sent_message(tx: &SignedTx) -> Option<Message> {
     }
 }
 
+/// `OutboxEntry::Withdrawal { sender, l1_recipient, amount }.hash()`:
+/// `[LEAF_WITHDRAWAL, sender(5), l1_recipient(5), hi, lo]`.
+pub(super) fn withdrawal_leaf(
+    builder: &mut Builder,
+    sender: AddressTarget,
+    l1_recipient: AddressTarget,
+    amount: AmountTarget,
+) -> HashOutTarget {
+    let mut leaf = vec![builder.constant(GFp::from_canonical_u64(domain::LEAF_WITHDRAWAL))];
+    leaf.extend(sender);
+    leaf.extend(l1_recipient);
+    leaf.extend(amount.limbs());
+    builder.hash_n_to_hash_no_pad::<PoseidonHash>(leaf)
+}
+
+/// Sets `path` to append `leaf` to `outbox` (at index `outbox.len()`), and appends it.
+pub(super) fn append_to_outbox(
+    witness: &mut PartialWitness<GFp>,
+    path: &MerkleUpdateTarget,
+    outbox: &mut Vec<Digest>,
+    leaf: Digest,
+    position: usize,
+) -> Result<(), CircuitError> {
+    let index = outbox.len();
+    let mut leaves = outbox.clone();
+    leaves.push(leaf);
+    let tree = OutboxTree::new(leaves).map_err(|_| CircuitError::OutboxFull)?;
+    let proof = tree.proof(index).ok_or(CircuitError::MalformedSlot {
+        slot: position,
+        problem: "the appended leaf has a path",
+    })?;
+    path.set_path(witness, index as u64, &proof.siblings)?;
+    outbox.push(leaf);
+    Ok(())
+}
+
 /// The outbox leaf a transaction appends, if any (a withdrawal's or a message's).
 pub(super) fn outbox_leaf(tx: &SignedTx) -> Option<Digest> {
     match tx.body.kind {
@@ -841,16 +881,7 @@ impl TxSlotTarget {
             TxKind::Withdraw { .. } | TxKind::SendMessage { .. } => {
                 // The next leaf of the outbox; the credit is a dummy, not applied.
                 let leaf = outbox_leaf(tx).ok_or(malformed("an outbox entry has a leaf"))?;
-                let index = outbox.len();
-                let mut leaves = outbox.clone();
-                leaves.push(leaf);
-                let tree = OutboxTree::new(leaves).map_err(|_| CircuitError::OutboxFull)?;
-                let path = tree
-                    .proof(index)
-                    .ok_or(malformed("the appended leaf has a path"))?;
-                self.outbox_path
-                    .set_path(witness, index as u64, &path.siblings)?;
-                outbox.push(leaf);
+                append_to_outbox(witness, &self.outbox_path, outbox, leaf, position)?;
                 if slot.updates.len() != 1 {
                     return Err(malformed("an outbox entry changes the sender's leaf only"));
                 }

@@ -4,6 +4,7 @@
 //! root and value flows. One block has deposits, a key registration, transfers to a known and
 //! to a new account and a withdrawal; then chain 271 sends two messages to chain 270, whose
 //! next block imports chain 271's outbox root and executes both (one opening an account).
+//! A deposit that overflows its recipient is proven failed, with its refund in the outbox.
 
 use std::sync::LazyLock;
 
@@ -135,6 +136,65 @@ fn a_chunk_of_a_natively_executed_block_proves_the_native_roots_and_commitments(
         "the bridge's queue commitment"
     );
     assert_eq!(public.outbox_count_after, 1);
+}
+
+#[test]
+fn a_deposit_that_overflows_its_recipient_is_proven_failed_and_refunded() {
+    // Account 0 holds `u64::MAX - 10`: a deposit of 20 to it fails (a failed receipt, no
+    // credit) and is refunded to its L1 sender through the outbox; a deposit of 5 to account
+    // 1 fits; then account 0 withdraws. The chunk proof shows the native state root (nothing
+    // credited to account 0) and the outbox root over the refund, then the withdrawal.
+    let chain = ChainId::new(270).unwrap();
+    let mut state = MemoryState::new();
+    let block0 = genesis_block(&state, chain, &dev_genesis_ops(2, u64::MAX - 10)).unwrap();
+    state.commit_block(&block0.commit).unwrap();
+    let ops = [
+        PriorityOp::Deposit {
+            l1_sender: ACCOUNTS[5].address,
+            recipient: ACCOUNTS[0].address,
+            amount: Amount::from_gwei(20),
+        },
+        PriorityOp::Deposit {
+            l1_sender: ACCOUNTS[5].address,
+            recipient: ACCOUNTS[1].address,
+            amount: Amount::from_gwei(5),
+        },
+    ];
+    let withdraw = sign(
+        &dev_key(0),
+        chain,
+        ACCOUNTS[0].address,
+        0,
+        TxKind::Withdraw {
+            l1_recipient: ACCOUNTS[0].address,
+            amount: Amount::from_gwei(25),
+        },
+    );
+    let before = state.head().state;
+    let mut builder = BlockBuilder::new(&state, chain).with_header(block0.block.hash(), 1);
+    let failed = builder.apply_priority(&ops[0]).unwrap().clone();
+    assert!(failed.failure.is_some(), "the overflowing deposit fails");
+    assert!(builder.apply_priority(&ops[1]).unwrap().failure.is_none());
+    builder
+        .apply_tx(&VerifiedTx::verify(withdraw).unwrap())
+        .unwrap();
+    let executed = builder.finish().unwrap();
+    assert_eq!(
+        executed.outbox[0],
+        OutboxEntry::Withdrawal {
+            sender: ACCOUNTS[0].address,
+            l1_recipient: ACCOUNTS[5].address,
+            amount: Amount::from_gwei(20),
+        },
+        "the refund, before the withdrawal"
+    );
+    let public = prove_block(chain, before, &executed);
+    assert_eq!(public.priority_count, 2, "both consumed");
+    assert_eq!(
+        public.priority_after,
+        priority_commitment(*PRIORITY_SEED, &ops)
+    );
+    assert_eq!(public.outbox_count_after, 2);
 }
 
 fn send(from: usize, nonce: u32, dst_chain: ChainId, recipient: Address, gwei: u64) -> SignedTx {
