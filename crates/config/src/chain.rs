@@ -177,8 +177,8 @@ impl Default for SequencerConfig {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct ProverConfig {
-    /// Transaction slots in one block-chunk circuit (a block is proven in padded chunks).
-    pub block_tx_slots: u32,
+    /// `[prover.chunk]`: the slots of one chunk circuit, the unit a block is proven in.
+    pub chunk: ChunkSlots,
     /// Proofs a prover node works on at once.
     pub workers: u32,
 }
@@ -186,8 +186,54 @@ pub struct ProverConfig {
 impl Default for ProverConfig {
     fn default() -> Self {
         Self {
-            block_tx_slots: 16,
+            chunk: ChunkSlots::default(),
             workers: 1,
+        }
+    }
+}
+
+/// `[prover.chunk]`: how many slots of each kind one chunk circuit has, in block order. A
+/// block is proven in chunks of this shape. Every circuit above it (the batch, settlement
+/// and final circuits, and so the bridge's verifier) is built from it, so every chain that
+/// settles into one bridge must use the same four numbers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct ChunkSlots {
+    /// Message-root imports (about 70 rows each).
+    pub import_slots: u32,
+    /// Deposits and key registrations from L1 (about 100 rows each).
+    pub priority_slots: u32,
+    /// Signed transfers, withdrawals and messages (about 560 rows each).
+    pub tx_slots: u32,
+    /// Signed transactions that may also be `ExecuteMessage` (about 690 rows each).
+    pub execute_slots: u32,
+}
+
+impl ChunkSlots {
+    /// Rows the chunk circuit may have at most: the recursion above it verifies proofs of at
+    /// most `2^13` rows in one aggregation step.
+    pub const MAX_ROWS: u32 = 1 << 13;
+
+    /// An upper bound of the chunk circuit's rows before padding (the figures measured in
+    /// `circuits`, rounded up, plus its fixed rows).
+    pub fn estimated_rows(&self) -> u64 {
+        u64::from(self.import_slots) * 71
+            + u64::from(self.priority_slots) * 104
+            + u64::from(self.tx_slots) * 558
+            + u64::from(self.execute_slots) * 684
+            + 16
+    }
+}
+
+impl Default for ChunkSlots {
+    /// One import, two priority operations, four transactions and one `ExecuteMessage`:
+    /// about 3,200 rows, a `2^12` circuit.
+    fn default() -> Self {
+        Self {
+            import_slots: 1,
+            priority_slots: 2,
+            tx_slots: 4,
+            execute_slots: 1,
         }
     }
 }

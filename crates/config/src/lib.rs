@@ -25,8 +25,8 @@ mod set;
 mod validate;
 
 pub use chain::{
-    CHAIN_FILE, ChainConfig, ChainSection, DaMode, EmptyBlocks, GenesisAccount, GenesisConfig,
-    KeyHash, L1Config, P2pConfig, ProverConfig, SequencerConfig,
+    CHAIN_FILE, ChainConfig, ChainSection, ChunkSlots, DaMode, EmptyBlocks, GenesisAccount,
+    GenesisConfig, KeyHash, L1Config, P2pConfig, ProverConfig, SequencerConfig,
 };
 pub use error::{ConfigError, Problem};
 pub use load::{ChainConfigLoader, ENV_PREFIX, Overrides};

@@ -79,7 +79,8 @@ impl ChainSet {
     }
 
     /// The first way `config` (from `origin`) clashes with a chain of another name in this
-    /// set: the same chain id, or a port both listen on.
+    /// set: the same chain id, a port both listen on, or other chunk slots (chains of one set
+    /// settle together, so they share the circuits).
     pub fn clash(&self, config: &ChainConfig, origin: &str) -> Option<Problem> {
         clash_among(&self.chains, config, origin)
     }
@@ -148,6 +149,27 @@ fn clash_among(chains: &[ChainEntry], config: &ChainConfig, origin: &str) -> Opt
                 });
             }
         }
+        let (mine, theirs) = (config.prover.chunk, other.config.prover.chunk);
+        if mine != theirs {
+            return Some(Problem {
+                origin: origin.to_owned(),
+                key: Some("prover.chunk".to_owned()),
+                problem: format!(
+                    "chunk slots {} differ from {owner}'s {}: chains settling into one bridge \
+                     share the circuits, so every chain must use the same [prover.chunk]",
+                    describe(&mine),
+                    describe(&theirs)
+                ),
+            });
+        }
     }
     None
+}
+
+/// `import 1, priority 2, tx 4, execute 1`.
+fn describe(chunk: &crate::ChunkSlots) -> String {
+    format!(
+        "(import {}, priority {}, tx {}, execute {})",
+        chunk.import_slots, chunk.priority_slots, chunk.tx_slots, chunk.execute_slots
+    )
 }

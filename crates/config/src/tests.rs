@@ -7,7 +7,7 @@ use std::net::SocketAddr;
 
 use figment::Jail;
 
-use crate::{ChainConfigLoader, ChainSet, ConfigError, DaMode, Overrides, Problem};
+use crate::{ChainConfigLoader, ChainSet, ChunkSlots, ConfigError, DaMode, Overrides, Problem};
 
 const MINIMAL: &str = r#"
 [chain]
@@ -323,6 +323,57 @@ fn chain_set_reports_shared_chain_id_and_port() {
         );
         assert_eq!(clashes[1].key.as_deref(), Some("p2p.listen"));
         assert!(clashes[1].problem.contains("port 3150"), "{}", clashes[1]);
+        Ok(())
+    });
+}
+
+#[test]
+fn chunk_slots_are_layered_and_checked() {
+    let toml = format!("{MINIMAL}\n[prover.chunk]\ntx_slots = 8\n");
+    with_chain(&toml, |jail| {
+        let config = ChainConfigLoader::new("alpha").load().unwrap();
+        // The keys the file leaves out keep their defaults.
+        assert_eq!(
+            config.prover.chunk,
+            ChunkSlots {
+                tx_slots: 8,
+                ..ChunkSlots::default()
+            }
+        );
+        jail.set_env("HYPERFORGE_PROVER__CHUNK__EXECUTE_SLOTS", "9");
+        let too_big = problem(ChainConfigLoader::new("alpha").load());
+        assert_eq!(too_big.key.as_deref(), Some("prover.chunk"));
+        assert!(too_big.problem.contains("over the 8192 rows"), "{too_big}");
+        jail.set_env("HYPERFORGE_PROVER__CHUNK__EXECUTE_SLOTS", "0");
+        jail.set_env("HYPERFORGE_PROVER__CHUNK__TX_SLOTS", "0");
+        let problem = problem(ChainConfigLoader::new("alpha").load());
+        assert_eq!(problem.key.as_deref(), Some("prover.chunk.tx_slots"));
+        Ok(())
+    });
+}
+
+#[test]
+fn chain_set_reports_chains_with_other_chunk_slots() {
+    Jail::expect_with(|jail| {
+        jail.create_dir("chains/alpha")?;
+        jail.create_dir("chains/beta")?;
+        jail.create_file("chains/alpha/chain.toml", MINIMAL)?;
+        let beta = MINIMAL
+            .replace("alpha", "beta")
+            .replace("chain_id = 270", "chain_id = 271");
+        jail.create_file(
+            "chains/beta/chain.toml",
+            &format!("{beta}\n[sequencer]\nrpc_addr = \"127.0.0.1:4001\"\n[p2p]\nlisten = [\"/ip4/127.0.0.1/tcp/4151\"]\n[prover.chunk]\ntx_slots = 2\n"),
+        )?;
+        let set = ChainSet::load("chains".as_ref()).unwrap();
+        let clashes = set.clashes();
+        assert_eq!(clashes.len(), 1, "{clashes:?}");
+        assert_eq!(clashes[0].key.as_deref(), Some("prover.chunk"));
+        assert!(
+            clashes[0].problem.contains("tx 2") && clashes[0].problem.contains("tx 4"),
+            "{}",
+            clashes[0]
+        );
         Ok(())
     });
 }

@@ -5,7 +5,7 @@ use std::{collections::HashSet, path::Path};
 use hyperforge_primitives::Amount;
 use multiaddr::{Multiaddr, Protocol};
 
-use crate::ChainConfig;
+use crate::{ChainConfig, ChunkSlots};
 
 /// The longest chain name allowed.
 pub const MAX_CHAIN_NAME_LEN: usize = 64;
@@ -137,10 +137,26 @@ pub(crate) fn check(config: &ChainConfig, chain_dir: &Path) -> Vec<(String, Stri
     }
 
     let prover = &config.prover;
-    if !(1..=4096).contains(&prover.block_tx_slots) {
+    let chunk = &prover.chunk;
+    if chunk.tx_slots + chunk.execute_slots == 0 {
         fail(
-            "prover.block_tx_slots",
-            format!("{} is out of range 1..=4096", prover.block_tx_slots),
+            "prover.chunk.tx_slots",
+            "a chunk needs at least one transaction slot (tx_slots or execute_slots)".to_owned(),
+        );
+    }
+    if chunk.estimated_rows() > u64::from(ChunkSlots::MAX_ROWS) {
+        fail(
+            "prover.chunk",
+            format!(
+                "{} import, {} priority, {} transaction and {} execute slots need about {} rows, \
+                 over the {} rows one aggregation step verifies",
+                chunk.import_slots,
+                chunk.priority_slots,
+                chunk.tx_slots,
+                chunk.execute_slots,
+                chunk.estimated_rows(),
+                ChunkSlots::MAX_ROWS
+            ),
         );
     }
     if prover.workers == 0 {
