@@ -38,6 +38,50 @@ pub(crate) enum Command {
     /// Send transactions and read accounts: L2 through a sequencer's JSON-RPC, deposits on L1.
     #[command(subcommand)]
     Wallet(WalletCommand),
+    /// Settle the chains' proven batches on the bridge, aggregated into one checked proof.
+    Settler(SettlerArgs),
+}
+
+/// `hyperforge settler`: which chains, which bridge, which key, how to pace.
+#[derive(Debug, Args)]
+pub(crate) struct SettlerArgs {
+    /// The ecosystem file `l1 deploy` wrote: its `[l1] bridge` is the bridge, its `[l1]
+    /// rpc_url` the L1 (unless `--l1`). Without `--chains`, every chain under `chains/`
+    /// registered on that bridge is settled.
+    #[arg(long, value_name = "FILE", required_unless_present = "chains")]
+    pub(crate) ecosystem: Option<PathBuf>,
+    /// The chains' folders, comma-separated (settlement order), like `chains/alpha,chains/beta`.
+    #[arg(long, value_name = "DIRS", value_delimiter = ',')]
+    pub(crate) chains: Vec<PathBuf>,
+    /// The L1's JSON-RPC URL (default: the ecosystem's `[l1] rpc_url`, else the first
+    /// chain's).
+    #[arg(long = "l1", value_name = "URL")]
+    pub(crate) l1: Option<url::Url>,
+    /// The settling account's private key in hex (the bridge's `settler`; default: anvil's
+    /// dev account 0, whose key is public: local networks only).
+    #[arg(
+        long = "key",
+        alias = "private-key",
+        value_name = "HEX",
+        env = "HYPERFORGE_PRIVATE_KEY",
+        hide_env_values = true
+    )]
+    pub(crate) key: Option<String>,
+    /// Where the recursion circuits are cached (built on the first start, loaded after).
+    #[arg(long, value_name = "DIR", default_value = "data/circuits")]
+    pub(crate) circuit_cache: PathBuf,
+    /// Once one chain has a proven batch, how long to wait for the others, in milliseconds.
+    #[arg(long, value_name = "MS", default_value_t = 10_000)]
+    pub(crate) settle_interval_ms: u64,
+    /// How often the sequencers are asked for proven batches, in milliseconds.
+    #[arg(long, value_name = "MS", default_value_t = 1_000)]
+    pub(crate) poll_interval_ms: u64,
+    /// Consecutive batches of one chain in one settlement, at most.
+    #[arg(long, value_name = "N", default_value_t = 4)]
+    pub(crate) max_batches_per_chain: usize,
+    /// Serve Prometheus metrics on `GET /metrics` at this address (host:port).
+    #[arg(long, value_name = "ADDR")]
+    pub(crate) metrics_addr: Option<std::net::SocketAddr>,
 }
 
 #[derive(Debug, Args)]

@@ -3,6 +3,7 @@
 mod config;
 mod l1;
 mod sequencer;
+mod settler;
 mod wallet;
 
 use hyperforge_config::{ChainConfig, ChainConfigLoader, Overrides};
@@ -16,6 +17,7 @@ pub(crate) fn run(command: Command) -> anyhow::Result<()> {
         Command::L1(command) => l1::run(command),
         Command::Sequencer(args) => sequencer::run(args),
         Command::Wallet(command) => wallet::run(command),
+        Command::Settler(args) => settler::run(args),
     }
 }
 

@@ -287,7 +287,10 @@ fn check_one<P: StatedInputs>(
         ));
     }
 
-    let queued = view.state.priority_length.saturating_sub(cursor.priority_head);
+    let queued = view
+        .state
+        .priority_length
+        .saturating_sub(cursor.priority_head);
     if inputs.priority_ops_count > queued {
         return Err((
             Check::PriorityCount,
@@ -388,5 +391,279 @@ fn compare(
             check,
             format!("the bridge's commitment at queue index {at} was not read"),
         )),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    //! The bridge-agreement rules over synthetic batches (the proof half is
+    //! [`StatedInputs`] here; the integration tests check real proofs).
+
+    use hyperforge_l1::ChainState;
+    use hyperforge_primitives::bridge::{
+        BatchPublicInputs, MESSAGE_QUEUE_SEED, PRIORITY_SEED, hash_no_pad, next_message_commitment,
+    };
+    use plonky2::field::types::Field;
+
+    use super::*;
+
+    /// A "proof" stating exactly `inputs`' elements.
+    struct Stated(Vec<F>);
+
+    impl StatedInputs for Stated {
+        fn stated_inputs(&self) -> &[F] {
+            &self.0
+        }
+    }
+
+    fn digest(n: u64) -> Digest {
+        hash_no_pad(&[F::from_canonical_u64(n)])
+    }
+
+    fn chain_id() -> ChainId {
+        ChainId::new(270).unwrap()
+    }
+
+    fn state() -> ChainState {
+        ChainState {
+            state_root: digest(0),
+            batch_number: 0,
+            priority_head: 0,
+            priority_length: 0,
+            import_head: 0,
+            admin: hyperforge_primitives::Address::ZERO,
+            balance: Amount::from_gwei(100),
+        }
+    }
+
+    /// Batch `number` from root `number - 1` to root `number`, consuming and importing
+    /// nothing.
+    fn batch(number: u64) -> BatchPublicInputs {
+        BatchPublicInputs {
+            chain_id: chain_id(),
+            batch_number: number,
+            old_state_root: digest(number - 1),
+            new_state_root: digest(number),
+            priority_ops_count: 0,
+            priority_commitment_before: *PRIORITY_SEED,
+            priority_commitment_after: *PRIORITY_SEED,
+            imports_count: 0,
+            imports_commitment_before: *MESSAGE_QUEUE_SEED,
+            imports_commitment_after: *MESSAGE_QUEUE_SEED,
+            outbox_root: digest(1000 + number),
+            value_out: Amount::ZERO,
+            value_in: Amount::ZERO,
+            pubdata_commitment: digest(2000 + number),
+        }
+    }
+
+    fn honest(inputs: BatchPublicInputs) -> (ProvenBatch, Result<Stated, String>) {
+        let stated = Stated(inputs.to_elements().to_vec());
+        (
+            ProvenBatch {
+                inputs,
+                proof: Vec::new(),
+            },
+            Ok(stated),
+        )
+    }
+
+    fn views(state: ChainState, in_flight: u64) -> (ChainView, BridgeView) {
+        let chain = ChainView {
+            state,
+            priority_commitments: [(0, *PRIORITY_SEED)].into(),
+        };
+        let bridge = BridgeView {
+            chains: BTreeMap::new(),
+            message_commitments: [(0, *MESSAGE_QUEUE_SEED)].into(),
+            message_root_count: 0,
+            in_flight: Amount::from_gwei(in_flight),
+        };
+        (chain, bridge)
+    }
+
+    fn run(
+        chain: &ChainView,
+        bridge: &BridgeView,
+        candidates: Vec<(ProvenBatch, Result<Stated, String>)>,
+    ) -> (Vec<u64>, Option<Check>, Pool) {
+        let mut pool = Pool {
+            in_flight: bridge.in_flight.gwei(),
+        };
+        let (accepted, refusal) = check_chain(chain_id(), chain, bridge, candidates, &mut pool);
+        (
+            accepted
+                .iter()
+                .map(|(b, _)| b.inputs.batch_number)
+                .collect(),
+            refusal.map(|r| r.check),
+            pool,
+        )
+    }
+
+    #[test]
+    fn consecutive_batches_chain_from_each_other_and_a_bad_one_keeps_the_prefix() {
+        let (chain, bridge) = views(state(), 0);
+        let (accepted, refusal, _) = run(
+            &chain,
+            &bridge,
+            vec![honest(batch(1)), honest(batch(2)), honest(batch(3))],
+        );
+        assert_eq!((accepted, refusal), (vec![1, 2, 3], None));
+
+        // Batch 2 starts from another root than batch 1 ended at: 1 settles, 2 and 3 wait.
+        let mut second = batch(2);
+        second.old_state_root = digest(99);
+        let (accepted, refusal, _) = run(
+            &chain,
+            &bridge,
+            vec![honest(batch(1)), honest(second), honest(batch(3))],
+        );
+        assert_eq!((accepted, refusal), (vec![1], Some(Check::OldStateRoot)));
+
+        // A gap.
+        let (accepted, refusal, _) = run(&chain, &bridge, vec![honest(batch(1)), honest(batch(3))]);
+        assert_eq!((accepted, refusal), (vec![1], Some(Check::BatchNumber)));
+    }
+
+    #[test]
+    fn the_proof_check_comes_first_and_the_stated_inputs_must_be_the_sealed_ones() {
+        let (chain, bridge) = views(state(), 0);
+        let failed = (
+            ProvenBatch {
+                inputs: batch(1),
+                proof: Vec::new(),
+            },
+            Err::<Stated, _>("does not verify".to_owned()),
+        );
+        assert_eq!(
+            run(&chain, &bridge, vec![failed]).1,
+            Some(Check::BatchProof)
+        );
+        let mut other = batch(1);
+        other.pubdata_commitment = digest(5);
+        let lying = (
+            ProvenBatch {
+                inputs: batch(1),
+                proof: Vec::new(),
+            },
+            Ok(Stated(other.to_elements().to_vec())),
+        );
+        assert_eq!(
+            run(&chain, &bridge, vec![lying]).1,
+            Some(Check::PublicInputs)
+        );
+        let mut foreign = batch(1);
+        foreign.chain_id = ChainId::new(271).unwrap();
+        assert_eq!(
+            run(&chain, &bridge, vec![honest(foreign)]).1,
+            Some(Check::ChainId)
+        );
+    }
+
+    #[test]
+    fn priority_operations_and_imports_follow_the_bridges_queues() {
+        let mut with_queue = state();
+        with_queue.priority_length = 2;
+        let c1 = digest(501);
+        let c2 = digest(502);
+        let root = digest(600);
+        let m1 = next_message_commitment(*MESSAGE_QUEUE_SEED, root);
+        let (mut chain, mut bridge) = views(with_queue, 0);
+        chain.priority_commitments.extend([(1, c1), (2, c2)]);
+        bridge.message_root_count = 1;
+        bridge.message_commitments.insert(1, m1);
+
+        // Batch 1 consumes one operation and imports the root, batch 2 the second operation.
+        let mut first = batch(1);
+        first.priority_ops_count = 1;
+        first.priority_commitment_after = c1;
+        first.imports_count = 1;
+        first.imports_commitment_after = m1;
+        let mut second = batch(2);
+        second.priority_ops_count = 1;
+        second.priority_commitment_before = c1;
+        second.priority_commitment_after = c2;
+        second.imports_commitment_before = m1;
+        second.imports_commitment_after = m1;
+        let (accepted, refusal, _) = run(
+            &chain,
+            &bridge,
+            vec![honest(first.clone()), honest(second.clone())],
+        );
+        assert_eq!((accepted, refusal), (vec![1, 2], None));
+
+        let case = |edit: &dyn Fn(&mut BatchPublicInputs)| {
+            let mut lying = first.clone();
+            edit(&mut lying);
+            run(&chain, &bridge, vec![honest(lying)]).1
+        };
+        assert_eq!(
+            case(&|b| b.priority_ops_count = 3),
+            Some(Check::PriorityCount)
+        );
+        assert_eq!(
+            case(&|b| b.priority_commitment_before = c1),
+            Some(Check::PriorityBefore)
+        );
+        assert_eq!(
+            case(&|b| b.priority_commitment_after = c2),
+            Some(Check::PriorityAfter)
+        );
+        assert_eq!(case(&|b| b.imports_count = 2), Some(Check::ImportsCount));
+        assert_eq!(
+            case(&|b| b.imports_commitment_before = m1),
+            Some(Check::ImportsBefore)
+        );
+        assert_eq!(
+            case(&|b| b.imports_commitment_after = digest(7)),
+            Some(Check::ImportsAfter)
+        );
+
+        // The commitments to read: the heads before each batch and after the last.
+        let batches: Vec<ProvenBatch> = [first, second]
+            .into_iter()
+            .map(|inputs| ProvenBatch {
+                inputs,
+                proof: Vec::new(),
+            })
+            .collect();
+        assert_eq!(
+            BridgeView::needed(&chain.state, 1, &batches),
+            (vec![0, 1, 2], vec![0, 1])
+        );
+    }
+
+    #[test]
+    fn value_moves_through_the_pool_as_the_bridge_moves_it() {
+        // 30 gwei in flight, the chain holds 100.
+        let (chain, bridge) = views(state(), 30);
+        let mut brings_in = batch(1);
+        brings_in.value_in = Amount::from_gwei(30);
+        let mut sends_out = batch(2);
+        sends_out.value_out = Amount::from_gwei(130);
+        let (accepted, refusal, pool) = run(
+            &chain,
+            &bridge,
+            vec![honest(brings_in.clone()), honest(sends_out)],
+        );
+        assert_eq!((accepted, refusal), (vec![1, 2], None));
+        assert_eq!(pool.in_flight, 130, "value out joins the pool");
+
+        let mut too_much_in = batch(1);
+        too_much_in.value_in = Amount::from_gwei(31);
+        assert_eq!(
+            run(&chain, &bridge, vec![honest(too_much_in)]).1,
+            Some(Check::ValueIn)
+        );
+        let mut too_much_out = batch(2);
+        too_much_out.value_out = Amount::from_gwei(131);
+        let (accepted, refusal, pool) = run(
+            &chain,
+            &bridge,
+            vec![honest(brings_in), honest(too_much_out)],
+        );
+        assert_eq!((accepted, refusal), (vec![1], Some(Check::ValueOut)));
+        assert_eq!(pool.in_flight, 0, "only the accepted batch moved the pool");
     }
 }

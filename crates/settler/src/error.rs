@@ -53,7 +53,7 @@ pub enum SourceError {
 pub enum SettlerError {
     /// L1 did not answer or failed a request: retried with backoff.
     #[error("L1 failed: {0}")]
-    L1(#[source] L1Error),
+    L1(#[source] Box<L1Error>),
     /// The bridge refused the settlement with one of its custom errors.
     #[error("the bridge refused the settlement of {batches} with {name}: {error}", batches = list(.batches))]
     Reverted {
@@ -63,7 +63,7 @@ pub enum SettlerError {
         batches: Vec<BatchRef>,
         /// The whole error.
         #[source]
-        error: L1Error,
+        error: Box<L1Error>,
     },
     /// Aggregating the batch proofs failed.
     #[error("aggregating {batches} failed: {error}", batches = list(.batches))]
@@ -93,6 +93,6 @@ pub enum SettlerError {
 
 impl From<L1Error> for SettlerError {
     fn from(error: L1Error) -> Self {
-        Self::L1(error)
+        Self::L1(Box::new(error))
     }
 }

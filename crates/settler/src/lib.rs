@@ -38,5 +38,5 @@ pub use checks::{Check, Refusal};
 pub use error::{BatchRef, SettlerError, SourceError};
 pub use metrics::SettlerMetrics;
 pub use rpc::RpcBatches;
-pub use settler::{RoundOutcome, RoundReport, Settlement, Settler, SettlerConfig};
+pub use settler::{L1Connection, RoundOutcome, RoundReport, Settlement, Settler, SettlerConfig};
 pub use source::{MemoryBatches, ProvenBatch, ProvenBatches};

@@ -169,7 +169,10 @@ impl RpcBatches {
             problem,
         };
         if view.number != number {
-            return Err(malformed(format!("asked for batch {number}, got {}", view.number)));
+            return Err(malformed(format!(
+                "asked for batch {number}, got {}",
+                view.number
+            )));
         }
         let inputs = view.public_inputs.to_inputs().map_err(malformed)?;
         let proof = self

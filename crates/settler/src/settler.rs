@@ -5,12 +5,15 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use alloy::{primitives::Address, signers::local::PrivateKeySigner};
 use hyperforge_circuits::recursion::{BatchProof, FinalProof, RecursionCircuits};
 use hyperforge_l1::{BridgeClient, ChainState, TxOutcome};
 use hyperforge_primitives::{
     ChainId,
     bridge::{BatchPublicInputs, settlement_commitment},
 };
+
+use url::Url;
 
 use crate::aggregate::{Aggregator, bridge_proof};
 use crate::checks::{BridgeView, ChainView, Pool, Refusal, check_chain, verify_batch_proof};
@@ -47,6 +50,24 @@ impl Default for SettlerConfig {
             min_backoff: Duration::from_millis(500),
             max_backoff: Duration::from_secs(30),
         }
+    }
+}
+
+/// The L1 account that settles and the bridge it settles into.
+#[derive(Debug, Clone)]
+pub struct L1Connection {
+    /// The L1's JSON-RPC URL.
+    pub url: Url,
+    /// The bridge's `settler` account.
+    pub signer: PrivateKeySigner,
+    /// The bridge.
+    pub bridge: Address,
+}
+
+impl L1Connection {
+    /// A fresh client: its provider fetches the account's nonce anew on its first send.
+    pub fn client(&self) -> BridgeClient {
+        BridgeClient::connect(self.url.clone(), self.signer.clone(), self.bridge)
     }
 }
 
@@ -91,6 +112,7 @@ pub struct RoundReport {
 /// sending and mining) goes on from there, never settling a batch twice (the bridge
 /// refuses a replay) nor skipping one (it asks for the bridge's last + 1).
 pub struct Settler {
+    l1: L1Connection,
     bridge: BridgeClient,
     circuits: Arc<RecursionCircuits>,
     aggregator: Arc<dyn Aggregator>,
@@ -112,10 +134,10 @@ impl std::fmt::Debug for Settler {
 
 impl Settler {
     /// A settler of `sources`' chains (one source per chain; settlement order is this
-    /// order) into `bridge`, checking batch proofs and final proofs with `circuits` and
+    /// order) into `l1`'s bridge, checking batch proofs and final proofs with `circuits` and
     /// aggregating with them too (see [`Self::with_aggregator`]).
     pub fn new(
-        bridge: BridgeClient,
+        l1: L1Connection,
         circuits: Arc<RecursionCircuits>,
         sources: Vec<Arc<dyn ProvenBatches>>,
         config: SettlerConfig,
@@ -127,7 +149,8 @@ impl Settler {
             }
         }
         Ok(Self {
-            bridge,
+            bridge: l1.client(),
+            l1,
             aggregator: circuits.clone(),
             circuits,
             sources,
@@ -154,7 +177,7 @@ impl Settler {
         &self.metrics
     }
 
-    /// The bridge client.
+    /// The client the settler reads the bridge with.
     pub fn bridge(&self) -> &BridgeClient {
         &self.bridge
     }
@@ -285,7 +308,10 @@ impl Settler {
         }
 
         let proof = bridge_proof(&final_proof, &inputs);
-        let outcome = match self.bridge.settle(&inputs, proof).await {
+        // A client of its own for each send: alloy's providers cache the account's nonce,
+        // and anything else sending from the settler's account (an `l1 register`, another
+        // settler) would leave a long-lived one failing with "nonce too low" for ever.
+        let outcome = match self.l1.client().settle(&inputs, proof).await {
             Ok(outcome) => outcome,
             Err(error) => {
                 return Err(match error.revert_name() {
@@ -297,10 +323,10 @@ impl Settler {
                         SettlerError::Reverted {
                             name,
                             batches: refs,
-                            error,
+                            error: Box::new(error),
                         }
                     }
-                    None => SettlerError::L1(error),
+                    None => SettlerError::from(error),
                 });
             }
         };
@@ -380,7 +406,9 @@ impl Settler {
                     continue;
                 }
                 let limit = self.config.max_batches_per_chain.min(budget);
-                let run = self.fetch_run(source.as_ref(), state.batch_number, limit).await;
+                let run = self
+                    .fetch_run(source.as_ref(), state.batch_number, limit)
+                    .await;
                 if !run.is_empty() {
                     budget -= run.len();
                     ready.insert(index, run);
@@ -461,9 +489,10 @@ impl Settler {
                 priority_commitments.insert(n, commitment);
             }
             for n in imports {
-                if !view.message_commitments.contains_key(&n) {
-                    let commitment = self.bridge.message_commitment(n).await?;
-                    view.message_commitments.insert(n, commitment);
+                if let std::collections::btree_map::Entry::Vacant(entry) =
+                    view.message_commitments.entry(n)
+                {
+                    entry.insert(self.bridge.message_commitment(n).await?);
                 }
             }
             view.chains.insert(

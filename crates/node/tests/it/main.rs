@@ -7,4 +7,5 @@ mod config_show;
 mod l1;
 mod l1_follow;
 mod sequencer;
+mod settler;
 mod support;

@@ -16,9 +16,7 @@
 use std::collections::HashMap;
 use std::sync::{Arc, LazyLock, Mutex};
 
-use hyperforge_circuits::recursion::{
-    BatchProof, CircuitCache, FinalProof, RecursionCircuits,
-};
+use hyperforge_circuits::recursion::{BatchProof, CircuitCache, FinalProof, RecursionCircuits};
 use hyperforge_circuits::test_utils::{TestChain, test_address, transfer};
 use hyperforge_circuits::{ChunkCircuit, ChunkProof, ChunkShape, ChunkState, CircuitError};
 use hyperforge_primitives::block::{pubdata_commitment, slots_hash_seed};
@@ -191,7 +189,11 @@ pub(crate) static BETA_CHAIN: LazyLock<ChainFixture> = LazyLock::new(|| {
     prove_chain(
         TestChain::new(c, &[1000, 50, 7]),
         vec![
-            vec![(vec![], vec![], vec![transfer(c, 0, 0, test_address(1), 100)])],
+            vec![(
+                vec![],
+                vec![],
+                vec![transfer(c, 0, 0, test_address(1), 100)],
+            )],
             vec![(vec![], vec![], vec![transfer(c, 1, 0, test_address(2), 3)])],
         ],
     )

@@ -11,8 +11,8 @@ use hyperforge_primitives::{
     bridge::{BatchPublicInputs, Digest},
 };
 use hyperforge_settler::{
-    MemoryBatches, ProvenBatch, ProvenBatches, Refusal, RoundOutcome, RoundReport, Settler,
-    SettlerConfig,
+    L1Connection, MemoryBatches, ProvenBatch, ProvenBatches, Refusal, RoundOutcome, RoundReport,
+    Settler, SettlerConfig,
 };
 
 use crate::fixtures::{
@@ -59,7 +59,12 @@ impl Harness {
 
     pub(crate) async fn register(&self, id: u64, genesis_root: Digest) {
         self.operator
-            .register_chain(chain(id), genesis_root, self.operator.sender(), Amount::ZERO)
+            .register_chain(
+                chain(id),
+                genesis_root,
+                self.operator.sender(),
+                Amount::ZERO,
+            )
             .await
             .unwrap();
     }
@@ -89,12 +94,18 @@ impl Harness {
             .await;
     }
 
-    /// Someone else settles `batches` (the DevVerifier checks only the commitment binding).
+    /// Someone else settles `batches` (the DevVerifier checks only the commitment binding),
+    /// with a client of its own: alloy's providers cache the nonce, and settlers sent from
+    /// the same account meanwhile.
     pub(crate) async fn settle_elsewhere(&self, batches: &[BatchPublicInputs]) {
-        self.operator
-            .settle(batches, dev_proof(batches, b"someone else's proof"))
-            .await
-            .unwrap();
+        BridgeClient::connect(
+            self.anvil.endpoint_url(),
+            signer(&self.anvil, 0),
+            self.operator.address(),
+        )
+        .settle(batches, dev_proof(batches, b"someone else's proof"))
+        .await
+        .unwrap();
     }
 
     pub(crate) async fn state(&self, id: u64) -> ChainState {
@@ -113,16 +124,16 @@ impl Harness {
         sources: Vec<Arc<MemoryBatches>>,
         config: SettlerConfig,
     ) -> Settler {
-        let bridge = BridgeClient::connect(
-            self.anvil.endpoint_url(),
-            signer(&self.anvil, 0),
-            self.operator.address(),
-        );
+        let l1 = L1Connection {
+            url: self.anvil.endpoint_url(),
+            signer: signer(&self.anvil, 0),
+            bridge: self.operator.address(),
+        };
         let sources = sources
             .into_iter()
             .map(|source| source as Arc<dyn ProvenBatches>)
             .collect();
-        Settler::new(bridge, CIRCUITS.clone(), sources, config)
+        Settler::new(l1, CIRCUITS.clone(), sources, config)
             .unwrap()
             .with_aggregator(Arc::new(SharedProofs))
     }
@@ -144,7 +155,10 @@ pub(crate) fn metric(settler: &Settler, name: &str) -> Option<u64> {
 pub(crate) fn settled(report: &RoundReport) -> &hyperforge_settler::Settlement {
     match &report.outcome {
         RoundOutcome::Settled(settlement) => settlement,
-        other => panic!("the round did not settle: {other:?} ({:?})", report.refusals),
+        other => panic!(
+            "the round did not settle: {other:?} ({:?})",
+            report.refusals
+        ),
     }
 }
 

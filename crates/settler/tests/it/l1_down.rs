@@ -5,7 +5,9 @@ use alloy::node_bindings::Anvil;
 use alloy::signers::local::PrivateKeySigner;
 use hyperforge_l1::{BridgeClient, anvil::find_anvil};
 use hyperforge_primitives::dev::ACCOUNTS;
-use hyperforge_settler::{MemoryBatches, ProvenBatches, RoundOutcome, Settler, SettlerError};
+use hyperforge_settler::{
+    L1Connection, MemoryBatches, ProvenBatches, RoundOutcome, Settler, SettlerError,
+};
 use std::sync::Arc;
 
 use crate::fixtures::{BETA, BETA_CHAIN, CIRCUITS, chain};
@@ -22,9 +24,13 @@ async fn a_round_against_an_l1_that_is_down_fails_and_the_next_one_goes_on_once_
     let deployer = PrivateKeySigner::from_bytes(&ACCOUNTS[0].private_key).unwrap();
     // The bridge dev account 0 will deploy: its second contract (the first is the verifier).
     let bridge_address = deployer.address().create(1);
-    let bridge = BridgeClient::connect(url.clone(), deployer.clone(), bridge_address);
+    let l1 = L1Connection {
+        url: url.clone(),
+        signer: deployer.clone(),
+        bridge: bridge_address,
+    };
     let sources: Vec<Arc<dyn ProvenBatches>> = vec![Arc::new(MemoryBatches::new(chain(BETA)))];
-    let settler = Settler::new(bridge, CIRCUITS.clone(), sources, config()).unwrap();
+    let settler = Settler::new(l1, CIRCUITS.clone(), sources, config()).unwrap();
 
     let error = settler.round().await.unwrap_err();
     assert!(matches!(error, SettlerError::L1(_)), "{error}");

@@ -3,11 +3,8 @@
 //! the bridge does not move.
 
 use hyperforge_primitives::{
-    ChainId,
-    bridge::{
-        BatchPublicInputs, F, MESSAGE_QUEUE_SEED, PRIORITY_SEED, hash_no_pad,
-    },
-    Amount,
+    Amount, ChainId,
+    bridge::{BatchPublicInputs, F, MESSAGE_QUEUE_SEED, PRIORITY_SEED, hash_no_pad},
 };
 use hyperforge_settler::{BatchRef, Check, MemoryBatches};
 use plonky2::field::types::Field;
@@ -89,11 +86,8 @@ async fn a_batch_from_another_state_root_than_the_bridges_is_refused() {
         .register(ALPHA, hash_no_pad(&[F::from_canonical_u64(270_000)]))
         .await;
     harness.deposit_alpha(DEPOSIT_GWEI).await;
-    let (check, detail) = refused_while_beta_settles(
-        &harness,
-        source(ALPHA, &[(1, &ALPHA_CHAIN.batches[0])]),
-    )
-    .await;
+    let (check, detail) =
+        refused_while_beta_settles(&harness, source(ALPHA, &[(1, &ALPHA_CHAIN.batches[0])])).await;
     assert_eq!(check, Check::OldStateRoot, "{detail}");
 }
 
@@ -102,13 +96,13 @@ async fn a_batch_out_of_order_is_refused() {
     let harness = Harness::start().await;
     harness.alpha().await;
     // Asked for batch 1, the source serves (the valid proof of) batch 2.
-    let (check, detail) = refused_while_beta_settles(
-        &harness,
-        source(ALPHA, &[(1, &ALPHA_CHAIN.batches[1])]),
-    )
-    .await;
+    let (check, detail) =
+        refused_while_beta_settles(&harness, source(ALPHA, &[(1, &ALPHA_CHAIN.batches[1])])).await;
     assert_eq!(check, Check::BatchNumber);
-    assert!(detail.contains("number 2, the bridge's next is 1"), "{detail}");
+    assert!(
+        detail.contains("number 2, the bridge's next is 1"),
+        "{detail}"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -117,11 +111,8 @@ async fn a_batch_whose_priority_commitment_disagrees_with_the_bridges_queue_is_r
     harness.register(ALPHA, ALPHA_CHAIN.genesis_root).await;
     // The bridge queued a deposit of another amount than the one the batch consumed.
     harness.deposit_alpha(DEPOSIT_GWEI + 1).await;
-    let (check, _) = refused_while_beta_settles(
-        &harness,
-        source(ALPHA, &[(1, &ALPHA_CHAIN.batches[0])]),
-    )
-    .await;
+    let (check, _) =
+        refused_while_beta_settles(&harness, source(ALPHA, &[(1, &ALPHA_CHAIN.batches[0])])).await;
     assert_eq!(check, Check::PriorityAfter);
 }
 
@@ -151,10 +142,7 @@ async fn a_batch_whose_imports_commitment_disagrees_with_the_message_root_queue_
     };
     harness.settle_elsewhere(&[queued]).await;
     assert_eq!(harness.operator.message_root_count().await.unwrap(), 1);
-    let (check, _) = refused_while_beta_settles(
-        &harness,
-        source(GAMMA, &[(1, &GAMMA_CHAIN.batches[0])]),
-    )
-    .await;
+    let (check, _) =
+        refused_while_beta_settles(&harness, source(GAMMA, &[(1, &GAMMA_CHAIN.batches[0])])).await;
     assert_eq!(check, Check::ImportsAfter);
 }

@@ -34,9 +34,7 @@ async fn a_restarted_settler_goes_on_from_the_bridge_and_skips_what_someone_else
     drop(first);
 
     // While no settler runs, someone else settles alpha's batch 2.
-    harness
-        .settle_elsewhere(&[alpha[1].inputs.clone()])
-        .await;
+    harness.settle_elsewhere(&[alpha[1].inputs.clone()]).await;
 
     // The restarted settler: alpha's next is 3 (none), beta's is 2.
     let restarted = harness.settler(sources());
@@ -49,7 +47,13 @@ async fn a_restarted_settler_goes_on_from_the_bridge_and_skips_what_someone_else
             batch_number: 2
         }]
     );
-    assert_eq!(metric(&restarted, "settle_reverts_total{error=\"BatchAlreadySettled\"}"), None);
+    assert_eq!(
+        metric(
+            &restarted,
+            "settle_reverts_total{error=\"BatchAlreadySettled\"}"
+        ),
+        None
+    );
     for (id, batch) in [(ALPHA, &alpha[1]), (BETA, &beta[1])] {
         let state = harness.state(id).await;
         assert_eq!(state.batch_number, 2, "chain {id}");

@@ -83,10 +83,7 @@ async fn two_chains_with_a_proven_batch_each_settle_in_one_settle_transaction() 
     );
 
     // Nothing more is proven: the next round settles nothing.
-    assert_eq!(
-        settler.round().await.unwrap().outcome,
-        RoundOutcome::Idle
-    );
+    assert_eq!(settler.round().await.unwrap().outcome, RoundOutcome::Idle);
 }
 
 /// An aggregator that answers every request with the same proof.
@@ -117,7 +114,9 @@ async fn a_final_proof_of_another_settlement_or_that_does_not_verify_is_never_se
 
     // The same proof claiming beta batch 1's commitment: it no longer verifies.
     let mut lying = other;
-    lying.0.public_inputs = settlement_commitment(&[b1.inputs.clone()]).elements.to_vec();
+    lying.0.public_inputs = settlement_commitment(std::slice::from_ref(&b1.inputs))
+        .elements
+        .to_vec();
     let settler = harness
         .settler(vec![source(BETA, &[(1, b1)])])
         .with_aggregator(Arc::new(Fixed(lying)));
@@ -126,6 +125,10 @@ async fn a_final_proof_of_another_settlement_or_that_does_not_verify_is_never_se
         matches!(&error, SettlerError::FinalProofRefused { problem, .. } if problem.contains("does not verify")),
         "{error}"
     );
-    assert_eq!(harness.state(BETA).await.batch_number, 0, "nothing was sent");
+    assert_eq!(
+        harness.state(BETA).await.batch_number,
+        0,
+        "nothing was sent"
+    );
     assert_eq!(metric(&settler, "settlements_sent_total"), Some(0));
 }
