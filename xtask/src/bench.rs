@@ -69,6 +69,16 @@ pub(crate) fn run(project: &Project, target: BenchTarget, release: bool) -> anyh
             )
             .run()?;
         }
+        BenchTarget::Settler => {
+            let anvil = tools::ensure(project)?;
+            // The test build's profile: the circuits are optimised there.
+            cmd!(
+                sh,
+                "cargo bench --profile dev --package hyperforge-settler --bench settler"
+            )
+            .env("HYPERFORGE_ANVIL", anvil)
+            .run()?;
+        }
     }
     Ok(())
 }

@@ -60,6 +60,8 @@ pub(crate) enum BenchTarget {
     Prover,
     /// Transfers per second through a real sequencer process, side by side with anvil.
     Sequencer,
+    /// Aggregation seconds, time to a mined `settle` and its gas for 1, 2 and 4 chains.
+    Settler,
 }
 
 #[derive(Debug, Subcommand)]

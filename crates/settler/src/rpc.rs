@@ -4,7 +4,7 @@
 //! The crate graph keeps the `sequencer` crate (and so its typed `HfApiClient`) out of the
 //! settler, so this module calls the same methods with jsonrpsee's raw HTTP client and reads
 //! the answers into views of its own with the same JSON names as `sequencer::api`'s
-//! `BatchView` and `PublicInputsView` (only the fields the settler needs; unknown ones are
+//! `BatchView`, `PublicInputsView` and `BatchProofView` (only the fields the settler needs; unknown ones are
 //! ignored). The node's end-to-end test reads a real sequencer's batch through this module.
 
 use std::time::Duration;
@@ -101,6 +101,19 @@ impl InputsView {
     }
 }
 
+/// `hf_getBatchProof`'s answer.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct BatchProofView {
+    /// The batch number.
+    pub number: u64,
+    /// The digest of the circuits the sequencer checked the proof against (informational:
+    /// the settler verifies the proof against its own circuits).
+    pub circuits: B256,
+    /// `0x` hex of `BatchProof::to_bytes`.
+    pub proof: String,
+}
+
 /// A chain's proven batches from its sequencer's JSON-RPC.
 #[derive(Debug, Clone)]
 pub struct RpcBatches {
@@ -141,17 +154,26 @@ impl RpcBatches {
 
     /// `hf_getBatchProof(number)`: the batch proof's bytes, if it is proven.
     pub async fn batch_proof(&self, number: u64) -> Result<Option<Vec<u8>>, SourceError> {
-        let hex: Option<String> = self
+        let view: Option<BatchProofView> = self
             .client
             .request("hf_getBatchProof", rpc_params![number])
             .await?;
-        hex.map(|hex| {
-            alloy::primitives::hex::decode(&hex).map_err(|error| SourceError::Malformed {
-                batch_number: number,
-                problem: format!("the proof is not hex: {error}"),
-            })
-        })
-        .transpose()
+        let Some(view) = view else {
+            return Ok(None);
+        };
+        let malformed = |problem: String| SourceError::Malformed {
+            batch_number: number,
+            problem,
+        };
+        if view.number != number {
+            return Err(malformed(format!(
+                "asked for the proof of batch {number}, got batch {}'s",
+                view.number
+            )));
+        }
+        alloy::primitives::hex::decode(&view.proof)
+            .map(Some)
+            .map_err(|error| malformed(format!("the proof is not hex: {error}")))
     }
 
     async fn fetch(&self, after: u64) -> Result<Option<ProvenBatch>, SourceError> {

@@ -58,6 +58,7 @@ fn the_rpc_source_reads_a_real_sequencers_sealed_batch_and_waits_for_its_proof()
     );
     // Nothing proves this chain's batches: the source has nothing to settle.
     if typed.proof_status == hyperforge_primitives::block::ProofStatus::Pending {
+        assert_eq!(runtime.block_on(source.batch_proof(1)).unwrap(), None);
         assert_eq!(runtime.block_on(source.next_proven(0)).unwrap(), None);
     }
     // A batch not sealed yet.

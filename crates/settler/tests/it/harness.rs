@@ -94,18 +94,12 @@ impl Harness {
             .await;
     }
 
-    /// Someone else settles `batches` (the DevVerifier checks only the commitment binding),
-    /// with a client of its own: alloy's providers cache the nonce, and settlers sent from
-    /// the same account meanwhile.
+    /// Someone else settles `batches` (the DevVerifier checks only the commitment binding).
     pub(crate) async fn settle_elsewhere(&self, batches: &[BatchPublicInputs]) {
-        BridgeClient::connect(
-            self.anvil.endpoint_url(),
-            signer(&self.anvil, 0),
-            self.operator.address(),
-        )
-        .settle(batches, dev_proof(batches, b"someone else's proof"))
-        .await
-        .unwrap();
+        self.owner()
+            .settle(batches, dev_proof(batches, b"someone else's proof"))
+            .await
+            .unwrap();
     }
 
     pub(crate) async fn state(&self, id: u64) -> ChainState {
