@@ -57,8 +57,18 @@ impl Harness {
         Self { anvil, operator }
     }
 
+    /// A fresh client of dev account 0 for each transaction: alloy's providers cache the
+    /// nonce, and settlers send from the same account.
+    pub(crate) fn owner(&self) -> BridgeClient {
+        BridgeClient::connect(
+            self.anvil.endpoint_url(),
+            signer(&self.anvil, 0),
+            self.operator.address(),
+        )
+    }
+
     pub(crate) async fn register(&self, id: u64, genesis_root: Digest) {
-        self.operator
+        self.owner()
             .register_chain(
                 chain(id),
                 genesis_root,
