@@ -31,6 +31,9 @@ pub(crate) enum Command {
         #[command(subcommand)]
         command: Option<ContractsCommand>,
     },
+    /// Start a local multi-chain network: anvil, the bridge, every chain's sequencer; Ctrl-C
+    /// stops it.
+    Devnet(DevnetArgs),
     /// Run a benchmark; prints `BENCH <name> <value> <unit>` lines.
     Bench {
         /// What to measure.
@@ -41,6 +44,32 @@ pub(crate) enum Command {
         #[arg(long)]
         release: bool,
     },
+}
+
+/// `cargo xtask devnet`.
+#[derive(Debug, Clone, Args)]
+pub(crate) struct DevnetArgs {
+    /// The chains to run, by name (default: every chain in chains/).
+    #[arg(long, value_delimiter = ',')]
+    pub(crate) chains: Option<Vec<String>>,
+    /// Prover nodes per chain.
+    #[arg(long, default_value_t = 1)]
+    pub(crate) provers: u32,
+    /// Where the network's state and logs live (default: data/devnet).
+    #[arg(long, value_name = "DIR")]
+    pub(crate) data_dir: Option<PathBuf>,
+    /// Start over: remove the data directory first.
+    #[arg(long)]
+    pub(crate) fresh: bool,
+    /// Restart a child that exits (default: report it and keep the others running).
+    #[arg(long)]
+    pub(crate) restart: bool,
+    /// Use this L1 JSON-RPC URL instead of starting anvil.
+    #[arg(long, value_name = "URL")]
+    pub(crate) l1: Option<String>,
+    /// The port anvil listens on (127.0.0.1).
+    #[arg(long, default_value_t = 8545)]
+    pub(crate) l1_port: u16,
 }
 
 /// What `cargo xtask contracts` regenerates before compiling.
