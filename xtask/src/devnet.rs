@@ -254,6 +254,7 @@ impl Network {
             .args([dir.as_os_str()])
             .args(["--data-dir".into(), sequencer_dir.into_os_string()])
             .args(["--set", &l1_flag, "--set", &bridge_flag])
+            .env("NO_COLOR", "1")
             .ready(Ready::LogContains("rpc: http://".into()));
             supervisor.start(spec)?;
             chains.push(ReadyChain {
