@@ -345,6 +345,7 @@ pub use chunk::{ChunkCircuit, ChunkProof, ChunkPublicInputs, ChunkShape, ChunkSt
 pub use curve::{AffinePointTarget, CircuitBuilderEcGFp5, PointTarget};
 pub use error::CircuitError;
 pub use gfp5::{CircuitBuilderGFp5, GFp5Target, GateStrategy};
+pub use recursion::cache::Circuits;
 pub use schnorr::{CircuitBuilderSchnorr, SchnorrTargets, SignatureTarget};
 
 /// The extension degree of the proof system's challenges.
