@@ -5,9 +5,10 @@
 //! withdrawals, messages sent and executed) with its gadgets ([`merkle`] updates, [`amount`]
 //! limb arithmetic, [`account`] leaves), and [`recursion`]: chunk proofs into batch proofs,
 //! batch proofs of many chains into one settlement proof, shrunk to the final proof the
-//! bridge receives, the recursion circuits cached on disk.
+//! bridge receives, every circuit cached on disk ([`Circuits::load_or_build`]: the chunk
+//! circuit of a shape and every recursion circuit over it).
 //!
-//! This crate is synchronous; its only I/O is the recursion circuits' cache files
+//! This crate is synchronous; its only I/O is the circuits' cache files
 //! ([`recursion::cache`]), read and written where the caller points it. Proving uses
 //! plonky2's rayon parallelism and belongs on a blocking pool. It knows nothing about RocksDB, tokio or the network: it
 //! reads the witness types of `hyperforge_primitives::witness`, never `state` or
@@ -310,8 +311,19 @@
 //! keyed by a Poseidon digest of its name, a cache version, the crate version and the
 //! verifier digests and degrees of what it verifies; a header with length and checksum
 //! turns a truncated or corrupt file into an error naming it, logged, and the circuit is
-//! rebuilt. The chunk circuit itself is not cached yet (its gadgets' hint generators are
-//! private and lack `Default`).
+//! rebuilt; a file whose stored circuit digest is not the one its verifier data implies is
+//! refused the same way. The chunk circuit ([`ChunkCircuit::load_or_build`], details in
+//! `chunk::cache`) is stored with [`gates::CustomGateSerializer`] and
+//! [`gates::CustomGeneratorSerializer`] (plonky2's defaults plus every custom gate, gate
+//! generator and hint, each generator with a stable field-free `id()`); the targets a witness
+//! sets are rebuilt by running the circuit's construction without `build` (deterministic,
+//! a small part of the build's cost) rather than stored, and the key covers the four slot
+//! counts, the rebuilt row count, `chunk::CHUNK_CIRCUIT_VERSION`, the protocol constants the
+//! circuit bakes in and a Poseidon digest of the source of every file the circuit is built
+//! from, so any change to the circuit's code misses the old file. On load the stored
+//! public input targets must be the rebuilt ones. [`Circuits::load_or_build`] loads the chunk
+//! circuit and every recursion circuit over it, what a prover node, the coordinator and the
+//! settler call at startup.
 //!
 //! **Numbers** (`cargo bench --profile dev -p hyperforge-circuits --bench recursion`, 2
 //! cores shared with other builds, chunk of 1 priority + 1 transaction slot): rows before

@@ -406,3 +406,40 @@ impl Circuits {
         out
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use plonky2::plonk::circuit_data::CircuitConfig;
+    use plonky2::plonk::config::KeccakGoldilocksConfig;
+
+    use super::*;
+    use crate::Builder;
+
+    /// A tiny circuit in configuration `C`.
+    fn tiny<C: GenericConfig<D, F = GFp> + 'static>() -> CircuitData<GFp, C, D> {
+        let mut builder = Builder::new(CircuitConfig::standard_recursion_config());
+        let x = builder.add_virtual_target();
+        let y = builder.mul(x, x);
+        builder.register_public_input(y);
+        builder.build::<C>()
+    }
+
+    #[test]
+    fn the_recomputed_digest_is_plonky2s_in_both_hashers() {
+        check_digest(&tiny::<crate::Config>()).unwrap();
+        let keccak = tiny::<KeccakGoldilocksConfig>();
+        check_digest(&keccak).unwrap();
+        let read: CircuitData<GFp, KeccakGoldilocksConfig, D> =
+            decode(&encode(&keccak).unwrap()).unwrap();
+        assert_eq!(read.verifier_only, keccak.verifier_only);
+    }
+
+    #[test]
+    fn a_prover_digest_that_is_not_the_verifiers_is_refused() {
+        let mut data = tiny::<crate::Config>();
+        data.prover_only.circuit_digest.elements[3] += GFp::ONE;
+        let bytes = encode(&data).unwrap();
+        let error = decode::<crate::Config>(&bytes).map(|_| ()).unwrap_err();
+        assert!(error.contains("digest"), "{error}");
+    }
+}
