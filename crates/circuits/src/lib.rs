@@ -332,7 +332,18 @@
 //! 2.4 s; batch of 1 chunk 4.3 s, of 4 chunks 17.6 s (leaves, steps and root, chunk proofs
 //! apart); settlement of 2 batches 8.8 s, of 4 17.3 s; shrink 19.2 s; final proof 51,183
 //! bytes. Building every recursion circuit 21.6 s, loading them from the cache 3.5 s (1.2 GiB
-//! of files); peak memory 4.7 GiB.
+//! of files); peak memory 4.7 GiB. Through [`Circuits::load_or_build`] (the chunk circuit
+//! too), measured later with the machine at a load of 4 to 5 (every figure about 1.7 times
+//! the above): build 36.7 s, load 6.9 s.
+//!
+//! **Chunk circuit cache and end to end** (`cargo xtask bench prover`, machine at a load of
+//! 2 to 3, where a 14-slot chunk proof took 7.7 s instead of 2.6 s): the 14-transfer-slot
+//! chunk circuit (2^13 rows) builds in 2.8 s and loads in 0.46 s (a 74 MiB file; storing
+//! it 0.6 s). A batch of 64 signed transfers (one block, 5 chunks of 14 slots) proven from
+//! nothing to its batch proof: chunk proofs 26.2 s, batch tree (5 leaves, 4 steps, root)
+//! 47.9 s, **0.86 transfers/s** end to end (`BENCH proven_signed_tps`); on an idle machine
+//! the per-proof times above give about 13 s + 23 s, some 1.8 transfers/s. The batch tree
+//! costs more than the chunks: a leaf per 14 transfers plus a step per join.
 
 pub mod account;
 pub mod amount;

@@ -131,7 +131,8 @@ impl<F: RichField + Extendable<D>, const D: usize> Gate<F, D> for FixedTableGate
     fn deserialize(src: &mut Buffer<'_>, _: &CommonCircuitData<F, D>) -> IoResult<Self> {
         let num_ops = src.read_usize()?;
         let len = src.read_usize()?;
-        let mut table = Vec::with_capacity(len);
+        // A length read from a file is not trusted with an allocation of its size.
+        let mut table = Vec::with_capacity(len.min(FIXED_TABLE_ENTRIES));
         for _ in 0..len {
             let mut entry = [0u64; FIXED_ENTRY_LEN];
             for x in entry.iter_mut() {
