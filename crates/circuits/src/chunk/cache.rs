@@ -97,8 +97,8 @@ const CIRCUIT_SOURCES: [(&str, &[u8]); 20] = [
     ),
 ];
 
-/// A Poseidon digest of [`CIRCUIT_SOURCES`] (each file's name and length, then its bytes
-/// four to an element), computed once.
+/// A Poseidon digest of the source of every file the chunk circuit is built from (each
+/// file's name and length, then its bytes four to an element), computed once.
 pub fn source_digest() -> Digest {
     static DIGEST: LazyLock<Digest> = LazyLock::new(|| {
         let mut elements = Vec::new();
