@@ -6,10 +6,11 @@
 //! generator and hint), in the cache's file format (magic, length, checksum; the circuit
 //! digest recomputed from the verifier data on load).
 //!
-//! **The witness targets are rebuilt, not stored.** The targets a witness sets (about 2,000
-//! per transaction slot, in nested per-slot structures) come from running the circuit's
-//! construction again, without `build`: [`count_rows`](super::count_rows)' work, a small
-//! fraction of a build (no FFTs, no commitment). Construction is deterministic (targets are
+//! **The witness targets are rebuilt, not stored.** The targets a witness sets (thousands
+//! per slot, in nested per-slot structures) come from running the circuit's construction
+//! again, without `build`: [`count_rows`](super::count_rows)' work, a small fraction of a
+//! build (no FFTs, no commitment; a whole load of the 14-slot circuit takes 0.46 s against
+//! a 2.8 s build). Construction is deterministic (targets are
 //! numbered in creation order; plonky2's builder only looks up in its hash maps while
 //! gates are added), so the rebuilt targets are the ones the stored circuit was built with,
 //! as long as the code is the same; the key makes sure it is. Serializing the targets instead
