@@ -6,6 +6,7 @@
 //! - `tools`: install anvil and solc-js from npm into `tools/` when missing;
 //! - `contracts`: compile `contracts/src` into the committed `contracts/out/*.json`;
 //! - `devnet`: a local multi-chain network (anvil, the bridge, the chains), supervised;
+//!   `devnet status` asks a running one how it is doing;
 //! - `bench l1`: gas of the bridge's functions on a real anvil.
 //!
 //! Tidy checks (doc comments, crate metadata, the crate graph of ARCHITECTURE.md) are plain
@@ -16,6 +17,7 @@ mod chain;
 mod cli;
 mod contracts;
 mod devnet;
+mod preflight;
 mod project;
 mod test;
 #[cfg(test)]
