@@ -11,6 +11,8 @@
 //!   generator (`crates/node/benches/sequencer.rs`); `--release` measures a release build of
 //!   the sequencer. Then block production alone, phase by phase (verify, execute, finish,
 //!   commit) at the same shape, without RPC (`crates/execution/benches/blocks.rs`).
+//! - `devnet`: seconds from `cargo xtask devnet` to its table for the first two chains, fresh
+//!   and resumed, binaries built (`devnet::bench`).
 
 use xshell::{Shell, cmd};
 
@@ -43,6 +45,7 @@ pub(crate) fn run(project: &Project, target: BenchTarget, release: bool) -> anyh
             )
             .run()?;
         }
+        BenchTarget::Devnet => crate::devnet::bench(project)?,
         BenchTarget::Sequencer => {
             let anvil = tools::ensure(project)?;
             // The load generator always comes from the test build's profile (dependencies

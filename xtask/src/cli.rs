@@ -31,6 +31,9 @@ pub(crate) enum Command {
         #[command(subcommand)]
         command: Option<ContractsCommand>,
     },
+    /// Start a local multi-chain network: anvil, the bridge, every chain's sequencer; Ctrl-C
+    /// stops it.
+    Devnet(DevnetArgs),
     /// Run a benchmark; prints `BENCH <name> <value> <unit>` lines.
     Bench {
         /// What to measure.
@@ -41,6 +44,77 @@ pub(crate) enum Command {
         #[arg(long)]
         release: bool,
     },
+}
+
+/// `cargo xtask devnet`.
+#[derive(Debug, Clone, Args)]
+#[command(args_conflicts_with_subcommands = true)]
+pub(crate) struct DevnetArgs {
+    /// `status`: ask a running devnet how it is doing (without one: start a devnet).
+    #[command(subcommand)]
+    pub(crate) command: Option<DevnetCommand>,
+    /// The chains to run, by name (default: every chain in chains/).
+    #[arg(long, value_delimiter = ',')]
+    pub(crate) chains: Option<Vec<String>>,
+    /// Prover nodes per chain.
+    #[arg(long, default_value_t = 1)]
+    pub(crate) provers: u32,
+    /// Where the network's state and logs live (default: data/devnet).
+    #[arg(long, value_name = "DIR")]
+    pub(crate) data_dir: Option<PathBuf>,
+    /// Start over: remove the data directory first.
+    #[arg(long)]
+    pub(crate) fresh: bool,
+    /// Restart a child that exits (default: report it and keep the others running).
+    #[arg(long)]
+    pub(crate) restart: bool,
+    /// Use this L1 JSON-RPC URL instead of starting anvil.
+    #[arg(long, value_name = "URL")]
+    pub(crate) l1: Option<String>,
+    /// The port anvil listens on (127.0.0.1); 0: anvil picks a free one.
+    #[arg(long, default_value_t = 8545)]
+    pub(crate) l1_port: u16,
+    /// Replace each chain's RPC and p2p ports: chain `i` (in `--chains` order) gets `N + 2i`
+    /// and `N + 2i + 1`; `auto`: free loopback ports (default: the chains' own).
+    #[arg(long, value_name = "N|auto")]
+    pub(crate) port_base: Option<PortBase>,
+}
+
+/// `cargo xtask devnet <command>`.
+#[derive(Debug, Clone, Subcommand)]
+pub(crate) enum DevnetCommand {
+    /// Per chain its height and last batch sealed, proven and settled; the L1 block. Reads
+    /// the data directory a running devnet writes.
+    Status {
+        /// The devnet's data directory (default: data/devnet).
+        #[arg(long, value_name = "DIR")]
+        data_dir: Option<PathBuf>,
+    },
+}
+
+/// `--port-base`: a first port, or free ones.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum PortBase {
+    /// Free loopback ports the system picks.
+    Auto,
+    /// Consecutive ports from this one.
+    Fixed(u16),
+}
+
+impl std::str::FromStr for PortBase {
+    type Err = String;
+
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        if text == "auto" {
+            return Ok(Self::Auto);
+        }
+        match text.parse::<u16>() {
+            Ok(port) if port > 0 => Ok(Self::Fixed(port)),
+            _ => Err(format!(
+                "`{text}` is neither `auto` nor a port from 1 to 65535"
+            )),
+        }
+    }
 }
 
 /// What `cargo xtask contracts` regenerates before compiling.
@@ -62,6 +136,8 @@ pub(crate) enum BenchTarget {
     Sequencer,
     /// Aggregation seconds, time to a mined `settle` and its gas for 1, 2 and 4 chains.
     Settler,
+    /// Seconds until a fresh 2-chain devnet is ready, binaries built.
+    Devnet,
 }
 
 #[derive(Debug, Subcommand)]

@@ -5,6 +5,8 @@
 //! - `test`: the whole test suite, as CI runs it (npm tools, formatting, clippy, every test);
 //! - `tools`: install anvil and solc-js from npm into `tools/` when missing;
 //! - `contracts`: compile `contracts/src` into the committed `contracts/out/*.json`;
+//! - `devnet`: a local multi-chain network (anvil, the bridge, the chains), supervised;
+//!   `devnet status` asks a running one how it is doing;
 //! - `bench l1`: gas of the bridge's functions on a real anvil.
 //!
 //! Tidy checks (doc comments, crate metadata, the crate graph of ARCHITECTURE.md) are plain
@@ -14,6 +16,8 @@ mod bench;
 mod chain;
 mod cli;
 mod contracts;
+mod devnet;
+mod preflight;
 mod project;
 mod test;
 #[cfg(test)]
@@ -31,6 +35,7 @@ fn main() -> ExitCode {
         cli::Command::Test => test::run(&project),
         cli::Command::Tools => tools::run(&project),
         cli::Command::Contracts { command } => contracts::run(&project, command),
+        cli::Command::Devnet(args) => devnet::run(&project, &args),
         cli::Command::Bench { target, release } => bench::run(&project, target, release),
     });
     match result {

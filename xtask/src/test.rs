@@ -9,7 +9,13 @@ pub(crate) fn run(project: &Project) -> anyhow::Result<()> {
     sh.change_dir(project.root());
     // The L1 tests start a real anvil, and the tidy checks recompile the contracts with solc-js.
     eprintln!("==> tools");
-    let anvil = crate::tools::ensure(project)?;
+    let anvil = crate::preflight::run(
+        project,
+        crate::preflight::Needs {
+            build: true,
+            node: true,
+        },
+    )?;
     sh.set_var("HYPERFORGE_ANVIL", anvil);
     step("formatting", || {
         cmd!(sh, "cargo fmt --all -- --check").run()

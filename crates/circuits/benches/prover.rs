@@ -4,10 +4,14 @@
 //! part, how many slots fit 2^13 rows, prove time per chunk of signed transfers at 4, 14 and
 //! 16 transaction slots, then at 4 and 11 (the most that fit 2^13) execute slots, of the
 //! same transfers (what one universal slot kind would cost) and of message executions
-//! (standard recursion config, `PoseidonGoldilocksConfig`, `D = 2`). Prints tables and
+//! (standard recursion config, `PoseidonGoldilocksConfig`, `D = 2`); the chunk circuit's
+//! build time against its cache load time; and the end-to-end figure: a batch of 64 signed
+//! transfers proven from its chunk proofs to its batch proof (`BENCH proven_signed_tps`;
+//! `BENCH chunk_signed_tps` is the best chunk alone). Prints tables and
 //! `BENCH <name> <value> <unit>` lines. `HYPERFORGE_BENCH_SIGNATURES=1,16`,
-//! `HYPERFORGE_BENCH_CHUNK_SLOTS=4,16` and `HYPERFORGE_BENCH_EXECUTE_SLOTS=4,11` pick the
-//! sizes.
+//! `HYPERFORGE_BENCH_CHUNK_SLOTS=4,16`, `HYPERFORGE_BENCH_EXECUTE_SLOTS=4,11` and
+//! `HYPERFORGE_BENCH_E2E_SLOTS=14` (transaction slots of the end-to-end chunk, at most the
+//! 14 that fit the batch leaf's 2^13 rows) pick the sizes.
 
 #![allow(clippy::unwrap_used)]
 
@@ -15,6 +19,7 @@ use std::time::Instant;
 
 use hyperforge_circuits::batch::count_rows;
 use hyperforge_circuits::chunk::{ChunkShape, count_rows as count_chunk_rows};
+use hyperforge_circuits::recursion::{BatchCircuits, CircuitCache};
 use hyperforge_circuits::schnorr::RowsByPart;
 use hyperforge_circuits::test_utils::{TestChain, sign_kind, test_address, transfer};
 use hyperforge_circuits::{
@@ -43,6 +48,7 @@ fn signed(i: u64) -> SignedMessage {
 fn main() {
     signatures();
     chunks();
+    end_to_end();
 }
 
 fn sizes(variable: &str, default: &str) -> Vec<usize> {
@@ -162,8 +168,8 @@ fn chunks() {
         tps = f64::max(tps, transfers);
     }
     // The best chunk size measured (rows pad to a power of two: the largest chunk is not
-    // always the fastest per transaction).
-    println!("BENCH proven_signed_tps {tps:.2} tx/s");
+    // always the fastest per transaction); chunks alone, no aggregation.
+    println!("BENCH chunk_signed_tps {tps:.2} tx/s");
 
     for count in sizes("HYPERFORGE_BENCH_EXECUTE_SLOTS", "4,11") {
         // The same transfers in execute slots (what one universal slot kind would cost),
@@ -339,4 +345,90 @@ fn signatures() {
     }
     // Per signature at the largest size measured (fixed costs amortised best there).
     println!("BENCH sig_prove_per_sig {per_sig:.1} ms");
+}
+
+/// The chunk circuit of the end-to-end shape built, stored and loaded through a cache; then
+/// a batch of 64 signed transfers (one block, accounts `i -> i + 1`) proven end to end: every
+/// chunk proof, then the batch tree (leaves, steps, root), timed together (circuits built
+/// beforehand, as a prover node loads them at startup).
+fn end_to_end() {
+    const TRANSFERS: usize = 64;
+    let slots = sizes("HYPERFORGE_BENCH_E2E_SLOTS", "14")[0];
+    let shape = ChunkShape::transfers(slots);
+    let dir = tempfile::tempdir().unwrap();
+    let cache = CircuitCache::new(dir.path());
+
+    let start = Instant::now();
+    let built = ChunkCircuit::build(shape);
+    let build_s = start.elapsed().as_secs_f64();
+    let key = ChunkCircuit::cache_key(shape, built.rows);
+    let start = Instant::now();
+    cache
+        .try_store_with(
+            &key,
+            &built.data,
+            &hyperforge_circuits::gates::CustomGateSerializer,
+            &hyperforge_circuits::gates::CustomGeneratorSerializer::default(),
+        )
+        .unwrap();
+    let store_s = start.elapsed().as_secs_f64();
+    let file_bytes = std::fs::metadata(cache.path(&key).unwrap()).unwrap().len();
+    drop(built);
+    // The part of a load that reruns the circuit's construction for the targets.
+    let start = Instant::now();
+    count_chunk_rows(shape);
+    let targets_s = start.elapsed().as_secs_f64();
+    let start = Instant::now();
+    let chunk = ChunkCircuit::try_load(shape, &cache).unwrap().unwrap();
+    let load_s = start.elapsed().as_secs_f64();
+    println!();
+    println!(
+        "chunk circuit {shape:?} (2^{} rows): build {build_s:.2} s, store {store_s:.2} s, load {load_s:.2} s (construction for the targets {targets_s:.2} s), file {:.0} MiB",
+        chunk.data.common.degree_bits(),
+        file_bytes as f64 / (1 << 20) as f64
+    );
+    println!("BENCH chunk_circuit_build_s {build_s:.3} s");
+    println!("BENCH chunk_circuit_load_s {load_s:.3} s");
+    println!(
+        "BENCH chunk_circuit_cache_mib {:.1} MiB",
+        file_bytes as f64 / (1 << 20) as f64
+    );
+
+    let start = Instant::now();
+    let batch = BatchCircuits::build(&chunk, &cache).unwrap();
+    println!(
+        "batch circuits over it: built in {:.1} s",
+        start.elapsed().as_secs_f64()
+    );
+
+    let chain_id = ChainId::new(270).unwrap();
+    let mut chain = TestChain::new(chain_id, &vec![1_000; TRANSFERS + 1]);
+    let txs: Vec<_> = (0..TRANSFERS)
+        .map(|i| transfer(chain_id, i, 0, test_address(i + 1), 1 + i as u64))
+        .collect();
+    let block = chain.block(&txs).unwrap();
+    let expanded = block.witness.expand().unwrap();
+    let runs = shape.split(&expanded).unwrap();
+
+    let started = Instant::now();
+    let mut at = ChunkState::block_start(chain_id, block.witness.state_before);
+    let mut proofs = Vec::with_capacity(runs.len());
+    for run in &runs {
+        proofs.push(chunk.prove(&at, run).unwrap());
+        at = at.after(run).unwrap();
+    }
+    let chunks_s = started.elapsed().as_secs_f64();
+    let proof = batch.prove_batch(&proofs, 1).unwrap();
+    let total_s = started.elapsed().as_secs_f64();
+    batch.verify(&proof).unwrap();
+    assert_eq!(at.state.root(), chain.state.root());
+    let tps = TRANSFERS as f64 / total_s;
+    println!(
+        "{TRANSFERS} signed transfers in {} chunks of {slots} slots: chunk proofs {chunks_s:.1} s, batch tree {:.1} s, total {total_s:.1} s",
+        runs.len(),
+        total_s - chunks_s
+    );
+    println!("BENCH e2e_chunk_proofs_s {chunks_s:.2} s");
+    println!("BENCH e2e_batch_tree_s {:.2} s", total_s - chunks_s);
+    println!("BENCH proven_signed_tps {tps:.2} tx/s");
 }

@@ -1,7 +1,8 @@
 //! `cargo bench --profile dev -p hyperforge-circuits --bench recursion`: the recursion
 //! circuits over a chunk circuit (1 priority + 1 transaction slot by default;
 //! `HYPERFORGE_BENCH_CHUNK_SLOTS=14` for 14 transaction slots): rows of each circuit, build
-//! time against cache load time, seconds per leaf and per aggregation step, batch proof
+//! time against cache load time (the chunk circuit and every recursion circuit, through
+//! `Circuits::load_or_build`), seconds per leaf and per aggregation step, batch proof
 //! time for k chunks (`HYPERFORGE_BENCH_BATCH_CHUNKS=1,4`), settlement of 2 and 4 batches,
 //! the shrink and the final proof's size, peak memory. Prints `BENCH <name> <value> <unit>`
 //! lines.
@@ -11,10 +12,10 @@
 use std::time::Instant;
 
 use hyperforge_circuits::recursion::{
-    BatchCircuits, BatchProof, CircuitCache, RecursionCircuits, batch::pubdata_seed,
+    BatchCircuits, BatchProof, CircuitCache, batch::pubdata_seed,
 };
 use hyperforge_circuits::test_utils::{TestChain, test_address, transfer};
-use hyperforge_circuits::{ChunkCircuit, ChunkProof, ChunkShape, ChunkState};
+use hyperforge_circuits::{ChunkCircuit, ChunkProof, ChunkShape, ChunkState, Circuits};
 use hyperforge_primitives::ChainId;
 use hyperforge_primitives::bridge::two_to_one;
 
@@ -60,26 +61,30 @@ fn main() {
         tx_slots,
         execute_slots: 0,
     };
-    let chunk = ChunkCircuit::build(shape);
+    let dir = tempfile::tempdir().unwrap();
+    let cache = CircuitCache::new(dir.path());
+    let started = Instant::now();
+    let built = Circuits::load_or_build(shape, &cache).unwrap();
+    let build_s = started.elapsed().as_secs_f64();
+    let built_digests = built.verifier_digests();
+    drop(built);
+    // Everything below proves with the circuits read back from the cache.
+    let started = Instant::now();
+    let loaded = Circuits::load_or_build(shape, &cache).unwrap();
+    let load_s = started.elapsed().as_secs_f64();
+    assert_eq!(
+        loaded.verifier_digests(),
+        built_digests,
+        "the cache loads what it saved"
+    );
+    let Circuits {
+        chunk,
+        recursion: circuits,
+    } = loaded;
     println!(
         "chunk circuit: {shape:?}, 2^{} rows",
         chunk.data.common.degree_bits()
     );
-
-    let dir = tempfile::tempdir().unwrap();
-    let cache = CircuitCache::new(dir.path());
-    let started = Instant::now();
-    let circuits = RecursionCircuits::build(&chunk, &cache).unwrap();
-    let build_s = started.elapsed().as_secs_f64();
-    let started = Instant::now();
-    let loaded = RecursionCircuits::build(&chunk, &cache).unwrap();
-    let load_s = started.elapsed().as_secs_f64();
-    assert_eq!(
-        loaded.verifier_digests(),
-        circuits.verifier_digests(),
-        "the cache loads what it saved"
-    );
-    drop(loaded);
     let cache_bytes: u64 = std::fs::read_dir(dir.path())
         .unwrap()
         .map(|entry| entry.unwrap().metadata().unwrap().len())

@@ -207,7 +207,7 @@ pub struct CarryHint {
 
 impl SimpleGenerator<GFp, D> for CarryHint {
     fn id(&self) -> String {
-        "hyperforge::CarryHint".to_string()
+        "hyperforge::AmountCarryHint".to_string()
     }
 
     fn dependencies(&self) -> Vec<Target> {

@@ -226,8 +226,8 @@ pub fn from_digits(digits: &[u64], bits: usize) -> BigUint {
 
 /// Carries of a column identity; a column that is not a multiple of `2^16` gets the
 /// floored quotient (and the constraint fails).
-#[derive(Debug)]
-struct CarryHint {
+#[derive(Debug, Default)]
+pub(crate) struct CarryHint {
     columns: Vec<Target>,
     carries: Vec<Target>,
 }

@@ -28,8 +28,10 @@ use crate::amount::AmountTarget;
 use crate::error::CircuitError;
 use crate::schnorr::RowsByPart;
 use crate::{Builder, Config, D};
+pub use cache::{CHUNK_CIRCUIT_VERSION, source_digest};
 use import::{ImportSlotTarget, build_import_slot};
 use priority::{PriorityOutcome, PrioritySlotTarget, build_priority_slot, priority_outcome};
+pub(crate) use tx::InverseHint;
 use tx::{TxSlotTarget, build_tx_slot, outbox_leaf, tx_of};
 
 /// Field elements of a chunk proof's public inputs ([`ChunkPublicInputs::to_elements`]).
@@ -629,6 +631,9 @@ struct ChunkTargets {
     priority: Vec<PrioritySlotTarget>,
     txs: Vec<TxSlotTarget>,
     executes: Vec<TxSlotTarget>,
+    /// The public inputs, in [`ChunkPublicInputs::to_elements`] order (a cached circuit's
+    /// must be these).
+    public_inputs: Vec<Target>,
 }
 
 fn unbuilt(shape: ChunkShape) -> (Builder, ChunkTargets, RowsByPart) {
@@ -724,24 +729,26 @@ fn unbuilt(shape: ChunkShape) -> (Builder, ChunkTargets, RowsByPart) {
     let root_after = state_after.root(&mut builder);
 
     // The layout of `ChunkPublicInputs::to_elements`.
-    builder.register_public_input(chain_id);
-    builder.register_public_inputs(&root_before.elements);
-    builder.register_public_inputs(&root_after.elements);
-    builder.register_public_inputs(&slots_hash_before.elements);
-    builder.register_public_inputs(&running.slots_hash.elements);
-    builder.register_public_input(running.priority_count);
-    builder.register_public_inputs(&priority_before.elements);
-    builder.register_public_inputs(&running.priority_commitment.elements);
-    builder.register_public_input(running.imports_count);
-    builder.register_public_inputs(&imports_before.elements);
-    builder.register_public_inputs(&running.imports_commitment.elements);
-    builder.register_public_input(outbox_count);
-    builder.register_public_inputs(&outbox_root.elements);
-    builder.register_public_input(running.outbox_count);
-    builder.register_public_inputs(&running.outbox_root.elements);
+    let mut public_inputs = Vec::with_capacity(PUBLIC_INPUTS_PER_CHUNK);
+    public_inputs.push(chain_id);
+    public_inputs.extend(root_before.elements);
+    public_inputs.extend(root_after.elements);
+    public_inputs.extend(slots_hash_before.elements);
+    public_inputs.extend(running.slots_hash.elements);
+    public_inputs.push(running.priority_count);
+    public_inputs.extend(priority_before.elements);
+    public_inputs.extend(running.priority_commitment.elements);
+    public_inputs.push(running.imports_count);
+    public_inputs.extend(imports_before.elements);
+    public_inputs.extend(running.imports_commitment.elements);
+    public_inputs.push(outbox_count);
+    public_inputs.extend(outbox_root.elements);
+    public_inputs.push(running.outbox_count);
+    public_inputs.extend(running.outbox_root.elements);
     for amount in [value_out, running.value_out, value_in, running.value_in] {
-        builder.register_public_inputs(&amount.limbs());
+        public_inputs.extend(amount.limbs());
     }
+    builder.register_public_inputs(&public_inputs);
     let targets = ChunkTargets {
         chain_id,
         state_before,
@@ -756,6 +763,7 @@ fn unbuilt(shape: ChunkShape) -> (Builder, ChunkTargets, RowsByPart) {
         priority,
         txs,
         executes,
+        public_inputs,
     };
     (builder, targets, rows_by_part)
 }
@@ -767,7 +775,8 @@ pub fn count_rows(shape: ChunkShape) -> (usize, RowsByPart) {
 }
 
 impl ChunkCircuit {
-    /// Builds the circuit (about as costly as one proof).
+    /// Builds the circuit (about as costly as one proof); [`Self::load_or_build`] reads it
+    /// from a cache instead.
     pub fn build(shape: ChunkShape) -> Self {
         let (builder, targets, rows_by_part) = unbuilt(shape);
         let rows = builder.num_gates();
@@ -898,6 +907,7 @@ impl ChunkCircuit {
     }
 }
 
+mod cache;
 mod credit;
 mod import;
 mod priority;

@@ -598,8 +598,8 @@ impl CircuitBuilderEcGFp5 for Builder {
 
 /// Decoding hint: the affine `x`, `u` of `w` and `y = sqrt(7 x)`; zeros when `w` encodes
 /// no point or the neutral (the constraints then fail).
-#[derive(Debug)]
-struct DecodeHint {
+#[derive(Debug, Default)]
+pub(crate) struct DecodeHint {
     w: GFp5Target,
     x: GFp5Target,
     u: GFp5Target,

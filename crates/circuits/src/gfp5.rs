@@ -22,7 +22,7 @@ use crate::gates::GFp5MulAddGate;
 use crate::{Builder, D};
 
 /// A GF(p^5) element in circuit: coefficients of `1, z, .., z^4`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct GFp5Target(pub [Target; 5]);
 
 /// Which gates the gadgets use; the three variants exist to measure what custom gates save.
@@ -260,8 +260,8 @@ pub(crate) fn read_gfp5(src: &mut Buffer<'_>) -> IoResult<GFp5Target> {
 }
 
 /// `quotient = num / den`; zero when `den = 0` (the constraint then fails unless `num = 0`).
-#[derive(Debug)]
-struct DivisionHint {
+#[derive(Debug, Default)]
+pub(crate) struct DivisionHint {
     num: GFp5Target,
     den: GFp5Target,
     quotient: GFp5Target,

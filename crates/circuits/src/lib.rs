@@ -5,9 +5,10 @@
 //! withdrawals, messages sent and executed) with its gadgets ([`merkle`] updates, [`amount`]
 //! limb arithmetic, [`account`] leaves), and [`recursion`]: chunk proofs into batch proofs,
 //! batch proofs of many chains into one settlement proof, shrunk to the final proof the
-//! bridge receives, the recursion circuits cached on disk.
+//! bridge receives, every circuit cached on disk ([`Circuits::load_or_build`]: the chunk
+//! circuit of a shape and every recursion circuit over it).
 //!
-//! This crate is synchronous; its only I/O is the recursion circuits' cache files
+//! This crate is synchronous; its only I/O is the circuits' cache files
 //! ([`recursion::cache`]), read and written where the caller points it. Proving uses
 //! plonky2's rayon parallelism and belongs on a blocking pool. It knows nothing about RocksDB, tokio or the network: it
 //! reads the witness types of `hyperforge_primitives::witness`, never `state` or
@@ -310,8 +311,19 @@
 //! keyed by a Poseidon digest of its name, a cache version, the crate version and the
 //! verifier digests and degrees of what it verifies; a header with length and checksum
 //! turns a truncated or corrupt file into an error naming it, logged, and the circuit is
-//! rebuilt. The chunk circuit itself is not cached yet (its gadgets' hint generators are
-//! private and lack `Default`).
+//! rebuilt; a file whose stored circuit digest is not the one its verifier data implies is
+//! refused the same way. The chunk circuit ([`ChunkCircuit::load_or_build`], details in
+//! `chunk::cache`) is stored with [`gates::CustomGateSerializer`] and
+//! [`gates::CustomGeneratorSerializer`] (plonky2's defaults plus every custom gate, gate
+//! generator and hint, each generator with a stable field-free `id()`); the targets a witness
+//! sets are rebuilt by running the circuit's construction without `build` (deterministic,
+//! a small part of the build's cost) rather than stored, and the key covers the four slot
+//! counts, the rebuilt row count, `chunk::CHUNK_CIRCUIT_VERSION`, the protocol constants the
+//! circuit bakes in and a Poseidon digest of the source of every file the circuit is built
+//! from, so any change to the circuit's code misses the old file. On load the stored
+//! public input targets must be the rebuilt ones. [`Circuits::load_or_build`] loads the chunk
+//! circuit and every recursion circuit over it, what a prover node, the coordinator and the
+//! settler call at startup.
 //!
 //! **Numbers** (`cargo bench --profile dev -p hyperforge-circuits --bench recursion`, 2
 //! cores shared with other builds, chunk of 1 priority + 1 transaction slot): rows before
@@ -320,7 +332,18 @@
 //! 2.4 s; batch of 1 chunk 4.3 s, of 4 chunks 17.6 s (leaves, steps and root, chunk proofs
 //! apart); settlement of 2 batches 8.8 s, of 4 17.3 s; shrink 19.2 s; final proof 51,183
 //! bytes. Building every recursion circuit 21.6 s, loading them from the cache 3.5 s (1.2 GiB
-//! of files); peak memory 4.7 GiB.
+//! of files); peak memory 4.7 GiB. Through [`Circuits::load_or_build`] (the chunk circuit
+//! too), measured later with the machine at a load of 4 to 5 (every figure about 1.7 times
+//! the above): build 36.7 s, load 6.9 s.
+//!
+//! **Chunk circuit cache and end to end** (`cargo xtask bench prover`, machine at a load of
+//! 2 to 3, where a 14-slot chunk proof took 7.7 s instead of 2.6 s): the 14-transfer-slot
+//! chunk circuit (2^13 rows) builds in 2.8 s and loads in 0.46 s (a 74 MiB file; storing
+//! it 0.6 s). A batch of 64 signed transfers (one block, 5 chunks of 14 slots) proven from
+//! nothing to its batch proof: chunk proofs 26.2 s, batch tree (5 leaves, 4 steps, root)
+//! 47.9 s, **0.86 transfers/s** end to end (`BENCH proven_signed_tps`); on an idle machine
+//! the per-proof times above give about 13 s + 23 s, some 1.8 transfers/s. The batch tree
+//! costs more than the chunks: a leaf per 14 transfers plus a step per join.
 
 pub mod account;
 pub mod amount;
@@ -345,6 +368,7 @@ pub use chunk::{ChunkCircuit, ChunkProof, ChunkPublicInputs, ChunkShape, ChunkSt
 pub use curve::{AffinePointTarget, CircuitBuilderEcGFp5, PointTarget};
 pub use error::CircuitError;
 pub use gfp5::{CircuitBuilderGFp5, GFp5Target, GateStrategy};
+pub use recursion::cache::Circuits;
 pub use schnorr::{CircuitBuilderSchnorr, SchnorrTargets, SignatureTarget};
 
 /// The extension degree of the proof system's challenges.

@@ -22,7 +22,7 @@ use plonky2::field::types::{Field, PrimeField64};
 use plonky2::hash::hash_types::HashOutTarget;
 use plonky2::hash::poseidon::PoseidonHash;
 use plonky2::iop::generator::{GeneratedValues, SimpleGenerator};
-use plonky2::iop::target::Target;
+use plonky2::iop::target::{BoolTarget, Target};
 use plonky2::iop::witness::{PartialWitness, PartitionWitness, Witness, WitnessWrite};
 use plonky2::plonk::circuit_data::CommonCircuitData;
 use plonky2::util::serialization::{Buffer, IoResult, Read, Write};
@@ -270,8 +270,8 @@ fn challenge_limbs(
 }
 
 /// The 16-bit limbs of a field element's canonical value.
-#[derive(Debug)]
-struct U64LimbsHint {
+#[derive(Debug, Default)]
+pub(crate) struct U64LimbsHint {
     x: Target,
     limbs: Vec<Target>,
 }
@@ -313,7 +313,7 @@ impl SimpleGenerator<GFp, D> for U64LimbsHint {
 /// The split of `e`, `t = s c1 mod n` in halves, the quotients and `d = n - 1 - s`.
 /// Values that do not fit (a non-reduced `s`) are truncated, and the constraints then fail.
 #[derive(Debug)]
-struct ScalarHint {
+pub(crate) struct ScalarHint {
     hash: HashOutTarget,
     s: Vec<Target>,
     /// `c0`, `c1`, `t_lo`, `t_hi`.
@@ -321,6 +321,27 @@ struct ScalarHint {
     q1: Vec<Target>,
     q2: Vec<Target>,
     d: Vec<Target>,
+}
+
+impl Default for ScalarHint {
+    /// Field-free: the generator serializer compares `id()`s of defaults.
+    fn default() -> Self {
+        let scalar = || SignedScalarTarget {
+            indices: Vec::new(),
+            signs: Vec::new(),
+            even: BoolTarget::default(),
+        };
+        Self {
+            hash: HashOutTarget {
+                elements: [Target::default(); 4],
+            },
+            s: Vec::new(),
+            scalars: [scalar(), scalar(), scalar(), scalar()],
+            q1: Vec::new(),
+            q2: Vec::new(),
+            d: Vec::new(),
+        }
+    }
 }
 
 fn set_digits(

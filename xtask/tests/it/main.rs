@@ -3,6 +3,8 @@
 // Test helpers may unwrap: a panic is a failed test (clippy.toml allows it in #[test] fns only).
 #![allow(clippy::unwrap_used)]
 
+mod devnet;
+
 use std::process::Command;
 
 fn xtask(root: &std::path::Path, args: &[&str]) -> std::process::Output {

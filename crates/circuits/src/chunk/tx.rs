@@ -515,7 +515,7 @@ fn build_execute(
 
 /// `1 / x`, or 0 for `x = 0` (the constraint using it then fails: a hint never refuses).
 #[derive(Debug, Default)]
-pub(super) struct InverseHint {
+pub(crate) struct InverseHint {
     x: Target,
     out: Target,
 }

@@ -33,6 +33,9 @@ use super::generator::{per_op, read_row_op, write_row_op};
 
 /// A formula gate: `N_IN` input elements, `N_MID` advice elements, `N_OUT` outputs.
 trait Formula {
+    /// The stable `id()` of the formula's generator (field-free: the generator serializer
+    /// tells generators apart by the `id()` of their defaults).
+    const GENERATOR_ID: &'static str;
     const N_IN: usize;
     const N_MID: usize;
     const N_OUT: usize;
@@ -60,6 +63,7 @@ type Evaluated<A> = (Vec<E5<A>>, Vec<E5<A>>, Vec<<A as Alg>::E>);
 pub enum DoubleFormula {}
 
 impl Formula for DoubleFormula {
+    const GENERATOR_ID: &'static str = "hyperforge::DoubleGenerator";
     const N_IN: usize = 4;
     const N_MID: usize = 5;
     const N_OUT: usize = 4;
@@ -110,6 +114,7 @@ impl Formula for DoubleFormula {
 pub enum AddAffineFormula {}
 
 impl Formula for AddAffineFormula {
+    const GENERATOR_ID: &'static str = "hyperforge::AddAffineGenerator";
     const N_IN: usize = 7;
     const N_MID: usize = 4;
     const N_OUT: usize = 4;
@@ -172,6 +177,7 @@ impl Formula for AddAffineFormula {
 pub enum AddAffine2Formula {}
 
 impl Formula for AddAffine2Formula {
+    const GENERATOR_ID: &'static str = "hyperforge::AddAffine2Generator";
     const N_IN: usize = 10;
     const N_MID: usize = 12;
     const N_OUT: usize = 4;
@@ -392,6 +398,16 @@ pub struct FormulaGenerator<G> {
     _formula: core::marker::PhantomData<G>,
 }
 
+impl<G> Default for FormulaGenerator<G> {
+    fn default() -> Self {
+        Self {
+            row: 0,
+            op: 0,
+            _formula: core::marker::PhantomData,
+        }
+    }
+}
+
 #[allow(private_bounds)]
 impl<F, G, const D: usize> SimpleGenerator<F, D> for FormulaGenerator<G>
 where
@@ -399,7 +415,7 @@ where
     G: Formula + core::fmt::Debug + Send + Sync + 'static,
 {
     fn id(&self) -> String {
-        format!("FormulaGenerator<{}>", core::any::type_name::<G>())
+        G::GENERATOR_ID.to_string()
     }
 
     fn dependencies(&self) -> Vec<Target> {

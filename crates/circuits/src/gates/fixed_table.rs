@@ -31,7 +31,7 @@ const BITS: usize = 3;
 const ROUTED_PER_OP: usize = 2 + FIXED_ENTRY_LEN;
 
 /// A lookup into a constant table, `num_ops` times per row.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct FixedTableGate {
     /// The table: entry `m` is `x` then `u` of the point, canonical limbs.
     pub table: Vec<[u64; FIXED_ENTRY_LEN]>,
@@ -131,7 +131,8 @@ impl<F: RichField + Extendable<D>, const D: usize> Gate<F, D> for FixedTableGate
     fn deserialize(src: &mut Buffer<'_>, _: &CommonCircuitData<F, D>) -> IoResult<Self> {
         let num_ops = src.read_usize()?;
         let len = src.read_usize()?;
-        let mut table = Vec::with_capacity(len);
+        // A length read from a file is not trusted with an allocation of its size.
+        let mut table = Vec::with_capacity(len.min(FIXED_TABLE_ENTRIES));
         for _ in 0..len {
             let mut entry = [0u64; FIXED_ENTRY_LEN];
             for x in entry.iter_mut() {
@@ -175,7 +176,7 @@ impl<F: RichField + Extendable<D>, const D: usize> Gate<F, D> for FixedTableGate
 
 /// Writes the bits and the entry of one lookup (entry `index mod 8` if the index is out of
 /// range: the index constraint then fails).
-#[derive(Debug)]
+#[derive(Debug, Default)]
 pub struct FixedTableGenerator {
     gate: FixedTableGate,
     row: usize,

@@ -18,7 +18,7 @@ use super::alg::{Alg, AlgGate, alg_gate_evals};
 use super::generator::{per_op, read_row_op, write_row_op};
 
 /// `x < 2^(2 digits)`, `num_ops` times per row.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct RangeCheckGate {
     /// Base-4 digits per checked value.
     pub digits: usize,
@@ -125,7 +125,7 @@ impl<F: RichField + Extendable<D>, const D: usize> Gate<F, D> for RangeCheckGate
 
 /// Writes the base-4 digits of one checked value (of its low bits when it is too large;
 /// the sum constraint then fails).
-#[derive(Debug)]
+#[derive(Debug, Default)]
 pub struct RangeCheckGenerator {
     gate: RangeCheckGate,
     row: usize,

@@ -15,6 +15,18 @@
 //! stay in the chunk circuit), so plonky2's `DefaultGateSerializer` and
 //! `DefaultGeneratorSerializer` cover them; no `*_or_dummy` helper is used (its
 //! `DummyProofGenerator` would serialize its dummy circuit with the default serializer).
+//! The chunk circuit is stored with the `*_with` functions and the custom serializers
+//! ([`crate::gates::CustomGateSerializer`], [`crate::gates::CustomGeneratorSerializer`]):
+//! see [`crate::ChunkCircuit::load_or_build`].
+//!
+//! Beyond the checksum, a file must be internally consistent to load: its verifier data's
+//! circuit digest is recomputed from the constants-and-sigmas cap and the degree (as
+//! plonky2's build computes it) and must equal both stored digests, so a file whose verifier
+//! data and prover data disagree is refused rather than used.
+//!
+//! [`Circuits`] bundles the chunk circuit of a shape and every recursion circuit over it,
+//! all loaded or built through one cache: what a prover node, the coordinator and the
+//! settler load at startup.
 
 use std::path::{Path, PathBuf};
 
@@ -23,11 +35,26 @@ use hyperforge_primitives::tx::Digest;
 use plonky2::field::types::Field;
 use plonky2::hash::poseidon::PoseidonHash;
 use plonky2::plonk::circuit_data::CircuitData;
-use plonky2::plonk::config::{GenericConfig, Hasher};
-use plonky2::util::serialization::{DefaultGateSerializer, DefaultGeneratorSerializer};
+use plonky2::plonk::config::{GenericConfig, GenericHashOut, Hasher};
+use plonky2::util::serialization::{
+    DefaultGateSerializer, DefaultGeneratorSerializer, GateSerializer, WitnessGeneratorSerializer,
+};
 
-use crate::D;
 use crate::error::CircuitError;
+use crate::recursion::RecursionCircuits;
+use crate::{ChunkCircuit, ChunkShape, D};
+
+/// A gate serializer for circuits over `GFp`.
+pub type Gates<'a> = &'a dyn GateSerializer<GFp, D>;
+/// A generator serializer for circuits over `GFp`.
+pub type Generators<'a> = &'a dyn WitnessGeneratorSerializer<GFp, D>;
+
+/// plonky2's default generator serializer for this crate's configuration.
+fn default_generators() -> DefaultGeneratorSerializer<crate::Config, D> {
+    DefaultGeneratorSerializer {
+        _phantom: std::marker::PhantomData,
+    }
+}
 
 /// Bumped whenever a recursion circuit changes in a way its key's inputs do not show.
 pub const CACHE_VERSION: u64 = 1;
@@ -121,6 +148,16 @@ impl CircuitCache {
         &self,
         key: &CircuitKey,
     ) -> Result<Option<CircuitData<GFp, C, D>>, CircuitError> {
+        self.try_load_with(key, &DefaultGateSerializer, &default_generators())
+    }
+
+    /// [`Self::try_load`] with these serializers (a circuit with custom gates).
+    pub fn try_load_with<C: GenericConfig<D, F = GFp> + 'static>(
+        &self,
+        key: &CircuitKey,
+        gates: Gates<'_>,
+        generators: Generators<'_>,
+    ) -> Result<Option<CircuitData<GFp, C, D>>, CircuitError> {
         let Some(path) = self.path(key) else {
             return Ok(None);
         };
@@ -134,7 +171,7 @@ impl CircuitCache {
                 });
             }
         };
-        decode(&bytes)
+        decode_with(&bytes, gates, generators)
             .map(Some)
             .map_err(|problem| CircuitError::CacheFile {
                 path: path.clone(),
@@ -148,7 +185,17 @@ impl CircuitCache {
         &self,
         key: &CircuitKey,
     ) -> Option<CircuitData<GFp, C, D>> {
-        match self.try_load(key) {
+        self.load_with(key, &DefaultGateSerializer, &default_generators())
+    }
+
+    /// [`Self::load`] with these serializers.
+    pub fn load_with<C: GenericConfig<D, F = GFp> + 'static>(
+        &self,
+        key: &CircuitKey,
+        gates: Gates<'_>,
+        generators: Generators<'_>,
+    ) -> Option<CircuitData<GFp, C, D>> {
+        match self.try_load_with(key, gates, generators) {
             Ok(found) => {
                 if found.is_some() {
                     tracing::debug!(target: "circuits::cache", file = key.file_name(), "circuit loaded");
@@ -168,7 +215,18 @@ impl CircuitCache {
         key: &CircuitKey,
         data: &CircuitData<GFp, C, D>,
     ) {
-        if let Err(error) = self.try_store(key, data) {
+        self.store_with(key, data, &DefaultGateSerializer, &default_generators());
+    }
+
+    /// [`Self::store`] with these serializers.
+    pub fn store_with<C: GenericConfig<D, F = GFp> + 'static>(
+        &self,
+        key: &CircuitKey,
+        data: &CircuitData<GFp, C, D>,
+        gates: Gates<'_>,
+        generators: Generators<'_>,
+    ) {
+        if let Err(error) = self.try_store_with(key, data, gates, generators) {
             tracing::warn!(target: "circuits::cache", %error, "circuit not cached");
         }
     }
@@ -179,6 +237,17 @@ impl CircuitCache {
         key: &CircuitKey,
         data: &CircuitData<GFp, C, D>,
     ) -> Result<(), CircuitError> {
+        self.try_store_with(key, data, &DefaultGateSerializer, &default_generators())
+    }
+
+    /// [`Self::try_store`] with these serializers.
+    pub fn try_store_with<C: GenericConfig<D, F = GFp> + 'static>(
+        &self,
+        key: &CircuitKey,
+        data: &CircuitData<GFp, C, D>,
+        gates: Gates<'_>,
+        generators: Generators<'_>,
+    ) -> Result<(), CircuitError> {
         let Some(path) = self.path(key) else {
             return Ok(());
         };
@@ -186,10 +255,11 @@ impl CircuitCache {
             path: path.to_owned(),
             problem: error.to_string(),
         };
-        let bytes = encode(data).map_err(|problem| CircuitError::CacheFile {
-            path: path.clone(),
-            problem,
-        })?;
+        let bytes =
+            encode_with(data, gates, generators).map_err(|problem| CircuitError::CacheFile {
+                path: path.clone(),
+                problem,
+            })?;
         if let Some(dir) = path.parent() {
             std::fs::create_dir_all(dir).map_err(|e| io(dir, e))?;
         }
@@ -229,13 +299,17 @@ fn checksum(bytes: &[u8]) -> u64 {
 pub fn encode<C: GenericConfig<D, F = GFp> + 'static>(
     data: &CircuitData<GFp, C, D>,
 ) -> Result<Vec<u8>, String> {
+    encode_with(data, &DefaultGateSerializer, &default_generators())
+}
+
+/// [`encode`] with these serializers.
+pub fn encode_with<C: GenericConfig<D, F = GFp> + 'static>(
+    data: &CircuitData<GFp, C, D>,
+    gates: Gates<'_>,
+    generators: Generators<'_>,
+) -> Result<Vec<u8>, String> {
     let payload = data
-        .to_bytes(
-            &DefaultGateSerializer,
-            &DefaultGeneratorSerializer::<crate::Config, D> {
-                _phantom: std::marker::PhantomData,
-            },
-        )
+        .to_bytes(gates, generators)
         .map_err(|e| format!("serializing: {e:?}"))?;
     let mut out = Vec::with_capacity(payload.len() + 24);
     out.extend(MAGIC);
@@ -248,6 +322,16 @@ pub fn encode<C: GenericConfig<D, F = GFp> + 'static>(
 /// Reads [`encode`]'s bytes.
 pub fn decode<C: GenericConfig<D, F = GFp> + 'static>(
     bytes: &[u8],
+) -> Result<CircuitData<GFp, C, D>, String> {
+    decode_with(bytes, &DefaultGateSerializer, &default_generators())
+}
+
+/// [`decode`] with these serializers; also refuses a circuit whose stored digests are not
+/// the one its verifier data implies ([`check_digest`]).
+pub fn decode_with<C: GenericConfig<D, F = GFp> + 'static>(
+    bytes: &[u8],
+    gates: Gates<'_>,
+    generators: Generators<'_>,
 ) -> Result<CircuitData<GFp, C, D>, String> {
     let header = bytes
         .get(..24)
@@ -267,12 +351,95 @@ pub fn decode<C: GenericConfig<D, F = GFp> + 'static>(
     if checksum(payload) != word(16) {
         return Err("checksum mismatch".into());
     }
-    CircuitData::from_bytes(
-        payload,
-        &DefaultGateSerializer,
-        &DefaultGeneratorSerializer::<crate::Config, D> {
-            _phantom: std::marker::PhantomData,
-        },
-    )
-    .map_err(|e| format!("does not decode as a circuit ({e:?})"))
+    let data = CircuitData::from_bytes(payload, gates, generators)
+        .map_err(|e| format!("does not decode as a circuit ({e:?})"))?;
+    check_digest(&data)?;
+    Ok(data)
+}
+
+/// The circuit digest as plonky2's build computes it (no domain separator: none of this
+/// crate's circuits sets one): `hash_no_pad(constants-sigmas cap, hash_pad([]), degree
+/// bits)`; it must equal the verifier's and the prover's stored digests.
+pub fn check_digest<C: GenericConfig<D, F = GFp> + 'static>(
+    data: &CircuitData<GFp, C, D>,
+) -> Result<(), String> {
+    let parts = [
+        data.verifier_only.constants_sigmas_cap.flatten(),
+        C::Hasher::hash_pad(&[]).to_vec(),
+        vec![GFp::from_canonical_usize(data.common.degree_bits())],
+    ]
+    .concat();
+    let digest = C::Hasher::hash_no_pad(&parts);
+    if digest != data.verifier_only.circuit_digest || digest != data.prover_only.circuit_digest {
+        return Err("the stored circuit digest is not the one its verifier data implies".into());
+    }
+    Ok(())
+}
+
+/// The chunk circuit of one shape and every recursion circuit over it.
+#[derive(Debug)]
+pub struct Circuits {
+    /// The chunk circuit.
+    pub chunk: ChunkCircuit,
+    /// The batch, settlement and shrink circuits over the chunk's proofs.
+    pub recursion: RecursionCircuits,
+}
+
+impl Circuits {
+    /// Loads every circuit for chunks of `shape` from `cache`, building (and storing) what
+    /// is missing, stale or unreadable: [`ChunkCircuit::load_or_build`], then
+    /// [`RecursionCircuits::build`] over it (keyed by the chunk's verifier digest).
+    pub fn load_or_build(shape: ChunkShape, cache: &CircuitCache) -> Result<Self, CircuitError> {
+        let chunk = ChunkCircuit::load_or_build(shape, cache)?;
+        let recursion = RecursionCircuits::build(&chunk, cache)?;
+        Ok(Self { chunk, recursion })
+    }
+
+    /// The verifier digest of every circuit by name, the chunk circuit's first: two nodes
+    /// run the same circuits if these agree.
+    pub fn verifier_digests(&self) -> Vec<(&'static str, Vec<u8>)> {
+        let mut out = vec![(
+            "chunk",
+            self.chunk.data.verifier_only.circuit_digest.to_bytes(),
+        )];
+        out.extend(self.recursion.verifier_digests());
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use plonky2::plonk::circuit_data::CircuitConfig;
+    use plonky2::plonk::config::KeccakGoldilocksConfig;
+
+    use super::*;
+    use crate::Builder;
+
+    /// A tiny circuit in configuration `C`.
+    fn tiny<C: GenericConfig<D, F = GFp> + 'static>() -> CircuitData<GFp, C, D> {
+        let mut builder = Builder::new(CircuitConfig::standard_recursion_config());
+        let x = builder.add_virtual_target();
+        let y = builder.mul(x, x);
+        builder.register_public_input(y);
+        builder.build::<C>()
+    }
+
+    #[test]
+    fn the_recomputed_digest_is_plonky2s_in_both_hashers() {
+        check_digest(&tiny::<crate::Config>()).unwrap();
+        let keccak = tiny::<KeccakGoldilocksConfig>();
+        check_digest(&keccak).unwrap();
+        let read: CircuitData<GFp, KeccakGoldilocksConfig, D> =
+            decode(&encode(&keccak).unwrap()).unwrap();
+        assert_eq!(read.verifier_only, keccak.verifier_only);
+    }
+
+    #[test]
+    fn a_prover_digest_that_is_not_the_verifiers_is_refused() {
+        let mut data = tiny::<crate::Config>();
+        data.prover_only.circuit_digest.elements[3] += GFp::ONE;
+        let bytes = encode(&data).unwrap();
+        let error = decode::<crate::Config>(&bytes).map(|_| ()).unwrap_err();
+        assert!(error.contains("digest"), "{error}");
+    }
 }
