@@ -137,6 +137,8 @@ impl SettlerMetrics {
 pub async fn serve(listener: TcpListener, metrics: Arc<SettlerMetrics>) {
     loop {
         let Ok((mut stream, _)) = listener.accept().await else {
+            // Out of file descriptors, say: do not spin.
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
             continue;
         };
         let metrics = metrics.clone();
@@ -165,5 +167,40 @@ pub async fn serve(listener: TcpListener, metrics: Arc<SettlerMetrics>) {
             );
             let _ = stream.write_all(response.as_bytes()).await;
         });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    async fn get(addr: std::net::SocketAddr, path: &str) -> String {
+        let mut stream = tokio::net::TcpStream::connect(addr).await.unwrap();
+        stream
+            .write_all(format!("GET {path} HTTP/1.1\r\nHost: x\r\n\r\n").as_bytes())
+            .await
+            .unwrap();
+        let mut answer = String::new();
+        stream.read_to_string(&mut answer).await.unwrap();
+        answer
+    }
+
+    #[tokio::test]
+    async fn get_metrics_answers_the_counters_and_anything_else_is_not_found() {
+        let metrics = Arc::new(SettlerMetrics::default());
+        metrics.settlements_sent.inc();
+        metrics
+            .batches_settled
+            .get_or_create(&ChainLabel { chain: 270 })
+            .inc_by(2);
+        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        let server = tokio::spawn(serve(listener, metrics));
+        let answer = get(addr, "/metrics").await;
+        assert!(answer.starts_with("HTTP/1.1 200 OK"), "{answer}");
+        assert!(answer.contains("hyperforge_settler_settlements_sent_total 1"));
+        assert!(answer.contains("hyperforge_settler_batches_settled_total{chain=\"270\"} 2"));
+        assert!(get(addr, "/").await.starts_with("HTTP/1.1 404"));
+        server.abort();
     }
 }
