@@ -36,4 +36,4 @@ pub mod layout;
 pub mod standin;
 
 pub use error::Error;
-pub use generate::generate;
+pub use generate::{circuit_digest_hex, generate, generate_about};
