@@ -11,7 +11,7 @@ use std::sync::LazyLock;
 use alloy::primitives::Bytes;
 use hyperforge_l1::{BridgeClient, L1Error, VerifierKind, anvil::spawn_anvil, plonky2_proof};
 use hyperforge_primitives::bridge::two_to_one;
-use plonky2::field::types::Field;
+use plonky2::field::{goldilocks_field::GoldilocksField, types::Field};
 
 use crate::l1_real_settlement::{RealSettlement, prove};
 
@@ -60,12 +60,13 @@ async fn the_bridge_settles_real_batches_under_a_real_final_proof_and_refuses_ch
     let refused = client.settle(&changed, proof.clone()).await.unwrap_err();
     assert_eq!(refused.revert_name(), Some("InvalidProof"), "{refused}");
     let mut other_value = batches.clone();
-    other_value[0].new_state_root.elements[3] += plonky2::field::goldilocks_field::GoldilocksField::ONE;
+    other_value[0].new_state_root.elements[3] += GoldilocksField::ONE;
     let refused = client.settle(&other_value, proof.clone()).await.unwrap_err();
     assert_eq!(refused.revert_name(), Some("InvalidProof"), "{refused}");
     // A flipped byte of the proof.
     let mut flipped = proof.to_vec();
-    flipped[flipped.len() / 2] ^= 0x01;
+    let middle = flipped.len() / 2;
+    flipped[middle] ^= 0x01;
     let refused = client
         .settle(batches, Bytes::from(flipped))
         .await
