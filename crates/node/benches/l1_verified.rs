@@ -106,7 +106,12 @@ async fn run(settlement: &l1_real_settlement::RealSettlement) -> Result<()> {
 
     for chain in &settlement.chains {
         client
-            .register_chain(chain.chain_id, chain.genesis_root, client.sender(), chain.backing)
+            .register_chain(
+                chain.chain_id,
+                chain.genesis_root,
+                client.sender(),
+                chain.backing,
+            )
             .await?;
     }
     let outcome = client.settle(&settlement.batches, proof).await?;

@@ -109,7 +109,8 @@ fn a_dev_verifier_deployment_says_unchecked_in_its_output_and_the_ecosystem_file
     let anvil = spawn_anvil().expect("anvil: run `cargo xtask tools`");
     let url = anvil.endpoint_url().to_string();
     let root = tempfile::tempdir().unwrap();
-    let deployed = run(hyperforge(root.path()).args(["l1", "deploy", "--l1", &url, "--verifier", "dev"]));
+    let deployed =
+        run(hyperforge(root.path()).args(["l1", "deploy", "--l1", &url, "--verifier", "dev"]));
     assert!(
         deployed.contains("UNCHECKED: proofs are not verified"),
         "{deployed}"

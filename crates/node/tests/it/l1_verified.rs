@@ -33,9 +33,17 @@ async fn the_bridge_settles_real_batches_under_a_real_final_proof_and_refuses_ch
     )
     .await
     .unwrap();
-    let final_digest = &settlement.circuits.shrink.final_circuit.verifier_only.circuit_digest;
+    let final_digest = &settlement
+        .circuits
+        .shrink
+        .final_circuit
+        .verifier_only
+        .circuit_digest;
     assert_eq!(
-        deployment.verifier.circuit_digest.map(|d| d.0[..25].to_vec()),
+        deployment
+            .verifier
+            .circuit_digest
+            .map(|d| d.0[..25].to_vec()),
         Some(final_digest.0.to_vec()),
         "the committed PlonkyVerifier is for another circuit: run `cargo xtask contracts verifier`"
     );
@@ -44,7 +52,12 @@ async fn the_bridge_settles_real_batches_under_a_real_final_proof_and_refuses_ch
     }
     for chain in &settlement.chains {
         client
-            .register_chain(chain.chain_id, chain.genesis_root, client.sender(), chain.backing)
+            .register_chain(
+                chain.chain_id,
+                chain.genesis_root,
+                client.sender(),
+                chain.backing,
+            )
             .await
             .unwrap();
     }
@@ -61,7 +74,10 @@ async fn the_bridge_settles_real_batches_under_a_real_final_proof_and_refuses_ch
     assert_eq!(refused.revert_name(), Some("InvalidProof"), "{refused}");
     let mut other_value = batches.clone();
     other_value[0].new_state_root.elements[3] += GoldilocksField::ONE;
-    let refused = client.settle(&other_value, proof.clone()).await.unwrap_err();
+    let refused = client
+        .settle(&other_value, proof.clone())
+        .await
+        .unwrap_err();
     assert_eq!(refused.revert_name(), Some("InvalidProof"), "{refused}");
     // A flipped byte of the proof.
     let mut flipped = proof.to_vec();
@@ -83,7 +99,10 @@ async fn the_bridge_settles_real_batches_under_a_real_final_proof_and_refuses_ch
 
     // The real batches under the real proof.
     let outcome = client.settle(batches, proof).await.unwrap();
-    eprintln!("settle of 2 chains with the real verifier: {} gas", outcome.gas_used);
+    eprintln!(
+        "settle of 2 chains with the real verifier: {} gas",
+        outcome.gas_used
+    );
     for batch in batches {
         let state = client.chain(batch.chain_id).await.unwrap().unwrap();
         assert_eq!(
