@@ -132,3 +132,49 @@ pub(crate) fn compile(project: &Project, out: &Path) -> anyhow::Result<()> {
     cmd!(sh, "node {script} {src} {out}").run()?;
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A copy of the example chains in a temporary project, beta's `tx_slots` set to
+    /// `beta_tx_slots`.
+    fn project_with(beta_tx_slots: u32) -> tempfile::TempDir {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+        let dir = tempfile::tempdir().unwrap();
+        for name in ["alpha", "beta"] {
+            let text = std::fs::read_to_string(root.join("chains").join(name).join("chain.toml"))
+                .unwrap();
+            let text = if name == "beta" {
+                text.replace("tx_slots = 4", &format!("tx_slots = {beta_tx_slots}"))
+            } else {
+                text
+            };
+            std::fs::create_dir_all(dir.path().join("chains").join(name)).unwrap();
+            std::fs::write(dir.path().join("chains").join(name).join("chain.toml"), text).unwrap();
+        }
+        dir
+    }
+
+    #[test]
+    fn the_verifier_is_made_for_the_shape_every_chain_shares() {
+        let dir = project_with(4);
+        let project = Project::at(dir.path());
+        let slots = chunk_slots(&project, None).unwrap();
+        assert_eq!(slots, ChunkSlots::default());
+    }
+
+    #[test]
+    fn chains_with_different_chunk_shapes_are_refused_naming_both_unless_one_is_chosen() {
+        let dir = project_with(5);
+        let project = Project::at(dir.path());
+        let error = chunk_slots(&project, None).unwrap_err().to_string();
+        assert!(
+            error.contains("alpha/chain.toml") && error.contains("beta/chain.toml"),
+            "{error}"
+        );
+        assert!(error.contains("tx_slots = 5"), "{error}");
+        let beta = chunk_slots(&project, Some(&dir.path().join("chains/beta"))).unwrap();
+        assert_eq!(beta.tx_slots, 5);
+    }
+}
