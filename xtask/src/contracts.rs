@@ -143,15 +143,19 @@ mod tests {
         let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
         let dir = tempfile::tempdir().unwrap();
         for name in ["alpha", "beta"] {
-            let text = std::fs::read_to_string(root.join("chains").join(name).join("chain.toml"))
-                .unwrap();
+            let text =
+                std::fs::read_to_string(root.join("chains").join(name).join("chain.toml")).unwrap();
             let text = if name == "beta" {
                 text.replace("tx_slots = 4", &format!("tx_slots = {beta_tx_slots}"))
             } else {
                 text
             };
             std::fs::create_dir_all(dir.path().join("chains").join(name)).unwrap();
-            std::fs::write(dir.path().join("chains").join(name).join("chain.toml"), text).unwrap();
+            std::fs::write(
+                dir.path().join("chains").join(name).join("chain.toml"),
+                text,
+            )
+            .unwrap();
         }
         dir
     }

@@ -180,3 +180,22 @@ pub fn plonky2_proof(
     }
     Ok(calldata.proof.into())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn verifier_kinds_parse_from_their_names_and_plonky2_is_the_default() {
+        for kind in [VerifierKind::Plonky2, VerifierKind::Dev] {
+            assert_eq!(kind.name().parse::<VerifierKind>(), Ok(kind));
+        }
+        assert_eq!(VerifierKind::default(), VerifierKind::Plonky2);
+        assert!(VerifierKind::Plonky2.checks_proofs());
+        assert!(!VerifierKind::Dev.checks_proofs());
+        assert_eq!(
+            "groth16".parse::<VerifierKind>(),
+            Err(UnknownVerifier("groth16".into()))
+        );
+    }
+}
