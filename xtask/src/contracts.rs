@@ -13,8 +13,9 @@
 use std::path::{Path, PathBuf};
 
 use anyhow::Context;
-use hyperforge_circuits::recursion::{CircuitCache, final_circuit};
-use hyperforge_circuits::{ChunkCircuit, ChunkShape};
+use hyperforge_circuits::ChunkShape;
+use hyperforge_circuits::recursion::CircuitCache;
+use hyperforge_circuits::recursion::cache::Circuits;
 use hyperforge_config::{ChainConfigLoader, ChainSet, ChunkSlots};
 use xshell::{Shell, cmd};
 
@@ -97,13 +98,13 @@ pub(crate) fn chunk_shape(slots: &ChunkSlots) -> ChunkShape {
 }
 
 /// The Solidity verifier of the real final circuit over chunks of `slots`, with the shape
-/// and the circuit digest in its opening comment. Builds the chunk circuit (a few seconds)
-/// and loads or builds the recursion circuits from [`circuit_cache_dir`].
+/// and the circuit digest in its opening comment. Loads the chunk circuit and every recursion
+/// circuit from [`circuit_cache_dir`], building (and storing) what is missing.
 pub(crate) fn verifier_source(slots: ChunkSlots) -> anyhow::Result<String> {
     let cache = CircuitCache::new(circuit_cache_dir()?);
-    // Built every time (a few seconds): the chunk circuit has no cache of its own yet.
-    let chunk = ChunkCircuit::build(chunk_shape(&slots));
-    let last = final_circuit(&chunk, &cache).context("cannot build the final circuit")?;
+    let circuits = Circuits::load_or_build(chunk_shape(&slots), &cache)
+        .context("cannot build the final circuit")?;
+    let last = &circuits.recursion.shrink.final_circuit;
     let digest = hyperforge_solidity_verifier::circuit_digest_hex(&last.verifier_only);
     let about = [
         "Circuit: hyperforge's final proof (`circuits::recursion::final_circuit`), whose public"

@@ -11,9 +11,10 @@
 
 use std::path::{Path, PathBuf};
 
+use hyperforge_circuits::recursion::cache::Circuits;
 use hyperforge_circuits::recursion::{CircuitCache, FinalProof, RecursionCircuits};
 use hyperforge_circuits::test_utils::{TestChain, test_address, transfer, withdraw};
-use hyperforge_circuits::{ChunkCircuit, ChunkShape, ChunkState};
+use hyperforge_circuits::{ChunkShape, ChunkState};
 use hyperforge_config::ChainConfigLoader;
 use hyperforge_primitives::block::pubdata_commitment;
 use hyperforge_primitives::bridge::{BatchPublicInputs, Digest};
@@ -78,8 +79,10 @@ pub(crate) fn chunk_shape() -> ChunkShape {
 /// to account 1, and on the first chain also a withdrawal (a non-empty outbox), each block
 /// its chain's batch 1; then the settlement of those batches and its final proof.
 pub(crate) fn prove(chains: usize) -> RealSettlement {
-    let chunk = ChunkCircuit::build(chunk_shape());
-    let circuits = RecursionCircuits::build(&chunk, &circuit_cache()).unwrap();
+    let Circuits {
+        chunk,
+        recursion: circuits,
+    } = Circuits::load_or_build(chunk_shape(), &circuit_cache()).unwrap();
     let mut settled = Vec::new();
     let mut batches = Vec::new();
     let mut batch_proofs = Vec::new();
