@@ -6,9 +6,9 @@
 //! `hyperforge-solidity-verifier` from the real final circuit
 //! (`circuits::recursion::final_circuit`) over chunks of the `[prover.chunk]` shape of the
 //! chains in `chains/` (which must all agree: they settle into one bridge) or of the one
-//! chain named. The recursion circuits are cached in `$HYPERFORGE_CIRCUIT_CACHE` (default
-//! `$HOME/.cache/hyperforge/circuits`), outside the clone: the first run builds them (about
-//! half a minute), later ones load them.
+//! chain named. The chunk and recursion circuits are cached in `$HYPERFORGE_CIRCUIT_CACHE`
+//! (default `$HOME/.cache/hyperforge/circuits`), outside the clone: the first run builds
+//! them (about a minute and a half on 2 cores), later ones load them (seconds).
 
 use std::path::{Path, PathBuf};
 
