@@ -1,6 +1,10 @@
 //! `cargo xtask bench <what>`: benchmarks that print `BENCH <name> <value> <unit>` lines.
 //!
-//! - `l1`: gas of each bridge function on a real anvil (`crates/l1/benches/gas.rs`).
+//! - `l1`: gas of each bridge function on a real anvil with the development verifier
+//!   (`crates/l1/benches/gas.rs`), then with the real one: a real final proof of 4 chains'
+//!   batches, its size, `PlonkyVerifier.verify`'s execution gas and the whole settle
+//!   (`crates/node/benches/l1_verified.rs`; proving takes a minute or two beyond the
+//!   circuit cache).
 //! - `prover`: rows per in-circuit signature verification, with and without the custom
 //!   gate, and prove time for 1, 16 and 64 signatures; the chunk circuit's rows per slot kind
 //!   by part and prove time per chunk shape (`crates/circuits/benches/prover.rs`); then the
@@ -28,8 +32,15 @@ pub(crate) fn run(project: &Project, target: BenchTarget, release: bool) -> anyh
         BenchTarget::L1 => {
             let anvil = tools::ensure(project)?;
             cmd!(sh, "cargo bench --package hyperforge-l1 --bench gas")
-                .env("HYPERFORGE_ANVIL", anvil)
+                .env("HYPERFORGE_ANVIL", &anvil)
                 .run()?;
+            // `--profile dev` reuses the test build, where the circuits are optimised.
+            cmd!(
+                sh,
+                "cargo bench --profile dev --package hyperforge --bench l1_verified"
+            )
+            .env("HYPERFORGE_ANVIL", &anvil)
+            .run()?;
         }
         BenchTarget::Prover => {
             // `--profile dev` reuses the test build (every dependency and the circuits crate

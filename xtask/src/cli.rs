@@ -118,11 +118,17 @@ impl std::str::FromStr for PortBase {
 }
 
 /// What `cargo xtask contracts` regenerates before compiling.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Subcommand)]
+#[derive(Debug, Clone, PartialEq, Eq, Subcommand)]
 pub(crate) enum ContractsCommand {
-    /// Write contracts/src/PlonkyVerifier.sol for the final circuit (today the stand-in of
-    /// `hyperforge_solidity_verifier::standin`), then compile.
-    Verifier,
+    /// Write contracts/src/PlonkyVerifier.sol for the real final circuit over chunks of the
+    /// `[prover.chunk]` shape of the chains in chains/ (all must agree), then compile. The
+    /// recursion circuits are cached in $HYPERFORGE_CIRCUIT_CACHE (default
+    /// ~/.cache/hyperforge/circuits).
+    Verifier {
+        /// Use this chain's `[prover.chunk]` (a folder holding chain.toml) instead.
+        #[arg(long, value_name = "DIR")]
+        chain: Option<PathBuf>,
+    },
 }
 
 /// What `cargo xtask bench` measures.

@@ -16,12 +16,22 @@ use hyperforge_primitives::{
 use url::Url;
 
 use crate::{
-    L1Error,
-    bindings::{
-        Bridge::{self, BridgeInstance},
-        DevVerifier,
-    },
+    DeployedVerifier, L1Error, VerifierKind,
+    bindings::Bridge::{self, BridgeInstance},
+    deploy_verifier,
 };
+
+/// What [`BridgeClient::deploy_with_verifier`] deployed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Deployment {
+    /// The bridge.
+    pub bridge: Address,
+    /// Gas of the bridge's deployment (its `PoseidonGoldilocks` included, which its
+    /// constructor deploys).
+    pub bridge_gas: u64,
+    /// Its verifier.
+    pub verifier: DeployedVerifier,
+}
 
 /// What a mined bridge transaction cost.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -97,28 +107,63 @@ impl BridgeClient {
         }
     }
 
-    /// Deploys a [`DevVerifier`] and a bridge using it, owned by `signer`'s account; `settler`
-    /// (default: that account) is the only account allowed to settle.
+    /// Deploys a `DevVerifier` (UNCHECKED: it checks no proof) and a bridge using it, owned
+    /// by `signer`'s account; `settler` (default: that account) is the only account allowed to
+    /// settle. Tests that settle with [`dev_proof`] use it; [`Self::deploy_with_verifier`]
+    /// chooses the verifier.
     pub async fn deploy(
         url: Url,
         signer: PrivateKeySigner,
         settler: Option<Address>,
     ) -> Result<Self, L1Error> {
+        Self::deploy_with_verifier(url, signer, settler, VerifierKind::Dev)
+            .await
+            .map(|(client, _)| client)
+    }
+
+    /// Deploys a verifier of `kind` ([`deploy_verifier`]) and a bridge using it, owned by
+    /// `signer`'s account; `settler` (default: that account) is the only account allowed to
+    /// settle. Each contract is its own transaction (the largest, `PlonkyVerifier` with its two
+    /// gate contracts, fits a 30M-gas block).
+    pub async fn deploy_with_verifier(
+        url: Url,
+        signer: PrivateKeySigner,
+        settler: Option<Address>,
+        kind: VerifierKind,
+    ) -> Result<(Self, Deployment), L1Error> {
         let sender = signer.address();
         let provider = provider(url, signer);
-        let verifier = DevVerifier::deploy(provider.clone()).await?;
-        let bridge = Bridge::deploy(
+        let verifier = deploy_verifier(&provider, kind).await?;
+        let receipt = Bridge::deploy_builder(
             provider.clone(),
-            *verifier.address(),
+            verifier.address,
             settler.unwrap_or(sender),
         )
+        .send()
+        .await?
+        .get_receipt()
         .await?;
-        tracing::info!(target: "l1::client", bridge = %bridge.address(), verifier = %verifier.address(), "bridge deployed");
-        Ok(Self {
-            provider,
-            bridge,
-            sender,
-        })
+        if !receipt.status() {
+            return Err(L1Error::Reverted(receipt.transaction_hash));
+        }
+        let address = receipt
+            .contract_address
+            .ok_or(L1Error::NoContractAddress(receipt.transaction_hash))?;
+        let bridge = Bridge::new(address, provider.clone());
+        tracing::info!(target: "l1::client", bridge = %address, verifier = %verifier.address, kind = %kind, "bridge deployed");
+        let deployment = Deployment {
+            bridge: address,
+            bridge_gas: receipt.gas_used,
+            verifier,
+        };
+        Ok((
+            Self {
+                provider,
+                bridge,
+                sender,
+            },
+            deployment,
+        ))
     }
 
     /// The bridge's address.
@@ -212,7 +257,8 @@ impl BridgeClient {
     }
 
     /// Settles `batches` (one per chain, or consecutive ones of a chain) under `proof` (for
-    /// the DevVerifier: [`dev_proof`]).
+    /// the PlonkyVerifier: [`plonky2_proof`](crate::plonky2_proof); for the DevVerifier:
+    /// [`dev_proof`]).
     pub async fn settle(
         &self,
         batches: &[BatchPublicInputs],

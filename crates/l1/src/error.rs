@@ -32,6 +32,23 @@ pub enum L1Error {
     /// A log of the bridge that does not decode.
     #[error("cannot decode a bridge log: {0}")]
     Log(#[from] alloy::sol_types::Error),
+    /// A contract creation was mined without a contract address.
+    #[error("the deployment {0} created no contract")]
+    NoContractAddress(TxHash),
+    /// A final proof does not have the final circuit's shape.
+    #[error("cannot lay the final proof out for PlonkyVerifier: {0}")]
+    ProofEncoding(#[from] hyperforge_solidity_verifier::Error),
+    /// A final proof's public inputs are not the settlement commitment of the batches it is
+    /// sent with: the bridge would refuse it (`InvalidProof`).
+    #[error(
+        "the final proof proves the settlement commitment {proven:?}, the batches' is {expected:?}"
+    )]
+    ProofStatement {
+        /// The proof's public inputs.
+        proven: Vec<u64>,
+        /// The batches' settlement commitment.
+        expected: Vec<u64>,
+    },
     /// L1 reports removed a bridge log the watcher already delivered: a reorganisation deeper
     /// than the confirmation depth. The watcher stops here.
     #[error(

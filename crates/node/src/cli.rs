@@ -195,7 +195,8 @@ pub(crate) struct WalletRegisterKeyArgs {
 
 #[derive(Debug, Subcommand)]
 pub(crate) enum L1Command {
-    /// Deploy the bridge (and its development verifier) and write its address into the ecosystem file.
+    /// Deploy the bridge with its verifier (plonky2: the final proof is verified on chain; dev:
+    /// UNCHECKED) and write its address into the ecosystem file.
     Deploy(L1DeployArgs),
     /// Register a chain on the bridge and write the bridge's address into its chain.toml.
     Register(L1RegisterArgs),
@@ -262,6 +263,11 @@ pub(crate) struct L1DeployArgs {
     /// The ecosystem file to write the bridge's address into (created if missing).
     #[arg(long, value_name = "FILE", default_value = "ecosystem.toml")]
     pub(crate) ecosystem: PathBuf,
+    /// The bridge's verifier: `plonky2` (the generated PlonkyVerifier checks every settlement's
+    /// final proof on chain) or `dev` (DevVerifier: binds the public inputs, checks NO proof;
+    /// for fast local tests).
+    #[arg(long, value_name = "KIND", default_value = "plonky2")]
+    pub(crate) verifier: hyperforge_l1::VerifierKind,
 }
 
 #[derive(Debug, Args)]

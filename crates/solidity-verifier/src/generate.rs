@@ -44,6 +44,21 @@ pub fn generate(
     common: &CommonCircuitData<F, D>,
     verifier_only: &VerifierOnlyCircuitData<KeccakGoldilocksConfig, D>,
 ) -> Result<String, Error> {
+    generate_about(common, verifier_only, &[])
+}
+
+/// [`generate`], with `about` (what the circuit is, the parameters it was built for) written
+/// as comment lines at the top of the file, under the "generated" notice.
+pub fn generate_about(
+    common: &CommonCircuitData<F, D>,
+    verifier_only: &VerifierOnlyCircuitData<KeccakGoldilocksConfig, D>,
+    about: &[String],
+) -> Result<String, Error> {
+    if about.iter().any(|line| line.contains('\n')) {
+        return Err(Error::UnsupportedCircuit(
+            "a line about the circuit holds a line break".into(),
+        ));
+    }
     // Poseidon gates alone fill most of a contract: they get one of their own.
     let mut parts = vec![
         PartView {
@@ -123,6 +138,7 @@ pub fn generate(
         .get_template("verifier")
         .map_err(|e| Error::UnsupportedCircuit(format!("template: {e}")))?;
     let ctx = context! {
+        about => about,
         num_gate_constraints => common.num_gate_constraints,
         num_selectors => selectors.num_selectors(),
         parts => parts.into_iter().filter(|p| !p.gates.is_empty()).collect::<Vec<_>>(),
@@ -198,6 +214,14 @@ fn selectors_of(common: &CommonCircuitData<F, D>) -> Result<Selectors, Error> {
         return Err(bad());
     }
     Ok((indices, groups))
+}
+
+/// The circuit digest as the verifier's `CIRCUIT_DIGEST` holds it: `0x` and 64 hex digits (the
+/// 25 bytes of plonky2's Keccak digest, zero-padded on the right).
+pub fn circuit_digest_hex(
+    verifier_only: &VerifierOnlyCircuitData<KeccakGoldilocksConfig, D>,
+) -> String {
+    bytes32(&verifier_only.circuit_digest.0)
 }
 
 fn bytes32(bytes: &[u8]) -> String {

@@ -6,9 +6,13 @@
 //! public-inputs hash, every gate's constraints at `zeta` in GF(p^2), the permutation argument,
 //! the quotient identity and FRI (Merkle paths to the caps, coset folding, the final
 //! polynomial, proof of work). [`calldata::encode`] lays a `ProofWithPublicInputs` out as the
-//! verifier's `proof` bytes ([`layout`]). [`standin`] builds a final circuit of the shape of
-//! hyperforge's (a small statement shrunk the way plonky2's `test_size_optimized_recursion`
-//! does).
+//! verifier's `proof` bytes ([`layout`]). The bridge's verifier,
+//! `contracts/src/PlonkyVerifier.sol`, is generated from the real final circuit
+//! (`circuits::recursion::final_circuit`) by `cargo xtask contracts verifier`, with
+//! [`generate_about`] recording the chunk shape and the circuit digest in its opening comment.
+//! [`standin`] builds a small final circuit of the same shape (a small statement shrunk the
+//! way plonky2's `test_size_optimized_recursion` does) for this crate's own tests of the
+//! generator: every challenge and gate against plonky2's, and each tampering refused.
 //!
 //! The generated file holds `PlonkyVerifier` (implements `IVerifier`; takes the
 //! `PoseidonGoldilocks` contract at deployment and deploys its gate contracts itself) and
@@ -22,7 +26,9 @@
 //! element's 8 bytes are read modulo p (plonky2's deserializer reads the u64 as is); the
 //! Merkle leaves are hashed as the bytes sent, so a non-canonical leaf can only fail its path.
 //!
-//! Measured on anvil 1.7 (tests/it.rs) for the stand-in's final proof (2^12 rows, rate 1/256,
+//! Measured for hyperforge's real final proof (`cargo xtask bench l1`, settlement of 4
+//! chains): see ARCHITECTURE.md ("crates/solidity-verifier"). Measured on anvil 1.7
+//! (tests/it.rs) for the stand-in's final proof (2^12 rows, rate 1/256,
 //! 10 queries, arities 8 and 8, 64-coefficient final polynomial): proof 51,083 bytes, a
 //! `verify` transaction 4.92M gas, of which about 0.83M are calldata and 21k the base fee.
 //! Most of the rest is FRI's ten query rounds and the gate constraints; the hot loops are
@@ -36,4 +42,4 @@ pub mod layout;
 pub mod standin;
 
 pub use error::Error;
-pub use generate::generate;
+pub use generate::{circuit_digest_hex, generate, generate_about};

@@ -5,9 +5,10 @@
 //! re-registers the inner public inputs as its own and pins the inner verifier data as
 //! constants, so the final proof carries the inner statement.
 //!
-//! A recursive verifier of any standard-recursion proof has the same gate set, so a Solidity
-//! verifier generated for this final circuit's gate list applies to the real final circuit
-//! (regenerated from its own data).
+//! A recursive verifier of any standard-recursion proof has the same gate set, so this final
+//! circuit exercises every gate of the real one: the crate's tests check the generator on it
+//! (it builds and proves in a fraction of the real pipeline's time). It is never the bridge's
+//! verifier: `contracts/src/PlonkyVerifier.sol` is generated from the real final circuit.
 
 use plonky2::field::goldilocks_field::GoldilocksField;
 use plonky2::field::types::Field;

@@ -21,11 +21,21 @@ fn deploy_register_and_deposit_write_the_bridge_address_and_fund_the_chain() {
     .unwrap();
     std::fs::write(alpha.join("chain.toml"), &original).unwrap();
 
-    run(hyperforge(root.path()).args(["l1", "deploy", "--l1", &url]));
+    // The default verifier is plonky2's, deployed on anvil's default block gas limit.
+    let deployed = run(hyperforge(root.path()).args(["l1", "deploy", "--l1", &url]));
     let ecosystem: toml::Table =
         toml::from_str(&std::fs::read_to_string(root.path().join("ecosystem.toml")).unwrap())
             .unwrap();
     let bridge = ecosystem["l1"]["bridge"].as_str().unwrap().to_owned();
+    assert_eq!(ecosystem["l1"]["verifier"].as_str(), Some("plonky2"));
+    let digest = ecosystem["l1"]["circuit_digest"].as_str().unwrap();
+    assert!(
+        committed_verifier().contains(&format!("CIRCUIT_DIGEST = {digest};")),
+        "the ecosystem file records the committed verifier's circuit digest {digest}"
+    );
+    assert!(ecosystem["l1"].get("unchecked").is_none());
+    assert!(deployed.contains("verified on chain"), "{deployed}");
+    assert!(!deployed.contains("UNCHECKED"), "{deployed}");
 
     let rpc = format!("l1.rpc_url={url}");
     let registered = run(hyperforge(root.path()).args([
@@ -84,6 +94,45 @@ fn deploy_register_and_deposit_write_the_bridge_address_and_fund_the_chain() {
         (state.balance, state.priority_length),
         (Amount::from_gwei(1_001_500_000_000), 1),
         "the genesis backing and the deposit"
+    );
+}
+
+fn committed_verifier() -> String {
+    std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../../contracts/src/PlonkyVerifier.sol"),
+    )
+    .unwrap()
+}
+
+#[test]
+fn a_dev_verifier_deployment_says_unchecked_in_its_output_and_the_ecosystem_file() {
+    let anvil = spawn_anvil().expect("anvil: run `cargo xtask tools`");
+    let url = anvil.endpoint_url().to_string();
+    let root = tempfile::tempdir().unwrap();
+    let deployed =
+        run(hyperforge(root.path()).args(["l1", "deploy", "--l1", &url, "--verifier", "dev"]));
+    assert!(
+        deployed.contains("UNCHECKED: proofs are not verified"),
+        "{deployed}"
+    );
+    let ecosystem: toml::Table =
+        toml::from_str(&std::fs::read_to_string(root.path().join("ecosystem.toml")).unwrap())
+            .unwrap();
+    assert_eq!(ecosystem["l1"]["verifier"].as_str(), Some("dev"));
+    assert_eq!(
+        ecosystem["l1"]["unchecked"].as_str(),
+        Some("UNCHECKED: proofs are not verified")
+    );
+    assert!(ecosystem["l1"].get("circuit_digest").is_none());
+    let bad = hyperforge(root.path())
+        .args(["l1", "deploy", "--l1", &url, "--verifier", "none"])
+        .output()
+        .unwrap();
+    assert!(!bad.status.success());
+    assert!(
+        String::from_utf8_lossy(&bad.stderr).contains("expected `plonky2` or `dev`"),
+        "{}",
+        String::from_utf8_lossy(&bad.stderr)
     );
 }
 

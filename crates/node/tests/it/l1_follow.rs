@@ -87,7 +87,7 @@ fn deposits_and_key_registrations_from_l1_apply_once_and_the_account_transfers()
     let chain_id = ChainId::new(270).unwrap();
 
     // The bridge, and alpha registered on it with the genesis root its sequencer computes.
-    run(hyperforge(root).args(["l1", "deploy", "--l1", &l1]));
+    run(hyperforge(root).args(["l1", "deploy", "--l1", &l1, "--verifier", "dev"]));
     let registered =
         run(hyperforge(root).args(["l1", "register", "--chain", "chains/alpha", "--set", &rpc]));
     let config = ChainConfigLoader::new(&chain_dir)
@@ -328,7 +328,7 @@ fn a_bridge_registration_with_another_genesis_root_stops_the_sequencer() {
         root.join("chains/alpha/chain.toml"),
     )
     .unwrap();
-    run(hyperforge(root).args(["l1", "deploy", "--l1", &l1]));
+    run(hyperforge(root).args(["l1", "deploy", "--l1", &l1, "--verifier", "dev"]));
     let wrong = format!("0x{}1", "0".repeat(63));
     run(hyperforge(root)
         .args(["l1", "register", "--chain", "chains/alpha"])
@@ -414,7 +414,7 @@ fn a_deposit_that_cannot_apply_on_l2_is_consumed_as_failed_and_refunded_on_l1() 
         .unwrap();
     assert_eq!(config.genesis.accounts[0].address, rich);
     let chain_id = config.chain.chain_id;
-    run(hyperforge(root).args(["l1", "deploy", "--l1", &l1]));
+    run(hyperforge(root).args(["l1", "deploy", "--l1", &l1, "--verifier", "dev"]));
     let ecosystem: toml::Table =
         toml::from_str(&std::fs::read_to_string(root.join("ecosystem.toml")).unwrap()).unwrap();
     let bridge = parse_address(ecosystem["l1"]["bridge"].as_str().unwrap()).unwrap();

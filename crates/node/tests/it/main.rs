@@ -6,6 +6,8 @@
 mod config_show;
 mod l1;
 mod l1_follow;
+mod l1_real_settlement;
+mod l1_verified;
 mod sequencer;
 mod settler;
 mod support;
