@@ -82,6 +82,10 @@ pub(crate) struct SettlerArgs {
     /// Serve Prometheus metrics on `GET /metrics` at this address (host:port).
     #[arg(long, value_name = "ADDR")]
     pub(crate) metrics_addr: Option<std::net::SocketAddr>,
+    /// The bridge's verifier, `plonky2` or `dev` (default: the ecosystem's `[l1] verifier`,
+    /// else `plonky2`): the encoding of the proof bytes `settle` carries.
+    #[arg(long, value_name = "KIND")]
+    pub(crate) verifier: Option<hyperforge_l1::VerifierKind>,
 }
 
 #[derive(Debug, Args)]

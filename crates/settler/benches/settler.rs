@@ -113,6 +113,7 @@ async fn main() -> Result<(), Box<dyn Error>> {
         }
         let config = SettlerConfig {
             settle_interval: Duration::ZERO,
+            verifier: hyperforge_l1::VerifierKind::Dev,
             ..SettlerConfig::default()
         };
         let l1 = L1Connection {

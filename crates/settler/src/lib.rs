@@ -14,7 +14,8 @@
 //! rest is aggregated on the blocking pool ([`Aggregator`], the settlement tree and shrink
 //! of `circuits`), the final proof is verified natively and its commitment compared with
 //! the batches' (a proof that fails either is never sent), and `settle` is sent with
-//! [`bridge_proof`]'s bytes. A revert is reported with the bridge's error name and the
+//! [`bridge_proof`]'s bytes (the bridge's verifier's encoding: `PlonkyVerifier`'s, or the
+//! development one for `DevVerifier`). A revert is reported with the bridge's error name and the
 //! batches; an L1 that is down is retried with backoff.
 //!
 //! **It keeps no state of its own.** Every round starts from the bridge, so a restarted

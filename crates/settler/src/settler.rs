@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 
 use alloy::{primitives::Address, signers::local::PrivateKeySigner};
 use hyperforge_circuits::recursion::{BatchProof, FinalProof, RecursionCircuits};
-use hyperforge_l1::{BridgeClient, ChainState, TxOutcome};
+use hyperforge_l1::{BridgeClient, ChainState, TxOutcome, VerifierKind};
 use hyperforge_primitives::{
     ChainId,
     bridge::{BatchPublicInputs, settlement_commitment},
@@ -38,6 +38,8 @@ pub struct SettlerConfig {
     pub min_backoff: Duration,
     /// The longest pause after failed rounds.
     pub max_backoff: Duration,
+    /// The bridge's verifier: which encoding `settle`'s proof bytes take ([`bridge_proof`]).
+    pub verifier: VerifierKind,
 }
 
 impl Default for SettlerConfig {
@@ -49,6 +51,7 @@ impl Default for SettlerConfig {
             max_batches: 16,
             min_backoff: Duration::from_millis(500),
             max_backoff: Duration::from_secs(30),
+            verifier: VerifierKind::Plonky2,
         }
     }
 }
@@ -307,7 +310,16 @@ impl Settler {
             });
         }
 
-        let proof = bridge_proof(&final_proof, &inputs);
+        let proof = bridge_proof(
+            self.config.verifier,
+            &final_proof,
+            &self.circuits.shrink.final_circuit.common,
+            &inputs,
+        )
+        .map_err(|error| SettlerError::FinalProofRefused {
+            batches: refs.clone(),
+            problem: format!("it has no encoding for the bridge's verifier: {error}"),
+        })?;
         // A client of its own for each send: alloy's providers cache the account's nonce,
         // and anything else sending from the settler's account (an `l1 register`, another
         // settler) would leave a long-lived one failing with "nonce too low" for ever.

@@ -40,7 +40,13 @@ pub(crate) fn run(args: SettlerArgs) -> anyhow::Result<()> {
     let signer = signer(&SignerArgs {
         private_key: args.key.clone(),
     })?;
+    let verifier = match (args.verifier, &args.ecosystem) {
+        (Some(kind), _) => kind,
+        (None, Some(path)) => ecosystem_verifier(path)?.unwrap_or_default(),
+        (None, None) => hyperforge_l1::VerifierKind::default(),
+    };
     let config = SettlerConfig {
+        verifier,
         settle_interval: Duration::from_millis(args.settle_interval_ms),
         poll_interval: Duration::from_millis(args.poll_interval_ms),
         max_batches_per_chain: args.max_batches_per_chain.max(1),
@@ -197,6 +203,26 @@ fn ecosystem_l1(path: &std::path::Path) -> anyhow::Result<Option<url::Url>> {
         .map(|url| {
             url.parse()
                 .with_context(|| format!("{}: `[l1] rpc_url`", path.display()))
+        })
+        .transpose()
+}
+
+/// The ecosystem file's `[l1] verifier`, if it records one.
+fn ecosystem_verifier(
+    path: &std::path::Path,
+) -> anyhow::Result<Option<hyperforge_l1::VerifierKind>> {
+    let text =
+        std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
+    let document: toml_edit::DocumentMut = text
+        .parse()
+        .with_context(|| format!("{} is not valid TOML", path.display()))?;
+    document
+        .get("l1")
+        .and_then(|l1| l1.get("verifier"))
+        .and_then(|kind| kind.as_str())
+        .map(|kind| {
+            kind.parse()
+                .with_context(|| format!("{}: `[l1] verifier`", path.display()))
         })
         .transpose()
 }
