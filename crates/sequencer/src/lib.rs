@@ -40,6 +40,7 @@ mod batcher;
 mod error;
 mod follower;
 pub mod genesis;
+pub mod jobs;
 pub mod mempool;
 mod message_roots;
 pub mod metrics;
@@ -53,4 +54,5 @@ mod service;
 mod shared;
 
 pub use error::{AdmissionError, SequencerError};
+pub use jobs::{JobsConfig, ProvingTimes};
 pub use service::{Sequencer, SequencerHandle};
