@@ -11,6 +11,9 @@
 //!   generator (`crates/node/benches/sequencer.rs`); `--release` measures a release build of
 //!   the sequencer. Then block production alone, phase by phase (verify, execute, finish,
 //!   commit) at the same shape, without RPC (`crates/execution/benches/blocks.rs`).
+//! - `provers`: proven transfers per second through a real sequencer and `hyperforge
+//!   prover` processes over libp2p, 1 prover with 2 workers against 2 provers with 1, and
+//!   the network's overhead per job (`crates/node/benches/provers.rs`).
 
 use xshell::{Shell, cmd};
 
@@ -66,6 +69,13 @@ pub(crate) fn run(project: &Project, target: BenchTarget, release: bool) -> anyh
             cmd!(
                 sh,
                 "cargo bench --profile dev --package hyperforge-execution --bench blocks"
+            )
+            .run()?;
+        }
+        BenchTarget::Provers => {
+            cmd!(
+                sh,
+                "cargo bench --profile dev --package hyperforge --bench provers"
             )
             .run()?;
         }

@@ -60,6 +60,9 @@ pub(crate) enum BenchTarget {
     Prover,
     /// Transfers per second through a real sequencer process, side by side with anvil.
     Sequencer,
+    /// Proven transfers per second through a sequencer and prover processes over libp2p
+    /// (1 prover with 2 workers against 2 provers with 1), and the network's overhead per job.
+    Provers,
 }
 
 #[derive(Debug, Subcommand)]

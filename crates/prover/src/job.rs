@@ -8,7 +8,7 @@ use hyperforge_circuits::{
 };
 use hyperforge_primitives::{
     bridge::BatchPublicInputs,
-    tx::Digest,
+    tx::{DEFAULT_MAX_PAYLOAD, Digest},
     witness::BlockWitness,
 };
 use plonky2::plonk::proof::ProofWithPublicInputs;
@@ -157,7 +157,7 @@ impl JobPayload {
                 }
                 let ends_block = reader.bool()?;
                 let pubdata_before = reader.digest()?;
-                let witness = BlockWitness::decode(reader.bytes()?)
+                let witness = BlockWitness::decode(reader.bytes()?, DEFAULT_MAX_PAYLOAD)
                     .map_err(|error| reader.error(format!("block witness: {error}")))?;
                 reader.finish()?;
                 Ok(Self::Chunk(Box::new(ChunkJob {

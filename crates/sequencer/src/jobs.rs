@@ -7,7 +7,8 @@
 //!   root's node index being the plan's node count), each queued, leased to a peer until a
 //!   wall-clock deadline, or proven with its proof (a proven job is written synced). On
 //!   start every unproven sealed batch is planned again (planning is deterministic) and the
-//!   stored states are laid over it: no proven work is lost, a lease keeps its deadline.
+//!   stored states are laid over it: no proven work is lost, and the leases of the earlier
+//!   run go back to the queue.
 //! - A lease that passes its deadline goes back to the queue (checked on each tick and when a
 //!   job is picked). A proof is taken from whoever sends it while its job is unproven (the
 //!   work is checked, not the sender), and refused once the job is proven.
@@ -321,6 +322,8 @@ impl Coordinator {
             if record.proof_status == ProofStatus::Pending {
                 let batch = self.plan(&record)?;
                 self.book().batches.insert(number, batch);
+            } else {
+                store.delete_jobs(job_id(number, 0).0, job_id(number + 1, 0).0)?;
             }
             *self.next_batch.lock().unwrap_or_else(|e| e.into_inner()) = number + 1;
         }
@@ -368,15 +371,17 @@ impl Coordinator {
             .jobs(job_id(number, 0).0, job_id(number + 1, 0).0)?
             .into_iter()
             .collect();
-        let now = now_ms();
         for (index, state) in states.iter_mut().enumerate() {
             let id = job_id(number, index).0;
             match stored.get(&id).and_then(|bytes| JobState::decode(bytes)) {
-                Some(JobState::Leased { deadline_ms, .. }) if deadline_ms <= now => {
+                Some(proven @ JobState::Proven(_)) => *state = proven,
+                Some(JobState::Queued) => {}
+                // A lease of an earlier run goes back to the queue: its holder may still
+                // submit (a proof is taken from anyone while the job is unproven), but
+                // nobody waits for it.
+                Some(JobState::Leased { .. }) | None => {
                     fresh.push((id, JobState::Queued.encode()));
                 }
-                Some(found) => *state = found,
-                None => fresh.push((id, JobState::Queued.encode())),
             }
         }
         if !fresh.is_empty() {
@@ -552,13 +557,21 @@ impl Coordinator {
         record.proof_status = ProofStatus::Proven;
         batch.times.proven_ms = now_ms();
         store.put_proving(number, &batch.times.encode())?;
-        store.finish_batch_proof(
+        let circuits = self
+            .circuits
+            .get()
+            .map(|circuits| circuits.digest())
+            .unwrap_or_default();
+        // The proof, the record and the pruning of the batch's witnesses in one synced
+        // write; then the jobs (orphans left by a crash in between are deleted on start).
+        store.put_batch_proof(
             number,
-            &record.encode(),
+            &circuits,
             &proof,
-            job_id(number, 0).0,
-            job_id(number + 1, 0).0,
+            &record.encode(),
+            record.first_block..=record.last_block,
         )?;
+        store.delete_jobs(job_id(number, 0).0, job_id(number + 1, 0).0)?;
         let times = batch.times;
         book.batches.remove(&number);
         self.shared.metrics.batches_proven.inc();
@@ -580,7 +593,7 @@ fn read_witness(shared: &Shared, number: u64) -> Result<BlockWitness, SequencerE
         .store()
         .witness(number)?
         .ok_or_else(|| SequencerError::Corrupt(format!("the witness of block {number} is missing")))?;
-    BlockWitness::decode(&bytes)
+    BlockWitness::decode(&bytes, hyperforge_primitives::tx::DEFAULT_MAX_PAYLOAD)
         .map_err(|error| SequencerError::Corrupt(format!("the witness of block {number}: {error}")))
 }
 

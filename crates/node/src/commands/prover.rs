@@ -48,10 +48,12 @@ use tokio::{
 
 use crate::{cli::ProverArgs, commands::load_chain};
 
-/// The longest wait between two job requests when there is no work or no sequencer.
+/// The longest wait between two requests while the sequencer cannot be reached.
 const MAX_BACKOFF: Duration = Duration::from_secs(5);
 /// The first wait.
 const MIN_BACKOFF: Duration = Duration::from_millis(100);
+/// The wait after "no job": a job request costs the sequencer a map lookup.
+const IDLE_POLL: Duration = Duration::from_millis(200);
 
 /// The prover's metrics.
 struct ProverMetrics {
@@ -59,6 +61,7 @@ struct ProverMetrics {
     jobs_proven: Counter,
     jobs_refused: Counter,
     prove_seconds: Histogram,
+    job_seconds: Histogram,
     peers: Gauge,
 }
 
@@ -69,6 +72,7 @@ impl ProverMetrics {
             jobs_proven: Counter::default(),
             jobs_refused: Counter::default(),
             prove_seconds: Histogram::new(exponential_buckets(0.25, 2.0, 12)),
+            job_seconds: Histogram::new(exponential_buckets(0.25, 2.0, 12)),
             peers: Gauge::default(),
         };
         {
@@ -87,6 +91,11 @@ impl ProverMetrics {
                 "prove_seconds",
                 "Time to prove one job",
                 metrics.prove_seconds.clone(),
+            );
+            registry.register(
+                "job_seconds",
+                "From asking for a job to the coordinator's receipt of its proof (proving included)",
+                metrics.job_seconds.clone(),
             );
             registry.register("peers", "Peers connected", metrics.peers.clone());
             client
@@ -253,6 +262,7 @@ async fn work(worker: Arc<Worker>, index: u32, mut stop: watch::Receiver<bool>) 
         if *stop.borrow() {
             return Ok(());
         }
+        let asked_at = Instant::now();
         let asked = worker
             .client
             .request_job(worker.sequencer, request.clone())
@@ -263,7 +273,9 @@ async fn work(worker: Arc<Worker>, index: u32, mut stop: watch::Receiver<bool>) 
                 job
             }
             Ok(None) => {
-                wait(&mut stop, &mut backoff).await;
+                backoff = MIN_BACKOFF;
+                let mut idle = IDLE_POLL;
+                wait(&mut stop, &mut idle).await;
                 continue;
             }
             Err(P2pError::Refused { refusal, .. })
@@ -318,6 +330,10 @@ async fn work(worker: Arc<Worker>, index: u32, mut stop: watch::Receiver<bool>) 
         match worker.client.submit_proof(worker.sequencer, submission).await {
             Ok(ProofReceipt::Accepted) => {
                 worker.metrics.jobs_proven.inc();
+                worker
+                    .metrics
+                    .job_seconds
+                    .observe(asked_at.elapsed().as_secs_f64());
                 tracing::info!(target: "prover::jobs", worker = index, job = %job.job_id, kind, seconds, "proof accepted");
             }
             Ok(ProofReceipt::Rejected { reason }) => {

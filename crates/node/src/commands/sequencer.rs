@@ -31,11 +31,14 @@ pub(crate) fn run(args: SequencerArgs) -> anyhow::Result<()> {
             jobs.lease = std::time::Duration::from_millis(ms);
         }
         let mut handle = sequencer.with_jobs(jobs).start(rpc_addr).await?;
-        // Scripts and tests wait for these lines: the RPC URL first, then each p2p address.
-        println!("rpc: http://{}", handle.rpc_addr());
+        // Scripts and tests wait for these lines: the RPC URL first, then each p2p address,
+        // in one write (a reader that takes only the first line and closes the pipe must not
+        // make a later write fail).
+        let mut ready = format!("rpc: http://{}\n", handle.rpc_addr());
         for address in handle.p2p_addrs() {
-            println!("p2p: {address}");
+            ready.push_str(&format!("p2p: {address}\n"));
         }
+        let _ = std::io::Write::write_all(&mut std::io::stdout(), ready.as_bytes());
         tokio::select! {
             signal = shutdown_signal() => {
                 tracing::info!(signal = signal?, "shutting down");

@@ -6,5 +6,6 @@
 mod config_show;
 mod l1;
 mod l1_follow;
+mod prover;
 mod sequencer;
 mod support;
