@@ -28,7 +28,7 @@ use std::{
 
 use hyperforge_execution::test_utils::transfer;
 use hyperforge_primitives::{ChainId, block::ProofStatus, dev::ACCOUNTS};
-use hyperforge_sequencer::api::{EthApiClient, HfApiClient};
+use hyperforge_sequencer::api::HfApiClient;
 use jsonrpsee::http_client::{HttpClient, HttpClientBuilder};
 
 type Result<T> = std::result::Result<T, Box<dyn Error + Send + Sync>>;

@@ -22,7 +22,7 @@ use std::{
 
 use hyperforge_execution::test_utils::transfer;
 use hyperforge_primitives::{ChainId, block::ProofStatus, dev::ACCOUNTS};
-use hyperforge_sequencer::api::{EthApiClient, HfApiClient};
+use hyperforge_sequencer::api::HfApiClient;
 use jsonrpsee::http_client::{HttpClient, HttpClientBuilder};
 
 use crate::support::{hyperforge, wait_for};
