@@ -690,6 +690,8 @@ impl<'a> BlockBuilder<'a> {
                 .collect(),
             imports: self.imports.into_iter().collect(),
             batch: None,
+            // The sequencer encodes the witness into the commit when it keeps it.
+            witness: Vec::new(),
             pending_done: Vec::new(),
             head: Head {
                 block_number: Some(self.number),

@@ -110,6 +110,7 @@ fn the_expanded_witness_chains_every_slot_from_root_to_root() {
     let executed = block.finish().unwrap();
     let witness = &executed.witness;
     assert_eq!(witness.paths.len(), 4, "each touched leaf's path once");
+    round_trip(witness);
 
     let slots = witness.expand().unwrap();
     assert_eq!(slots.len(), 5);
@@ -304,6 +305,7 @@ fn an_overflowing_deposit_reads_its_recipient_for_the_witness() {
     assert!(executed.commit.nodes.is_empty(), "no node written");
     assert!(executed.commit.new_addresses.is_empty());
     assert_eq!(executed.block.header.state_root, root);
+    round_trip(&executed.witness);
     let before = executed.witness.state_before;
     assert_eq!(executed.commit.head.state, before, "state unchanged");
     // The witness: one unchanged leaf of the recipient, with a path under the root before.
@@ -575,6 +577,7 @@ fn the_witness_of_an_executed_message_proves_its_import_and_its_nullifier() {
     block.apply_import(outbox.root()).unwrap();
     apply(&mut block, relay(0, message, 0, 0, siblings(&outbox, 0))).unwrap();
     let executed = block.finish().unwrap();
+    round_trip(&executed.witness);
     let slots = executed.witness.expand().unwrap();
     let before = store.head().state;
     let mut roots = [
@@ -840,4 +843,24 @@ fn genesis_and_replay_run_in_memory_to_the_same_roots_as_on_rocksdb() {
     assert_eq!(root, store.head().state_root());
     assert_eq!(memory.head().state, store.head().state);
     assert_eq!(memory.head().chain_id, 270);
+}
+
+/// The witness survives its storage encoding, and the encoding refuses bytes cut short, bytes
+/// left over and an unknown version.
+fn round_trip(witness: &crate::witness::BlockWitness) {
+    use crate::witness::BlockWitness;
+    let bytes = witness.encode();
+    assert_eq!(&BlockWitness::decode(&bytes, 1_024).unwrap(), witness);
+    for cut in [1, bytes.len() / 2, bytes.len() - 1] {
+        assert!(
+            BlockWitness::decode(&bytes[..cut], 1_024).is_err(),
+            "cut at {cut}"
+        );
+    }
+    let mut longer = bytes.clone();
+    longer.push(0);
+    assert!(BlockWitness::decode(&longer, 1_024).is_err());
+    let mut other_version = bytes;
+    other_version[0] = 9;
+    assert!(BlockWitness::decode(&other_version, 1_024).is_err());
 }

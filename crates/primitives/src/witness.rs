@@ -15,7 +15,7 @@ use crate::{
     account::Account,
     bridge::{Digest, StateCommitment},
     merkle::{MerkleProof, NodeKey, TreeId},
-    tx::{PriorityOp, SignedTx},
+    tx::{DecodeError, PriorityOp, Reader, SignedTx, digest_to_bytes},
 };
 
 /// One leaf of one tree going from `old_leaf` to `new_leaf`.
@@ -126,7 +126,154 @@ pub enum WitnessError {
     },
 }
 
+/// Version byte at the start of [`BlockWitness::encode`]'s form.
+const WITNESS_VERSION: u8 = 1;
+
 impl BlockWitness {
+    /// The canonical encoding, for storage and for proving jobs: a version byte, the state
+    /// before (three roots as 32-byte digests, `next_account_index` u32, `imported_count`
+    /// u64), the paths (count u32; each: tree u8, index u64, leaf, siblings count u8 and
+    /// digests) and the slots (count u32; each: op tag u8 (1 transaction, 2 priority
+    /// operation, 3 import), its length-prefixed bytes, then its changes (count u32; each:
+    /// tree, index, old and new leaf, and the old and new account, each as a presence byte
+    /// and 64 bytes)). Integers are big-endian.
+    pub fn encode(&self) -> Vec<u8> {
+        let mut out = Vec::with_capacity(64 + self.paths.len() * 1_100 + self.slots.len() * 400);
+        out.push(WITNESS_VERSION);
+        let state = &self.state_before;
+        for root in [
+            state.account_root,
+            state.nullifier_root,
+            state.imported_root,
+        ] {
+            out.extend_from_slice(&digest_to_bytes(&root));
+        }
+        out.extend_from_slice(&state.next_account_index.to_be_bytes());
+        out.extend_from_slice(&state.imported_count.to_be_bytes());
+        out.extend_from_slice(&(self.paths.len() as u32).to_be_bytes());
+        for path in &self.paths {
+            out.push(path.tree as u8);
+            out.extend_from_slice(&path.index.to_be_bytes());
+            out.extend_from_slice(&digest_to_bytes(&path.leaf));
+            out.push(path.siblings.len() as u8);
+            for sibling in &path.siblings {
+                out.extend_from_slice(&digest_to_bytes(sibling));
+            }
+        }
+        out.extend_from_slice(&(self.slots.len() as u32).to_be_bytes());
+        for slot in &self.slots {
+            let (tag, bytes) = match &slot.op {
+                SlotOp::Tx(tx) => (1, tx.encode()),
+                SlotOp::Priority(op) => (2, op.encode()),
+                SlotOp::Import(root) => (3, digest_to_bytes(root).to_vec()),
+            };
+            out.push(tag);
+            out.extend_from_slice(&(bytes.len() as u32).to_be_bytes());
+            out.extend_from_slice(&bytes);
+            out.extend_from_slice(&(slot.changes.len() as u32).to_be_bytes());
+            for change in &slot.changes {
+                out.push(change.tree as u8);
+                out.extend_from_slice(&change.index.to_be_bytes());
+                out.extend_from_slice(&digest_to_bytes(&change.old_leaf));
+                out.extend_from_slice(&digest_to_bytes(&change.new_leaf));
+                for account in [&change.old_account, &change.new_account] {
+                    match account {
+                        Some(account) => {
+                            out.push(1);
+                            out.extend_from_slice(&account.encode());
+                        }
+                        None => out.push(0),
+                    }
+                }
+            }
+        }
+        out
+    }
+
+    /// Reads [`Self::encode`]'s form; transaction payloads may be up to `max_payload` bytes.
+    /// Refuses an unknown version, tree or tag, a path longer than its tree is deep,
+    /// non-canonical digests and trailing bytes. It does not check the paths against the
+    /// roots: [`Self::expand`] does.
+    pub fn decode(bytes: &[u8], max_payload: usize) -> Result<Self, DecodeError> {
+        let mut reader = Reader::new(bytes, max_payload);
+        let version = reader.u8()?;
+        if version != WITNESS_VERSION {
+            return Err(DecodeError::UnknownTag(version));
+        }
+        let state_before = StateCommitment {
+            account_root: reader.digest()?,
+            nullifier_root: reader.digest()?,
+            imported_root: reader.digest()?,
+            next_account_index: reader.u32()?,
+            imported_count: reader.u64()?,
+        };
+        let count = reader.u32()? as usize;
+        let mut paths = Vec::with_capacity(count.min(1 << 16));
+        for _ in 0..count {
+            let tree = read_tree(&mut reader)?;
+            let index = reader.u64()?;
+            let leaf = reader.digest()?;
+            let len = reader.u8()?;
+            if len != tree.depth() {
+                return Err(DecodeError::Inconsistent(
+                    "a witness path's length is not its tree's depth",
+                ));
+            }
+            let siblings = (0..len)
+                .map(|_| reader.digest())
+                .collect::<Result<_, _>>()?;
+            paths.push(LeafPath {
+                tree,
+                index,
+                leaf,
+                siblings,
+            });
+        }
+        let count = reader.u32()? as usize;
+        let mut slots = Vec::with_capacity(count.min(1 << 16));
+        for _ in 0..count {
+            let tag = reader.u8()?;
+            let len = reader.u32()? as usize;
+            let body = reader.bytes(len)?;
+            let op = match tag {
+                1 => SlotOp::Tx(Box::new(SignedTx::decode(body, max_payload)?)),
+                2 => SlotOp::Priority(PriorityOp::decode(body)?),
+                3 => {
+                    let mut root = Reader::new(body, 0);
+                    let digest = root.digest()?;
+                    root.finish()?;
+                    SlotOp::Import(digest)
+                }
+                other => return Err(DecodeError::UnknownTag(other)),
+            };
+            let changes_count = reader.u32()? as usize;
+            let mut changes = Vec::with_capacity(changes_count.min(64));
+            for _ in 0..changes_count {
+                let tree = read_tree(&mut reader)?;
+                let index = reader.u64()?;
+                let old_leaf = reader.digest()?;
+                let new_leaf = reader.digest()?;
+                let old_account = read_account(&mut reader)?;
+                let new_account = read_account(&mut reader)?;
+                changes.push(LeafChange {
+                    tree,
+                    index,
+                    old_leaf,
+                    new_leaf,
+                    old_account,
+                    new_account,
+                });
+            }
+            slots.push(SlotWitness { op, changes });
+        }
+        reader.finish()?;
+        Ok(Self {
+            state_before,
+            paths,
+            slots,
+        })
+    }
+
     /// The per-slot witness: each update's siblings just before it and the running roots.
     /// Checks every recorded path against the roots before the block.
     pub fn expand(&self) -> Result<Vec<ExpandedSlot>, WitnessError> {
@@ -227,5 +374,24 @@ impl Nodes {
             self.root = digest;
             self.nodes.insert(key, digest);
         }
+    }
+}
+
+/// A tree id byte.
+fn read_tree(reader: &mut Reader<'_>) -> Result<TreeId, DecodeError> {
+    match reader.u8()? {
+        1 => Ok(TreeId::Accounts),
+        2 => Ok(TreeId::Nullifiers),
+        3 => Ok(TreeId::Imported),
+        other => Err(DecodeError::UnknownTag(other)),
+    }
+}
+
+/// An optional account: a presence byte, then its 64-byte record.
+fn read_account(reader: &mut Reader<'_>) -> Result<Option<Account>, DecodeError> {
+    match reader.u8()? {
+        0 => Ok(None),
+        1 => Account::decode(reader.bytes(64)?).map(Some),
+        other => Err(DecodeError::UnknownTag(other)),
     }
 }

@@ -529,6 +529,20 @@ pub struct BatchView {
     pub public_inputs: PublicInputsView,
 }
 
+/// A batch's proof as `hf_getBatchProof` serves it: checked by the sequencer against its
+/// circuits and the sealed public inputs before it was stored.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct BatchProofView {
+    /// The batch number.
+    pub number: u64,
+    /// The digest of the circuits the proof verifies against (the prover network's
+    /// `CircuitDigest`).
+    pub circuits: B256,
+    /// The proof (`0x` hex of `circuits::recursion::BatchProof::to_bytes`).
+    pub proof: String,
+}
+
 /// hyperforge's own methods.
 #[rpc(server, client, namespace = "hf")]
 pub trait HfApi {
@@ -556,6 +570,10 @@ pub trait HfApi {
     /// A sealed batch; `null` if not sealed yet.
     #[method(name = "getBatch")]
     fn get_batch(&self, number: u64) -> RpcResult<Option<BatchView>>;
+
+    /// The proof of a proven batch; `null` while it is not proven (or not sealed).
+    #[method(name = "getBatchProof")]
+    fn get_batch_proof(&self, number: u64) -> RpcResult<Option<BatchProofView>>;
 
     /// The receipt of the L1 priority operation at `index` of this chain's queue; `null` if no
     /// block applied it yet.

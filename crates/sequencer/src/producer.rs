@@ -147,6 +147,8 @@ pub(crate) fn produce_block(
     }
     let mut executed = builder.finish()?;
     executed.commit.pending_done = done.clone();
+    // Kept until the block's batch is proven: the proving jobs are made from it.
+    executed.commit.witness = executed.witness.encode();
     let sealed = if number + 1 - first_of_batch >= batch_blocks {
         let record = seal_batch(
             shared,

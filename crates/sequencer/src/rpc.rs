@@ -19,9 +19,9 @@ use jsonrpsee::{
 
 use crate::{
     api::{
-        AccountProofView, AccountView, BatchView, BlockId, BlockNumberOrTag, BlockView,
-        EthApiServer, HfApiServer, OutboxProofView, PublicInputsView, ReceiptStatus, ReceiptView,
-        SlotKind, SlotView, UNSERVED_ETH_METHODS, codes,
+        AccountProofView, AccountView, BatchProofView, BatchView, BlockId, BlockNumberOrTag,
+        BlockView, EthApiServer, HfApiServer, OutboxProofView, PublicInputsView, ReceiptStatus,
+        ReceiptView, SlotKind, SlotView, UNSERVED_ETH_METHODS, codes,
     },
     batcher::batch_outbox,
     error::SequencerError,
@@ -347,6 +347,15 @@ impl HfApiServer for RpcHandler {
             last_block: record.last_block,
             proof_status: record.proof_status,
             public_inputs: PublicInputsView::new(&record.public_inputs),
+        }))
+    }
+
+    fn get_batch_proof(&self, number: u64) -> RpcResult<Option<BatchProofView>> {
+        let proof = self.shared.store().batch_proof(number).map_err(internal)?;
+        Ok(proof.map(|(circuits, proof)| BatchProofView {
+            number,
+            circuits: B256::from(circuits),
+            proof: hex(&proof),
         }))
     }
 }

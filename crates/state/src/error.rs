@@ -6,6 +6,9 @@ pub enum StateError {
     /// RocksDB failed (I/O, corruption it detected, a lock held by another process, ...).
     #[error("rocksdb: {0}")]
     Db(#[from] rocksdb::Error),
+    /// A batch record was to be updated before the batch was sealed.
+    #[error("batch {0} is not sealed")]
+    UnknownBatch(u64),
     /// A record did not decode: the database was written by something else, or is damaged.
     #[error("corrupt state record: {0}")]
     Corrupt(String),

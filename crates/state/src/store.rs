@@ -56,10 +56,16 @@ pub mod cf {
     /// `queue index (8, BE)` -> an entry of the bridge's message root queue as observed on L1
     /// (opaque bytes), stored before a block may import it.
     pub const L1_MESSAGE_ROOTS: &str = "l1_message_roots";
+    /// `block number (8, BE)` -> the block circuit's witness of that block (opaque bytes),
+    /// written with the block, kept until its batch is proven.
+    pub const WITNESSES: &str = "witnesses";
+    /// `batch number (8, BE)` -> the digest of the circuits (32) and the batch's proof
+    /// (opaque bytes), once proven and checked.
+    pub const BATCH_PROOFS: &str = "batch_proofs";
     /// Named singletons, like the head.
     pub const META: &str = "meta";
     /// Every column family.
-    pub const ALL: [&str; 13] = [
+    pub const ALL: [&str; 15] = [
         NODES,
         ACCOUNTS,
         ADDRESS_INDEX,
@@ -72,6 +78,8 @@ pub mod cf {
         IMPORTED,
         PRIORITY,
         L1_MESSAGE_ROOTS,
+        WITNESSES,
+        BATCH_PROOFS,
         META,
     ];
 }
@@ -202,6 +210,8 @@ pub struct BlockCommit {
     pub imports: Vec<(u64, Digest)>,
     /// A batch sealed with this block: (batch number, encoded batch).
     pub batch: Option<(u64, Vec<u8>)>,
+    /// The block circuit's witness of this block, encoded (empty: none is kept).
+    pub witness: Vec<u8>,
     /// Pending transactions (by arrival sequence) this block included or dropped.
     pub pending_done: Vec<u64>,
     /// The head after this block.
@@ -222,6 +232,7 @@ impl BlockCommit {
             outbox: Vec::new(),
             imports: Vec::new(),
             batch: None,
+            witness: Vec::new(),
             pending_done: Vec::new(),
             head,
         }
@@ -339,6 +350,74 @@ impl Store {
     /// The encoded batch `number`.
     pub fn batch(&self, number: u64) -> Result<Option<Vec<u8>>, StateError> {
         self.get(cf::BATCHES, &number.to_be_bytes())
+    }
+
+    /// The encoded witness of block `number`, if it is kept.
+    pub fn witness(&self, number: u64) -> Result<Option<Vec<u8>>, StateError> {
+        self.get(cf::WITNESSES, &number.to_be_bytes())
+    }
+
+    /// The proof of batch `number` and the digest of the circuits it verifies against, once
+    /// [`Store::put_batch_proof`] stored them.
+    pub fn batch_proof(&self, number: u64) -> Result<Option<([u8; 32], Vec<u8>)>, StateError> {
+        let Some(mut bytes) = self.get(cf::BATCH_PROOFS, &number.to_be_bytes())? else {
+            return Ok(None);
+        };
+        if bytes.len() < 32 {
+            return Err(StateError::Corrupt(format!(
+                "{}: batch {number}'s proof record has {} bytes",
+                cf::BATCH_PROOFS,
+                bytes.len()
+            )));
+        }
+        let proof = bytes.split_off(32);
+        let circuits = bytes.try_into().expect("32 bytes");
+        Ok(Some((circuits, proof)))
+    }
+
+    /// Stores batch `number`'s checked proof (with the digest of the circuits it verifies
+    /// against) together with its updated record (its proof status), and drops the
+    /// witnesses of `blocks` (the batch's blocks: proven, they are not needed again), in one
+    /// synced write.
+    pub fn put_batch_proof(
+        &self,
+        number: u64,
+        circuits: &[u8; 32],
+        proof: &[u8],
+        record: &[u8],
+        blocks: std::ops::RangeInclusive<u64>,
+    ) -> Result<(), StateError> {
+        let db = &self.db;
+        let mut batch = WriteBatch::default();
+        let mut value = Vec::with_capacity(32 + proof.len());
+        value.extend_from_slice(circuits);
+        value.extend_from_slice(proof);
+        batch.put_cf(handle(db, cf::BATCH_PROOFS), number.to_be_bytes(), value);
+        batch.put_cf(handle(db, cf::BATCHES), number.to_be_bytes(), record);
+        let (first, last) = blocks.into_inner();
+        if first <= last {
+            batch.delete_range_cf(
+                handle(db, cf::WITNESSES),
+                first.to_be_bytes(),
+                (last + 1).to_be_bytes(),
+            );
+        }
+        db.write_opt(batch, &synced())?;
+        Ok(())
+    }
+
+    /// Replaces the record of the sealed batch `number` (its proof or settlement status).
+    pub fn update_batch(&self, number: u64, record: &[u8]) -> Result<(), StateError> {
+        if self.batch(number)?.is_none() {
+            return Err(StateError::UnknownBatch(number));
+        }
+        self.db.put_cf_opt(
+            handle(&self.db, cf::BATCHES),
+            number.to_be_bytes(),
+            record,
+            &synced(),
+        )?;
+        Ok(())
     }
 
     /// The outbox entries of block `number`, in order.
@@ -645,6 +724,13 @@ impl Store {
         }
         if let Some((number, encoded)) = &commit.batch {
             batch.put_cf(handle(db, cf::BATCHES), number.to_be_bytes(), encoded);
+        }
+        if !commit.witness.is_empty() {
+            batch.put_cf(
+                handle(db, cf::WITNESSES),
+                commit.number.to_be_bytes(),
+                &commit.witness,
+            );
         }
         for sequence in &commit.pending_done {
             batch.delete_cf(handle(db, cf::PENDING), sequence.to_be_bytes());

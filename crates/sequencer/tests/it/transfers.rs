@@ -138,6 +138,10 @@ async fn transfers_land_in_blocks_and_batches_that_replay_to_the_same_roots() {
             batch.proof_status,
             hyperforge_primitives::block::ProofStatus::Pending
         );
+        assert!(
+            client.get_batch_proof(number).await.unwrap().is_none(),
+            "a pending batch has no proof"
+        );
         assert_eq!(
             (batch.first_block, batch.last_block),
             (2 * number - 1, 2 * number)

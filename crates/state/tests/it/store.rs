@@ -27,6 +27,7 @@ fn commit_with_account(store: &Store, number: u64, account: Account) -> BlockCom
         outbox: vec![b"first".to_vec(), b"second".to_vec()],
         imports: vec![(0, account.leaf())],
         batch: Some((0, b"batch".to_vec())),
+        witness: format!("witness {number}").into_bytes(),
         pending_done: vec![7],
         head: Head {
             block_number: Some(number),
@@ -100,4 +101,41 @@ fn a_block_that_does_not_follow_the_head_is_refused_and_changes_nothing() {
     );
     assert_eq!(store.account(0).unwrap(), None);
     assert_eq!(store.head(), Head::empty());
+}
+
+#[test]
+fn witnesses_are_kept_with_their_block_until_the_batch_proof_replaces_them() {
+    let dir = tempfile::tempdir().unwrap();
+    let account = Account::new(Address::with_last_byte(9));
+    {
+        let store = Store::open(dir.path()).unwrap();
+        let commit = commit_with_account(&store, 0, account);
+        store.commit(&commit).unwrap();
+        assert!(matches!(
+            store.update_batch(3, b"record"),
+            Err(StateError::UnknownBatch(3))
+        ));
+    }
+    let store = Store::open(dir.path()).unwrap();
+    assert_eq!(store.witness(0).unwrap(), Some(b"witness 0".to_vec()));
+    assert_eq!(store.witness(1).unwrap(), None);
+    assert_eq!(store.batch_proof(0).unwrap(), None);
+
+    store
+        .put_batch_proof(0, &[7; 32], b"proof", b"proven batch", 0..=0)
+        .unwrap();
+    drop(store);
+    let store = Store::open(dir.path()).unwrap();
+    assert_eq!(
+        store.batch_proof(0).unwrap(),
+        Some(([7; 32], b"proof".to_vec()))
+    );
+    assert_eq!(store.batch(0).unwrap(), Some(b"proven batch".to_vec()));
+    assert_eq!(
+        store.witness(0).unwrap(),
+        None,
+        "a proven block's witness goes"
+    );
+    store.update_batch(0, b"settled batch").unwrap();
+    assert_eq!(store.batch(0).unwrap(), Some(b"settled batch".to_vec()));
 }
