@@ -56,7 +56,10 @@ impl Process {
         let stdout = child.stdout.take().ok_or("no stdout")?;
         let (sender, lines) = mpsc::channel();
         std::thread::spawn(move || {
-            for line in BufReader::new(stdout).lines().map_while(std::result::Result::ok) {
+            for line in BufReader::new(stdout)
+                .lines()
+                .map_while(std::result::Result::ok)
+            {
                 if sender.send(line).is_err() {
                     break;
                 }
@@ -261,7 +264,8 @@ fn main() -> Result<()> {
     }
     let txs = env_or("HYPERFORGE_BENCH_TXS", 32)?;
     let tx_slots = env_or("HYPERFORGE_BENCH_TX_SLOTS", 4)?;
-    let cache = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../target/bench-provers-circuits");
+    let cache =
+        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../target/bench-provers-circuits");
     let cache = std::env::var_os("CARGO_TARGET_DIR")
         .map(|dir| PathBuf::from(dir).join("bench-provers-circuits"))
         .unwrap_or(cache);

@@ -268,7 +268,11 @@ pub enum Expected {
 
 /// Checks a returned proof: it decodes for the circuit, is of the expected level, verifies,
 /// and states exactly the expected public inputs.
-pub fn check(circuits: &ProverCircuits, expected: &Expected, proof: &[u8]) -> Result<(), Rejection> {
+pub fn check(
+    circuits: &ProverCircuits,
+    expected: &Expected,
+    proof: &[u8],
+) -> Result<(), Rejection> {
     // plonky2 decodes and verifies untrusted bytes; a panic in there must be a refusal of
     // this proof, not the end of the coordinator.
     std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
@@ -324,7 +328,10 @@ fn check_inner(
     }
 }
 
-fn describe_segment_difference(expected: &SegmentPublicInputs, got: &SegmentPublicInputs) -> String {
+fn describe_segment_difference(
+    expected: &SegmentPublicInputs,
+    got: &SegmentPublicInputs,
+) -> String {
     if expected.ends_block != got.ends_block {
         format!(
             "ends_block is {}, the sealed batch's block ends say {}",
@@ -341,7 +348,10 @@ fn describe_segment_difference(expected: &SegmentPublicInputs, got: &SegmentPubl
 
 /// The segment of two adjacent segments, as the batch step circuit joins them: the left's
 /// "before" fields, the right's "after" fields, counts summed, where the right one ends.
-pub fn join_segments(left: &SegmentPublicInputs, right: &SegmentPublicInputs) -> SegmentPublicInputs {
+pub fn join_segments(
+    left: &SegmentPublicInputs,
+    right: &SegmentPublicInputs,
+) -> SegmentPublicInputs {
     let (l, r) = (&left.range, &right.range);
     SegmentPublicInputs {
         range: ChunkPublicInputs {

@@ -115,7 +115,10 @@ pub fn plan_batch(
     let inputs = &record.public_inputs;
     let batch = inputs.batch_number;
     let plan_error = |problem: String| ProverError::Plan { batch, problem };
-    let blocks = record.last_block.checked_sub(record.first_block).map(|n| n + 1);
+    let blocks = record
+        .last_block
+        .checked_sub(record.first_block)
+        .map(|n| n + 1);
     if blocks != Some(witnesses.len() as u64) {
         return Err(plan_error(format!(
             "{} witnesses for blocks {}..={}",

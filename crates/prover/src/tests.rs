@@ -136,18 +136,19 @@ static BATCH: LazyLock<Batch> = LazyLock::new(|| {
 fn a_batch_of_two_blocks_plans_three_chunks_and_two_steps() {
     let (record, witnesses) = sealed();
     let plan = plan_batch(SHAPE, &record, &witnesses).unwrap();
-    let blocks: Vec<(u64, bool)> = plan.chunks.iter().map(|c| (c.block, c.ends_block)).collect();
+    let blocks: Vec<(u64, bool)> = plan
+        .chunks
+        .iter()
+        .map(|c| (c.block, c.ends_block))
+        .collect();
     assert_eq!(blocks, [(1, false), (1, true), (2, true)]);
-    assert_eq!(
-        plan.nodes[3].kind,
-        NodeKind::Step { left: 0, right: 1 }
-    );
-    assert_eq!(
-        plan.nodes[4].kind,
-        NodeKind::Step { left: 3, right: 2 }
-    );
+    assert_eq!(plan.nodes[3].kind, NodeKind::Step { left: 0, right: 1 });
+    assert_eq!(plan.nodes[4].kind, NodeKind::Step { left: 3, right: 2 });
     assert_eq!(plan.top, 4);
-    assert_eq!(plan.nodes[4].segment.pubdata_after, record.public_inputs.pubdata_commitment);
+    assert_eq!(
+        plan.nodes[4].segment.pubdata_after,
+        record.public_inputs.pubdata_commitment
+    );
 }
 
 #[test]
@@ -155,7 +156,10 @@ fn witnesses_that_do_not_lead_to_the_sealed_record_are_not_planned() {
     let (mut record, witnesses) = sealed();
     record.public_inputs.new_state_root = record.public_inputs.old_state_root;
     let error = plan_batch(SHAPE, &record, &witnesses).unwrap_err();
-    assert!(error.to_string().contains("sealed public inputs"), "{error}");
+    assert!(
+        error.to_string().contains("sealed public inputs"),
+        "{error}"
+    );
     let (record, mut witnesses) = sealed();
     witnesses.pop();
     assert!(plan_batch(SHAPE, &record, &witnesses).is_err());
@@ -185,7 +189,10 @@ fn a_leaf_that_ends_the_block_elsewhere_is_refused() {
     job.ends_block = true;
     let lie = prove_payload(&JobPayload::Chunk(job));
     let refusal = check(&CIRCUITS, &batch.plan.nodes[0].expected(), &lie).unwrap_err();
-    assert!(matches!(refusal, Rejection::WrongPublicInputs(_)), "{refusal}");
+    assert!(
+        matches!(refusal, Rejection::WrongPublicInputs(_)),
+        "{refusal}"
+    );
     assert!(refusal.to_string().contains("ends_block"), "{refusal}");
 }
 
@@ -193,7 +200,10 @@ fn a_leaf_that_ends_the_block_elsewhere_is_refused() {
 fn the_proof_of_another_chunk_is_refused() {
     let batch = &*BATCH;
     let refusal = check(&CIRCUITS, &batch.plan.nodes[0].expected(), &batch.proofs[1]).unwrap_err();
-    assert!(matches!(refusal, Rejection::WrongPublicInputs(_)), "{refusal}");
+    assert!(
+        matches!(refusal, Rejection::WrongPublicInputs(_)),
+        "{refusal}"
+    );
 }
 
 #[test]
@@ -244,7 +254,10 @@ fn a_step_over_the_children_in_the_wrong_order_is_refused() {
         right: batch.proofs[2].clone(),
     }));
     let refusal = check(&CIRCUITS, &batch.plan.nodes[3].expected(), &other).unwrap_err();
-    assert!(matches!(refusal, Rejection::WrongPublicInputs(_)), "{refusal}");
+    assert!(
+        matches!(refusal, Rejection::WrongPublicInputs(_)),
+        "{refusal}"
+    );
 }
 
 #[test]
@@ -260,7 +273,10 @@ fn a_batch_proof_of_another_batch_number_is_refused() {
         &lie,
     )
     .unwrap_err();
-    assert!(matches!(refusal, Rejection::WrongPublicInputs(_)), "{refusal}");
+    assert!(
+        matches!(refusal, Rejection::WrongPublicInputs(_)),
+        "{refusal}"
+    );
     // The step over chunks 0 and 1 is a whole block, so a root over it proves: a batch
     // proof of block 1 alone, which is not the sealed batch.
     let part = prove_payload(&JobPayload::Root(RootJob {
@@ -273,7 +289,10 @@ fn a_batch_proof_of_another_batch_number_is_refused() {
         &part,
     )
     .unwrap_err();
-    assert!(matches!(refusal, Rejection::WrongPublicInputs(_)), "{refusal}");
+    assert!(
+        matches!(refusal, Rejection::WrongPublicInputs(_)),
+        "{refusal}"
+    );
 }
 
 #[test]

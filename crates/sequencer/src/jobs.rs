@@ -387,7 +387,10 @@ impl Coordinator {
         if !fresh.is_empty() {
             store.put_jobs(&fresh, false)?;
         }
-        let times = match store.proving(number)?.and_then(|b| ProvingTimes::decode(&b)) {
+        let times = match store
+            .proving(number)?
+            .and_then(|b| ProvingTimes::decode(&b))
+        {
             Some(times) => times,
             None => {
                 let times = ProvingTimes {
@@ -589,10 +592,9 @@ impl Coordinator {
 
 /// Reads and decodes block `number`'s stored witness.
 fn read_witness(shared: &Shared, number: u64) -> Result<BlockWitness, SequencerError> {
-    let bytes = shared
-        .store()
-        .witness(number)?
-        .ok_or_else(|| SequencerError::Corrupt(format!("the witness of block {number} is missing")))?;
+    let bytes = shared.store().witness(number)?.ok_or_else(|| {
+        SequencerError::Corrupt(format!("the witness of block {number} is missing"))
+    })?;
     BlockWitness::decode(&bytes, hyperforge_primitives::tx::DEFAULT_MAX_PAYLOAD)
         .map_err(|error| SequencerError::Corrupt(format!("the witness of block {number}: {error}")))
 }
@@ -661,7 +663,11 @@ async fn on_event(coordinator: &Arc<Coordinator>, event: Event) {
     }
 }
 
-async fn serve_job(coordinator: &Arc<Coordinator>, peer: PeerId, request: JobRequest) -> JobsResponse {
+async fn serve_job(
+    coordinator: &Arc<Coordinator>,
+    peer: PeerId,
+    request: JobRequest,
+) -> JobsResponse {
     if !coordinator.allowed.is_empty() && !coordinator.allowed.contains(&peer) {
         return JobsResponse::Refused(Refusal::NotAllowed);
     }
@@ -689,7 +695,9 @@ async fn serve_job(coordinator: &Arc<Coordinator>, peer: PeerId, request: JobReq
         Ok(Ok(None)) => JobsResponse::NoJob,
         Ok(Err(error)) => {
             tracing::error!(target: "seq::jobs", %error, "cannot lease a job");
-            JobsResponse::Refused(Refusal::Other("the coordinator cannot read its jobs".into()))
+            JobsResponse::Refused(Refusal::Other(
+                "the coordinator cannot read its jobs".into(),
+            ))
         }
         Err(error) => {
             tracing::error!(target: "seq::jobs", %error, "lease task failed");
@@ -788,6 +796,9 @@ mod tests {
     fn job_ids_name_batch_and_node() {
         let id = job_id(7, 3);
         assert_eq!(split_id(id), (7, 3));
-        assert_eq!(split_id(job_id(1, (1 << NODE_BITS) - 1)), (1, (1 << NODE_BITS) - 1));
+        assert_eq!(
+            split_id(job_id(1, (1 << NODE_BITS) - 1)),
+            (1, (1 << NODE_BITS) - 1)
+        );
     }
 }

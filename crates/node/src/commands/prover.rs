@@ -27,8 +27,8 @@ use std::{
 use anyhow::Context;
 use hyperforge_circuits::recursion::CircuitCache;
 use hyperforge_p2p::{
-    CircuitDigest, Client, JobRequest, Multiaddr, NetworkConfig, P2pError, PeerId,
-    ProofReceipt, ProofSubmission, Refusal,
+    CircuitDigest, Client, JobRequest, Multiaddr, NetworkConfig, P2pError, PeerId, ProofReceipt,
+    ProofSubmission, Refusal,
 };
 use hyperforge_primitives::ChainId;
 use hyperforge_prover::{JobKind, ProverCircuits};
@@ -251,7 +251,11 @@ fn peer_of(address: &Multiaddr) -> anyhow::Result<PeerId> {
 
 /// One worker: ask, prove, submit, until stopped. Returns an error on a refusal that
 /// retrying cannot cure.
-async fn work(worker: Arc<Worker>, index: u32, mut stop: watch::Receiver<bool>) -> anyhow::Result<()> {
+async fn work(
+    worker: Arc<Worker>,
+    index: u32,
+    mut stop: watch::Receiver<bool>,
+) -> anyhow::Result<()> {
     let mut backoff = MIN_BACKOFF;
     let request = JobRequest {
         chain_ids: vec![worker.chain_id],
@@ -284,7 +288,10 @@ async fn work(worker: Arc<Worker>, index: u32, mut stop: watch::Receiver<bool>) 
                     Refusal::CircuitMismatch { .. } | Refusal::NotAllowed
                 ) =>
             {
-                return Err(anyhow::anyhow!("the sequencer {} refused this prover: {refusal}", worker.sequencer));
+                return Err(anyhow::anyhow!(
+                    "the sequencer {} refused this prover: {refusal}",
+                    worker.sequencer
+                ));
             }
             Err(error) => {
                 tracing::debug!(target: "prover::jobs", worker = index, %error, "no job");
@@ -327,7 +334,11 @@ async fn work(worker: Arc<Worker>, index: u32, mut stop: watch::Receiver<bool>) 
             circuits: worker.digest,
             proof: proof.into(),
         };
-        match worker.client.submit_proof(worker.sequencer, submission).await {
+        match worker
+            .client
+            .submit_proof(worker.sequencer, submission)
+            .await
+        {
             Ok(ProofReceipt::Accepted) => {
                 worker.metrics.jobs_proven.inc();
                 worker
@@ -357,7 +368,10 @@ async fn wait(stop: &mut watch::Receiver<bool>, backoff: &mut Duration) {
 }
 
 /// Serves `GET /metrics` (any path answers the metrics) on `addr`; returns the bound address.
-async fn serve_metrics(addr: SocketAddr, metrics: Arc<ProverMetrics>) -> anyhow::Result<SocketAddr> {
+async fn serve_metrics(
+    addr: SocketAddr,
+    metrics: Arc<ProverMetrics>,
+) -> anyhow::Result<SocketAddr> {
     let listener = tokio::net::TcpListener::bind(addr)
         .await
         .with_context(|| format!("cannot serve metrics on {addr}"))?;
@@ -371,7 +385,8 @@ async fn serve_metrics(addr: SocketAddr, metrics: Arc<ProverMetrics>) -> anyhow:
             tokio::spawn(async move {
                 // Read the request head (bounded); the answer does not depend on it.
                 let mut buffer = [0u8; 2048];
-                let _ = tokio::time::timeout(Duration::from_secs(2), stream.read(&mut buffer)).await;
+                let _ =
+                    tokio::time::timeout(Duration::from_secs(2), stream.read(&mut buffer)).await;
                 let body = metrics.render();
                 let head = format!(
                     "HTTP/1.1 200 OK\r\nContent-Type: text/plain; version=0.0.4\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",

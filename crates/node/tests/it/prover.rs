@@ -233,19 +233,36 @@ impl ProverNode {
 
 /// Sends a transfer of 1 gwei from dev account `from` (its next nonce) to account 9 and
 /// waits for its block; returns the block number (= its batch: one block per batch).
-fn transfer_included(runtime: &tokio::runtime::Runtime, node: &SequencerNode, from: usize, nonce: u32) -> u64 {
+fn transfer_included(
+    runtime: &tokio::runtime::Runtime,
+    node: &SequencerNode,
+    from: usize,
+    nonce: u32,
+) -> u64 {
     let client = node.client();
-    let tx = transfer(from, nonce, ACCOUNTS[9].address, 1, ChainId::new(270).unwrap());
+    let tx = transfer(
+        from,
+        nonce,
+        ACCOUNTS[9].address,
+        1,
+        ChainId::new(270).unwrap(),
+    );
     let raw = format!("0x{}", alloy::hex::encode(tx.encode()));
     let hash = runtime.block_on(client.send_transaction(raw)).unwrap();
     wait_for("the transfer's block", || {
-        let receipt = runtime.block_on(client.get_transaction_receipt(hash)).ok()??;
+        let receipt = runtime
+            .block_on(client.get_transaction_receipt(hash))
+            .ok()??;
         receipt.block_number
     })
 }
 
 /// Waits until batch `number` is proven; returns its public inputs and proof bytes.
-fn proven(runtime: &tokio::runtime::Runtime, node: &SequencerNode, number: u64) -> hyperforge_sequencer::api::BatchProofView {
+fn proven(
+    runtime: &tokio::runtime::Runtime,
+    node: &SequencerNode,
+    number: u64,
+) -> hyperforge_sequencer::api::BatchProofView {
     let client = node.client();
     wait_for(&format!("batch {number} proven"), || {
         let batch = runtime.block_on(client.get_batch(number)).ok()??;
@@ -271,7 +288,13 @@ fn two_provers_prove_a_batch_of_transfers_and_its_proof_verifies() {
     let node = SequencerNode::spawn(&chain, &root.path().join("seq"), TCP0, &[]);
     let provers: Vec<ProverNode> = (0..2)
         .map(|i| {
-            ProverNode::spawn(&chain, &node.p2p, &root.path().join(format!("prover{i}")), &[], &[])
+            ProverNode::spawn(
+                &chain,
+                &node.p2p,
+                &root.path().join(format!("prover{i}")),
+                &[],
+                &[],
+            )
         })
         .collect();
     assert_ne!(provers[0].peer, provers[1].peer);
@@ -279,7 +302,10 @@ fn two_provers_prove_a_batch_of_transfers_and_its_proof_verifies() {
     let last = transfer_included(&runtime, &node, 1, 0).max(first);
     let view = proven(&runtime, &node, last);
 
-    let batch = runtime.block_on(node.client().get_batch(last)).unwrap().unwrap();
+    let batch = runtime
+        .block_on(node.client().get_batch(last))
+        .unwrap()
+        .unwrap();
     assert!(batch.sealed_at_ms.is_some() && batch.first_lease_at_ms.is_some());
     assert!(batch.proven_at_ms >= batch.first_lease_at_ms);
     // The proof verifies against the batch's public inputs, in this process.
@@ -291,13 +317,21 @@ fn two_provers_prove_a_batch_of_transfers_and_its_proof_verifies() {
     assert_eq!(view.circuits.0, circuits.digest());
     let proof = alloy::hex::decode(view.proof.trim_start_matches("0x")).unwrap();
     let inputs = batch.public_inputs.to_inputs().unwrap();
-    hyperforge_prover::check(&circuits, &hyperforge_prover::Expected::Batch(inputs.clone()), &proof)
-        .unwrap();
+    hyperforge_prover::check(
+        &circuits,
+        &hyperforge_prover::Expected::Batch(inputs.clone()),
+        &proof,
+    )
+    .unwrap();
     let mut other = inputs;
     other.batch_number += 1;
     assert!(
-        hyperforge_prover::check(&circuits, &hyperforge_prover::Expected::Batch(other), &proof)
-            .is_err()
+        hyperforge_prover::check(
+            &circuits,
+            &hyperforge_prover::Expected::Batch(other),
+            &proof
+        )
+        .is_err()
     );
     for number in first..=last {
         proven(&runtime, &node, number);
@@ -400,10 +434,7 @@ fn a_peer_off_the_allow_list_takes_no_job_and_other_circuits_are_refused_by_dige
     .unwrap()
     .public()
     .to_peer_id();
-    let allow = [(
-        "HYPERFORGE_P2P__ALLOWED_PEERS",
-        format!("[\"{allowed}\"]"),
-    )];
+    let allow = [("HYPERFORGE_P2P__ALLOWED_PEERS", format!("[\"{allowed}\"]"))];
     let node = SequencerNode::spawn(&chain, &root.path().join("seq"), TCP0, &allow);
     let batch = transfer_included(&runtime, &node, 0, 0);
 
@@ -421,7 +452,10 @@ fn a_peer_off_the_allow_list_takes_no_job_and_other_circuits_are_refused_by_dige
     });
     assert!(!status.success());
     let stderr = other.process.stderr.lock().unwrap().clone();
-    assert!(stderr.contains("circuit mismatch: the jobs expect 0x"), "{stderr}");
+    assert!(
+        stderr.contains("circuit mismatch: the jobs expect 0x"),
+        "{stderr}"
+    );
     assert_eq!(stderr.matches("0x").count() >= 2, true, "{stderr}");
 
     // Not on the list: the sequencer never lets it connect, so it takes nothing.
@@ -430,7 +464,10 @@ fn a_peer_off_the_allow_list_takes_no_job_and_other_circuits_are_refused_by_dige
     assert_eq!(stranger.metric("jobs_proven_total"), 0);
     assert_eq!(node.metric("jobs_leased"), 0);
     assert_eq!(node.metric("jobs_proven_total"), 0);
-    let record = runtime.block_on(node.client().get_batch(batch)).unwrap().unwrap();
+    let record = runtime
+        .block_on(node.client().get_batch(batch))
+        .unwrap()
+        .unwrap();
     assert_eq!(record.proof_status, ProofStatus::Pending);
     assert!(record.first_lease_at_ms.is_none());
 }
