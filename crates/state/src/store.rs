@@ -91,6 +91,9 @@ pub mod cf {
     ];
 }
 
+/// A stored batch proof: the digest of the circuits it verifies against, and its bytes.
+pub type StoredBatchProof = ([u8; 32], Vec<u8>);
+
 const HEAD_KEY: &[u8] = b"head";
 const L1_CURSOR_KEY: &[u8] = b"l1_cursor";
 /// Head records of earlier formats (the account root alone as the state root).
@@ -366,7 +369,7 @@ impl Store {
 
     /// The proof of batch `number` and the digest of the circuits it verifies against, once
     /// [`Store::put_batch_proof`] stored them.
-    pub fn batch_proof(&self, number: u64) -> Result<Option<([u8; 32], Vec<u8>)>, StateError> {
+    pub fn batch_proof(&self, number: u64) -> Result<Option<StoredBatchProof>, StateError> {
         let Some(mut bytes) = self.get(cf::BATCH_PROOFS, &number.to_be_bytes())? else {
             return Ok(None);
         };

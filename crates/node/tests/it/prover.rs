@@ -456,7 +456,7 @@ fn a_peer_off_the_allow_list_takes_no_job_and_other_circuits_are_refused_by_dige
         stderr.contains("circuit mismatch: the jobs expect 0x"),
         "{stderr}"
     );
-    assert_eq!(stderr.matches("0x").count() >= 2, true, "{stderr}");
+    assert!(stderr.matches("0x").count() >= 2, "{stderr}");
 
     // Not on the list: the sequencer never lets it connect, so it takes nothing.
     let stranger = ProverNode::spawn(&chain, &node.p2p, &root.path().join("stranger"), &[], &[]);
