@@ -249,6 +249,8 @@ pub(crate) struct Coordinator {
     allowed: HashSet<PeerId>,
     circuits: OnceLock<Arc<ProverCircuits>>,
     loading: AtomicBool,
+    /// Loading the circuits failed: nothing will be served.
+    failed: AtomicBool,
     book: Mutex<Book>,
     /// The next batch number to look at for planning.
     next_batch: Mutex<u64>,
@@ -280,6 +282,7 @@ impl Coordinator {
             allowed,
             circuits: OnceLock::new(),
             loading: AtomicBool::new(false),
+            failed: AtomicBool::new(false),
             book: Mutex::new(Book::default()),
             next_batch: Mutex::new(1),
         }
@@ -305,10 +308,25 @@ impl Coordinator {
                     tracing::info!(target: "seq::jobs", circuits = %digest, "serving proving jobs");
                 }
                 Err(error) => {
+                    coordinator.failed.store(true, Ordering::SeqCst);
                     tracing::error!(target: "seq::jobs", %error, "the proving circuits cannot be built; no jobs are served");
                 }
             }
         });
+    }
+
+    /// The circuits, once loaded (starting the load if need be); `None` if they cannot be.
+    async fn loaded_circuits(self: &Arc<Self>) -> Option<Arc<ProverCircuits>> {
+        self.ensure_circuits();
+        loop {
+            if let Some(circuits) = self.circuits.get() {
+                return Some(circuits.clone());
+            }
+            if self.failed.load(Ordering::SeqCst) {
+                return None;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
     }
 
     /// Plans every sealed batch not planned or proven yet, and expires leases.
@@ -712,8 +730,10 @@ async fn serve_proof(
     submission: ProofSubmission,
 ) -> JobsResponse {
     let rejected = |reason: String| JobsResponse::Receipt(ProofReceipt::Rejected { reason });
-    let Some(circuits) = coordinator.circuits.get().cloned() else {
-        return rejected("the coordinator's circuits are not ready".into());
+    // A proof that arrives while the circuits load (a restarted sequencer) waits for them
+    // rather than being thrown away.
+    let Some(circuits) = coordinator.loaded_circuits().await else {
+        return rejected("the coordinator has no circuits to check proofs with".into());
     };
     let ours = CircuitDigest(circuits.digest());
     if submission.circuits != ours {

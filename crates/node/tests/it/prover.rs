@@ -336,8 +336,10 @@ fn two_provers_prove_a_batch_of_transfers_and_its_proof_verifies() {
     for number in first..=last {
         proven(&runtime, &node, number);
     }
-    let proven_jobs: u64 = provers.iter().map(|p| p.metric("jobs_proven_total")).sum();
-    assert!(proven_jobs >= 2, "{proven_jobs} jobs proven");
+    wait_for("the provers' proofs counted", || {
+        let proven: u64 = provers.iter().map(|p| p.metric("jobs_proven_total")).sum();
+        (proven >= 2).then_some(())
+    });
     assert_eq!(node.metric("jobs_refused_total"), 0);
 }
 
@@ -358,8 +360,11 @@ fn a_prover_killed_mid_job_loses_its_lease_and_the_batch_is_still_proven() {
     doomed.process.kill();
     let rescuer = ProverNode::spawn(&chain, &node.p2p, &root.path().join("rescuer"), &[], &[]);
     proven(&runtime, &node, batch);
-    // The leaf (leased again after the lease expired) and the root.
-    assert!(rescuer.metric("jobs_proven_total") >= 2);
+    // The leaf (leased again after the lease expired) and the root. The receipt reaches the
+    // prover after the batch is marked proven: wait for it.
+    wait_for("the rescuer's two proofs counted", || {
+        (rescuer.metric("jobs_proven_total") >= 2).then_some(())
+    });
 }
 
 #[test]
@@ -385,7 +390,9 @@ fn a_prover_sending_corrupt_proofs_is_refused_and_penalised_and_another_proves_t
     let honest = ProverNode::spawn(&chain, &node.p2p, &root.path().join("honest"), &[], &[]);
     proven(&runtime, &node, batch);
     assert_eq!(liar.metric("jobs_proven_total"), 0);
-    assert!(honest.metric("jobs_proven_total") >= 1);
+    wait_for("the honest prover's proofs counted", || {
+        (honest.metric("jobs_proven_total") >= 1).then_some(())
+    });
 }
 
 #[test]
@@ -416,7 +423,9 @@ fn a_sequencer_restarted_with_jobs_leased_keeps_proven_work_and_proves_the_batch
     proven(&runtime, &node, batch);
     // Only the root was proven again: the leaf's proof survived the restart.
     assert_eq!(node.metric("jobs_proven_total"), 1);
-    assert!(prover.metric("jobs_proven_total") >= 2);
+    wait_for("the prover's two proofs counted", || {
+        (prover.metric("jobs_proven_total") >= 2).then_some(())
+    });
 }
 
 #[test]
