@@ -87,13 +87,17 @@ impl Drop for Process {
 
 /// The metrics text of `addr`.
 fn metrics(addr: &str) -> Result<String> {
-    let mut stream = TcpStream::connect(addr)?;
+    let mut stream =
+        TcpStream::connect(addr).map_err(|error| format!("metrics of {addr}: {error}"))?;
     write!(
         stream,
         "GET /metrics HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n"
-    )?;
+    )
+    .map_err(|error| format!("metrics request to {addr}: {error}"))?;
     let mut text = String::new();
-    stream.read_to_string(&mut text)?;
+    stream
+        .read_to_string(&mut text)
+        .map_err(|error| format!("metrics answer of {addr}: {error}"))?;
     Ok(text)
 }
 
@@ -262,8 +266,8 @@ fn main() -> Result<()> {
     if std::env::args().any(|arg| arg == "--list") {
         return Ok(());
     }
-    let txs = env_or("HYPERFORGE_BENCH_TXS", 32)?;
-    let tx_slots = env_or("HYPERFORGE_BENCH_TX_SLOTS", 4)?;
+    let txs = env_or("HYPERFORGE_BENCH_TXS", 28)?;
+    let tx_slots = env_or("HYPERFORGE_BENCH_TX_SLOTS", 14)?;
     let cache =
         PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../target/bench-provers-circuits");
     let cache = std::env::var_os("CARGO_TARGET_DIR")

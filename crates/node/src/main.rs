@@ -1,6 +1,6 @@
 //! `hyperforge`: the one binary of a hyperchain. Each role is a subcommand: today `config
-//! show`, `l1 deploy|register`, `sequencer` and `wallet`; the prover and settler roles follow
-//! in later issues.
+//! show`, `l1 deploy|register`, `sequencer`, `prover` and `wallet`; the settler role follows
+//! in a later issue.
 //!
 //! Commands are organised noun then verb (`commands/config/show.rs`). Logs go to stderr,
 //! filtered by `RUST_LOG` (default `info`), as text or, with `--log-format json`, as JSON lines;

@@ -338,8 +338,16 @@ impl Coordinator {
                 break;
             };
             if record.proof_status == ProofStatus::Pending {
-                let batch = self.plan(&record)?;
-                self.book().batches.insert(number, batch);
+                match self.plan(&record) {
+                    Ok(batch) => {
+                        self.book().batches.insert(number, batch);
+                    }
+                    // No honest proof can match a batch that cannot be planned: say so once
+                    // and go on with the next.
+                    Err(error) => {
+                        tracing::error!(target: "seq::jobs", batch = number, %error, "batch not planned; it will not be proven");
+                    }
+                }
             } else {
                 store.delete_jobs(job_id(number, 0).0, job_id(number + 1, 0).0)?;
             }
