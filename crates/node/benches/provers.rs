@@ -3,8 +3,8 @@
 //! workers or two provers with 1 worker each.
 //!
 //! Each run starts a fresh sequencer (chunks of `HYPERFORGE_BENCH_TX_SLOTS` transaction
-//! slots, default 4; one block per batch), sends `HYPERFORGE_BENCH_TXS` signed transfers
-//! (default 32) from four senders, and waits until every batch holding them is proven. The
+//! slots, default 14, the most a `2^13`-row chunk holds; one block per batch), sends
+//! `HYPERFORGE_BENCH_TXS` signed transfers (default 28) from four senders, and waits until every batch holding them is proven. The
 //! provers load the circuits before the clock starts (one cache for every run, under the
 //! target directory; the first run builds it).
 //!
