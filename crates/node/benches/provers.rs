@@ -15,6 +15,9 @@
 //!   receipt of its proof minus the proving time (payloads over libp2p, the coordinator's
 //!   lease and its check of the proof), summed over the jobs of the two-process run, as a
 //!   percentage of the proving time (the provers' `job_seconds` and `prove_seconds`).
+//!
+//! `HYPERFORGE_BENCH_BIN`: the `hyperforge` binary to run (default: the one built with this
+//! bench; a copy keeps a shared target directory's rebuilds out of a long run).
 
 use std::{
     error::Error,
@@ -109,8 +112,11 @@ fn series(text: &str, name: &str) -> f64 {
         .unwrap_or(0.0)
 }
 
+/// `HYPERFORGE_BENCH_BIN`, or the binary this bench was built with.
 fn hyperforge(root: &Path) -> Command {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_hyperforge"));
+    let binary = std::env::var_os("HYPERFORGE_BENCH_BIN")
+        .map_or_else(|| PathBuf::from(env!("CARGO_BIN_EXE_hyperforge")), PathBuf::from);
+    let mut command = Command::new(binary);
     command.current_dir(root);
     for (key, _) in std::env::vars() {
         if key.starts_with("HYPERFORGE_") {
