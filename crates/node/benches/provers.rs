@@ -92,11 +92,12 @@ impl Drop for Process {
 fn metrics(addr: &str) -> Result<String> {
     let mut stream =
         TcpStream::connect(addr).map_err(|error| format!("metrics of {addr}: {error}"))?;
-    write!(
-        stream,
-        "GET /metrics HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n"
-    )
-    .map_err(|error| format!("metrics request to {addr}: {error}"))?;
+    stream
+        .write_all(
+            format!("GET /metrics HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n")
+                .as_bytes(),
+        )
+        .map_err(|error| format!("metrics request to {addr}: {error}"))?;
     let mut text = String::new();
     stream
         .read_to_string(&mut text)
@@ -114,8 +115,10 @@ fn series(text: &str, name: &str) -> f64 {
 
 /// `HYPERFORGE_BENCH_BIN`, or the binary this bench was built with.
 fn hyperforge(root: &Path) -> Command {
-    let binary = std::env::var_os("HYPERFORGE_BENCH_BIN")
-        .map_or_else(|| PathBuf::from(env!("CARGO_BIN_EXE_hyperforge")), PathBuf::from);
+    let binary = std::env::var_os("HYPERFORGE_BENCH_BIN").map_or_else(
+        || PathBuf::from(env!("CARGO_BIN_EXE_hyperforge")),
+        PathBuf::from,
+    );
     let mut command = Command::new(binary);
     command.current_dir(root);
     for (key, _) in std::env::vars() {

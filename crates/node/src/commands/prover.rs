@@ -383,10 +383,20 @@ async fn serve_metrics(
             };
             let metrics = metrics.clone();
             tokio::spawn(async move {
-                // Read the request head (bounded); the answer does not depend on it.
-                let mut buffer = [0u8; 2048];
-                let _ =
-                    tokio::time::timeout(Duration::from_secs(2), stream.read(&mut buffer)).await;
+                // Read the whole request head (bounded: 8 KiB, 2 s) before answering, so the
+                // client is done writing when the connection closes; the answer does not
+                // depend on the request.
+                let mut head = Vec::new();
+                let _ = tokio::time::timeout(Duration::from_secs(2), async {
+                    let mut buffer = [0u8; 1024];
+                    while !head.windows(4).any(|w| w == b"\r\n\r\n") && head.len() < 8192 {
+                        match stream.read(&mut buffer).await {
+                            Ok(0) | Err(_) => break,
+                            Ok(n) => head.extend_from_slice(&buffer[..n]),
+                        }
+                    }
+                })
+                .await;
                 let body = metrics.render();
                 let head = format!(
                     "HTTP/1.1 200 OK\r\nContent-Type: text/plain; version=0.0.4\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",

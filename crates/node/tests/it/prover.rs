@@ -133,11 +133,12 @@ impl Drop for Process {
 /// labels as printed).
 fn scrape(addr: &str, series: &str) -> Option<u64> {
     let mut stream = TcpStream::connect(addr).ok()?;
-    write!(
-        stream,
-        "GET /metrics HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n"
-    )
-    .ok()?;
+    stream
+        .write_all(
+            format!("GET /metrics HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n")
+                .as_bytes(),
+        )
+        .ok()?;
     let mut text = String::new();
     stream.read_to_string(&mut text).ok()?;
     let prefix = format!("{series} ");
