@@ -17,6 +17,9 @@
 //!   commit) at the same shape, without RPC (`crates/execution/benches/blocks.rs`).
 //! - `devnet`: seconds from `cargo xtask devnet` to its table for the first two chains, fresh
 //!   and resumed, binaries built (`devnet::bench`).
+//! - `provers`: proven transfers per second through a real sequencer and `hyperforge
+//!   prover` processes over libp2p, 1 prover with 2 workers against 2 provers with 1, and
+//!   the network's overhead per job (`crates/node/benches/provers.rs`).
 
 use xshell::{Shell, cmd};
 
@@ -91,6 +94,13 @@ pub(crate) fn run(project: &Project, target: BenchTarget, release: bool) -> anyh
                 "cargo bench --profile dev --package hyperforge-settler --bench settler"
             )
             .env("HYPERFORGE_ANVIL", anvil)
+            .run()?;
+        }
+        BenchTarget::Provers => {
+            cmd!(
+                sh,
+                "cargo bench --profile dev --package hyperforge --bench provers"
+            )
             .run()?;
         }
     }

@@ -144,6 +144,9 @@ pub(crate) enum BenchTarget {
     Settler,
     /// Seconds until a fresh 2-chain devnet is ready, binaries built.
     Devnet,
+    /// Proven transfers per second through a sequencer and prover processes over libp2p
+    /// (1 prover with 2 workers against 2 provers with 1), and the network's overhead per job.
+    Provers,
 }
 
 #[derive(Debug, Subcommand)]

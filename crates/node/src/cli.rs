@@ -35,6 +35,8 @@ pub(crate) enum Command {
     L1(L1Command),
     /// Run a chain's sequencer: mempool, blocks, batches, JSON-RPC and metrics.
     Sequencer(SequencerArgs),
+    /// Run a prover node: take proving jobs from a sequencer over libp2p, prove, submit.
+    Prover(ProverArgs),
     /// Send transactions and read accounts: L2 through a sequencer's JSON-RPC, deposits on L1.
     #[command(subcommand)]
     Wallet(WalletCommand),
@@ -95,6 +97,34 @@ pub(crate) struct SequencerArgs {
     /// The RocksDB data directory (default: `[sequencer] data_dir` under the chain's folder).
     #[arg(long, value_name = "DIR")]
     pub(crate) data_dir: Option<PathBuf>,
+    /// How long a prover holds a proving job before it is handed out again, in ms (tests
+    /// shorten it).
+    #[arg(long, value_name = "MS", env = "HYPERFORGE_JOB_LEASE_MS", hide = true)]
+    pub(crate) job_lease_ms: Option<u64>,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct ProverArgs {
+    #[command(flatten)]
+    pub(crate) chain: ChainArgs,
+    /// The sequencer's p2p multiaddr, ending in `/p2p/<peer id>` (default: the first of
+    /// `[p2p] bootnodes`).
+    #[arg(long, value_name = "MULTIADDR")]
+    pub(crate) bootnode: Option<hyperforge_p2p::Multiaddr>,
+    /// Jobs proven at once (default: `[prover] workers`).
+    #[arg(long, value_name = "N")]
+    pub(crate) workers: Option<u32>,
+    /// The node's data directory: its p2p key, and the circuit cache unless
+    /// `$HYPERFORGE_CIRCUIT_CACHE` names one (default: `data/prover` under the chain's folder).
+    #[arg(long, value_name = "DIR")]
+    pub(crate) data_dir: Option<PathBuf>,
+    /// Serve Prometheus metrics on `GET /metrics` at this address (port 0 picks one).
+    #[arg(long, value_name = "ADDR")]
+    pub(crate) metrics_addr: Option<std::net::SocketAddr>,
+    /// Test only: flip one byte of every proof submitted (a faulty prover, which the
+    /// sequencer must refuse and penalise).
+    #[arg(long, hide = true)]
+    pub(crate) corrupt_proofs: bool,
 }
 
 /// Which sequencer to talk to.

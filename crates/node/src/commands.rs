@@ -2,6 +2,7 @@
 
 mod config;
 mod l1;
+mod prover;
 mod sequencer;
 mod settler;
 mod wallet;
@@ -16,6 +17,7 @@ pub(crate) fn run(command: Command) -> anyhow::Result<()> {
         Command::Config(command) => config::run(command),
         Command::L1(command) => l1::run(command),
         Command::Sequencer(args) => sequencer::run(args),
+        Command::Prover(args) => prover::run(args),
         Command::Wallet(command) => wallet::run(command),
         Command::Settler(args) => settler::run(args),
     }

@@ -1,6 +1,5 @@
-//! `hyperforge`: the one binary of a hyperchain. Each role is a subcommand: today `config
-//! show`, `l1 deploy|register`, `sequencer`, `settler` and `wallet`; the prover role follows
-//! in a later issue.
+//! `hyperforge`: the one binary of a hyperchain. Each role is a subcommand: `config show`,
+//! `l1 deploy|register`, `sequencer`, `prover`, `settler` and `wallet`.
 //!
 //! Commands are organised noun then verb (`commands/config/show.rs`). Logs go to stderr,
 //! filtered by `RUST_LOG` (default `info`), as text or, with `--log-format json`, as JSON lines;

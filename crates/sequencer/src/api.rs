@@ -525,6 +525,18 @@ pub struct BatchView {
     pub last_block: u64,
     /// Pending, proven or settled.
     pub proof_status: ProofStatus,
+    /// Where proving stands: `pending` (no job leased yet), `proving`, `proven` or `settled`.
+    pub proving: String,
+    /// When it was sealed (its last block's timestamp, ms since the Unix epoch); `null`
+    /// until the job coordinator has seen it.
+    #[serde(default)]
+    pub sealed_at_ms: Option<u64>,
+    /// When its first proving job was leased; `null` before.
+    #[serde(default)]
+    pub first_lease_at_ms: Option<u64>,
+    /// When its batch proof was checked and stored; `null` before.
+    #[serde(default)]
+    pub proven_at_ms: Option<u64>,
     /// The public inputs.
     pub public_inputs: PublicInputsView,
 }

@@ -264,4 +264,7 @@ pub enum SequencerError {
         "the bridge's queues disagree with this data directory ({0}): another bridge, or an L1 reorganisation deeper than `[l1] confirmations`"
     )]
     L1Queue(String),
+    /// The p2p node could not start.
+    #[error("p2p: {0}")]
+    P2p(#[from] hyperforge_p2p::P2pError),
 }

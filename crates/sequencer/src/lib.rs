@@ -1,8 +1,9 @@
 //! A chain's sequencer: it admits signed transactions into a mempool, orders and executes them
 //! into blocks on the RocksDB state, seals every `batch_blocks` blocks into a batch whose
-//! public inputs it computes natively (proof status `pending` until provers exist), and
-//! serves JSON-RPC (`hf_*` plus a read-only `eth_*` subset, HTTP and WebSocket on one port)
-//! and Prometheus metrics on `GET /metrics`.
+//! public inputs it computes natively, has every sealed batch proven by prover nodes over
+//! libp2p ([`jobs`]: the coordinator plans the jobs, leases them, checks every returned proof
+//! and stores the batch proof), and serves JSON-RPC (`hf_*` plus a read-only `eth_*` subset,
+//! HTTP and WebSocket on one port) and Prometheus metrics on `GET /metrics`.
 //!
 //! Durability: a transaction's hash is answered only after it is written, synced, to the
 //! store's pending column (concurrent submissions share one write: group commit). A block is
@@ -31,7 +32,7 @@
 //! mempool; [`SequencerHandle`] is the running node; [`api`] defines the methods, the JSON
 //! views, the error codes and a typed client; [`mempool`] holds the admission rules. Inside:
 //! `shared` (the context, a leaf), `reader`, `admission`, `persister`, `producer`,
-//! `batcher`, `follower`, `rpc`; `service` only starts and joins the tasks (ARCHITECTURE.md
+//! `batcher`, `follower`, `rpc`, `jobs`; `service` only starts and joins the tasks (ARCHITECTURE.md
 //! shows who uses whom).
 
 mod admission;
@@ -40,6 +41,7 @@ mod batcher;
 mod error;
 mod follower;
 pub mod genesis;
+pub mod jobs;
 pub mod mempool;
 mod message_roots;
 pub mod metrics;
@@ -53,4 +55,5 @@ mod service;
 mod shared;
 
 pub use error::{AdmissionError, SequencerError};
+pub use jobs::{JobsConfig, ProvingTimes};
 pub use service::{Sequencer, SequencerHandle};

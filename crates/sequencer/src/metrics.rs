@@ -48,6 +48,16 @@ pub struct Metrics {
     pub l1_priority_stored: Gauge,
     /// L1 priority operations applied in blocks (the next queue index to apply).
     pub l1_priority_applied: Gauge,
+    /// Proving jobs waiting for a prover.
+    pub jobs_queued: Gauge,
+    /// Proving jobs leased to a prover.
+    pub jobs_leased: Gauge,
+    /// Proofs of jobs checked and stored.
+    pub jobs_proven: Counter,
+    /// Proofs of jobs refused (they did not check).
+    pub jobs_refused: Counter,
+    /// Batches whose batch proof is stored.
+    pub batches_proven: Counter,
 }
 
 impl Default for Metrics {
@@ -63,6 +73,11 @@ impl Default for Metrics {
             block_production_seconds: Histogram::new(exponential_buckets(0.0005, 2.0, 14)),
             l1_priority_stored: Gauge::default(),
             l1_priority_applied: Gauge::default(),
+            jobs_queued: Gauge::default(),
+            jobs_leased: Gauge::default(),
+            jobs_proven: Counter::default(),
+            jobs_refused: Counter::default(),
+            batches_proven: Counter::default(),
         };
         {
             let mut registry = metrics.registry.lock().unwrap_or_else(|e| e.into_inner());
@@ -111,12 +126,43 @@ impl Default for Metrics {
                 "L1 priority operations applied in blocks",
                 metrics.l1_priority_applied.clone(),
             );
+            registry.register(
+                "jobs_queued",
+                "Proving jobs waiting for a prover",
+                metrics.jobs_queued.clone(),
+            );
+            registry.register(
+                "jobs_leased",
+                "Proving jobs leased to a prover",
+                metrics.jobs_leased.clone(),
+            );
+            registry.register(
+                "jobs_proven",
+                "Proofs of jobs checked and stored",
+                metrics.jobs_proven.clone(),
+            );
+            registry.register(
+                "jobs_refused",
+                "Proofs of jobs refused because they did not check",
+                metrics.jobs_refused.clone(),
+            );
+            registry.register(
+                "batches_proven",
+                "Batches whose batch proof is stored",
+                metrics.batches_proven.clone(),
+            );
         }
         metrics
     }
 }
 
 impl Metrics {
+    /// Adds the p2p node's metrics under the `p2p_` prefix.
+    pub fn register_p2p(&self, p2p: &hyperforge_p2p::P2pMetrics) {
+        let mut registry = self.registry.lock().unwrap_or_else(|e| e.into_inner());
+        p2p.register(registry.sub_registry_with_prefix("p2p"));
+    }
+
     /// The metrics in Prometheus' text format.
     pub fn render(&self) -> String {
         let mut text = String::new();

@@ -6,7 +6,7 @@ use std::sync::Arc;
 use alloy_primitives::{Address, B256, U256};
 use hyperforge_primitives::{
     GWEI_IN_WEI,
-    block::{Block, Slot},
+    block::{Block, ProofStatus, Slot},
     bridge::digest_to_b256,
     parse_address,
 };
@@ -341,11 +341,27 @@ impl HfApiServer for RpcHandler {
         let Some(record) = read_batch(self.shared.store(), number).map_err(internal)? else {
             return Ok(None);
         };
+        let times = self
+            .shared
+            .store()
+            .proving(number)
+            .map_err(internal)?
+            .and_then(|bytes| crate::jobs::ProvingTimes::decode(&bytes))
+            .unwrap_or_default();
+        let set = |ms: u64| (ms != 0).then_some(ms);
+        let proving = match record.proof_status {
+            ProofStatus::Pending if times.first_lease_ms != 0 => "proving",
+            status => status.as_str(),
+        };
         Ok(Some(BatchView {
             number: record.number(),
             first_block: record.first_block,
             last_block: record.last_block,
             proof_status: record.proof_status,
+            proving: proving.to_owned(),
+            sealed_at_ms: set(times.sealed_ms),
+            first_lease_at_ms: set(times.first_lease_ms),
+            proven_at_ms: set(times.proven_ms),
             public_inputs: PublicInputsView::new(&record.public_inputs),
         }))
     }

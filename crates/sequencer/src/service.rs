@@ -1,12 +1,12 @@
 //! The running sequencer: opens the state, starts the tasks (the group-commit persister, the
-//! block loop, the L1 follower when `[l1] bridge` is set, the JSON-RPC server) and joins them
-//! in an orderly shutdown. It holds no logic of its own: admission is `admission`, the
+//! block loop, the L1 follower when `[l1] bridge` is set, the JSON-RPC server, the p2p node
+//! of `[p2p]` and the proving-job coordinator on it) and joins them in an orderly shutdown. It holds no logic of its own: admission is `admission`, the
 //! shared context `shared`, writes of pending transactions `persister`, blocks `producer`,
 //! batches `batcher`, reads `reader`.
 
 use std::{
     net::SocketAddr,
-    path::Path,
+    path::{Path, PathBuf},
     sync::{
         Arc, Mutex,
         atomic::{AtomicBool, Ordering},
@@ -17,6 +17,7 @@ use std::{
 
 use hyperforge_config::ChainConfig;
 use hyperforge_execution::VerifiedTx;
+use hyperforge_p2p::{Client, Multiaddr, NetworkConfig};
 use hyperforge_primitives::{
     block::BlockHeader,
     tx::{DEFAULT_MAX_PAYLOAD, SignedTx},
@@ -29,6 +30,7 @@ use crate::{
     error::SequencerError,
     follower::run_follower,
     genesis::ensure_genesis,
+    jobs::{Coordinator, JobsConfig, run_coordinator},
     mempool::{Mempool, MempoolLimits},
     metrics::{Metrics, MetricsLayer},
     persister::run_persister,
@@ -43,6 +45,8 @@ use crate::{
 pub struct Sequencer {
     pub(crate) shared: Arc<Shared>,
     pub(crate) head: BlockHeader,
+    data_dir: PathBuf,
+    jobs: JobsConfig,
 }
 
 impl Sequencer {
@@ -100,7 +104,16 @@ impl Sequencer {
                 shutting_down: AtomicBool::new(false),
             }),
             head,
+            data_dir: data_dir.to_path_buf(),
+            jobs: JobsConfig::new(data_dir.join("circuits")),
         })
+    }
+
+    /// How the proving-job coordinator runs (default: [`JobsConfig::new`] with the circuit
+    /// cache in `circuits/` under the data directory).
+    pub fn with_jobs(mut self, jobs: JobsConfig) -> Self {
+        self.jobs = jobs;
+        self
     }
 
     /// The latest block's header.
@@ -108,10 +121,16 @@ impl Sequencer {
         &self.head
     }
 
-    /// Starts the persister, the block loop and the JSON-RPC server on `rpc_addr` (port 0
-    /// picks a free one).
+    /// Starts the persister, the block loop, the JSON-RPC server on `rpc_addr` (port 0
+    /// picks a free one), the p2p node on `[p2p] listen` (its key in the data directory) and
+    /// the proving-job coordinator.
     pub async fn start(self, rpc_addr: SocketAddr) -> Result<SequencerHandle, SequencerError> {
         let shared = self.shared;
+        let network = NetworkConfig::from_chain(&shared.config.p2p, &self.data_dir)?;
+        let (p2p, p2p_events, event_loop) = hyperforge_p2p::new(network)?;
+        shared.metrics.register_p2p(p2p.metrics());
+        let p2p_task = tokio::spawn(event_loop.run());
+        let p2p_addrs = p2p.listen_addrs().await?;
         let (persist_tx, persist_rx) = mpsc::channel();
         *shared.persist.lock().unwrap_or_else(|e| e.into_inner()) = Some(persist_tx);
         let persister = {
@@ -166,11 +185,17 @@ impl Sequencer {
         if follower.is_none() {
             tracing::info!("no `[l1] bridge`: L1 priority operations are not followed");
         }
+        let coordinator = Arc::new(Coordinator::new(shared.clone(), p2p.clone(), self.jobs));
+        let jobs = tokio::spawn(run_coordinator(coordinator, p2p_events, stop_rx.clone()));
         let producer = tokio::spawn(run_producer(shared.clone(), self.head, stop_rx));
-        tracing::info!(rpc = %format!("http://{local_addr}"), "sequencer ready");
+        tracing::info!(rpc = %format!("http://{local_addr}"), p2p = ?p2p_addrs.iter().map(ToString::to_string).collect::<Vec<_>>(), "sequencer ready");
         Ok(SequencerHandle {
             shared,
             rpc_addr: local_addr,
+            p2p_addrs,
+            p2p,
+            p2p_task: Some(p2p_task),
+            jobs: Some(jobs),
             rpc,
             stop: stop_tx,
             producer: Some(producer),
@@ -263,6 +288,10 @@ async fn run_producer(
 pub struct SequencerHandle {
     shared: Arc<Shared>,
     rpc_addr: SocketAddr,
+    p2p_addrs: Vec<Multiaddr>,
+    p2p: Client,
+    p2p_task: Option<tokio::task::JoinHandle<()>>,
+    jobs: Option<tokio::task::JoinHandle<Result<(), SequencerError>>>,
     rpc: ServerHandle,
     stop: watch::Sender<bool>,
     producer: Option<tokio::task::JoinHandle<Result<(), SequencerError>>>,
@@ -275,6 +304,11 @@ impl SequencerHandle {
     /// Where JSON-RPC (HTTP and WebSocket) and `GET /metrics` listen.
     pub fn rpc_addr(&self) -> SocketAddr {
         self.rpc_addr
+    }
+
+    /// The p2p node's listen addresses, each ending in `/p2p/<peer id>` (provers dial one).
+    pub fn p2p_addrs(&self) -> &[Multiaddr] {
+        &self.p2p_addrs
     }
 
     /// The metrics.
@@ -320,6 +354,17 @@ impl SequencerHandle {
                 Ok(Err(error)) => tracing::warn!(%error, "the L1 follower had stopped"),
                 Err(error) => tracing::warn!(%error, "the L1 follower task failed"),
             }
+        }
+        if let Some(jobs) = self.jobs.take() {
+            match jobs.await {
+                Ok(Ok(())) => {}
+                Ok(Err(error)) => tracing::warn!(%error, "the job coordinator had stopped"),
+                Err(error) => tracing::warn!(%error, "the job coordinator task failed"),
+            }
+        }
+        let _ = self.p2p.shutdown().await;
+        if let Some(p2p_task) = self.p2p_task.take() {
+            let _ = p2p_task.await;
         }
         let _ = self.rpc.stop();
         self.rpc.clone().stopped().await;

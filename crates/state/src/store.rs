@@ -62,10 +62,15 @@ pub mod cf {
     /// `batch number (8, BE)` -> the digest of the circuits (32) and the batch's proof
     /// (opaque bytes), once proven and checked.
     pub const BATCH_PROOFS: &str = "batch_proofs";
+    /// `job id (8, BE)` -> a proving job's state (opaque bytes: the coordinator's), until its
+    /// batch is proven.
+    pub const JOBS: &str = "jobs";
+    /// `batch number (8, BE)` -> where the batch's proving stands (opaque bytes: timings).
+    pub const PROVING: &str = "proving";
     /// Named singletons, like the head.
     pub const META: &str = "meta";
     /// Every column family.
-    pub const ALL: [&str; 15] = [
+    pub const ALL: [&str; 17] = [
         NODES,
         ACCOUNTS,
         ADDRESS_INDEX,
@@ -80,9 +85,14 @@ pub mod cf {
         L1_MESSAGE_ROOTS,
         WITNESSES,
         BATCH_PROOFS,
+        JOBS,
+        PROVING,
         META,
     ];
 }
+
+/// A stored batch proof: the digest of the circuits it verifies against, and its bytes.
+pub type StoredBatchProof = ([u8; 32], Vec<u8>);
 
 const HEAD_KEY: &[u8] = b"head";
 const L1_CURSOR_KEY: &[u8] = b"l1_cursor";
@@ -359,7 +369,7 @@ impl Store {
 
     /// The proof of batch `number` and the digest of the circuits it verifies against, once
     /// [`Store::put_batch_proof`] stored them.
-    pub fn batch_proof(&self, number: u64) -> Result<Option<([u8; 32], Vec<u8>)>, StateError> {
+    pub fn batch_proof(&self, number: u64) -> Result<Option<StoredBatchProof>, StateError> {
         let Some(mut bytes) = self.get(cf::BATCH_PROOFS, &number.to_be_bytes())? else {
             return Ok(None);
         };
@@ -403,6 +413,63 @@ impl Store {
             );
         }
         db.write_opt(batch, &synced())?;
+        Ok(())
+    }
+
+    /// Writes proving jobs' states by job id (`sync`: wait for the disk, for a proof).
+    pub fn put_jobs(&self, jobs: &[(u64, Vec<u8>)], sync: bool) -> Result<(), StateError> {
+        let mut batch = WriteBatch::default();
+        for (id, state) in jobs {
+            batch.put_cf(handle(&self.db, cf::JOBS), id.to_be_bytes(), state);
+        }
+        let mut options = WriteOptions::default();
+        options.set_sync(sync);
+        self.db.write_opt(batch, &options)?;
+        Ok(())
+    }
+
+    /// The proving jobs with ids in `from..to`, by id.
+    pub fn jobs(&self, from: u64, to: u64) -> Result<Vec<(u64, Vec<u8>)>, StateError> {
+        let mut jobs = Vec::new();
+        let start = from.to_be_bytes();
+        for item in self.db.iterator_cf(
+            handle(&self.db, cf::JOBS),
+            IteratorMode::From(&start, rocksdb::Direction::Forward),
+        ) {
+            let (key, value) = item?;
+            let key: [u8; 8] = (*key)
+                .try_into()
+                .map_err(|_| StateError::Corrupt("job key".into()))?;
+            let id = u64::from_be_bytes(key);
+            if id >= to {
+                break;
+            }
+            jobs.push((id, value.into_vec()));
+        }
+        Ok(jobs)
+    }
+
+    /// Deletes the proving jobs with ids in `from..to`.
+    pub fn delete_jobs(&self, from: u64, to: u64) -> Result<(), StateError> {
+        let mut batch = WriteBatch::default();
+        batch.delete_range_cf(
+            handle(&self.db, cf::JOBS),
+            from.to_be_bytes(),
+            to.to_be_bytes(),
+        );
+        self.db.write_opt(batch, &synced())?;
+        Ok(())
+    }
+
+    /// Where batch `number`'s proving stands, as the coordinator wrote it.
+    pub fn proving(&self, number: u64) -> Result<Option<Vec<u8>>, StateError> {
+        self.get(cf::PROVING, &number.to_be_bytes())
+    }
+
+    /// Records where batch `number`'s proving stands.
+    pub fn put_proving(&self, number: u64, record: &[u8]) -> Result<(), StateError> {
+        self.db
+            .put_cf(handle(&self.db, cf::PROVING), number.to_be_bytes(), record)?;
         Ok(())
     }
 

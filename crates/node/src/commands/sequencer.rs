@@ -1,9 +1,10 @@
 //! `hyperforge sequencer --chain chains/<name> [--data-dir D]`: runs the chain's sequencer
-//! until SIGINT or SIGTERM, then shuts down in order (no new transactions, the block in
+//! (with its p2p node and proving-job coordinator; stdout: `rpc: <url>`, then `p2p: <multiaddr>`
+//! per listen address) until SIGINT or SIGTERM, then shuts down in order (no new transactions, the block in
 //! progress finishes, everything is synced).
 
 use anyhow::Context;
-use hyperforge_sequencer::Sequencer;
+use hyperforge_sequencer::{JobsConfig, Sequencer};
 
 use crate::{cli::SequencerArgs, commands::load_chain};
 
@@ -21,9 +22,23 @@ pub(crate) fn run(args: SequencerArgs) -> anyhow::Result<()> {
     runtime.block_on(async move {
         let sequencer = Sequencer::open(config, &data_dir)
             .with_context(|| format!("cannot open the chain state in {}", data_dir.display()))?;
-        let mut handle = sequencer.start(rpc_addr).await?;
-        // The one line on stdout: scripts and tests wait for it.
-        println!("rpc: http://{}", handle.rpc_addr());
+        let mut jobs = JobsConfig::new(
+            std::env::var_os("HYPERFORGE_CIRCUIT_CACHE")
+                .map(std::path::PathBuf::from)
+                .unwrap_or_else(|| data_dir.join("circuits")),
+        );
+        if let Some(ms) = args.job_lease_ms {
+            jobs.lease = std::time::Duration::from_millis(ms);
+        }
+        let mut handle = sequencer.with_jobs(jobs).start(rpc_addr).await?;
+        // Scripts and tests wait for these lines: the RPC URL first, then each p2p address,
+        // in one write (a reader that takes only the first line and closes the pipe must not
+        // make a later write fail).
+        let mut ready = format!("rpc: http://{}\n", handle.rpc_addr());
+        for address in handle.p2p_addrs() {
+            ready.push_str(&format!("p2p: {address}\n"));
+        }
+        let _ = std::io::Write::write_all(&mut std::io::stdout(), ready.as_bytes());
         tokio::select! {
             signal = shutdown_signal() => {
                 tracing::info!(signal = signal?, "shutting down");
@@ -35,7 +50,7 @@ pub(crate) fn run(args: SequencerArgs) -> anyhow::Result<()> {
     })
 }
 
-async fn shutdown_signal() -> anyhow::Result<&'static str> {
+pub(crate) async fn shutdown_signal() -> anyhow::Result<&'static str> {
     let mut terminate = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
         .context("cannot listen for SIGTERM")?;
     tokio::select! {

@@ -8,6 +8,7 @@ mod l1;
 mod l1_follow;
 mod l1_real_settlement;
 mod l1_verified;
+mod prover;
 mod sequencer;
 mod settler;
 mod support;

@@ -12,7 +12,8 @@ use std::{
 use jsonrpsee::http_client::{HttpClient, HttpClientBuilder};
 
 /// The `hyperforge` binary, run in `root`, without the test's own `HYPERFORGE_*` variables
-/// (they would add a configuration layer), except the anvil binary's location.
+/// (they would add a configuration layer), except the anvil binary's location. A sequencer's
+/// p2p node listens on a free port (tests run in parallel; `--set p2p.listen=...` beats it).
 pub(crate) fn hyperforge(root: &Path) -> Command {
     let mut command = Command::new(env!("CARGO_BIN_EXE_hyperforge"));
     command.current_dir(root);
@@ -21,6 +22,7 @@ pub(crate) fn hyperforge(root: &Path) -> Command {
             command.env_remove(key);
         }
     }
+    command.env("HYPERFORGE_P2P__LISTEN", r#"["/ip4/127.0.0.1/tcp/0"]"#);
     command
 }
 

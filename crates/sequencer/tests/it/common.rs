@@ -20,6 +20,7 @@ pub(crate) fn config(overrides: &[&str]) -> ChainConfig {
     for flag in [
         "sequencer.rpc_addr=127.0.0.1:0",
         "sequencer.block_time_ms=20",
+        r#"p2p.listen=["/ip4/127.0.0.1/tcp/0"]"#,
     ]
     .iter()
     .chain(overrides)
