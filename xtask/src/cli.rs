@@ -71,6 +71,10 @@ pub(crate) struct DevnetArgs {
     /// Use this L1 JSON-RPC URL instead of starting anvil.
     #[arg(long, value_name = "URL")]
     pub(crate) l1: Option<String>,
+    /// The bridge's verifier: `plonky2` checks every settlement's proof on L1; `dev` checks
+    /// none (UNCHECKED, for fast experiments).
+    #[arg(long, default_value = "plonky2", value_parser = ["plonky2", "dev"])]
+    pub(crate) verifier: String,
     /// The port anvil listens on (127.0.0.1); 0: anvil picks a free one.
     #[arg(long, default_value_t = 8545)]
     pub(crate) l1_port: u16,

@@ -1,9 +1,13 @@
 //! `cargo xtask devnet`: one command for a local multi-chain network.
 //!
 //! Builds `hyperforge`, starts anvil (the one on PATH, or the npm one in `tools/`; or uses
-//! `--l1 <url>`), deploys the bridge, registers every chain, starts each chain's sequencer,
-//! prints one table (URLs, addresses, dev accounts, log files), then supervises the children
-//! until Ctrl-C, which stops them all within 5 s (`hyperforge_devnet::Supervisor`).
+//! `--l1 <url>`), deploys the bridge (`--verifier plonky2`, the default, or `dev`), registers
+//! every chain, starts each chain's sequencer and `--provers` prover nodes (dialling the
+//! sequencer's p2p address), then the settler over every chain; prints one table (URLs,
+//! addresses, dev accounts, log files), then supervises the children until Ctrl-C, which
+//! stops them all within 5 s (`hyperforge_devnet::Supervisor`). Every node shares one
+//! circuit cache (`$HYPERFORGE_CIRCUIT_CACHE`, default `~/.cache/hyperforge/circuits`), so
+//! only the first start builds the circuits.
 //!
 //! State lives in the data directory (`--data-dir`, default `data/devnet`): anvil's state
 //! (`anvil --state`), the ecosystem file, a copy of each chain's folder (the chains run from
@@ -12,15 +16,15 @@
 //!
 //! Ports: `--l1-port 0` lets anvil pick its port (read back from its "Listening on" line);
 //! `--port-base N` gives chain `i` (in `--chains` order) the RPC port `N + 2i` and the p2p
-//! port `N + 2i + 1`, `--port-base auto` free loopback ports, both through `--set` on the
-//! chain's copy: the table shows the ports in use, and `devnet.toml` records them for
+//! port `N + 2i + 1`, `--port-base auto` free loopback ports, both written into the chain's
+//! copy: the table shows the ports in use, and `devnet.toml` records them for
 //! `cargo xtask devnet status` (`status.rs`).
 //!
 //! `HYPERFORGE_BIN=<path>` runs that `hyperforge` instead of building one (tests, benches).
 //!
-//! **Not yet here** (the roadmap's next steps, see issue "One command for a multi-chain local
-//! network"): prover nodes, the settler and the relayer are not started, because their
-//! commands are still being built; `--provers` is accepted and reported as not started.
+//! **Not yet here** (see issue "One command for a multi-chain local network"): the relayer
+//! (cross-chain messages are executed with `hyperforge wallet`), `devnet add-chain` and the
+//! scenarios.
 
 mod status;
 
@@ -214,6 +218,7 @@ struct Network {
     l1: Option<String>,
     l1_port: u16,
     provers: u32,
+    verifier: String,
     fresh: bool,
 }
 
@@ -267,6 +272,7 @@ impl Network {
             l1: args.l1.clone(),
             l1_port: args.l1_port,
             provers: args.provers,
+            verifier: args.verifier.clone(),
             fresh: args.fresh,
         })
     }
@@ -289,6 +295,7 @@ impl Network {
             .with_context(|| format!("cannot create {}", logs.display()))?;
         let state_file = data_dir.join(STATE_FILE);
         let anvil_state = data_dir.join("anvil-state.json");
+        let circuit_cache = circuit_cache_dir();
 
         // L1.
         let l1 = match &self.l1 {
@@ -315,11 +322,12 @@ impl Network {
         let ecosystem = data_dir.join("ecosystem.toml");
         let sh = Shell::new()?;
         let l1_str = l1.as_str();
+        let verifier = self.verifier.as_str();
         if !resumed || !ecosystem.exists() {
             eprintln!("==> deploying the bridge on {l1}");
             cmd!(
                 sh,
-                "{binary} l1 deploy --l1 {l1_str} --ecosystem {ecosystem}"
+                "{binary} l1 deploy --l1 {l1_str} --ecosystem {ecosystem} --verifier {verifier}"
             )
             .run()
             .context("deploying the bridge failed")?;
@@ -374,23 +382,59 @@ impl Network {
                         .map_or_else(String::new, ToString::to_string),
                 ),
             };
-            let rpc_flag = format!("sequencer.rpc_addr={rpc}");
-            let p2p_flag = format!("p2p.listen=[\"{p2p}\"]");
+            // The copy holds what every process of the chain reads: the ports in use, the
+            // L1 and the bridge (the settler and the provers read the same file).
+            patch_chain_file(
+                &dir.join(hyperforge_config::CHAIN_FILE),
+                &rpc,
+                &p2p,
+                &l1,
+                &bridge,
+            )?;
             let sequencer_dir = data_dir.join(name).join("sequencer");
-            let bridge_flag = format!("l1.bridge={bridge}");
-            let spec = ChildSpec::new(
-                format!("{name}-sequencer"),
-                binary,
-                logs.join(format!("{name}-sequencer.log")),
-            )
-            .args(["sequencer", "--chain"])
-            .args([dir.as_os_str()])
-            .args(["--data-dir".into(), sequencer_dir.into_os_string()])
-            .args(["--set", &l1_flag, "--set", &bridge_flag])
-            .args(["--set", &rpc_flag, "--set", &p2p_flag])
-            .env("NO_COLOR", "1")
-            .ready(Ready::LogContains("rpc: http://".into()));
+            let sequencer_log = logs.join(format!("{name}-sequencer.log"));
+            let spec = ChildSpec::new(format!("{name}-sequencer"), binary, &sequencer_log)
+                .args(["sequencer", "--chain"])
+                .args([dir.as_os_str()])
+                .args(["--data-dir".into(), sequencer_dir.into_os_string()])
+                .env("NO_COLOR", "1")
+                .env("HYPERFORGE_CIRCUIT_CACHE", &circuit_cache)
+                .ready(Ready::LogContains("rpc: http://".into()));
             supervisor.start(spec)?;
+            // The sequencer prints its p2p address (with its peer id) right after its RPC URL.
+            let bootnode = p2p_address(&hyperforge_devnet::last_lines(&sequencer_log, 400));
+            let mut provers = Vec::new();
+            match &bootnode {
+                Some(bootnode) => {
+                    for index in 0..self.provers {
+                        let prover = format!("{name}-prover-{index}");
+                        let spec = ChildSpec::new(
+                            prover.clone(),
+                            binary,
+                            logs.join(format!("{prover}.log")),
+                        )
+                        .args(["prover", "--chain"])
+                        .args([dir.as_os_str()])
+                        .args(["--bootnode", bootnode.as_str()])
+                        .args([
+                            "--data-dir".into(),
+                            data_dir
+                                .join(name)
+                                .join(format!("prover-{index}"))
+                                .into_os_string(),
+                        ])
+                        .env("NO_COLOR", "1")
+                        .env("HYPERFORGE_CIRCUIT_CACHE", &circuit_cache)
+                        // Printed once its circuits are loaded (built the first time).
+                        .ready(Ready::LogContains("circuits: ".into()));
+                        supervisor.start(spec)?;
+                        provers.push(prover);
+                    }
+                }
+                None => eprintln!(
+                    "devnet: {name}'s sequencer printed no p2p address: no prover started for it"
+                ),
+            }
             state.chains.insert(
                 name.clone(),
                 RunningChain {
@@ -403,19 +447,107 @@ impl Network {
                 name: name.clone(),
                 chain_id: config.chain.chain_id.get(),
                 rpc: format!("http://{rpc}"),
-                p2p,
+                p2p: bootnode.unwrap_or(p2p),
                 metrics: format!("http://{rpc}/metrics"),
+                provers,
             });
         }
         state.write(&state_file)?;
+
+        // The settler: every chain's proven batches into one proof, settled on the bridge.
+        let chain_dirs = self
+            .chains
+            .iter()
+            .map(|(_, config)| {
+                data_dir
+                    .join("chains")
+                    .join(&config.chain.name)
+                    .display()
+                    .to_string()
+            })
+            .collect::<Vec<_>>()
+            .join(",");
+        let spec = ChildSpec::new("settler", binary, logs.join("settler.log"))
+            .args(["settler", "--ecosystem"])
+            .args([ecosystem.as_os_str()])
+            .args(["--chains", chain_dirs.as_str(), "--l1", l1.as_str()])
+            .args([
+                "--circuit-cache".into(),
+                circuit_cache.clone().into_os_string(),
+            ])
+            .args(["--settle-interval-ms", "2000", "--poll-interval-ms", "500"])
+            .env("NO_COLOR", "1")
+            .ready(Ready::LogContains("settling ".into()));
+        supervisor.start(spec)?;
         Ok(ReadyNetwork {
             l1,
             bridge,
             chains,
-            provers: self.provers,
+            verifier: self.verifier.clone(),
             data_dir,
         })
     }
+}
+
+/// The circuit cache every node of the devnet shares.
+fn circuit_cache_dir() -> PathBuf {
+    if let Some(dir) = std::env::var_os("HYPERFORGE_CIRCUIT_CACHE") {
+        return PathBuf::from(dir);
+    }
+    let home = std::env::var_os("HOME").map_or_else(|| PathBuf::from("."), PathBuf::from);
+    home.join(".cache/hyperforge/circuits")
+}
+
+/// Writes the ports in use, the L1 and the bridge into a chain's copied `chain.toml` (its
+/// comments are not kept: the copy is the devnet's, the project's file is untouched).
+fn patch_chain_file(
+    file: &Path,
+    rpc: &str,
+    p2p: &str,
+    l1: &str,
+    bridge: &str,
+) -> anyhow::Result<()> {
+    let text =
+        std::fs::read_to_string(file).with_context(|| format!("cannot read {}", file.display()))?;
+    let mut document: toml::Table = text
+        .parse()
+        .with_context(|| format!("{} is not valid TOML", file.display()))?;
+    section(&mut document, "sequencer", file)?
+        .insert("rpc_addr".into(), toml::Value::String(rpc.to_owned()));
+    section(&mut document, "p2p", file)?.insert(
+        "listen".into(),
+        toml::Value::Array(vec![toml::Value::String(p2p.to_owned())]),
+    );
+    let l1_section = section(&mut document, "l1", file)?;
+    l1_section.insert("rpc_url".into(), toml::Value::String(l1.to_owned()));
+    l1_section.insert("bridge".into(), toml::Value::String(bridge.to_owned()));
+    let text = format!(
+        "# Written by `cargo xtask devnet` from the project's chain.toml, with the ports, L1 and\n# bridge of this network.\n{}",
+        toml::to_string(&document)?
+    );
+    std::fs::write(file, text).with_context(|| format!("cannot write {}", file.display()))
+}
+
+/// The table `name` of `document`, created if missing.
+fn section<'a>(
+    document: &'a mut toml::Table,
+    name: &str,
+    file: &Path,
+) -> anyhow::Result<&'a mut toml::Table> {
+    document
+        .entry(name)
+        .or_insert_with(|| toml::Value::Table(toml::Table::new()))
+        .as_table_mut()
+        .with_context(|| format!("{}: `{name}` is not a table", file.display()))
+}
+
+/// The last `p2p: <multiaddr>` line of a sequencer's log that names a loopback TCP address.
+fn p2p_address(log: &str) -> Option<String> {
+    log.lines()
+        .rev()
+        .filter_map(|line| line.trim().strip_prefix("p2p: "))
+        .find(|address| address.starts_with("/ip4/127.0.0.1/tcp/") && address.contains("/p2p/"))
+        .map(str::to_owned)
 }
 
 /// Stops a start that Ctrl-C interrupted.
@@ -526,7 +658,7 @@ struct ReadyNetwork {
     l1: String,
     bridge: String,
     chains: Vec<ReadyChain>,
-    provers: u32,
+    verifier: String,
     data_dir: PathBuf,
 }
 
@@ -537,6 +669,8 @@ struct ReadyChain {
     rpc: String,
     p2p: String,
     metrics: String,
+    /// Its prover nodes' names (their logs are listed below the table).
+    provers: Vec<String>,
 }
 
 impl ReadyNetwork {
@@ -557,13 +691,28 @@ impl ReadyNetwork {
                 chain.name, chain.chain_id, chain.rpc, chain.p2p, chain.metrics
             );
         }
-        if self.provers > 0 {
+        let _ = writeln!(out);
+        for chain in &self.chains {
             let _ = writeln!(
                 out,
-                "\n  provers: NOT STARTED ({} per chain asked): the prover node is not wired into the devnet yet, batches stay `pending`",
-                self.provers
+                "  {:<10} provers: {}",
+                chain.name,
+                if chain.provers.is_empty() {
+                    "none".to_owned()
+                } else {
+                    chain.provers.join(", ")
+                }
             );
         }
+        let _ = writeln!(
+            out,
+            "  settler    every chain above, into the bridge ({} verifier)",
+            self.verifier
+        );
+        let _ = writeln!(
+            out,
+            "  relayer    NOT STARTED: not built yet; execute messages with `hyperforge wallet`"
+        );
         let _ = writeln!(
             out,
             "\n  dev accounts (funded on L1 and at genesis; public keys, local use only)"
@@ -590,6 +739,64 @@ impl ReadyNetwork {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_p2p_address_is_the_last_loopback_one_with_a_peer_id() {
+        let log = "rpc: http://127.0.0.1:3050\np2p: /ip4/127.0.0.1/tcp/3150/p2p/12D3KooWA\n\
+                   p2p: /ip4/10.0.0.2/tcp/3150/p2p/12D3KooWA\nrpc: http://127.0.0.1:3050\n\
+                   p2p: /ip4/127.0.0.1/tcp/3151/p2p/12D3KooWB\nINFO something else\n";
+        assert_eq!(
+            p2p_address(log).as_deref(),
+            Some("/ip4/127.0.0.1/tcp/3151/p2p/12D3KooWB")
+        );
+        assert_eq!(p2p_address("rpc: http://127.0.0.1:3050\n"), None);
+        assert_eq!(
+            p2p_address("p2p: /ip4/127.0.0.1/tcp/3150\n"),
+            None,
+            "no peer id"
+        );
+    }
+
+    #[test]
+    fn the_chain_copy_gets_the_ports_l1_and_bridge_of_the_network() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("chain.toml");
+        std::fs::write(
+            &file,
+            "[chain]\nname = \"alpha\"\nchain_id = 270\n[sequencer]\nrpc_addr = \"127.0.0.1:3050\"\nbatch_blocks = 4\n",
+        )
+        .unwrap();
+        patch_chain_file(
+            &file,
+            "127.0.0.1:4000",
+            "/ip4/127.0.0.1/tcp/4001",
+            "http://127.0.0.1:9545",
+            "0xe7f1725E7734CE288F8367e1Bb143E90bb3F0512",
+        )
+        .unwrap();
+        let table: toml::Table = std::fs::read_to_string(&file).unwrap().parse().unwrap();
+        assert_eq!(
+            table["sequencer"]["rpc_addr"].as_str(),
+            Some("127.0.0.1:4000")
+        );
+        assert_eq!(
+            table["sequencer"]["batch_blocks"].as_integer(),
+            Some(4),
+            "the rest is kept"
+        );
+        assert_eq!(
+            table["p2p"]["listen"].as_array().unwrap()[0].as_str(),
+            Some("/ip4/127.0.0.1/tcp/4001")
+        );
+        assert_eq!(
+            table["l1"]["rpc_url"].as_str(),
+            Some("http://127.0.0.1:9545")
+        );
+        assert_eq!(
+            table["l1"]["bridge"].as_str(),
+            Some("0xe7f1725E7734CE288F8367e1Bb143E90bb3F0512")
+        );
+    }
 
     #[test]
     fn the_last_listening_line_is_the_address() {
