@@ -270,7 +270,11 @@ fn devnet_comes_up_shows_status_stops_on_sigint_without_orphans_and_resumes() {
     // The free ports replaced the chain's own (3050).
     assert!(!alpha_rpc.ends_with(":3050"), "{alpha_rpc}");
     let pids = devnet.pids();
-    assert_eq!(pids.len(), 3, "anvil and two sequencers: {pids:?}");
+    assert_eq!(
+        pids.len(),
+        6,
+        "anvil, two sequencers, a prover each and the settler: {pids:?}"
+    );
 
     // A block on alpha, so that resuming has a height to keep.
     let output = Command::new(hyperforge_bin())
@@ -373,8 +377,8 @@ fn a_sigkilled_sequencer_is_reported_with_its_log_and_restarted() {
     let pids = devnet.pids();
     assert_eq!(
         pids.len(),
-        4,
-        "anvil, two sequencers, the restarted one: {pids:?}"
+        7,
+        "anvil, two sequencers, a prover each, the settler and the restarted sequencer: {pids:?}"
     );
     assert_stopped_cleanly(devnet.interrupt(), &pids);
 }

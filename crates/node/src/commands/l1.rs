@@ -87,6 +87,19 @@ pub(crate) fn write_atomically(path: &Path, contents: &str) -> anyhow::Result<()
 
 /// The bridge address an ecosystem file records under `[l1] bridge`.
 pub(crate) fn ecosystem_bridge(path: &Path) -> anyhow::Result<alloy::primitives::Address> {
+    let bridge: String = ecosystem_l1_key(path, "bridge")?
+        .with_context(|| format!("{}: no `[l1] bridge` address", path.display()))?;
+    hyperforge_primitives::parse_address(&bridge)
+        .with_context(|| format!("{}: `[l1] bridge`", path.display()))
+}
+
+/// The ecosystem file's `[l1] <key>`, parsed, if it records one: an error names the file and
+/// the key.
+pub(crate) fn ecosystem_l1_key<T>(path: &Path, key: &str) -> anyhow::Result<Option<T>>
+where
+    T: std::str::FromStr,
+    T::Err: std::fmt::Display,
+{
     let text = std::fs::read_to_string(path).with_context(|| {
         format!(
             "cannot read {}: deploy the bridge first with `hyperforge l1 deploy`",
@@ -96,11 +109,14 @@ pub(crate) fn ecosystem_bridge(path: &Path) -> anyhow::Result<alloy::primitives:
     let document: toml_edit::DocumentMut = text
         .parse()
         .with_context(|| format!("{} is not valid TOML", path.display()))?;
-    let bridge = document
+    document
         .get("l1")
-        .and_then(|l1| l1.get("bridge"))
-        .and_then(|bridge| bridge.as_str())
-        .with_context(|| format!("{}: no `[l1] bridge` address", path.display()))?;
-    hyperforge_primitives::parse_address(bridge)
-        .with_context(|| format!("{}: `[l1] bridge`", path.display()))
+        .and_then(|l1| l1.get(key))
+        .and_then(|value| value.as_str())
+        .map(|value| {
+            value
+                .parse::<T>()
+                .map_err(|error| anyhow::anyhow!("{}: `[l1] {key}`: {error}", path.display()))
+        })
+        .transpose()
 }

@@ -20,7 +20,7 @@ use hyperforge_settler::{
 };
 
 use crate::cli::{SettlerArgs, SignerArgs};
-use crate::commands::l1::{ecosystem_bridge, signer};
+use crate::commands::l1::{ecosystem_bridge, ecosystem_l1_key, signer};
 
 /// How long one request to a sequencer may take (a batch proof is a few hundred kB).
 const SOURCE_TIMEOUT: Duration = Duration::from_secs(30);
@@ -33,7 +33,8 @@ pub(crate) fn run(args: SettlerArgs) -> anyhow::Result<()> {
     };
     let l1 = match (&args.l1, &args.ecosystem) {
         (Some(url), _) => url.clone(),
-        (None, Some(path)) => ecosystem_l1(path)?.unwrap_or_else(|| chains[0].1.l1.rpc_url.clone()),
+        (None, Some(path)) => ecosystem_l1_key::<url::Url>(path, "rpc_url")?
+            .unwrap_or_else(|| chains[0].1.l1.rpc_url.clone()),
         (None, None) => chains[0].1.l1.rpc_url.clone(),
     };
     let shape = chunk_shape(&chains)?;
@@ -42,7 +43,9 @@ pub(crate) fn run(args: SettlerArgs) -> anyhow::Result<()> {
     })?;
     let verifier = match (args.verifier, &args.ecosystem) {
         (Some(kind), _) => kind,
-        (None, Some(path)) => ecosystem_verifier(path)?.unwrap_or_default(),
+        (None, Some(path)) => {
+            ecosystem_l1_key::<hyperforge_l1::VerifierKind>(path, "verifier")?.unwrap_or_default()
+        }
         (None, None) => hyperforge_l1::VerifierKind::default(),
     };
     let config = SettlerConfig {
@@ -187,44 +190,6 @@ fn chains_bridge(chains: &[(PathBuf, ChainConfig)]) -> anyhow::Result<alloy::pri
         }
     }
     bridge.context("no chain given")
-}
-
-/// The ecosystem file's `[l1] rpc_url`, if it has one.
-fn ecosystem_l1(path: &std::path::Path) -> anyhow::Result<Option<url::Url>> {
-    let text =
-        std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
-    let document: toml_edit::DocumentMut = text
-        .parse()
-        .with_context(|| format!("{} is not valid TOML", path.display()))?;
-    document
-        .get("l1")
-        .and_then(|l1| l1.get("rpc_url"))
-        .and_then(|url| url.as_str())
-        .map(|url| {
-            url.parse()
-                .with_context(|| format!("{}: `[l1] rpc_url`", path.display()))
-        })
-        .transpose()
-}
-
-/// The ecosystem file's `[l1] verifier`, if it records one.
-fn ecosystem_verifier(
-    path: &std::path::Path,
-) -> anyhow::Result<Option<hyperforge_l1::VerifierKind>> {
-    let text =
-        std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
-    let document: toml_edit::DocumentMut = text
-        .parse()
-        .with_context(|| format!("{} is not valid TOML", path.display()))?;
-    document
-        .get("l1")
-        .and_then(|l1| l1.get("verifier"))
-        .and_then(|kind| kind.as_str())
-        .map(|kind| {
-            kind.parse()
-                .with_context(|| format!("{}: `[l1] verifier`", path.display()))
-        })
-        .transpose()
 }
 
 /// The one `[prover.chunk]` of every chain (the circuits are shared).
