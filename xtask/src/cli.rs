@@ -31,8 +31,9 @@ pub(crate) enum Command {
         #[command(subcommand)]
         command: Option<ContractsCommand>,
     },
-    /// Start a local multi-chain network: anvil, the bridge, every chain's sequencer; Ctrl-C
-    /// stops it.
+    /// Start a local multi-chain network: anvil, the bridge, every chain's sequencer and
+    /// provers, the settler and the relayer; Ctrl-C stops it. `--scenario NAME` runs a checked
+    /// flow on a fresh one instead.
     Devnet(DevnetArgs),
     /// Run a benchmark; prints `BENCH <name> <value> <unit>` lines.
     Bench {
@@ -82,6 +83,21 @@ pub(crate) struct DevnetArgs {
     /// and `N + 2i + 1`; `auto`: free loopback ports (default: the chains' own).
     #[arg(long, value_name = "N|auto")]
     pub(crate) port_base: Option<PortBase>,
+    /// Run a scripted flow on a fresh network of its own (its data directory, default
+    /// data/devnet-scenario-<NAME>, is removed first; free ports), check every step, stop
+    /// the network; exits 0 only when every check held. `list` names the scenarios.
+    #[arg(long, value_name = "NAME|list")]
+    pub(crate) scenario: Option<String>,
+    /// Start no relayer: cross-chain messages wait for `hyperforge wallet execute-message`.
+    #[arg(long)]
+    pub(crate) no_relay: bool,
+    /// The relayer waits this long after a message becomes executable before executing it
+    /// (time to execute it by hand first).
+    #[arg(long, value_name = "MS", conflicts_with = "no_relay")]
+    pub(crate) relay_delay_ms: Option<u64>,
+    /// The relayer also finalizes settled withdrawals on L1 (paid by dev account 9).
+    #[arg(long, conflicts_with = "no_relay")]
+    pub(crate) finalize_withdrawals: bool,
 }
 
 /// `cargo xtask devnet <command>`.

@@ -3,7 +3,10 @@
 //! Builds `hyperforge`, starts anvil (the one on PATH, or the npm one in `tools/`; or uses
 //! `--l1 <url>`), deploys the bridge (`--verifier plonky2`, the default, or `dev`), registers
 //! every chain, starts each chain's sequencer and `--provers` prover nodes (dialling the
-//! sequencer's p2p address), then the settler over every chain; prints one table (URLs,
+//! sequencer's p2p address), then the settler over every chain and the relayer (`hyperforge
+//! relayer` over every chain, signing with dev account 9: it executes every cross-chain
+//! message once executable, after `--relay-delay-ms`; with `--finalize-withdrawals` it also
+//! pays settled withdrawals on L1; `--no-relay` starts none); prints one table (URLs,
 //! addresses, dev accounts, log files), then supervises the children until Ctrl-C, which
 //! stops them all within 5 s (`hyperforge_devnet::Supervisor`). Every node shares one
 //! circuit cache (`$HYPERFORGE_CIRCUIT_CACHE`, default `~/.cache/hyperforge/circuits`), so
@@ -20,12 +23,15 @@
 //! copy: the table shows the ports in use, and `devnet.toml` records them for
 //! `cargo xtask devnet status` (`status.rs`).
 //!
+//! `--scenario <name>` runs a scripted, checked flow on a fresh network of its own instead
+//! (`scenario.rs`), then stops it: the exit status says whether every check held.
+//!
 //! `HYPERFORGE_BIN=<path>` runs that `hyperforge` instead of building one (tests, benches).
 //!
-//! **Not yet here** (see issue "One command for a multi-chain local network"): the relayer
-//! (cross-chain messages are executed with `hyperforge wallet`), `devnet add-chain` and the
-//! scenarios.
+//! **Not yet here** (see issue "One command for a multi-chain local network"): `devnet
+//! add-chain`.
 
+mod scenario;
 mod status;
 
 use std::{
@@ -68,6 +74,22 @@ pub(crate) fn run(project: &Project, args: &DevnetArgs) -> anyhow::Result<()> {
             .unwrap_or_else(|| project.path(DEFAULT_DATA_DIR));
         return status::run(&data_dir);
     }
+    let scenario = match args.scenario.as_deref() {
+        Some("list") => {
+            print!("{}", scenario::list());
+            return Ok(());
+        }
+        Some(name) => Some(scenario::find(name)?),
+        None => None,
+    };
+    let scenario_args;
+    let args = match scenario {
+        Some(scenario) => {
+            scenario_args = scenario.network_args(project, args)?;
+            &scenario_args
+        }
+        None => args,
+    };
     let prebuilt = std::env::var_os(BIN_VARIABLE).map(PathBuf::from);
     let anvil = preflight::run(
         project,
@@ -101,31 +123,62 @@ pub(crate) fn run(project: &Project, args: &DevnetArgs) -> anyhow::Result<()> {
         ready_in.as_secs_f64()
     );
 
-    while !stop.load(Ordering::SeqCst) {
-        for event in supervisor.poll() {
-            match event {
-                Event::Exited {
-                    name,
-                    status,
-                    log,
-                    tail,
-                } => eprintln!(
-                    "devnet: {name} stopped ({status}); the last lines of {}:\n{tail}",
-                    log.display()
-                ),
-                Event::Restarted { name, pid } => eprintln!("devnet: {name} restarted (pid {pid})"),
-                Event::RestartFailed { name, error } => {
-                    eprintln!("devnet: {name} could not be restarted: {error}")
+    let outcome = match scenario {
+        Some(scenario) => {
+            let target = ready.scenario_target(&network);
+            let restart = args.restart;
+            // A child that stops fails the scenario at once (unless --restart brings it back):
+            // waiting for its work would only time out.
+            let mut tick = || -> anyhow::Result<()> {
+                check_stop(&stop)?;
+                let stopped = report(&mut supervisor);
+                match stopped.first() {
+                    Some(name) if !restart => bail!("{name} stopped"),
+                    _ => Ok(()),
                 }
-            }
+            };
+            scenario::run(scenario, target, &binary, &mut tick)
         }
-        std::thread::sleep(Duration::from_millis(200));
-    }
+        None => {
+            while !stop.load(Ordering::SeqCst) {
+                report(&mut supervisor);
+                std::thread::sleep(Duration::from_millis(200));
+            }
+            Ok(())
+        }
+    };
     eprintln!("devnet: stopping");
     for (name, status) in supervisor.shutdown(Duration::from_secs(4)) {
         eprintln!("devnet: {name}: {status}");
     }
-    Ok(())
+    outcome
+}
+
+/// Prints what happened to the children since the last call; the names of those that
+/// stopped.
+fn report(supervisor: &mut Supervisor) -> Vec<String> {
+    let mut stopped = Vec::new();
+    for event in supervisor.poll() {
+        match event {
+            Event::Exited {
+                name,
+                status,
+                log,
+                tail,
+            } => {
+                eprintln!(
+                    "devnet: {name} stopped ({status}); the last lines of {}:\n{tail}",
+                    log.display()
+                );
+                stopped.push(name);
+            }
+            Event::Restarted { name, pid } => eprintln!("devnet: {name} restarted (pid {pid})"),
+            Event::RestartFailed { name, error } => {
+                eprintln!("devnet: {name} could not be restarted: {error}")
+            }
+        }
+    }
+    stopped
 }
 
 /// `cargo xtask bench devnet`: a fresh 2-chain devnet on free ports, then the same one
@@ -220,7 +273,19 @@ struct Network {
     provers: u32,
     verifier: String,
     fresh: bool,
+    /// The relayer to start; `None` with `--no-relay`.
+    relay: Option<Relay>,
 }
+
+/// How the devnet's relayer runs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Relay {
+    delay_ms: u64,
+    finalize_withdrawals: bool,
+}
+
+/// The dev account the relayer signs with (on every chain, and on L1 to finalize).
+const RELAYER_ACCOUNT: usize = 9;
 
 impl Network {
     fn plan(project: &Project, args: &DevnetArgs) -> anyhow::Result<Self> {
@@ -274,6 +339,10 @@ impl Network {
             provers: args.provers,
             verifier: args.verifier.clone(),
             fresh: args.fresh,
+            relay: (!args.no_relay).then_some(Relay {
+                delay_ms: args.relay_delay_ms.unwrap_or(0),
+                finalize_withdrawals: args.finalize_withdrawals,
+            }),
         })
     }
 
@@ -479,11 +548,30 @@ impl Network {
             .env("NO_COLOR", "1")
             .ready(Ready::LogContains("settling ".into()));
         supervisor.start(spec)?;
+
+        // The relayer: every message between these chains, executed once executable.
+        if let Some(relay) = self.relay {
+            let key = hyperforge_primitives::dev::ACCOUNTS[RELAYER_ACCOUNT]
+                .private_key
+                .to_string();
+            let delay = relay.delay_ms.to_string();
+            let mut spec = ChildSpec::new("relayer", binary, logs.join("relayer.log"))
+                .args(["relayer", "--chains", chain_dirs.as_str()])
+                .args(["--private-key", key.as_str(), "--delay-ms", delay.as_str()])
+                .args(["--poll-interval-ms", "200"])
+                .env("NO_COLOR", "1")
+                .ready(Ready::LogContains("relaying ".into()));
+            if relay.finalize_withdrawals {
+                spec = spec.args(["--finalize-withdrawals"]);
+            }
+            supervisor.start(spec)?;
+        }
         Ok(ReadyNetwork {
             l1,
             bridge,
             chains,
             verifier: self.verifier.clone(),
+            relay: self.relay,
             data_dir,
         })
     }
@@ -659,6 +747,7 @@ struct ReadyNetwork {
     bridge: String,
     chains: Vec<ReadyChain>,
     verifier: String,
+    relay: Option<Relay>,
     data_dir: PathBuf,
 }
 
@@ -709,10 +798,7 @@ impl ReadyNetwork {
             "  settler    every chain above, into the bridge ({} verifier)",
             self.verifier
         );
-        let _ = writeln!(
-            out,
-            "  relayer    NOT STARTED: not built yet; execute messages with `hyperforge wallet`"
-        );
+        let _ = writeln!(out, "  relayer    {}", relayer_line(self.relay));
         let _ = writeln!(
             out,
             "\n  dev accounts (funded on L1 and at genesis; public keys, local use only)"
@@ -733,6 +819,60 @@ impl ReadyNetwork {
             let _ = writeln!(out, "    {name:<20} pid {pid:<8} {}", log.display());
         }
         out
+    }
+
+    /// What a scenario needs to drive this network.
+    fn scenario_target(&self, network: &Network) -> scenario::Target {
+        let chains = self
+            .chains
+            .iter()
+            .zip(&network.chains)
+            .map(|(chain, (_, config))| scenario::TargetChain {
+                name: chain.name.clone(),
+                chain_id: chain.chain_id,
+                rpc: chain.rpc.clone(),
+                dir: self.data_dir.join("chains").join(&chain.name),
+                genesis: config
+                    .genesis
+                    .accounts
+                    .iter()
+                    .map(|account| (account.address, account.balance.gwei()))
+                    .collect(),
+            })
+            .collect();
+        scenario::Target {
+            l1: self.l1.clone(),
+            bridge: self.bridge.clone(),
+            chains,
+            relay: self.relay.is_some(),
+            relayer_finalizes: self.relay.is_some_and(|relay| relay.finalize_withdrawals),
+        }
+    }
+}
+
+/// The ready table's relayer line: what runs.
+fn relayer_line(relay: Option<Relay>) -> String {
+    match relay {
+        None => {
+            "OFF (--no-relay): execute messages with `hyperforge wallet execute-message`".to_owned()
+        }
+        Some(relay) => {
+            let account = hyperforge_primitives::dev::ACCOUNTS[RELAYER_ACCOUNT].address;
+            let mut line = format!(
+                "every chain above: executes each message once executable (dev account \
+                 {RELAYER_ACCOUNT}, {account}"
+            );
+            if relay.delay_ms > 0 {
+                let _ = write!(line, ", after {} ms", relay.delay_ms);
+            }
+            line.push(')');
+            line.push_str(if relay.finalize_withdrawals {
+                "; finalizes settled withdrawals on L1"
+            } else {
+                "; withdrawals are finalized by hand (`wallet finalize-withdrawal`)"
+            });
+            line
+        }
     }
 }
 
@@ -795,6 +935,28 @@ mod tests {
         assert_eq!(
             table["l1"]["bridge"].as_str(),
             Some("0xe7f1725E7734CE288F8367e1Bb143E90bb3F0512")
+        );
+    }
+
+    #[test]
+    fn the_relayer_line_says_what_runs() {
+        assert!(relayer_line(None).starts_with("OFF (--no-relay)"));
+        let line = relayer_line(Some(Relay {
+            delay_ms: 0,
+            finalize_withdrawals: false,
+        }));
+        assert!(
+            line.contains("dev account 9") && !line.contains(" ms"),
+            "{line}"
+        );
+        assert!(line.contains("by hand"), "{line}");
+        let line = relayer_line(Some(Relay {
+            delay_ms: 1500,
+            finalize_withdrawals: true,
+        }));
+        assert!(
+            line.contains("after 1500 ms") && line.contains("finalizes settled"),
+            "{line}"
         );
     }
 

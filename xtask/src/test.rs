@@ -1,5 +1,9 @@
-//! `cargo xtask test`: the whole test suite, the way CI runs it.
+//! `cargo xtask test`: the whole test suite, the way CI runs it, then the devnet's
+//! `cross-chain` scenario on the `hyperforge` the tests built.
 
+use std::{path::PathBuf, time::Instant};
+
+use anyhow::Context;
 use xshell::{Shell, cmd};
 
 use crate::project::Project;
@@ -30,10 +34,31 @@ pub(crate) fn run(project: &Project) -> anyhow::Result<()> {
     step("tests", || {
         cmd!(sh, "cargo test --workspace --locked").run()
     })?;
-    Ok(())
+    scenario(project, &sh, "cross-chain")
 }
 
 fn step(name: &str, run: impl FnOnce() -> xshell::Result<()>) -> anyhow::Result<()> {
     eprintln!("==> {name}");
     run().map_err(|error| anyhow::anyhow!("{name} failed: {error}"))
+}
+
+/// `cargo xtask devnet --scenario <name>` with the `hyperforge` that `cargo test` built (the
+/// node's integration tests need it), once: a scenario costs a settlement round or more.
+fn scenario(project: &Project, sh: &Shell, name: &str) -> anyhow::Result<()> {
+    eprintln!("==> scenario {name}");
+    let target =
+        std::env::var_os("CARGO_TARGET_DIR").map_or_else(|| project.path("target"), PathBuf::from);
+    let binary = std::path::absolute(target.join("debug").join("hyperforge"))?;
+    let xtask = std::env::current_exe().context("cannot find the xtask binary")?;
+    let root = std::path::absolute(project.root())?;
+    let started = Instant::now();
+    cmd!(sh, "{xtask} --root {root} devnet --scenario {name}")
+        .env("HYPERFORGE_BIN", &binary)
+        .run()
+        .map_err(|error| anyhow::anyhow!("scenario {name} failed: {error}"))?;
+    eprintln!(
+        "==> scenario {name} passed in {:.0} s",
+        started.elapsed().as_secs_f64()
+    );
+    Ok(())
 }

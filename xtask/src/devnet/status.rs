@@ -144,7 +144,7 @@ fn chain_status(rpc: &Rpc, url: &str) -> anyhow::Result<ChainStatus> {
 }
 
 /// The largest `n >= 0` with `holds(1..=n)`, for a predicate true on a prefix of 1, 2, ...
-fn last_true(mut holds: impl FnMut(u64) -> anyhow::Result<bool>) -> anyhow::Result<u64> {
+pub(super) fn last_true(mut holds: impl FnMut(u64) -> anyhow::Result<bool>) -> anyhow::Result<u64> {
     let mut high = 1;
     while holds(high)? {
         high = high.checked_mul(2).context("the batch numbers never end")?;
@@ -172,12 +172,12 @@ fn last_true_below(
 }
 
 /// A JSON-RPC client over plain HTTP, short timeouts (a node that hangs counts as down).
-struct Rpc {
+pub(super) struct Rpc {
     agent: ureq::Agent,
 }
 
 impl Rpc {
-    fn new() -> Self {
+    pub(super) fn new() -> Self {
         let agent = ureq::Agent::config_builder()
             .timeout_global(Some(Duration::from_secs(3)))
             .build()
@@ -186,7 +186,7 @@ impl Rpc {
     }
 
     /// `eth_blockNumber` as a number.
-    fn block_number(&self, url: &str) -> anyhow::Result<u64> {
+    pub(super) fn block_number(&self, url: &str) -> anyhow::Result<u64> {
         let value = self.call(url, "eth_blockNumber", json!([]))?;
         let hex = value
             .as_str()
@@ -195,7 +195,7 @@ impl Rpc {
         u64::from_str_radix(hex, 16).with_context(|| format!("eth_blockNumber answered {value}"))
     }
 
-    fn call(&self, url: &str, method: &str, params: Value) -> anyhow::Result<Value> {
+    pub(super) fn call(&self, url: &str, method: &str, params: Value) -> anyhow::Result<Value> {
         let request = json!({"jsonrpc": "2.0", "id": 1, "method": method, "params": params});
         let answer: Value = self
             .agent

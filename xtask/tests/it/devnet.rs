@@ -272,8 +272,16 @@ fn devnet_comes_up_shows_status_stops_on_sigint_without_orphans_and_resumes() {
     let pids = devnet.pids();
     assert_eq!(
         pids.len(),
-        6,
-        "anvil, two sequencers, a prover each and the settler: {pids:?}"
+        7,
+        "anvil, two sequencers, a prover each, the settler and the relayer: {pids:?}"
+    );
+    let relayer = devnet.table_value("relayer");
+    assert_eq!(relayer, "every", "{}", devnet.stdout.text());
+    assert!(
+        std::fs::read_to_string(data_dir.join("logs").join("relayer.log"))
+            .unwrap()
+            .contains("relaying 2 chains"),
+        "the relayer covers both chains"
     );
 
     // A block on alpha, so that resuming has a height to keep.
@@ -323,7 +331,12 @@ fn devnet_comes_up_shows_status_stops_on_sigint_without_orphans_and_resumes() {
 fn a_sigkilled_sequencer_is_reported_with_its_log_and_restarted() {
     let root = temp_project();
     let data_dir = root.path().join("data");
-    let mut devnet = Devnet::start(root.path(), &data_dir, &["--fresh", "--restart"]);
+    let mut devnet = Devnet::start(
+        root.path(),
+        &data_dir,
+        &["--fresh", "--restart", "--no-relay"],
+    );
+    assert_eq!(devnet.table_value("relayer"), "OFF");
     let sequencer_pid: i32 = {
         let text = devnet.stdout.text();
         let line = text
@@ -378,7 +391,37 @@ fn a_sigkilled_sequencer_is_reported_with_its_log_and_restarted() {
     assert_eq!(
         pids.len(),
         7,
-        "anvil, two sequencers, a prover each, the settler and the restarted sequencer: {pids:?}"
+        "anvil, two sequencers, a prover each, the settler (no relayer: --no-relay) and the \
+         restarted sequencer: {pids:?}"
     );
     assert_stopped_cleanly(devnet.interrupt(), &pids);
+}
+
+#[test]
+fn scenario_list_names_each_scenario_and_an_unknown_one_is_refused_before_anything_starts() {
+    let root = temp_project();
+    let output = xtask(root.path())
+        .args(["devnet", "--scenario", "list"])
+        .output()
+        .unwrap();
+    assert!(output.status.success());
+    let listed = String::from_utf8(output.stdout).unwrap();
+    let names: Vec<&str> = listed
+        .lines()
+        .filter_map(|line| line.split_whitespace().next())
+        .collect();
+    assert_eq!(names, ["transfer", "cross-chain"], "{listed}");
+
+    let output = xtask(root.path())
+        .args(["devnet", "--scenario", "nope", "--data-dir"])
+        .arg(root.path().join("data"))
+        .output()
+        .unwrap();
+    assert!(!output.status.success());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.starts_with("error: no scenario `nope`; there are: transfer, cross-chain"),
+        "{stderr}"
+    );
+    assert!(!root.path().join("data").exists(), "nothing was started");
 }
