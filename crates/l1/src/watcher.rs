@@ -32,7 +32,7 @@
 use std::{collections::VecDeque, time::Duration};
 
 use alloy::{
-    primitives::Address,
+    primitives::{Address, B256},
     providers::{DynProvider, Provider},
     rpc::types::{Filter, Log},
     sol_types::SolEventInterface,
@@ -150,6 +150,8 @@ pub struct WatchedEvent {
     pub block_number: u64,
     /// The position of the log in the block.
     pub log_index: u64,
+    /// The L1 transaction that emitted it (zero if the node did not say).
+    pub transaction_hash: B256,
     /// The event.
     pub event: L1Event,
 }
@@ -359,6 +361,7 @@ impl L1Watcher {
                     self.pending.push_back(WatchedEvent {
                         block_number: block,
                         log_index,
+                        transaction_hash: log.transaction_hash.unwrap_or_default(),
                         event,
                     });
                     self.delivered = Some(position);

@@ -42,6 +42,58 @@ pub(crate) enum Command {
     Wallet(WalletCommand),
     /// Settle the chains' proven batches on the bridge, aggregated into one checked proof.
     Settler(SettlerArgs),
+    /// Trace a cross-chain message or a withdrawal through every stage.
+    #[command(subcommand)]
+    Message(MessageCommand),
+    /// Deliver cross-chain messages between chains (and, if asked, pay withdrawals on L1) as
+    /// soon as their batches settle.
+    Relayer(RelayerArgs),
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum MessageCommand {
+    /// Every stage of a message or withdrawal (sent, batched, proven, settled, imported,
+    /// executed or finalized), and the one it waits for.
+    Status(MessageStatusArgs),
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct MessageStatusArgs {
+    /// The transaction that sent the message or made the withdrawal.
+    #[arg(value_name = "HASH")]
+    pub(crate) hash: alloy::primitives::B256,
+    /// The chains to look on, comma-separated folders (default: every chain in `chains/`; a
+    /// devnet's copies are under its data directory, `data/devnet/chains/*`).
+    #[arg(long, value_name = "DIRS", value_delimiter = ',')]
+    pub(crate) chains: Vec<PathBuf>,
+}
+
+/// `hyperforge relayer`: which chains, which account, how to pace.
+#[derive(Debug, Args)]
+pub(crate) struct RelayerArgs {
+    /// The chains' folders, comma-separated, like `chains/alpha,chains/beta` (their sequencers'
+    /// RPC addresses and `[l1]`).
+    #[arg(long, value_name = "DIRS", value_delimiter = ',', required = true)]
+    pub(crate) chains: Vec<PathBuf>,
+    /// The relaying account's Ethereum private key in hex: it signs `ExecuteMessage` on every
+    /// chain (its L2 key must be registered there) and pays `finalizeWithdrawal` gas on L1
+    /// (default: anvil's dev account 9, whose key is public: local networks only).
+    #[arg(
+        long,
+        value_name = "HEX",
+        env = "HYPERFORGE_PRIVATE_KEY",
+        hide_env_values = true
+    )]
+    pub(crate) private_key: Option<String>,
+    /// Hold every delivery back this many milliseconds after it became possible.
+    #[arg(long, value_name = "MS", default_value_t = 0)]
+    pub(crate) delay_ms: u64,
+    /// Also pay settled withdrawals on L1 (by default only messages are delivered).
+    #[arg(long)]
+    pub(crate) finalize_withdrawals: bool,
+    /// How often the chains are read, in milliseconds.
+    #[arg(long, value_name = "MS", default_value_t = 500)]
+    pub(crate) poll_interval_ms: u64,
 }
 
 /// `hyperforge settler`: which chains, which bridge, which key, how to pace.
@@ -255,6 +307,52 @@ pub(crate) enum WalletCommand {
     /// Where a transaction, or an L1 deposit or key registration (by its queue index), stands
     /// on L2.
     Receipt(WalletReceiptArgs),
+    /// Execute on this chain a message another chain sent, once its batch is settled and its
+    /// root imported here (says which stage is missing before that).
+    ExecuteMessage(WalletExecuteMessageArgs),
+    /// Pay on L1 a withdrawal (or a failed deposit's refund) once its batch is settled.
+    FinalizeWithdrawal(WalletFinalizeWithdrawalArgs),
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct WalletExecuteMessageArgs {
+    /// The destination (`--chain` or `--rpc`) and the executing account (`--private-key`: any
+    /// account with its L2 key registered there; the message credits its own recipient).
+    #[command(flatten)]
+    pub(crate) send: SendArgs,
+    /// The transaction that sent the message on its source chain (what `wallet send-message`
+    /// printed).
+    #[arg(long, value_name = "HASH")]
+    pub(crate) message: alloy::primitives::B256,
+    /// The source chain's folder (default: every chain folder beside `--chain`'s is asked).
+    #[arg(long, value_name = "DIR", conflicts_with = "source_rpc")]
+    pub(crate) source_chain: Option<PathBuf>,
+    /// The source chain's sequencer JSON-RPC URL.
+    #[arg(long, value_name = "URL")]
+    pub(crate) source_rpc: Option<url::Url>,
+    /// Wait up to this many seconds for the message to become executable (0: say which stage
+    /// is missing and fail).
+    #[arg(long, value_name = "SECONDS", default_value_t = 0)]
+    pub(crate) wait: u64,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct WalletFinalizeWithdrawalArgs {
+    /// The chain the withdrawal was made on (its bridge, L1 and sequencer).
+    #[command(flatten)]
+    pub(crate) chain: ChainArgs,
+    /// The L1 account that sends `finalizeWithdrawal` (anyone may; the recipient is paid).
+    #[command(flatten)]
+    pub(crate) signer: SignerArgs,
+    /// The withdrawal's L2 transaction hash (or a refunded deposit's receipt id).
+    #[arg(long, value_name = "HASH")]
+    pub(crate) tx: alloy::primitives::B256,
+    /// The chain's sequencer JSON-RPC URL (default: its `[sequencer] rpc_addr`).
+    #[arg(long, value_name = "URL")]
+    pub(crate) rpc: Option<url::Url>,
+    /// Wait up to this many seconds for the batch to settle (0: say what is missing and fail).
+    #[arg(long, value_name = "SECONDS", default_value_t = 0)]
+    pub(crate) wait: u64,
 }
 
 #[derive(Debug, Args)]

@@ -2,7 +2,9 @@
 
 mod config;
 mod l1;
+mod message;
 mod prover;
+mod relayer;
 mod sequencer;
 mod settler;
 mod wallet;
@@ -20,6 +22,8 @@ pub(crate) fn run(command: Command) -> anyhow::Result<()> {
         Command::Prover(args) => prover::run(args),
         Command::Wallet(command) => wallet::run(command),
         Command::Settler(args) => settler::run(args),
+        Command::Relayer(args) => relayer::run(args),
+        Command::Message(command) => message::run(command),
     }
 }
 

@@ -8,6 +8,7 @@
 mod cli;
 mod commands;
 mod logging;
+mod messages;
 
 use std::process::ExitCode;
 

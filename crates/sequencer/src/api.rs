@@ -8,7 +8,7 @@ use hyperforge_primitives::{
     Amount, ChainId,
     block::{Block, BlockHeader, ProofStatus, Slot},
     bridge::{BatchPublicInputs, StateCommitment, digest_from_b256, digest_to_b256},
-    tx::{DEFAULT_MAX_PAYLOAD, PriorityOp, SignedTx},
+    tx::{DEFAULT_MAX_PAYLOAD, Message, PriorityOp, SignedTx},
 };
 use jsonrpsee::{core::RpcResult, proc_macros::rpc};
 use serde::{Deserialize, Serialize};
@@ -513,6 +513,133 @@ pub struct OutboxProofView {
     pub outbox_root: B256,
 }
 
+/// Where the bridge settled a batch, as the sequencer's L1 follower saw it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SettlementView {
+    /// The L1 block of the `settle` transaction.
+    pub l1_block: u64,
+    /// The `settle` transaction.
+    pub l1_transaction: B256,
+}
+
+/// A withdrawal's fields: what `Bridge.finalizeWithdrawal` takes.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct WithdrawalView {
+    /// The L2 account it was debited from.
+    pub l2_sender: Address,
+    /// Who is paid on L1.
+    pub l1_recipient: Address,
+    /// The amount in gwei (decimal string).
+    pub amount_gwei: String,
+}
+
+/// A message to another chain: what `ExecuteMessage` carries there.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct MessageView {
+    /// The chain that sent it.
+    pub src_chain_id: u64,
+    /// The sending account.
+    pub sender: Address,
+    /// The sending transaction's nonce.
+    pub nonce: u32,
+    /// The chain it is for.
+    pub dst_chain_id: u64,
+    /// The account it credits there.
+    pub recipient: Address,
+    /// The value in gwei (decimal string).
+    pub value_gwei: String,
+    /// The payload, `0x` hex.
+    pub payload: String,
+}
+
+impl MessageView {
+    /// The view of `message`.
+    pub fn new(message: &Message) -> Self {
+        Self {
+            src_chain_id: message.src_chain.get(),
+            sender: message.sender,
+            nonce: message.nonce,
+            dst_chain_id: message.dst_chain.get(),
+            recipient: message.recipient,
+            value_gwei: message.value.gwei().to_string(),
+            payload: format!("0x{}", alloy_primitives::hex::encode(&message.payload)),
+        }
+    }
+
+    /// The message the view shows.
+    pub fn to_message(&self) -> Result<Message, String> {
+        let chain = |id: u64| ChainId::new(id).map_err(|error| error.to_string());
+        Ok(Message {
+            src_chain: chain(self.src_chain_id)?,
+            sender: self.sender,
+            nonce: self.nonce,
+            dst_chain: chain(self.dst_chain_id)?,
+            recipient: self.recipient,
+            value: self
+                .value_gwei
+                .parse::<u64>()
+                .map(Amount::from_gwei)
+                .map_err(|error| format!("{:?} is no gwei amount: {error}", self.value_gwei))?,
+            payload: alloy_primitives::hex::decode(&self.payload)
+                .map_err(|error| format!("the payload is not hex: {error}"))?,
+        })
+    }
+}
+
+/// An entry of a chain's outbox (a withdrawal or a message) and how far it got: its block,
+/// then once the block is in a sealed batch, its leaf and path in the batch's outbox, the
+/// batch's proof status and settlement, and (for a message) the position of the batch's
+/// outbox root in the bridge's message root queue, which is its import index on every chain.
+/// `hf_getWithdrawalProof` and `hf_getMessageProof` answer it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct OutboxEntryView {
+    /// The transaction that made it (or the receipt id of the refunded deposit).
+    pub transaction_hash: B256,
+    /// The block that made it.
+    pub block_number: u64,
+    /// The entry's outbox leaf.
+    pub leaf: B256,
+    /// The sealed batch holding the block; `null` until it is sealed.
+    pub batch_number: Option<u64>,
+    /// The leaf's position in that batch's outbox; `null` until sealed.
+    pub leaf_index: Option<u32>,
+    /// The path from the leaf up (10 siblings, leaf level first); empty until sealed.
+    pub siblings: Vec<B256>,
+    /// The batch's outbox root; `null` until sealed.
+    pub outbox_root: Option<B256>,
+    /// The batch's proof status; `null` until sealed.
+    pub batch_status: Option<ProofStatus>,
+    /// Where the bridge settled the batch; `null` before.
+    pub settlement: Option<SettlementView>,
+    /// For a message: the index of the batch's outbox root in the bridge's message root
+    /// queue (every chain imports it at this import index); `null` until this node saw it.
+    pub message_root_index: Option<u64>,
+    /// The withdrawal, if the entry is one.
+    pub withdrawal: Option<WithdrawalView>,
+    /// The message, if the entry is one.
+    pub message: Option<MessageView>,
+}
+
+/// An entry of the bridge's message root queue as a chain sees it (`hf_getMessageRoot`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct MessageRootView {
+    /// Its position in the queue: the import index of the root on every chain.
+    pub index: u64,
+    /// The chain whose settled batch produced it.
+    pub src_chain_id: u64,
+    /// That batch.
+    pub batch_number: u64,
+    /// The outbox root.
+    pub outbox_root: B256,
+    /// Whether this chain imported it (messages under it can execute).
+    pub imported: bool,
+}
+
 /// A batch as `hf_getBatch` shows it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -537,6 +664,9 @@ pub struct BatchView {
     /// When its batch proof was checked and stored; `null` before.
     #[serde(default)]
     pub proven_at_ms: Option<u64>,
+    /// Where the bridge settled it (from the L1 follower); `null` before.
+    #[serde(default)]
+    pub settlement: Option<SettlementView>,
     /// The public inputs.
     pub public_inputs: PublicInputsView,
 }
@@ -596,6 +726,30 @@ pub trait HfApi {
     /// such leaf.
     #[method(name = "getOutboxProof")]
     fn get_outbox_proof(&self, batch: u64, leaf_index: u32) -> RpcResult<Option<OutboxProofView>>;
+
+    /// The withdrawal that transaction `hash` made (a `Withdraw`, or the refund of a failed
+    /// deposit by its receipt id), with its path once its batch is sealed and how far the
+    /// batch got; `null` if the transaction is unknown or not in a block yet. A transaction
+    /// that made no withdrawal is an invalid parameter, named.
+    #[method(name = "getWithdrawalProof")]
+    async fn get_withdrawal_proof(&self, hash: B256) -> RpcResult<Option<OutboxEntryView>>;
+
+    /// The message that transaction `hash` sent, with its path once its batch is sealed, how
+    /// far the batch got and its import index once the bridge queued its root; `null` if the
+    /// transaction is unknown or not in a block yet. A transaction that sent no message is an
+    /// invalid parameter, named.
+    #[method(name = "getMessageProof")]
+    async fn get_message_proof(&self, hash: B256) -> RpcResult<Option<OutboxEntryView>>;
+
+    /// Entry `index` of the bridge's message root queue and whether this chain imported it;
+    /// `null` if this node has not seen it.
+    #[method(name = "getMessageRoot")]
+    fn get_message_root(&self, index: u64) -> RpcResult<Option<MessageRootView>>;
+
+    /// Whether the message at `leaf_index` of the root imported at `import_index` was
+    /// executed on this chain (its nullifier is written).
+    #[method(name = "isMessageExecuted")]
+    fn is_message_executed(&self, import_index: u32, leaf_index: u16) -> RpcResult<bool>;
 }
 
 /// The read-only Ethereum subset, so that standard tools can read balances and blocks.

@@ -14,6 +14,9 @@
 //!   against the stored queue (`m_{i+1} = two_to_one(m_i, outbox_root)`, `m_0 =
 //!   MESSAGE_QUEUE_SEED`) and stored the same way by queue index; the next block imports it,
 //!   so `ExecuteMessage` transactions proven against it can run.
+//! - `BatchSettled` for this chain marks the batch `settled`, with the L1 transaction and
+//!   block, in the same synced write as the cursor (see [`crate::settlement`]); roots that
+//!   disagree with the sealed batch stop the node.
 //! - `ChainRegistered` for this chain must carry the genesis root of this `chain.toml`;
 //!   otherwise no batch of this chain could ever settle, and the follower stops the node.
 //! - An L1 RPC failure is retried (the watcher reads the same range again, after a pause that
@@ -42,6 +45,7 @@ use crate::{
     error::SequencerError,
     message_roots::{MessageRootRecord, store_message_root},
     priority::{RecordError, store_priority_op},
+    settlement::{Settlement, SettlementError, store_settlement},
     shared::Shared,
 };
 
@@ -216,6 +220,12 @@ enum Outcome {
         record: MessageRootRecord,
         new: bool,
     },
+    /// One of this chain's batches settled on L1; `new` if it was not recorded yet.
+    Settled {
+        batch: u64,
+        settlement: Settlement,
+        new: bool,
+    },
     /// Nothing this chain keeps.
     Ignored,
 }
@@ -225,6 +235,7 @@ async fn handle_event(shared: &Arc<Shared>, event: WatchedEvent) -> Result<bool,
     let block_number = event.block_number;
     let outcome = blocking(shared, move |shared| {
         let store = shared.store();
+        let _records = shared.batch_records();
         let outcome = store_event(store, shared.chain_id, shared.genesis_root, &event);
         if let Ok(Outcome::PriorityOp {
             index, new: true, ..
@@ -261,7 +272,16 @@ async fn handle_event(shared: &Arc<Shared>, event: WatchedEvent) -> Result<bool,
             tracing::info!(target: "seq::l1", index, src_chain = %record.chain_id, batch = record.batch_number, root = %digest_to_b256(&record.outbox_root), l1_block = block_number, "L1 message root stored");
             Ok(true)
         }
-        Outcome::MessageRoot { .. } | Outcome::Ignored => Ok(false),
+        Outcome::Settled {
+            batch,
+            settlement,
+            new: true,
+        } => {
+            shared.metrics.batches_settled.inc();
+            tracing::info!(target: "seq::l1", batch, l1_block = settlement.l1_block, l1_tx = %settlement.l1_transaction, "batch settled on L1");
+            Ok(false)
+        }
+        Outcome::MessageRoot { .. } | Outcome::Settled { .. } | Outcome::Ignored => Ok(false),
     }
 }
 
@@ -326,6 +346,35 @@ fn store_event(
             Ok(Outcome::MessageRoot {
                 index: *index,
                 record,
+                new,
+            })
+        }
+        L1Event::BatchSettled {
+            chain_id: settled,
+            batch_number,
+            new_state_root,
+            outbox_root,
+            ..
+        } if *settled == chain_id => {
+            let settlement = Settlement {
+                l1_block: event.block_number,
+                l1_transaction: event.transaction_hash,
+            };
+            let new = store_settlement(
+                store,
+                *batch_number,
+                new_state_root,
+                outbox_root,
+                settlement,
+                cursor()?,
+            )
+            .map_err(|error| match error {
+                SettlementError::Store(error) => Handled::Fatal(error),
+                error => Handled::Fatal(SequencerError::L1Queue(error.to_string())),
+            })?;
+            Ok(Outcome::Settled {
+                batch: *batch_number,
+                settlement,
                 new,
             })
         }
@@ -404,6 +453,7 @@ mod tests {
         WatchedEvent {
             block_number: block,
             log_index: 0,
+            transaction_hash: Default::default(),
             event: L1Event::PriorityOp {
                 chain_id: chain(270),
                 index,
@@ -459,6 +509,7 @@ mod tests {
         let root = WatchedEvent {
             block_number: 4,
             log_index: 1,
+            transaction_hash: Default::default(),
             event: L1Event::MessageRootAppended {
                 index: 0,
                 chain_id: chain(271),
@@ -519,6 +570,7 @@ mod tests {
         let registration = |root| WatchedEvent {
             block_number: 3,
             log_index: 0,
+            transaction_hash: Default::default(),
             event: L1Event::ChainRegistered {
                 chain_id: chain(270),
                 genesis_root: root,

@@ -581,9 +581,14 @@ impl Coordinator {
             self.update_gauges(&book);
             return Ok(());
         }
+        let records = self.shared.batch_records();
         let mut record = read_batch(store, number)?
             .ok_or_else(|| SequencerError::Corrupt(format!("batch {number} is missing")))?;
-        record.proof_status = ProofStatus::Proven;
+        // The bridge may have settled it already (another prover's proof, or a dev
+        // verifier): settled stays settled.
+        if record.proof_status != ProofStatus::Settled {
+            record.proof_status = ProofStatus::Proven;
+        }
         batch.times.proven_ms = now_ms();
         store.put_proving(number, &batch.times.encode())?;
         let circuits = self
@@ -600,6 +605,7 @@ impl Coordinator {
             &record.encode(),
             record.first_block..=record.last_block,
         )?;
+        drop(records);
         store.delete_jobs(job_id(number, 0).0, job_id(number + 1, 0).0)?;
         let times = batch.times;
         book.batches.remove(&number);

@@ -52,6 +52,7 @@ mod reader;
 pub use hyperforge_execution::replay;
 mod rpc;
 mod service;
+pub mod settlement;
 mod shared;
 
 pub use error::{AdmissionError, SequencerError};

@@ -58,6 +58,8 @@ pub struct Metrics {
     pub jobs_refused: Counter,
     /// Batches whose batch proof is stored.
     pub batches_proven: Counter,
+    /// Batches the L1 follower saw settled on the bridge.
+    pub batches_settled: Counter,
 }
 
 impl Default for Metrics {
@@ -78,6 +80,7 @@ impl Default for Metrics {
             jobs_proven: Counter::default(),
             jobs_refused: Counter::default(),
             batches_proven: Counter::default(),
+            batches_settled: Counter::default(),
         };
         {
             let mut registry = metrics.registry.lock().unwrap_or_else(|e| e.into_inner());
@@ -150,6 +153,11 @@ impl Default for Metrics {
                 "batches_proven",
                 "Batches whose batch proof is stored",
                 metrics.batches_proven.clone(),
+            );
+            registry.register(
+                "batches_settled",
+                "Batches seen settled on the L1 bridge",
+                metrics.batches_settled.clone(),
             );
         }
         metrics

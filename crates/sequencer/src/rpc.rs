@@ -5,12 +5,13 @@ use std::sync::Arc;
 
 use alloy_primitives::{Address, B256, U256};
 use hyperforge_primitives::{
-    GWEI_IN_WEI,
-    block::{Block, ProofStatus, Slot},
-    bridge::digest_to_b256,
+    ChainId, GWEI_IN_WEI,
+    block::{BatchRecord, Block, ProofStatus, Slot},
+    bridge::{OUTBOX_DEPTH, digest_to_b256},
     parse_address,
+    tx::{Message, OutboxEntry, PriorityOp, TxKind, nullifier_key},
 };
-use hyperforge_state::Account;
+use hyperforge_state::{Account, Store};
 use jsonrpsee::{
     RpcModule,
     core::{RpcResult, async_trait},
@@ -20,12 +21,15 @@ use jsonrpsee::{
 use crate::{
     api::{
         AccountProofView, AccountView, BatchProofView, BatchView, BlockId, BlockNumberOrTag,
-        BlockView, EthApiServer, HfApiServer, OutboxProofView, PublicInputsView, ReceiptStatus,
-        ReceiptView, SlotKind, SlotView, UNSERVED_ETH_METHODS, codes,
+        BlockView, EthApiServer, HfApiServer, MessageRootView, MessageView, OutboxEntryView,
+        OutboxProofView, PublicInputsView, ReceiptStatus, ReceiptView, SettlementView, SlotKind,
+        SlotView, UNSERVED_ETH_METHODS, WithdrawalView, codes,
     },
     batcher::batch_outbox,
     error::SequencerError,
-    reader::read_batch,
+    message_roots::MessageRootRecord,
+    reader::{read_batch, read_block},
+    settlement::{Settlement, read_settlement},
     shared::Shared,
 };
 
@@ -74,6 +78,71 @@ fn parse(address: &str) -> RpcResult<Address> {
 
 fn hex(bytes: &[u8]) -> String {
     format!("0x{}", alloy_primitives::hex::encode(bytes))
+}
+
+/// Which outbox entry a caller asked for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum EntryKind {
+    Withdrawal,
+    Message,
+}
+
+fn settlement_view(settlement: Settlement) -> SettlementView {
+    SettlementView {
+        l1_block: settlement.l1_block,
+        l1_transaction: settlement.l1_transaction,
+    }
+}
+
+/// The sealed batch holding block `number`; `None` while it is not sealed. Batches are
+/// consecutive runs of blocks, so a binary search over their numbers finds it.
+fn batch_of_block(store: &Store, number: u64) -> Result<Option<BatchRecord>, SequencerError> {
+    let head = store.head();
+    if head.last_batch == 0 || number == 0 || number > head.last_batch_block {
+        return Ok(None);
+    }
+    let (mut low, mut high) = (1, head.last_batch);
+    while low <= high {
+        let middle = low + (high - low) / 2;
+        let record = read_batch(store, middle)?
+            .ok_or_else(|| SequencerError::Corrupt(format!("batch {middle} is missing")))?;
+        if number < record.first_block {
+            high = middle - 1;
+        } else if number > record.last_block {
+            low = middle + 1;
+        } else {
+            return Ok(Some(record));
+        }
+    }
+    Err(SequencerError::Corrupt(format!(
+        "no sealed batch holds block {number}, below the last sealed block {}",
+        head.last_batch_block
+    )))
+}
+
+/// The index in the bridge's message root queue of the outbox root of `chain`'s batch
+/// `batch`, if the follower stored it (every chain stores every entry).
+fn message_root_index(
+    store: &Store,
+    chain: ChainId,
+    batch: u64,
+) -> Result<Option<u64>, SequencerError> {
+    // Newest first: a batch asked about is usually a recent one.
+    for index in (0..store.l1_message_roots_len()?).rev() {
+        let Some(bytes) = store.l1_message_root(index)? else {
+            continue;
+        };
+        let record = MessageRootRecord::decode(index, &bytes)?;
+        if record.chain_id == chain {
+            if record.batch_number == batch {
+                return Ok(Some(index));
+            }
+            if record.batch_number < batch {
+                return Ok(None);
+            }
+        }
+    }
+    Ok(None)
 }
 
 fn quantity(value: impl Into<u64>) -> String {
@@ -132,6 +201,172 @@ impl RpcHandler {
             position: Some(receipt.position),
             outbox_index: receipt.outbox_index,
         }))
+    }
+
+    /// The outbox entry transaction `hash` made, and how far it got (`want`: the kind the
+    /// caller asked for; another kind is an invalid parameter naming the right method).
+    fn outbox_entry(&self, hash: B256, want: EntryKind) -> RpcResult<Option<OutboxEntryView>> {
+        let store = self.shared.store();
+        let Some(bytes) = store.receipt(&hash.0).map_err(internal)? else {
+            return Ok(None);
+        };
+        let receipt = hyperforge_execution::Receipt::decode(&bytes)
+            .ok_or_else(|| internal(SequencerError::Corrupt("receipt".into())))?;
+        let Some(outbox_index) = receipt.outbox_index else {
+            return Err(error(
+                codes::INVALID_PARAMS,
+                format!(
+                    "{hash} made no outbox entry: it is neither a withdrawal nor a message to another chain"
+                ),
+            ));
+        };
+        let number = receipt.block;
+        let block = read_block(store, number)
+            .map_err(internal)?
+            .ok_or_else(|| {
+                internal(SequencerError::Corrupt(format!(
+                    "block {number} is missing"
+                )))
+            })?;
+        let slot = block.slots.get(receipt.position as usize).ok_or_else(|| {
+            internal(SequencerError::Corrupt(format!(
+                "receipt of {hash}: no slot {} in block {number}",
+                receipt.position
+            )))
+        })?;
+        let entry = match slot {
+            Slot::Tx(tx) => match &tx.body.kind {
+                TxKind::Withdraw {
+                    l1_recipient,
+                    amount,
+                } => OutboxEntry::Withdrawal {
+                    sender: tx.body.from,
+                    l1_recipient: *l1_recipient,
+                    amount: *amount,
+                },
+                TxKind::SendMessage {
+                    dst_chain,
+                    recipient,
+                    value,
+                    payload,
+                } => OutboxEntry::Message(Message {
+                    src_chain: tx.body.chain_id,
+                    sender: tx.body.from,
+                    nonce: tx.body.nonce,
+                    dst_chain: *dst_chain,
+                    recipient: *recipient,
+                    value: *value,
+                    payload: payload.clone(),
+                }),
+                _ => {
+                    return Err(internal(SequencerError::Corrupt(format!(
+                        "receipt of {hash}: an outbox entry from a transaction that makes none"
+                    ))));
+                }
+            },
+            // A failed deposit's refund: a withdrawal from the recipient to the L1 sender.
+            Slot::Priority(PriorityOp::Deposit {
+                l1_sender,
+                recipient,
+                amount,
+            }) => OutboxEntry::Withdrawal {
+                sender: *recipient,
+                l1_recipient: *l1_sender,
+                amount: *amount,
+            },
+            _ => {
+                return Err(internal(SequencerError::Corrupt(format!(
+                    "receipt of {hash}: an outbox entry from a slot that makes none"
+                ))));
+            }
+        };
+        match (&entry, want) {
+            (OutboxEntry::Message(_), EntryKind::Withdrawal) => {
+                return Err(error(
+                    codes::INVALID_PARAMS,
+                    format!(
+                        "{hash} sent a message to another chain, not a withdrawal: ask hf_getMessageProof"
+                    ),
+                ));
+            }
+            (OutboxEntry::Withdrawal { .. }, EntryKind::Message) => {
+                return Err(error(
+                    codes::INVALID_PARAMS,
+                    format!(
+                        "{hash} made a withdrawal to L1, not a message: ask hf_getWithdrawalProof"
+                    ),
+                ));
+            }
+            _ => {}
+        }
+        let leaf = entry.hash();
+        let stored = store
+            .outbox(number)
+            .map_err(internal)?
+            .get(outbox_index as usize)
+            .cloned();
+        if stored.as_deref() != Some(hyperforge_primitives::tx::digest_to_bytes(&leaf).as_slice()) {
+            return Err(internal(SequencerError::Corrupt(format!(
+                "outbox entry {outbox_index} of block {number} is not the leaf of {hash}"
+            ))));
+        }
+        let mut view = OutboxEntryView {
+            transaction_hash: hash,
+            block_number: number,
+            leaf: digest_to_b256(&leaf),
+            batch_number: None,
+            leaf_index: None,
+            siblings: Vec::new(),
+            outbox_root: None,
+            batch_status: None,
+            settlement: None,
+            message_root_index: None,
+            withdrawal: None,
+            message: None,
+        };
+        match &entry {
+            OutboxEntry::Withdrawal {
+                sender,
+                l1_recipient,
+                amount,
+            } => {
+                view.withdrawal = Some(WithdrawalView {
+                    l2_sender: *sender,
+                    l1_recipient: *l1_recipient,
+                    amount_gwei: amount.gwei().to_string(),
+                });
+            }
+            OutboxEntry::Message(message) => view.message = Some(MessageView::new(message)),
+        }
+        let Some(record) = batch_of_block(store, number).map_err(internal)? else {
+            return Ok(Some(view));
+        };
+        let mut leaf_index = outbox_index as usize;
+        for earlier in record.first_block..number {
+            leaf_index += store.outbox(earlier).map_err(internal)?.len();
+        }
+        let outbox =
+            batch_outbox(store, record.first_block, record.last_block).map_err(internal)?;
+        let proof = outbox.proof(leaf_index).ok_or_else(|| {
+            internal(SequencerError::Corrupt(format!(
+                "batch {}: no outbox leaf {leaf_index}",
+                record.number()
+            )))
+        })?;
+        let batch = record.number();
+        view.batch_number = Some(batch);
+        view.leaf_index = Some(leaf_index as u32);
+        view.siblings = proof.siblings.iter().map(digest_to_b256).collect();
+        view.outbox_root = Some(digest_to_b256(&outbox.root()));
+        view.batch_status = Some(record.proof_status);
+        view.settlement = read_settlement(store, batch)
+            .map_err(internal)?
+            .map(settlement_view);
+        if view.message.is_some() && view.settlement.is_some() {
+            view.message_root_index =
+                message_root_index(store, self.shared.chain_id, batch).map_err(internal)?;
+        }
+        Ok(Some(view))
     }
 
     fn latest(&self) -> u64 {
@@ -362,8 +597,52 @@ impl HfApiServer for RpcHandler {
             sealed_at_ms: set(times.sealed_ms),
             first_lease_at_ms: set(times.first_lease_ms),
             proven_at_ms: set(times.proven_ms),
+            settlement: read_settlement(self.shared.store(), number)
+                .map_err(internal)?
+                .map(settlement_view),
             public_inputs: PublicInputsView::new(&record.public_inputs),
         }))
+    }
+
+    async fn get_withdrawal_proof(&self, hash: B256) -> RpcResult<Option<OutboxEntryView>> {
+        self.blocking(move |handler| handler.outbox_entry(hash, EntryKind::Withdrawal))
+            .await
+    }
+
+    async fn get_message_proof(&self, hash: B256) -> RpcResult<Option<OutboxEntryView>> {
+        self.blocking(move |handler| handler.outbox_entry(hash, EntryKind::Message))
+            .await
+    }
+
+    fn get_message_root(&self, index: u64) -> RpcResult<Option<MessageRootView>> {
+        let store = self.shared.store();
+        let Some(bytes) = store.l1_message_root(index).map_err(internal)? else {
+            return Ok(None);
+        };
+        let record = MessageRootRecord::decode(index, &bytes).map_err(internal)?;
+        Ok(Some(MessageRootView {
+            index,
+            src_chain_id: record.chain_id.get(),
+            batch_number: record.batch_number,
+            outbox_root: digest_to_b256(&record.outbox_root),
+            imported: index < store.head().state.imported_count,
+        }))
+    }
+
+    fn is_message_executed(&self, import_index: u32, leaf_index: u16) -> RpcResult<bool> {
+        if u32::from(leaf_index) >> OUTBOX_DEPTH != 0 {
+            return Err(error(
+                codes::INVALID_PARAMS,
+                format!("leaf index {leaf_index} is outside an outbox of depth {OUTBOX_DEPTH}"),
+            ));
+        }
+        let key = nullifier_key(import_index, leaf_index);
+        Ok(self
+            .shared
+            .store()
+            .nullifier(key)
+            .map_err(internal)?
+            .is_some())
     }
 
     fn get_batch_proof(&self, number: u64) -> RpcResult<Option<BatchProofView>> {

@@ -102,6 +102,7 @@ impl Sequencer {
                     config_limits.max_pending_verifications as usize,
                 )),
                 shutting_down: AtomicBool::new(false),
+                batch_records: Mutex::new(()),
             }),
             head,
             data_dir: data_dir.to_path_buf(),

@@ -61,6 +61,9 @@ pub(crate) struct Shared {
     pub(crate) verifications: Arc<tokio::sync::Semaphore>,
     /// Set when shutdown begins.
     pub(crate) shutting_down: AtomicBool,
+    /// Held across a read-modify-write of a batch record (the job coordinator marks it
+    /// proven, the L1 follower settled): neither undoes the other.
+    pub(crate) batch_records: Mutex<()>,
 }
 
 impl std::fmt::Debug for Shared {
@@ -75,6 +78,11 @@ impl Shared {
     /// The mempool (taken before the store when both are needed).
     pub(crate) fn mempool(&self) -> MutexGuard<'_, Mempool> {
         self.mempool.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// The lock on batch records' read-modify-writes (blocking threads only).
+    pub(crate) fn batch_records(&self) -> MutexGuard<'_, ()> {
+        self.batch_records.lock().unwrap_or_else(|e| e.into_inner())
     }
 
     /// The store (reads never wait for a commit).

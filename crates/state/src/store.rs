@@ -67,10 +67,13 @@ pub mod cf {
     pub const JOBS: &str = "jobs";
     /// `batch number (8, BE)` -> where the batch's proving stands (opaque bytes: timings).
     pub const PROVING: &str = "proving";
+    /// `batch number (8, BE)` -> how the bridge settled the batch (opaque bytes: the L1
+    /// transaction and block the L1 follower saw).
+    pub const SETTLEMENTS: &str = "settlements";
     /// Named singletons, like the head.
     pub const META: &str = "meta";
     /// Every column family.
-    pub const ALL: [&str; 17] = [
+    pub const ALL: [&str; 18] = [
         NODES,
         ACCOUNTS,
         ADDRESS_INDEX,
@@ -87,6 +90,7 @@ pub mod cf {
         BATCH_PROOFS,
         JOBS,
         PROVING,
+        SETTLEMENTS,
         META,
     ];
 }
@@ -485,6 +489,34 @@ impl Store {
             &synced(),
         )?;
         Ok(())
+    }
+
+    /// How the bridge settled batch `number`, as [`Store::put_settlement`] recorded it.
+    pub fn settlement(&self, number: u64) -> Result<Option<Vec<u8>>, StateError> {
+        self.get(cf::SETTLEMENTS, &number.to_be_bytes())
+    }
+
+    /// Records that the bridge settled the sealed batch `number`: its updated record (status
+    /// settled), the settlement (`settlement`, the L1 follower's bytes) and the L1 cursor, in
+    /// one synced write.
+    pub fn put_settlement(
+        &self,
+        number: u64,
+        record: &[u8],
+        settlement: &[u8],
+        l1_cursor: u64,
+    ) -> Result<(), StateError> {
+        if self.batch(number)?.is_none() {
+            return Err(StateError::UnknownBatch(number));
+        }
+        let mut batch = WriteBatch::default();
+        batch.put_cf(handle(&self.db, cf::BATCHES), number.to_be_bytes(), record);
+        batch.put_cf(
+            handle(&self.db, cf::SETTLEMENTS),
+            number.to_be_bytes(),
+            settlement,
+        );
+        self.write_with_cursor(batch, Some(l1_cursor))
     }
 
     /// The outbox entries of block `number`, in order.

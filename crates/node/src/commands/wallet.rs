@@ -3,7 +3,9 @@
 
 mod balance;
 mod deposit;
-mod l2;
+mod execute_message;
+mod finalize_withdrawal;
+pub(crate) mod l2;
 mod nonce;
 mod receipt;
 mod register_key;
@@ -23,5 +25,9 @@ pub(crate) fn run(command: WalletCommand) -> anyhow::Result<()> {
         WalletCommand::SendMessage(args) => super::l1::block_on(send_message::run(args)),
         WalletCommand::RegisterKey(args) => super::l1::block_on(register_key::run(args)),
         WalletCommand::Receipt(args) => super::l1::block_on(receipt::run(args)),
+        WalletCommand::ExecuteMessage(args) => super::l1::block_on(execute_message::run(args)),
+        WalletCommand::FinalizeWithdrawal(args) => {
+            super::l1::block_on(finalize_withdrawal::run(args))
+        }
     }
 }

@@ -4,6 +4,7 @@
 #![allow(clippy::unwrap_used)]
 
 mod config_show;
+mod cross_chain;
 mod l1;
 mod l1_follow;
 mod l1_real_settlement;

@@ -44,12 +44,12 @@ pub(super) fn client(target: &RpcTargetArgs) -> anyhow::Result<(HttpClient, Stri
 }
 
 /// The sender: its Ethereum address and the L2 key derived from its Ethereum key.
-pub(super) struct Sender {
-    pub(super) address: Address,
-    pub(super) key: SecretKey,
+pub(crate) struct Sender {
+    pub(crate) address: Address,
+    pub(crate) key: SecretKey,
 }
 
-pub(super) fn sender(private_key: Option<&str>) -> anyhow::Result<Sender> {
+pub(crate) fn sender(private_key: Option<&str>) -> anyhow::Result<Sender> {
     let bytes: [u8; 32] = match private_key {
         Some(text) => {
             let text = text.trim();
@@ -75,15 +75,35 @@ pub(super) fn sender(private_key: Option<&str>) -> anyhow::Result<Sender> {
 pub(super) async fn send(args: &SendArgs, kind: TxKind) -> anyhow::Result<()> {
     let (client, url) = client(&args.target)?;
     let sender = sender(args.private_key.as_deref())?;
+    let hash = submit(&client, &url, &sender, kind).await?;
+    println!("{hash}");
+    if args.no_wait {
+        return Ok(());
+    }
+    let receipt = wait_for_inclusion(&client, hash, Duration::from_secs(args.timeout)).await?;
+    if let Some(block) = receipt.block_number {
+        println!("included in block {block}");
+    }
+    Ok(())
+}
+
+/// Signs `kind` from `sender` with its next nonce (pending transactions counted) for the
+/// chain of the sequencer behind `client` (at `url`), and sends it; its hash once accepted.
+pub(crate) async fn submit(
+    client: &HttpClient,
+    url: &str,
+    sender: &Sender,
+    kind: TxKind,
+) -> anyhow::Result<alloy::primitives::B256> {
     let chain_id = quantity(
-        &EthApiClient::chain_id(&client)
+        &EthApiClient::chain_id(client)
             .await
             .with_context(|| format!("cannot reach the sequencer at {url}"))?,
     )?;
     let chain_id = ChainId::new(chain_id).context("the sequencer answered chain id 0")?;
     let nonce = quantity(
         &EthApiClient::get_transaction_count(
-            &client,
+            client,
             sender.address.to_string(),
             Some(BlockNumberOrTag::Pending.into()),
         )
@@ -102,16 +122,7 @@ pub(super) async fn send(args: &SendArgs, kind: TxKind) -> anyhow::Result<()> {
         signature: signature.to_bytes(),
     };
     let raw = format!("0x{}", alloy::hex::encode(tx.encode()));
-    let hash = client.send_transaction(raw).await.map_err(refusal)?;
-    println!("{hash}");
-    if args.no_wait {
-        return Ok(());
-    }
-    let receipt = wait_for_inclusion(&client, hash, Duration::from_secs(args.timeout)).await?;
-    if let Some(block) = receipt.block_number {
-        println!("included in block {block}");
-    }
-    Ok(())
+    client.send_transaction(raw).await.map_err(refusal)
 }
 
 async fn wait_for_inclusion(
@@ -163,7 +174,7 @@ fn refusal(error: jsonrpsee::core::ClientError) -> anyhow::Error {
 }
 
 /// Parses a `0x` hex quantity.
-pub(super) fn quantity(text: &str) -> anyhow::Result<u64> {
+pub(crate) fn quantity(text: &str) -> anyhow::Result<u64> {
     let digits = text
         .strip_prefix("0x")
         .with_context(|| format!("`{text}` is not a hex quantity"))?;
