@@ -217,11 +217,12 @@ const SEALING_TIMEOUT: Duration = Duration::from_secs(120);
 /// The longest an import or an execution may take once its root is settled.
 const DELIVERY_TIMEOUT: Duration = Duration::from_secs(180);
 
-/// `Bridge.getChain(uint64)`, `inFlightGwei()`, `messageRootCount()` selectors
-/// (`keccak256` of the signature, first 4 bytes).
+/// The `Bridge.getChain(uint64)` and `inFlightGwei()` selectors (`keccak256` of the
+/// signature, first 4 bytes).
 const GET_CHAIN: &str = "0xa1a6d508";
 const IN_FLIGHT_GWEI: &str = "0x9664fd9f";
-const MESSAGE_ROOT_COUNT: &str = "0xed90229a";
+/// How long a sequencer may take to mark a batch settled once the bridge shows it.
+const SETTLED_MARK_TIMEOUT: Duration = Duration::from_secs(30);
 
 /// A scenario in progress.
 struct Run<'a> {
@@ -330,7 +331,6 @@ impl Batch {
 struct BridgeChain {
     state_root: String,
     batch_number: u64,
-    import_head: u64,
     balance_gwei: u64,
 }
 
@@ -345,7 +345,6 @@ impl BridgeChain {
         Ok(Self {
             state_root: format!("0x{}", words[0]),
             batch_number: word_u64(&words[1])?,
-            import_head: word_u64(&words[3])?,
             balance_gwei: word_u64(&words[4])?,
         })
     }
@@ -685,14 +684,27 @@ impl Run<'_> {
         )?)
     }
 
-    /// How many message roots `chain` has imported (at its latest block).
-    fn imported_count(&self, chain: usize) -> anyhow::Result<u64> {
-        let address = ACCOUNTS[0].address.to_string();
-        let proof = self.l2(chain, "hf_getAccountProof", json!([address]))?;
-        proof
-            .get("importedCount")
-            .and_then(Value::as_u64)
-            .with_context(|| format!("hf_getAccountProof answered {proof}"))
+    /// `hf_getMessageProof`: where the message `hash` sent on `chain` is in the bridge's
+    /// message root queue and its leaf index, once `chain` saw its root queued.
+    fn message_position(&self, chain: usize, hash: &str) -> anyhow::Result<Option<(u64, u64)>> {
+        let entry = self.l2(chain, "hf_getMessageProof", json!([hash]))?;
+        let index = entry.get("messageRootIndex").and_then(Value::as_u64);
+        let leaf = entry.get("leafIndex").and_then(Value::as_u64);
+        Ok(index.zip(leaf))
+    }
+
+    /// `hf_getMessageRoot(index).imported` on `chain`.
+    fn imported(&self, chain: usize, index: u64) -> anyhow::Result<bool> {
+        let root = self.l2(chain, "hf_getMessageRoot", json!([index]))?;
+        Ok(root.get("imported").and_then(Value::as_bool) == Some(true))
+    }
+
+    /// `hf_isMessageExecuted(import index, leaf index)` on `chain`.
+    fn executed(&self, chain: usize, (index, leaf): (u64, u64)) -> anyhow::Result<bool> {
+        let answer = self.l2(chain, "hf_isMessageExecuted", json!([index, leaf]))?;
+        answer
+            .as_bool()
+            .with_context(|| format!("hf_isMessageExecuted answered {answer}"))
     }
 
     // ------------------------------------------------------------------ shared steps
@@ -751,6 +763,27 @@ impl Run<'_> {
                     "the bridge settled batch {}, which {name} has not sealed",
                     bridge.batch_number
                 )),
+            };
+            self.check(&what, result);
+        }
+        // The sequencer follows the bridge's events: it marks the batch settled too.
+        for &(chain, number, _) in batches {
+            let name = self.target.chains[chain].name.clone();
+            let what = format!("{name} marks batch {number} settled (hf_getBatch)");
+            let deadline = Instant::now() + SETTLED_MARK_TIMEOUT;
+            let result = loop {
+                (self.tick)()?;
+                let status = self.batch(chain, number)?.map(|batch| batch.proof_status);
+                if status.as_deref() == Some("settled") {
+                    break Ok(());
+                }
+                if Instant::now() > deadline {
+                    break Err(format!(
+                        "still {status:?} after {} s",
+                        SETTLED_MARK_TIMEOUT.as_secs()
+                    ));
+                }
+                std::thread::sleep(Duration::from_millis(200));
             };
             self.check(&what, result);
         }
@@ -950,15 +983,31 @@ fn cross_chain(run: &mut Run<'_>) -> anyhow::Result<()> {
     let (a_batch, b_batch) = (batches[0].number, batches[1].number);
     run.prove_and_settle(&[(a, a_batch, message), (b, b_batch, withdrawal)])?;
 
-    // B imports A's message root (every root queued so far: the withdrawal's batch adds one
-    // too, and the order of the two in the queue is the settlement's).
-    let roots = run.bridge_word(MESSAGE_ROOT_COUNT)?;
+    // B imports the root of A's batch: its index in the bridge's queue comes from A.
+    let deadline = Instant::now() + DELIVERY_TIMEOUT;
+    let position = loop {
+        (run.tick)()?;
+        if let Some(position) = run.message_position(a, &message_hash)? {
+            break position;
+        }
+        if Instant::now() > deadline {
+            bail!("{a_name} never saw the root of its message's batch queued on the bridge");
+        }
+        std::thread::sleep(Duration::from_millis(200));
+    };
+    run.check(
+        &format!(
+            "the message is leaf {} under message root {} of the bridge's queue",
+            position.1, position.0
+        ),
+        Ok(()),
+    );
     run.wait_one(
         DELIVERY_TIMEOUT,
         message,
         "import",
-        &format!("{b_name} imported the {roots} settled message roots"),
-        |run| Ok((run.imported_count(b)? >= roots).then(now_ms)),
+        &format!("{b_name} imported message root {}", position.0),
+        |run| Ok(run.imported(b, position.0)?.then(now_ms)),
     )?;
     if run.target.relay {
         run.wait_one(
@@ -966,7 +1015,7 @@ fn cross_chain(run: &mut Run<'_>) -> anyhow::Result<()> {
             message,
             "relay + execution",
             &format!("the relayer executed the message on {b_name}"),
-            |run| Ok((run.l2_balance(b, MESSAGE_RECIPIENT)? >= MESSAGE).then(now_ms)),
+            |run| Ok(run.executed(b, position)?.then(now_ms)),
         )?;
     } else {
         let (_, executor_key) = dev(5);
@@ -984,6 +1033,12 @@ fn cross_chain(run: &mut Run<'_>) -> anyhow::Result<()> {
         ])?;
         run.timelines[message].mark("execution", now_ms());
     }
+    let executed = run.executed(b, position)?;
+    run.expect_eq(
+        &format!("{b_name} marks the message executed (hf_isMessageExecuted)"),
+        executed,
+        true,
+    );
     let got = run.l2_balance(b, MESSAGE_RECIPIENT)?;
     run.expect_eq(
         &format!("message: {MESSAGE} gwei from {a_name} credited on {b_name}"),
@@ -1055,8 +1110,9 @@ impl Run<'_> {
     fn conservation(&mut self, touched: &[(usize, Address)]) -> anyhow::Result<()> {
         let bridge_wei = self.l1_balance_wei(&self.target.bridge.clone())?;
         let mut total_gwei: u128 = 0;
-        let mut parts = Vec::new();
+        let mut l2_parts = Vec::new();
         let mut books_gwei: u128 = 0;
+        let mut book_parts = Vec::new();
         for chain in 0..self.target.chains.len() {
             let mut accounts: BTreeSet<Address> = self.target.chains[chain]
                 .genesis
@@ -1073,26 +1129,30 @@ impl Run<'_> {
             for address in &accounts {
                 sum += u128::from(self.l2_balance(chain, &address.to_string())?);
             }
-            let bridge = self.bridge_chain(chain)?;
-            books_gwei += u128::from(bridge.balance_gwei);
-            parts.push(format!(
-                "{} {} over {} accounts (bridge books {}, {} roots imported)",
-                self.target.chains[chain].name,
+            let name = &self.target.chains[chain].name;
+            l2_parts.push(format!(
+                "{name} {} in {} accounts",
                 ether(sum),
-                accounts.len(),
-                ether(u128::from(bridge.balance_gwei)),
-                bridge.import_head
+                accounts.len()
             ));
             total_gwei += sum;
+            let bridge = self.bridge_chain(chain)?;
+            books_gwei += u128::from(bridge.balance_gwei);
+            book_parts.push(format!(
+                "{name} {} after batch {}",
+                ether(u128::from(bridge.balance_gwei)),
+                bridge.batch_number
+            ));
         }
         let in_flight = u128::from(self.bridge_word(IN_FLIGHT_GWEI)?);
         let wei = u128::from(GWEI_IN_WEI);
         let what = format!(
-            "value conserved: the bridge holds {} on L1 = L2 balances {} ({}) + pending 0 \
-             (deposit applied, message executed, withdrawal paid)",
+            "value conserved: the bridge's ETH on L1, {}, = the L2 balances of every genesis and \
+             touched account, {} ({}), + pending 0 (the deposit applied, the message executed, \
+             the withdrawal paid)",
             ether(bridge_wei / wei),
             ether(total_gwei),
-            parts.join("; ")
+            l2_parts.join(", ")
         );
         let result = if bridge_wei == total_gwei * wei {
             Ok(())
@@ -1104,8 +1164,10 @@ impl Run<'_> {
         };
         self.check(&what, result);
         let what = format!(
-            "the bridge's books: its ETH = chain balances {} + in flight {}",
+            "the bridge's books: its ETH = the chains' settled balances {} ({}) + in flight {} \
+             (value of settled messages whose execution is not settled yet)",
             ether(books_gwei),
+            book_parts.join(", "),
             ether(in_flight)
         );
         let result = if bridge_wei == (books_gwei + in_flight) * wei {
@@ -1150,7 +1212,6 @@ mod tests {
         let chain = BridgeChain::decode(&data).unwrap();
         assert_eq!(chain.state_root, format!("0x{}", "ab".repeat(32)));
         assert_eq!(chain.batch_number, 3);
-        assert_eq!(chain.import_head, 2);
         assert_eq!(chain.balance_gwei, 1_000_000_000_000);
         assert!(BridgeChain::decode("0x00").is_err());
         assert!(word_u64(&format!("1{:063x}", 0)).is_err(), "past 64 bits");
