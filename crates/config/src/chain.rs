@@ -114,6 +114,12 @@ pub struct SequencerConfig {
     pub max_block_txs: u32,
     /// A batch is sealed every this many blocks.
     pub batch_blocks: u32,
+    /// A batch with fewer than `batch_blocks` blocks is sealed anyway once this many
+    /// milliseconds passed since its first block's timestamp, so a chain that goes quiet
+    /// still gets its last transactions proven and settled. `0` turns it off (a batch waits
+    /// for `batch_blocks` blocks); otherwise at least `block_time_ms` (the producer checks
+    /// it once per block time).
+    pub batch_timeout_ms: u64,
     /// Where JSON-RPC listens (host:port; port 0 picks a free one).
     pub rpc_addr: SocketAddr,
     /// The RocksDB data directory; relative paths are relative to the chain's folder.
@@ -158,6 +164,7 @@ impl Default for SequencerConfig {
             block_time_ms: 1_000,
             max_block_txs: 256,
             batch_blocks: 10,
+            batch_timeout_ms: 10_000,
             rpc_addr: SocketAddr::from((Ipv4Addr::LOCALHOST, 3050)),
             data_dir: PathBuf::from("data/sequencer"),
             empty_blocks: EmptyBlocks::Skip,

@@ -377,3 +377,35 @@ fn chain_set_reports_chains_with_other_chunk_slots() {
         Ok(())
     });
 }
+
+#[test]
+fn batch_timeout_below_the_block_time_is_refused_naming_both_and_zero_turns_it_off() {
+    let toml = format!("{MINIMAL}\n[sequencer]\nblock_time_ms = 500\nbatch_timeout_ms = 200\n");
+    with_chain(&toml, |_| {
+        let found = problem(ChainConfigLoader::new("alpha").load());
+        assert_eq!(found.origin, "alpha/chain.toml");
+        assert_eq!(found.key.as_deref(), Some("sequencer.batch_timeout_ms"));
+        assert_eq!(
+            found.problem,
+            "200 is below sequencer.block_time_ms (500): use at least one block time, or 0 to turn the timeout off"
+        );
+        for (flag, timeout) in [
+            ("sequencer.batch_timeout_ms=0", 0),
+            ("sequencer.batch_timeout_ms=500", 500),
+        ] {
+            let mut overrides = Overrides::new();
+            overrides.parse_flag(flag).unwrap();
+            let config = ChainConfigLoader::new("alpha")
+                .with_overrides(overrides)
+                .load()
+                .unwrap();
+            assert_eq!(config.sequencer.batch_timeout_ms, timeout);
+        }
+        Ok(())
+    });
+    with_chain(MINIMAL, |_| {
+        let config = ChainConfigLoader::new("alpha").load().unwrap();
+        assert_eq!(config.sequencer.batch_timeout_ms, 10_000, "the default");
+        Ok(())
+    });
+}

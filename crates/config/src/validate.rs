@@ -77,6 +77,15 @@ pub(crate) fn check(config: &ChainConfig, chain_dir: &Path) -> Vec<(String, Stri
     if sequencer.batch_blocks == 0 {
         fail("sequencer.batch_blocks", "must be at least 1".to_owned());
     }
+    if sequencer.batch_timeout_ms != 0 && sequencer.batch_timeout_ms < sequencer.block_time_ms {
+        fail(
+            "sequencer.batch_timeout_ms",
+            format!(
+                "{} is below sequencer.block_time_ms ({}): use at least one block time, or 0 to turn the timeout off",
+                sequencer.batch_timeout_ms, sequencer.block_time_ms
+            ),
+        );
+    }
     if sequencer.data_dir.as_os_str().is_empty() {
         fail("sequencer.data_dir", "is empty".to_owned());
     }

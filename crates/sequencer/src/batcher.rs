@@ -1,4 +1,5 @@
-//! The batcher: seals the blocks since the last batch into a batch record, with the public
+//! The batcher: seals the blocks since the last batch into a batch record (with the block
+//! that completes it, or on their own once committed when the batch timed out), with the public
 //! inputs computed natively (roots, both queues' counts and commitments, checked against what
 //! the bridge reported, the outbox root, value flows, the pubdata commitment), and serves a
 //! sealed batch's outbox.
@@ -50,8 +51,8 @@ pub(crate) fn batch_outbox(
         .map_err(|error| SequencerError::Corrupt(format!("batch outbox: {error}")))
 }
 
-/// The record of batch `batch_number`: blocks `first..=executed`'s number, public inputs
-/// computed natively.
+/// The record of batch `batch_number`: blocks `first..=executed`'s number (the executed block
+/// not committed yet: it commits with the record), public inputs computed natively.
 pub(crate) fn seal_batch(
     shared: &Shared,
     store: &Store,
@@ -59,7 +60,47 @@ pub(crate) fn seal_batch(
     first: u64,
     batch_number: u64,
 ) -> Result<BatchRecord, SequencerError> {
-    let last = executed.block.header.number;
+    batch_record(shared, store, first, batch_number, Some(executed))
+}
+
+/// The record of batch `batch_number`: the committed blocks `first..=` the head block (the
+/// batch sealed on its own, by time), public inputs computed natively. They are exactly what
+/// [`seal_batch`] gives for the same blocks: the record does not depend on how a batch ends.
+pub(crate) fn seal_committed_batch(
+    shared: &Shared,
+    store: &Store,
+    first: u64,
+    batch_number: u64,
+) -> Result<BatchRecord, SequencerError> {
+    batch_record(shared, store, first, batch_number, None)
+}
+
+/// The record of batch `batch_number` over blocks `first..`: the committed ones up to the head,
+/// then `executed` if given.
+fn batch_record(
+    shared: &Shared,
+    store: &Store,
+    first: u64,
+    batch_number: u64,
+    executed: Option<&ExecutedBlock>,
+) -> Result<BatchRecord, SequencerError> {
+    // The last block, the last committed one, and the head after the last block.
+    let (last, last_committed, head_after) = match executed {
+        Some(executed) => {
+            let number = executed.block.header.number;
+            (number, number - 1, executed.commit.head)
+        }
+        None => {
+            let head = store.head();
+            let number = head.block_number.unwrap_or(0);
+            (number, number, head)
+        }
+    };
+    if last < first {
+        return Err(SequencerError::Corrupt(format!(
+            "batch {batch_number} would hold no block (from block {first}, head {last})"
+        )));
+    }
     let before = read_header(store, first - 1)?;
     let (priority_before, imports_before) = match batch_number {
         1 => (*PRIORITY_SEED, *MESSAGE_QUEUE_SEED),
@@ -85,7 +126,7 @@ pub(crate) fn seal_batch(
             block.imports().copied().collect(),
         )
     };
-    for number in first..last {
+    for number in first..=last_committed {
         let header = read_header(store, number)?;
         let (ops, imports) = if header.priority_count == 0 && header.import_count == 0 {
             (Vec::new(), Vec::new())
@@ -97,11 +138,16 @@ pub(crate) fn seal_batch(
         };
         blocks.push((header, ops, imports));
     }
-    let (ops, imports) = l1_parts(&executed.block);
-    blocks.push((executed.block.header, ops, imports));
-
-    let mut outbox = outbox_leaves(store, first, last - 1)?;
-    outbox.extend(executed.outbox.iter().map(|entry| entry.hash()));
+    let mut outbox = outbox_leaves(store, first, last_committed)?;
+    if let Some(executed) = executed {
+        let (ops, imports) = l1_parts(&executed.block);
+        blocks.push((executed.block.header, ops, imports));
+        outbox.extend(executed.outbox.iter().map(|entry| entry.hash()));
+    }
+    let new_state_root = blocks
+        .last()
+        .map(|(header, _, _)| header.state_root)
+        .ok_or_else(|| SequencerError::Corrupt(format!("batch {batch_number} has no block")))?;
     let outbox_root = OutboxTree::new(outbox)
         .map_err(|error| SequencerError::Corrupt(format!("batch outbox: {error}")))?
         .root();
@@ -131,7 +177,7 @@ pub(crate) fn seal_batch(
     let imports_after = message_commitment(imports_before, &imported);
     // The bridge's commitment after the last imported root (stored, already checked to chain
     // from m_0 by the follower) must be what the batch's imports give.
-    let imported_total = executed.commit.head.state.imported_count;
+    let imported_total = head_after.state.imported_count;
     match message_commitment_after(store, imported_total)? {
         Some(reported) if reported != imports_after => {
             return Err(SequencerError::ImportsCommitment {
@@ -151,7 +197,7 @@ pub(crate) fn seal_batch(
     }
     // The bridge's own commitment after the last operation consumed (stored, already checked
     // to chain from c_0 by the follower) must be what the batch's slots give.
-    let consumed = executed.commit.head.priority_applied;
+    let consumed = head_after.priority_applied;
     match commitment_after(store, consumed)? {
         Some(reported) if reported != priority_after => {
             return Err(SequencerError::PriorityCommitment {
@@ -179,7 +225,7 @@ pub(crate) fn seal_batch(
             chain_id: shared.chain_id,
             batch_number,
             old_state_root: before.state_root,
-            new_state_root: executed.block.header.state_root,
+            new_state_root,
             priority_ops_count: priority_count,
             priority_commitment_before: priority_before,
             priority_commitment_after: priority_after,

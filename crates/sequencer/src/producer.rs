@@ -3,6 +3,12 @@
 //! operations) and the mempool, committed atomically with the pending transactions it
 //! consumed, the new counts of L1 records it processed (in the head) and, every
 //! `batch_blocks` blocks, the sealed batch.
+//!
+//! A batch is also sealed once `batch_timeout_ms` passed since its first block's timestamp
+//! (a header field, so the clock survives a restart): with the block that commits after that,
+//! or, on a tick that produces no block, on its own (the committed blocks since the last batch,
+//! the record and the head's last-batch fields in one synced write). A quiet chain so gets its
+//! last transactions proven without waiting for more blocks.
 
 use std::{collections::HashSet, time::Instant};
 
@@ -10,14 +16,18 @@ use hyperforge_config::EmptyBlocks;
 use hyperforge_execution::ExecError;
 use hyperforge_primitives::{
     Address,
-    block::BlockHeader,
+    block::{BatchRecord, BlockHeader},
     bridge::OutboxTree,
     tx::{PriorityOp, TxKind},
 };
 
 use crate::{
-    batcher::seal_batch, error::SequencerError, message_roots::message_roots_from,
-    priority::PriorityRecord, shared::Shared,
+    batcher::{seal_batch, seal_committed_batch},
+    error::SequencerError,
+    message_roots::message_roots_from,
+    priority::PriorityRecord,
+    reader::read_header,
+    shared::Shared,
 };
 
 fn now_ms() -> u64 {
@@ -27,7 +37,8 @@ fn now_ms() -> u64 {
 }
 
 /// Builds and commits the next block if there is anything to put in it (or empty blocks are
-/// wanted). Returns the new head header.
+/// wanted). Returns the new head header. When no block is produced, seals the open batch on
+/// its own if it timed out ([`seal_timed_out_batch`]).
 ///
 /// Entries of the bridge's message root queue not imported yet are imported first, in queue
 /// order from the state's `imported_count` (a block is produced for them even when empty
@@ -54,6 +65,7 @@ pub(crate) fn produce_block(
         && new_roots.is_empty()
         && config.empty_blocks == EmptyBlocks::Skip
     {
+        seal_timed_out_batch(shared)?;
         return Ok(None);
     }
     let number = parent.number + 1;
@@ -143,13 +155,17 @@ pub(crate) fn produce_block(
                 pool.release(*seq);
             }
         }
+        seal_timed_out_batch(shared)?;
         return Ok(None);
     }
     let mut executed = builder.finish()?;
     executed.commit.pending_done = done.clone();
     // Kept until the block's batch is proven: the proving jobs are made from it.
     executed.commit.witness = executed.witness.encode();
-    let sealed = if number + 1 - first_of_batch >= batch_blocks {
+    let by_count = number + 1 - first_of_batch >= batch_blocks;
+    let by_time =
+        !by_count && number > first_of_batch && timed_out(shared, first_of_batch, timestamp)?;
+    let sealed = if by_count || by_time {
         let record = seal_batch(
             shared,
             store,
@@ -195,14 +211,51 @@ pub(crate) fn produce_block(
         "block committed"
     );
     if let Some(record) = sealed {
-        metrics.batches_sealed.inc();
-        tracing::info!(
-            batch = record.number(),
-            blocks = %format!("{}..={}", record.first_block, record.last_block),
-            "batch sealed (proof pending)"
-        );
+        log_sealed(shared, &record, if by_count { "count" } else { "timeout" });
     }
     Ok(Some(header))
+}
+
+/// Whether the open batch from the committed block `first` is due by time at `now` (ms since
+/// the Unix epoch): `batch_timeout_ms` is set and has passed since that block's timestamp.
+fn timed_out(shared: &Shared, first: u64, now: u64) -> Result<bool, SequencerError> {
+    let timeout = shared.config.sequencer.batch_timeout_ms;
+    if timeout == 0 {
+        return Ok(false);
+    }
+    let opened = read_header(shared.store(), first)?.timestamp_ms;
+    Ok(now.saturating_sub(opened) >= timeout)
+}
+
+/// Seals the committed blocks after the last batch as the next batch, on their own, if there
+/// is at least one and the batch timed out. The record and the head's last-batch fields go in
+/// one synced write ([`hyperforge_state::Store::seal_batch`]): a crash leaves both or neither,
+/// and a restarted node numbers on from the head. Returns the sealed batch.
+fn seal_timed_out_batch(shared: &Shared) -> Result<Option<BatchRecord>, SequencerError> {
+    let store = shared.store();
+    let head = store.head();
+    let Some(last) = head.block_number else {
+        return Ok(None);
+    };
+    let first = head.last_batch_block + 1;
+    if last < first || !timed_out(shared, first, now_ms())? {
+        return Ok(None);
+    }
+    let record = seal_committed_batch(shared, store, first, head.last_batch + 1)?;
+    store.seal_batch(record.number(), last, &record.encode())?;
+    log_sealed(shared, &record, "timeout");
+    Ok(Some(record))
+}
+
+/// Counts and logs a sealed batch; `by` says what sealed it (its block count or the timeout).
+fn log_sealed(shared: &Shared, record: &BatchRecord, by: &'static str) {
+    shared.metrics.batches_sealed.inc();
+    tracing::info!(
+        batch = record.number(),
+        blocks = %format!("{}..={}", record.first_block, record.last_block),
+        by,
+        "batch sealed (proof pending)"
+    );
 }
 
 /// Drops transactions that waited on a nonce gap for longer than `future_nonce_ttl_ms`, from
@@ -652,5 +705,172 @@ mod tests {
             "{error}"
         );
         assert_eq!(shared.store().head().block_number, Some(0));
+    }
+
+    /// Admits `tx` into the mempool and the pending column, as admission would.
+    fn submit(shared: &Shared, tx: &hyperforge_primitives::tx::SignedTx) {
+        let store = shared.store();
+        let index = store.account_index(&tx.body.from).unwrap().unwrap();
+        let sender = store.account(index).unwrap().unwrap();
+        let verified = Arc::new(hyperforge_execution::VerifiedTx::verify(tx.clone()).unwrap());
+        let mut pool = shared.mempool();
+        let crate::mempool::Admitted::New { seq, .. } =
+            pool.admit(verified, Some(&sender)).unwrap()
+        else {
+            panic!("a new transaction");
+        };
+        store.put_pending(seq, &tx.encode()).unwrap();
+        pool.mark_persisted(seq);
+    }
+
+    fn transfer(from: usize, gwei: u64, shared: &Shared) -> hyperforge_primitives::tx::SignedTx {
+        hyperforge_execution::test_utils::transfer(
+            from,
+            0,
+            ACCOUNTS[9].address,
+            gwei,
+            shared.chain_id,
+        )
+    }
+
+    /// Sleeps until `batch_timeout_ms` passed since `header`'s timestamp.
+    fn wait_for_timeout(shared: &Shared, header: &BlockHeader) {
+        let due = header.timestamp_ms + shared.config.sequencer.batch_timeout_ms;
+        while now_ms() < due {
+            std::thread::sleep(std::time::Duration::from_millis(
+                due.saturating_sub(now_ms()) + 1,
+            ));
+        }
+    }
+
+    const TIMED: [&str; 2] = [
+        "sequencer.batch_blocks=10",
+        "sequencer.batch_timeout_ms=300",
+    ];
+
+    #[test]
+    fn a_quiet_batch_is_sealed_on_its_own_after_the_timeout_as_by_count_and_numbering_survives_a_restart()
+     {
+        let dir = tempfile::tempdir().unwrap();
+        let (shared, genesis) = open(config(&TIMED), dir.path());
+        assert_eq!(shared.config.sequencer.empty_blocks, EmptyBlocks::Skip);
+        let txs = [transfer(0, 5, &shared), transfer(1, 7, &shared)];
+        submit(&shared, &txs[0]);
+        let first = produce_block(&shared, &genesis).unwrap().unwrap();
+        submit(&shared, &txs[1]);
+        let second = produce_block(&shared, &first).unwrap().unwrap();
+        assert_eq!(second.number, 2);
+        // Quiet, before the timeout: nothing sealed.
+        assert!(produce_block(&shared, &second).unwrap().is_none());
+        assert!(read_batch(shared.store(), 1).unwrap().is_none());
+
+        wait_for_timeout(&shared, &first);
+        assert!(
+            produce_block(&shared, &second).unwrap().is_none(),
+            "no block, the batch alone"
+        );
+        let store = shared.store();
+        let batch = read_batch(store, 1).unwrap().unwrap();
+        assert_eq!((batch.first_block, batch.last_block), (1, 2));
+        let inputs = &batch.public_inputs;
+        assert_eq!(inputs.batch_number, 1);
+        assert_eq!(inputs.old_state_root, genesis.state_root);
+        assert_eq!(inputs.new_state_root, store.head().state_root());
+        assert_eq!(inputs.new_state_root, second.state_root);
+        let head = store.head();
+        assert_eq!(head.block_number, Some(2), "no block was produced");
+        assert_eq!((head.last_batch, head.last_batch_block), (1, 2));
+        assert_eq!(shared.metrics.batches_sealed.get(), 1);
+        // Nothing left to seal.
+        assert!(produce_block(&shared, &second).unwrap().is_none());
+        assert!(read_batch(store, 2).unwrap().is_none());
+
+        // The same transactions in the same blocks sealed by count: the same public inputs.
+        let other = tempfile::tempdir().unwrap();
+        let (counted, counted_genesis) = open(
+            config(&["sequencer.batch_blocks=2", "sequencer.batch_timeout_ms=0"]),
+            other.path(),
+        );
+        submit(&counted, &txs[0]);
+        let counted_first = produce_block(&counted, &counted_genesis).unwrap().unwrap();
+        submit(&counted, &txs[1]);
+        produce_block(&counted, &counted_first).unwrap().unwrap();
+        let by_count = read_batch(counted.store(), 1).unwrap().unwrap();
+        assert_eq!(by_count, batch);
+
+        // More transactions: the next batch starts at the next block, and its clock (the
+        // first block's timestamp) survives a restart between the block and the seal.
+        submit(&shared, &transfer(2, 9, &shared));
+        let third = produce_block(&shared, &second).unwrap().unwrap();
+        assert_eq!(third.number, 3);
+        drop(shared);
+        let (shared, head) = open(config(&TIMED), dir.path());
+        assert_eq!(head, third);
+        wait_for_timeout(&shared, &third);
+        assert!(produce_block(&shared, &head).unwrap().is_none());
+        let store = shared.store();
+        let next = read_batch(store, 2).unwrap().unwrap();
+        assert_eq!((next.first_block, next.last_block), (3, 3));
+        let (before, after) = (&batch.public_inputs, &next.public_inputs);
+        assert_eq!(after.batch_number, 2);
+        assert_eq!(after.old_state_root, before.new_state_root);
+        assert_eq!(after.new_state_root, store.head().state_root());
+        assert_eq!(
+            after.priority_commitment_before,
+            before.priority_commitment_after
+        );
+        assert_eq!(
+            after.imports_commitment_before,
+            before.imports_commitment_after
+        );
+        assert_eq!(
+            (store.head().last_batch, store.head().last_batch_block),
+            (2, 3)
+        );
+    }
+
+    #[test]
+    fn a_batch_past_the_timeout_is_sealed_with_the_next_block() {
+        let dir = tempfile::tempdir().unwrap();
+        let (shared, genesis) = open(
+            config(&[TIMED[0], TIMED[1], "sequencer.empty_blocks=produce"]),
+            dir.path(),
+        );
+        let first = produce_block(&shared, &genesis).unwrap().unwrap();
+        wait_for_timeout(&shared, &first);
+        let second = produce_block(&shared, &first).unwrap().unwrap();
+        let store = shared.store();
+        let batch = read_batch(store, 1).unwrap().unwrap();
+        assert_eq!((batch.first_block, batch.last_block), (1, 2));
+        assert_eq!(batch.public_inputs.new_state_root, second.state_root);
+        let third = produce_block(&shared, &second).unwrap().unwrap();
+        assert_eq!(third.number, 3);
+        assert!(
+            read_batch(store, 2).unwrap().is_none(),
+            "a new batch from block 3"
+        );
+        assert_eq!(store.head().last_batch_block, 2);
+    }
+
+    #[test]
+    fn without_a_timeout_a_quiet_batch_waits_for_batch_blocks() {
+        let dir = tempfile::tempdir().unwrap();
+        let (shared, genesis) = open(
+            config(&["sequencer.batch_blocks=3", "sequencer.batch_timeout_ms=0"]),
+            dir.path(),
+        );
+        submit(&shared, &transfer(0, 5, &shared));
+        let first = produce_block(&shared, &genesis).unwrap().unwrap();
+        submit(&shared, &transfer(1, 5, &shared));
+        let second = produce_block(&shared, &first).unwrap().unwrap();
+        std::thread::sleep(std::time::Duration::from_millis(350));
+        assert!(produce_block(&shared, &second).unwrap().is_none());
+        let store = shared.store();
+        assert!(read_batch(store, 1).unwrap().is_none());
+        assert_eq!(store.head().last_batch, 0);
+        submit(&shared, &transfer(2, 5, &shared));
+        produce_block(&shared, &second).unwrap().unwrap();
+        let batch = read_batch(store, 1).unwrap().unwrap();
+        assert_eq!((batch.first_block, batch.last_block), (1, 3));
     }
 }

@@ -41,4 +41,21 @@ pub enum StateError {
     /// The account tree is full.
     #[error("the account tree is full ({0} accounts)")]
     TreeFull(u64),
+    /// A batch sealed on its own is not the next one, or does not end at the head block after
+    /// the last sealed one.
+    #[error(
+        "batch {number} ending at block {last_block} does not follow batch {last_batch} (ending at block {last_batch_block}) with the head at block {head:?}"
+    )]
+    BatchOutOfOrder {
+        /// The batch to seal.
+        number: u64,
+        /// Its last block.
+        last_block: u64,
+        /// The head's last sealed batch.
+        last_batch: u64,
+        /// That batch's last block.
+        last_batch_block: u64,
+        /// The head block (`None` before genesis).
+        head: Option<u64>,
+    },
 }

@@ -859,6 +859,52 @@ impl Store {
             })
             .transpose()
     }
+
+    /// Seals batch `number` over committed blocks ending at the head block: stores its
+    /// encoded `record` and the head's `last_batch` and `last_batch_block` in one synced
+    /// write, so a crash leaves either both or neither. The rest of the head is unchanged.
+    /// Refuses ([`StateError::BatchOutOfOrder`]) a batch that is not the one after the head's
+    /// last, that does not end at the head block, or that would hold no block.
+    pub fn seal_batch(
+        &self,
+        number: u64,
+        last_block: u64,
+        record: &[u8],
+    ) -> Result<Head, StateError> {
+        let _committing = self
+            .commit_lock
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        let head = self.head();
+        if number != head.last_batch + 1
+            || head.block_number != Some(last_block)
+            || last_block <= head.last_batch_block
+        {
+            return Err(StateError::BatchOutOfOrder {
+                number,
+                last_block,
+                last_batch: head.last_batch,
+                last_batch_block: head.last_batch_block,
+                head: head.block_number,
+            });
+        }
+        let sealed = Head {
+            last_batch: number,
+            last_batch_block: last_block,
+            ..head
+        };
+        let db = &self.db;
+        let mut batch = WriteBatch::default();
+        batch.put_cf(handle(db, cf::BATCHES), number.to_be_bytes(), record);
+        batch.put_cf(handle(db, cf::META), HEAD_KEY, sealed.encode());
+        db.write_opt(batch, &synced())?;
+        *self
+            .head
+            .write()
+            .unwrap_or_else(|poisoned| poisoned.into_inner()) = sealed;
+        tracing::debug!(target: "state::store", number, last_block, "batch sealed on its own");
+        Ok(sealed)
+    }
 }
 
 /// A value as a column family stores it: one decoding, one error, instead of a `try_into`
@@ -1087,5 +1133,43 @@ mod tests {
         assert_eq!(store.l1_message_root(1).unwrap(), Some(record(1).1));
         assert_eq!(store.l1_message_root_range(1, 10).unwrap(), vec![record(1)]);
         assert_eq!(store.priority_len().unwrap(), 0, "the queues are apart");
+    }
+
+    #[test]
+    fn a_batch_sealed_on_its_own_moves_the_head_with_its_record_and_only_the_next_one() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut head = Head::empty();
+        {
+            let store = Store::open(dir.path()).unwrap();
+            for number in 0..=3 {
+                head.block_number = Some(number);
+                store.commit(&BlockCommit::new(number, head)).unwrap();
+            }
+            // Not the next batch, not ending at the head, or holding no block: refused.
+            for (number, last) in [(2, 3), (1, 2), (1, 0)] {
+                assert!(matches!(
+                    store.seal_batch(number, last, b"batch"),
+                    Err(StateError::BatchOutOfOrder { .. })
+                ));
+            }
+            assert_eq!(store.batch(1).unwrap(), None);
+            let sealed = store.seal_batch(1, 3, b"batch 1").unwrap();
+            assert_eq!((sealed.last_batch, sealed.last_batch_block), (1, 3));
+            assert_eq!(sealed.block_number, Some(3));
+            assert!(matches!(
+                store.seal_batch(2, 3, b"again"),
+                Err(StateError::BatchOutOfOrder { .. })
+            ));
+        }
+        let store = Store::open(dir.path()).unwrap();
+        assert_eq!(store.batch(1).unwrap(), Some(b"batch 1".to_vec()));
+        assert_eq!(
+            store.head(),
+            Head {
+                last_batch: 1,
+                last_batch_block: 3,
+                ..head
+            }
+        );
     }
 }

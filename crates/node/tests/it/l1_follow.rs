@@ -50,6 +50,9 @@ fn spawn_sequencer(root: &Path, data_dir: &Path, l1: &str, block_time_ms: u64) -
         .args(["--set", "sequencer.rpc_addr=127.0.0.1:0"])
         .args(["--set", &format!("sequencer.block_time_ms={block_time_ms}")])
         .args(["--set", "sequencer.batch_blocks=1"])
+        // One block per batch: no timeout needed (and none could be below the slow runs'
+        // block time).
+        .args(["--set", "sequencer.batch_timeout_ms=0"])
         .args(["--set", &format!("l1.rpc_url={l1}")])
         .args(["--set", "l1.confirmations=0"])
         .args(["--set", "l1.poll_interval_ms=50"]);

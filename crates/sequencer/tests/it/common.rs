@@ -13,13 +13,15 @@ use hyperforge_sequencer::{
 };
 use jsonrpsee::http_client::{HttpClient, HttpClientBuilder};
 
-/// `chains/alpha` with fast blocks and overrides.
+/// `chains/alpha` with fast blocks, batches sealed by block count alone (no timeout: the tests
+/// count on their batch boundaries, and may slow the blocks down) and overrides.
 pub(crate) fn config(overrides: &[&str]) -> ChainConfig {
     let chain = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../chains/alpha");
     let mut layer = Overrides::new();
     for flag in [
         "sequencer.rpc_addr=127.0.0.1:0",
         "sequencer.block_time_ms=20",
+        "sequencer.batch_timeout_ms=0",
         r#"p2p.listen=["/ip4/127.0.0.1/tcp/0"]"#,
     ]
     .iter()

@@ -4,6 +4,7 @@
 #![allow(clippy::unwrap_used)]
 
 mod batch_proof;
+mod batch_timeout;
 mod chunk_proof;
 mod common;
 mod l1_follower;
