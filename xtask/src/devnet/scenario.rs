@@ -16,10 +16,10 @@
 //! finalization. Several flows are waited for in one polling loop, so a flow that finishes
 //! while the scenario watches another is timed when it finished.
 //!
-//! A batch seals after `[sequencer] batch_blocks` blocks (or a quiet chain's timeout, where
-//! the chain has one): to get a transaction's batch sealed, the scenario sends filler transfers
-//! (1 gwei, dev account 3 to 4, each waiting for its block) until a sealed batch holds the
-//! transaction's block.
+//! A batch seals after `[sequencer] batch_blocks` blocks, or `batch_timeout_ms` after a quiet
+//! chain's last block: to get a transaction's batch sealed sooner, the scenario sends filler
+//! transfers (1 gwei, dev account 3 to 4, each waiting for its block) until a sealed batch
+//! holds the transaction's block.
 //!
 //! L1 keys: the settler signs with dev account 0 and the relayer with 9, so scenarios sign
 //! their L1 transactions with 1 (deposits) and 2 (finalizations): two senders on one key race
