@@ -98,6 +98,10 @@ pub(crate) struct DevnetArgs {
     /// The relayer also finalizes settled withdrawals on L1 (paid by dev account 9).
     #[arg(long, conflicts_with = "no_relay")]
     pub(crate) finalize_withdrawals: bool,
+    /// How long a prover holds a proving job before the sequencer hands it to another, in
+    /// ms (default: the sequencer's, 120 s).
+    #[arg(long, value_name = "MS")]
+    pub(crate) job_lease_ms: Option<u64>,
 }
 
 /// `cargo xtask devnet <command>`.

@@ -126,18 +126,13 @@ pub(crate) fn run(project: &Project, args: &DevnetArgs) -> anyhow::Result<()> {
     let outcome = match scenario {
         Some(scenario) => {
             let target = ready.scenario_target(&network);
-            let restart = args.restart;
-            // A child that stops fails the scenario at once (unless --restart brings it back):
-            // waiting for its work would only time out.
-            let mut tick = || -> anyhow::Result<()> {
-                check_stop(&stop)?;
-                let stopped = report(&mut supervisor);
-                match stopped.first() {
-                    Some(name) if !restart => bail!("{name} stopped"),
-                    _ => Ok(()),
-                }
+            let mut control = ScenarioControl {
+                supervisor: &mut supervisor,
+                stop: &stop,
+                restart: args.restart,
+                killed: Vec::new(),
             };
-            scenario::run(scenario, target, &binary, &mut tick)
+            scenario::run(scenario, target, &binary, &mut control)
         }
         None => {
             while !stop.load(Ordering::SeqCst) {
@@ -152,6 +147,54 @@ pub(crate) fn run(project: &Project, args: &DevnetArgs) -> anyhow::Result<()> {
         eprintln!("devnet: {name}: {status}");
     }
     outcome
+}
+
+/// The devnet as a scenario sees it.
+struct ScenarioControl<'a> {
+    supervisor: &'a mut Supervisor,
+    stop: &'a AtomicBool,
+    restart: bool,
+    /// The children the scenario killed: their exit is expected.
+    killed: Vec<String>,
+}
+
+impl scenario::Control for ScenarioControl<'_> {
+    fn tick(&mut self) -> anyhow::Result<()> {
+        check_stop(self.stop)?;
+        // A child that stops fails the scenario at once (unless --restart brings it back):
+        // waiting for its work would only time out.
+        let stopped = report(self.supervisor);
+        match stopped.iter().find(|name| !self.killed.contains(name)) {
+            Some(name) if !self.restart => bail!("{name} stopped"),
+            _ => Ok(()),
+        }
+    }
+
+    fn kill(&mut self, name: &str) -> anyhow::Result<()> {
+        let pid = self
+            .supervisor
+            .pid(name)
+            .with_context(|| format!("no running child {name}"))?;
+        let group = libc::pid_t::try_from(pid)?;
+        self.killed.push(name.to_owned());
+        // SAFETY: kill has no memory effects; the group is our child's (each leads one).
+        if unsafe { libc::kill(-group, libc::SIGKILL) } != 0 {
+            bail!(
+                "cannot kill {name} (pid {pid}): {}",
+                std::io::Error::last_os_error()
+            );
+        }
+        eprintln!("devnet: {name} (pid {pid}) SIGKILLed by the scenario");
+        Ok(())
+    }
+
+    fn log(&self, name: &str) -> Option<PathBuf> {
+        self.supervisor
+            .logs()
+            .into_iter()
+            .find(|(child, _)| child == name)
+            .map(|(_, log)| log)
+    }
 }
 
 /// Prints what happened to the children since the last call; the names of those that
@@ -275,6 +318,8 @@ struct Network {
     fresh: bool,
     /// The relayer to start; `None` with `--no-relay`.
     relay: Option<Relay>,
+    /// The sequencers' proving-job lease (`--job-lease-ms`), if not their default.
+    job_lease_ms: Option<u64>,
 }
 
 /// How the devnet's relayer runs.
@@ -343,6 +388,7 @@ impl Network {
                 delay_ms: args.relay_delay_ms.unwrap_or(0),
                 finalize_withdrawals: args.finalize_withdrawals,
             }),
+            job_lease_ms: args.job_lease_ms,
         })
     }
 
@@ -462,13 +508,16 @@ impl Network {
             )?;
             let sequencer_dir = data_dir.join(name).join("sequencer");
             let sequencer_log = logs.join(format!("{name}-sequencer.log"));
-            let spec = ChildSpec::new(format!("{name}-sequencer"), binary, &sequencer_log)
+            let mut spec = ChildSpec::new(format!("{name}-sequencer"), binary, &sequencer_log)
                 .args(["sequencer", "--chain"])
                 .args([dir.as_os_str()])
                 .args(["--data-dir".into(), sequencer_dir.into_os_string()])
                 .env("NO_COLOR", "1")
                 .env("HYPERFORGE_CIRCUIT_CACHE", &circuit_cache)
                 .ready(Ready::LogContains("rpc: http://".into()));
+            if let Some(lease) = self.job_lease_ms {
+                spec = spec.args(["--job-lease-ms".to_owned(), lease.to_string()]);
+            }
             supervisor.start(spec)?;
             // The sequencer prints its p2p address (with its peer id) right after its RPC URL.
             let bootnode = p2p_address(&hyperforge_devnet::last_lines(&sequencer_log, 400));

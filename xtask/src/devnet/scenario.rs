@@ -53,6 +53,10 @@ pub(super) struct Scenario {
     about: &'static str,
     /// How many chains it runs (the first ones of chains/ unless `--chains`).
     chains: usize,
+    /// Prover nodes per chain, at least.
+    provers: u32,
+    /// The proving-job lease it runs with (`--job-lease-ms`), unless the command line sets one.
+    job_lease_ms: Option<u64>,
     run: fn(&mut Run<'_>) -> anyhow::Result<()>,
 }
 
@@ -62,6 +66,8 @@ const SCENARIOS: &[Scenario] = &[
         name: "transfer",
         about: "a transfer on one chain: included, its batch sealed, proven and settled on L1",
         chains: 1,
+        provers: 1,
+        job_lease_ms: None,
         run: transfer,
     },
     Scenario {
@@ -69,7 +75,18 @@ const SCENARIOS: &[Scenario] = &[
         about: "deposit L1 -> chain 1; a message with value chain 1 -> chain 2, executed there; \
                 a withdrawal chain 2 -> L1, finalized; balances on all three, value conserved",
         chains: 2,
+        provers: 1,
+        job_lease_ms: None,
         run: cross_chain,
+    },
+    Scenario {
+        name: "prover-failover",
+        about: "two provers on one chain, the one holding a job SIGKILLed mid-proof: the other \
+                proves that job once its lease expires (20 s); the batch is proven and settled",
+        chains: 1,
+        provers: 2,
+        job_lease_ms: Some(20_000),
+        run: prover_failover,
     },
 ];
 
@@ -129,6 +146,10 @@ impl Scenario {
             args.data_dir = Some(project.path(&format!("data/devnet-scenario-{}", self.name)));
         }
         args.fresh = true;
+        args.provers = args.provers.max(self.provers);
+        if args.job_lease_ms.is_none() {
+            args.job_lease_ms = self.job_lease_ms;
+        }
         args.port_base = Some(PortBase::Auto);
         args.l1_port = 0;
         Ok(args)
@@ -160,13 +181,23 @@ pub(super) struct TargetChain {
     pub(super) genesis: Vec<(Address, u64)>,
 }
 
-/// Runs `scenario` on `target`; `tick` is called between polls (it reports the devnet's
-/// children and fails when one stopped or on Ctrl-C).
+/// What a scenario may do to the devnet's children.
+pub(super) trait Control {
+    /// Reports what happened to the children; fails on Ctrl-C, or when one stopped that
+    /// [`Control::kill`] did not stop.
+    fn tick(&mut self) -> anyhow::Result<()>;
+    /// SIGKILLs the child `name` (its process group).
+    fn kill(&mut self, name: &str) -> anyhow::Result<()>;
+    /// The log file of the child `name`.
+    fn log(&self, name: &str) -> Option<PathBuf>;
+}
+
+/// Runs `scenario` on `target`; `control.tick()` is called between polls.
 pub(super) fn run(
     scenario: &Scenario,
     target: Target,
     binary: &Path,
-    tick: &mut dyn FnMut() -> anyhow::Result<()>,
+    control: &mut dyn Control,
 ) -> anyhow::Result<()> {
     println!("\n==> scenario {}: {}", scenario.name, scenario.about);
     let started = Instant::now();
@@ -174,7 +205,7 @@ pub(super) fn run(
         target,
         binary,
         rpc: Rpc::new(),
-        tick,
+        control,
         failed: Vec::new(),
         timelines: Vec::new(),
     };
@@ -229,7 +260,7 @@ struct Run<'a> {
     target: Target,
     binary: &'a Path,
     rpc: Rpc,
-    tick: &'a mut dyn FnMut() -> anyhow::Result<()>,
+    control: &'a mut dyn Control,
     /// The checks that failed.
     failed: Vec<String>,
     timelines: Vec<Timeline>,
@@ -453,7 +484,7 @@ impl Run<'_> {
         let mut done = vec![false; probes.len()];
         let mut last_error: Vec<Option<String>> = vec![None; probes.len()];
         loop {
-            (self.tick)()?;
+            self.control.tick()?;
             for (index, probe) in probes.iter_mut().enumerate() {
                 if done[index] {
                     continue;
@@ -518,7 +549,7 @@ impl Run<'_> {
 
     /// Runs `hyperforge args...`; its stdout, or an error with its stderr.
     fn hyperforge(&mut self, args: &[&str]) -> anyhow::Result<String> {
-        (self.tick)()?;
+        self.control.tick()?;
         let output = Command::new(self.binary)
             .args(args)
             .env("NO_COLOR", "1")
@@ -587,7 +618,7 @@ impl Run<'_> {
         for &(chain, block, timeline) in waits {
             let deadline = Instant::now() + SEALING_TIMEOUT;
             let batch = loop {
-                (self.tick)()?;
+                self.control.tick()?;
                 if let Some(batch) = self.batch_of_block(chain, block)? {
                     break batch;
                 }
@@ -772,7 +803,7 @@ impl Run<'_> {
             let what = format!("{name} marks batch {number} settled (hf_getBatch)");
             let deadline = Instant::now() + SETTLED_MARK_TIMEOUT;
             let result = loop {
-                (self.tick)()?;
+                self.control.tick()?;
                 let status = self.batch(chain, number)?.map(|batch| batch.proof_status);
                 if status.as_deref() == Some("settled") {
                     break Ok(());
@@ -986,7 +1017,7 @@ fn cross_chain(run: &mut Run<'_>) -> anyhow::Result<()> {
     // B imports the root of A's batch: its index in the bridge's queue comes from A.
     let deadline = Instant::now() + DELIVERY_TIMEOUT;
     let position = loop {
-        (run.tick)()?;
+        run.control.tick()?;
         if let Some(position) = run.message_position(a, &message_hash)? {
             break position;
         }
@@ -1100,6 +1131,108 @@ fn cross_chain(run: &mut Run<'_>) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// `prover-failover`: two provers on the first chain (jobs leased for 20 s). A transfer's
+/// batch is sealed; the first prover seen taking a job is SIGKILLed while proving it (its
+/// log's last job line is `job taken`); the other must prove that very job once the lease
+/// expires (its log shows `proof accepted` for the job id), and the batch is proven and
+/// settled. Stages: block, sealing, first lease, kill, proving, settlement.
+fn prover_failover(run: &mut Run<'_>) -> anyhow::Result<()> {
+    let chain = 0;
+    let name = run.target.chains[chain].name.clone();
+    let dir = run.chain_dir(chain);
+    let provers = [format!("{name}-prover-0"), format!("{name}-prover-1")];
+    let logs: Vec<PathBuf> = provers
+        .iter()
+        .map(|prover| {
+            run.control
+                .log(prover)
+                .with_context(|| format!("the devnet runs no {prover}"))
+        })
+        .collect::<anyhow::Result<_>>()?;
+    let timeline = run.timeline(&format!("failover batch on {name}"));
+    let key = ACCOUNTS[0].private_key.to_string();
+    let (hash, block) = run.send_l2(&[
+        "wallet",
+        "transfer",
+        "--chain",
+        &dir,
+        "--private-key",
+        &key,
+        "--to",
+        TRANSFER_RECIPIENT,
+        "--amount",
+        "1000",
+    ])?;
+    run.timelines[timeline].mark("block", now_ms());
+    run.check(
+        &format!("transfer {hash} included in {name} block {block}"),
+        Ok(()),
+    );
+    let batch = run.seal(&[(chain, block, timeline)])?.remove(0);
+
+    // The first prover caught in the middle of a job.
+    let deadline = Instant::now() + PROVING_TIMEOUT;
+    let (victim, job) = loop {
+        run.control.tick()?;
+        let busy = logs
+            .iter()
+            .enumerate()
+            .find_map(|(index, log)| leased_job(&read_log(log)).map(|job| (index, job)));
+        if let Some(found) = busy {
+            break found;
+        }
+        if Instant::now() > deadline {
+            bail!("no prover took a job of {name} batch {}", batch.number);
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    };
+    run.timelines[timeline].mark("first lease", now_ms());
+    run.control.kill(&provers[victim])?;
+    run.timelines[timeline].mark("kill", now_ms());
+    run.check(
+        &format!("{} SIGKILLed while proving job {job}", provers[victim]),
+        Ok(()),
+    );
+    let survivor = 1 - victim;
+    run.prove_and_settle(&[(chain, batch.number, timeline)])?;
+    let accepted = read_log(&logs[survivor])
+        .lines()
+        .any(|line| line.contains("proof accepted") && line.contains(&format!("job={job} ")));
+    run.check(
+        &format!(
+            "{} proved job {job} after its lease to {} expired",
+            provers[survivor], provers[victim]
+        ),
+        if accepted {
+            Ok(())
+        } else {
+            Err(format!(
+                "no `proof accepted ... job={job}` in {}",
+                logs[survivor].display()
+            ))
+        },
+    );
+    Ok(())
+}
+
+/// A log's text (empty when it cannot be read yet).
+fn read_log(log: &Path) -> String {
+    std::fs::read_to_string(log).unwrap_or_default()
+}
+
+/// The job a prover is proving: its log's last job line is `job taken ... job=<id>`.
+fn leased_job(log: &str) -> Option<String> {
+    let last = log
+        .lines()
+        .rev()
+        .find(|line| line.contains("job taken") || line.contains("proof accepted"))?;
+    if !last.contains("job taken") {
+        return None;
+    }
+    let rest = last.split_once(" job=")?.1;
+    Some(rest.split_whitespace().next()?.to_owned())
+}
+
 impl Run<'_> {
     /// Value conservation, once every flow is complete (deposits applied, messages executed,
     /// withdrawals finalized: nothing pending). Two checks:
@@ -1195,7 +1328,10 @@ mod tests {
             assert_eq!(find(scenario.name).unwrap().name, scenario.name);
         }
         let error = find("nope").unwrap_err().to_string();
-        assert!(error.contains("transfer, cross-chain"), "{error}");
+        assert!(
+            error.contains("transfer, cross-chain, prover-failover"),
+            "{error}"
+        );
     }
 
     #[test]
@@ -1228,6 +1364,17 @@ mod tests {
             line.contains("block 0.4 s, proving 48.0 s, total 48.4 s"),
             "{line}"
         );
+    }
+
+    #[test]
+    fn the_leased_job_is_the_last_one_taken_and_not_yet_proven() {
+        let taken =
+            "INFO prover::jobs: job taken worker=0 job=16777216 kind=\"chunk\" bytes=3066\n";
+        let accepted =
+            "INFO prover::jobs: proof accepted worker=0 job=16777216 kind=\"chunk\" seconds=11.4\n";
+        assert_eq!(leased_job(taken).as_deref(), Some("16777216"));
+        assert_eq!(leased_job(&format!("{taken}{accepted}")), None);
+        assert_eq!(leased_job("INFO circuits: loaded\n"), None);
     }
 
     #[test]

@@ -83,8 +83,9 @@ fn report(data_dir: &Path, state: &DevnetState, rpc: &Rpc) -> String {
     }
     let _ = writeln!(
         out,
-        "\n  batches: the newest number in each state (0: none yet); cross-chain messages: not \
-         tracked yet (the relayer is not wired into the devnet)"
+        "\n  batches: the newest number in each state (0: none yet); a cross-chain message: \
+         `hyperforge message status <tx hash> --chains {}/chains/<source>,<destination>`",
+        data_dir.display()
     );
     out
 }

@@ -410,7 +410,11 @@ fn scenario_list_names_each_scenario_and_an_unknown_one_is_refused_before_anythi
         .lines()
         .filter_map(|line| line.split_whitespace().next())
         .collect();
-    assert_eq!(names, ["transfer", "cross-chain"], "{listed}");
+    assert_eq!(
+        names,
+        ["transfer", "cross-chain", "prover-failover"],
+        "{listed}"
+    );
 
     let output = xtask(root.path())
         .args(["devnet", "--scenario", "nope", "--data-dir"])
