@@ -188,6 +188,10 @@ impl scenario::Control for ScenarioControl<'_> {
         Ok(())
     }
 
+    fn pid(&self, name: &str) -> Option<u32> {
+        self.supervisor.pid(name)
+    }
+
     fn log(&self, name: &str) -> Option<PathBuf> {
         self.supervisor
             .logs()

@@ -57,6 +57,8 @@ pub(super) struct Scenario {
     provers: u32,
     /// The proving-job lease it runs with (`--job-lease-ms`), unless the command line sets one.
     job_lease_ms: Option<u64>,
+    /// Whether the devnet restarts a child that stops (`--restart`).
+    restart: bool,
     run: fn(&mut Run<'_>) -> anyhow::Result<()>,
 }
 
@@ -68,6 +70,7 @@ const SCENARIOS: &[Scenario] = &[
         chains: 1,
         provers: 1,
         job_lease_ms: None,
+        restart: false,
         run: transfer,
     },
     Scenario {
@@ -77,6 +80,7 @@ const SCENARIOS: &[Scenario] = &[
         chains: 2,
         provers: 1,
         job_lease_ms: None,
+        restart: false,
         run: cross_chain,
     },
     Scenario {
@@ -86,7 +90,28 @@ const SCENARIOS: &[Scenario] = &[
         chains: 1,
         provers: 2,
         job_lease_ms: Some(20_000),
+        restart: false,
         run: prover_failover,
+    },
+    Scenario {
+        name: "sequencer-restart",
+        about: "the sequencer SIGKILLed while its batch is being proven, restarted by the \
+                devnet: the chain keeps its blocks, the batch is proven and settled",
+        chains: 1,
+        provers: 1,
+        job_lease_ms: Some(20_000),
+        restart: true,
+        run: sequencer_restart,
+    },
+    Scenario {
+        name: "settler-restart",
+        about: "the settler SIGKILLed while aggregating, restarted by the devnet: the batch is \
+                settled once, nothing skipped",
+        chains: 1,
+        provers: 1,
+        job_lease_ms: None,
+        restart: true,
+        run: settler_restart,
     },
 ];
 
@@ -147,6 +172,7 @@ impl Scenario {
         }
         args.fresh = true;
         args.provers = args.provers.max(self.provers);
+        args.restart |= self.restart;
         if args.job_lease_ms.is_none() {
             args.job_lease_ms = self.job_lease_ms;
         }
@@ -190,6 +216,8 @@ pub(super) trait Control {
     fn kill(&mut self, name: &str) -> anyhow::Result<()>;
     /// The log file of the child `name`.
     fn log(&self, name: &str) -> Option<PathBuf>;
+    /// The pid of the child `name`, while it runs.
+    fn pid(&self, name: &str) -> Option<u32>;
 }
 
 /// Runs `scenario` on `target`; `control.tick()` is called between polls.
@@ -1215,6 +1243,159 @@ fn prover_failover(run: &mut Run<'_>) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// `sequencer-restart`: see [`restart`].
+fn sequencer_restart(run: &mut Run<'_>) -> anyhow::Result<()> {
+    restart(run, Victim::Sequencer)
+}
+
+/// `settler-restart`: see [`restart`].
+fn settler_restart(run: &mut Run<'_>) -> anyhow::Result<()> {
+    restart(run, Victim::Settler)
+}
+
+/// Which child a restart scenario kills, and when.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Victim {
+    /// The chain's sequencer, once a prover took a job of the batch.
+    Sequencer,
+    /// The settler, once it aggregates the batch.
+    Settler,
+}
+
+/// A transfer on the first chain, its batch sealed; the victim SIGKILLed mid-work and
+/// restarted by the devnet (`--restart`); then: the chain still holds the transfer (receipt,
+/// balance), takes a new one, and the batch is proven and settled exactly once (the bridge's
+/// last batch is it, its root the batch's).
+fn restart(run: &mut Run<'_>, victim: Victim) -> anyhow::Result<()> {
+    const AMOUNT: u64 = 1_000;
+    let chain = 0;
+    let name = run.target.chains[chain].name.clone();
+    let dir = run.chain_dir(chain);
+    let child = match victim {
+        Victim::Sequencer => format!("{name}-sequencer"),
+        Victim::Settler => "settler".to_owned(),
+    };
+    let watched = match victim {
+        Victim::Sequencer => format!("{name}-prover-0"),
+        Victim::Settler => "settler".to_owned(),
+    };
+    let watched_log = run
+        .control
+        .log(&watched)
+        .with_context(|| format!("the devnet runs no {watched}"))?;
+    let timeline = run.timeline(&format!("{child} restart"));
+    let key = ACCOUNTS[0].private_key.to_string();
+    let amount = AMOUNT.to_string();
+    let transfer = [
+        "wallet",
+        "transfer",
+        "--chain",
+        &dir,
+        "--private-key",
+        &key,
+        "--to",
+        TRANSFER_RECIPIENT,
+        "--amount",
+        &amount,
+    ];
+    let (hash, block) = run.send_l2(&transfer)?;
+    run.timelines[timeline].mark("block", now_ms());
+    let batch = run.seal(&[(chain, block, timeline)])?.remove(0);
+
+    // Mid-work: a prover took a job of the batch, or the settler aggregates it.
+    let (cue, stage) = match victim {
+        Victim::Sequencer => ("job taken", "first lease"),
+        Victim::Settler => ("aggregating", "aggregation started"),
+    };
+    run.wait_one(
+        PROVING_TIMEOUT,
+        timeline,
+        stage,
+        &format!("{watched} logs `{cue}`"),
+        |_| Ok(read_log(&watched_log).contains(cue).then(now_ms)),
+    )?;
+    let old_pid = run.control.pid(&child);
+    run.control.kill(&child)?;
+    run.timelines[timeline].mark("kill", now_ms());
+    run.wait_one(
+        Duration::from_secs(60),
+        timeline,
+        "restart",
+        &format!("{child} restarted"),
+        |run| {
+            let restarted = run
+                .control
+                .pid(&child)
+                .is_some_and(|pid| Some(pid) != old_pid);
+            let up = match victim {
+                Victim::Sequencer => run.rpc.block_number(&run.target.chains[chain].rpc).is_ok(),
+                Victim::Settler => true,
+            };
+            Ok((restarted && up).then(now_ms))
+        },
+    )?;
+    run.check(&format!("{child} SIGKILLed mid-work and restarted"), Ok(()));
+
+    let receipt = run.l2(chain, "hf_getTransactionReceipt", json!([hash]))?;
+    let kept = receipt.get("blockNumber").and_then(Value::as_u64);
+    run.expect_eq(
+        &format!("{name} still holds transfer {hash} in block {block}"),
+        kept,
+        Some(block),
+    );
+    let before = run.l2_balance(chain, TRANSFER_RECIPIENT)?;
+    run.expect_eq(
+        &format!("{name}: the recipient still has the {AMOUNT} gwei"),
+        before,
+        AMOUNT,
+    );
+    let (_, after_block) = run.send_l2(&transfer)?;
+    let after = run.l2_balance(chain, TRANSFER_RECIPIENT)?;
+    run.expect_eq(
+        &format!("{name} takes a new transfer after the restart (block {after_block})"),
+        after,
+        2 * AMOUNT,
+    );
+
+    run.prove_and_settle(&[(chain, batch.number, timeline)])?;
+    let bridge = run.bridge_chain(chain)?;
+    let later = run
+        .batch_of_block(chain, after_block)?
+        .map(|batch| batch.number);
+    // The new transfer's batch may have settled too; nothing beyond it can have.
+    let settled_once = bridge.batch_number == batch.number
+        || (later.is_some() && Some(bridge.batch_number) <= later);
+    run.check(
+        &format!(
+            "the bridge settled {name} up to batch {} with nothing skipped or replayed",
+            bridge.batch_number
+        ),
+        if settled_once {
+            Ok(())
+        } else {
+            Err(format!(
+                "the bridge is at batch {}, the scenario's batch is {}",
+                bridge.batch_number, batch.number
+            ))
+        },
+    );
+    if victim == Victim::Settler {
+        let settler = run
+            .control
+            .log("settler")
+            .map(|log| read_log(&log))
+            .unwrap_or_default();
+        // How the settler logs `SettlerError::Reverted`.
+        let reverts = settler.matches("the bridge refused the settlement").count();
+        run.expect_eq(
+            "the restarted settler sent no settle that reverted",
+            reverts,
+            0,
+        );
+    }
+    Ok(())
+}
+
 /// A log's text (empty when it cannot be read yet).
 fn read_log(log: &Path) -> String {
     std::fs::read_to_string(log).unwrap_or_default()
@@ -1329,7 +1510,9 @@ mod tests {
         }
         let error = find("nope").unwrap_err().to_string();
         assert!(
-            error.contains("transfer, cross-chain, prover-failover"),
+            error.contains(
+                "transfer, cross-chain, prover-failover, sequencer-restart, settler-restart"
+            ),
             "{error}"
         );
     }

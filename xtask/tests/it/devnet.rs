@@ -412,7 +412,13 @@ fn scenario_list_names_each_scenario_and_an_unknown_one_is_refused_before_anythi
         .collect();
     assert_eq!(
         names,
-        ["transfer", "cross-chain", "prover-failover"],
+        [
+            "transfer",
+            "cross-chain",
+            "prover-failover",
+            "sequencer-restart",
+            "settler-restart"
+        ],
         "{listed}"
     );
 
