@@ -772,6 +772,12 @@ impl Run<'_> {
     /// `provenAtMs`) and `settlement` (when the bridge shows it). Checks that the bridge's
     /// state root is the one its last settled batch states.
     fn prove_and_settle(&mut self, batches: &[(usize, u64, usize)]) -> anyhow::Result<()> {
+        self.wait_proven(batches)?;
+        self.wait_settled(batches)
+    }
+
+    /// The first half of [`Run::prove_and_settle`]: each batch proven.
+    fn wait_proven(&mut self, batches: &[(usize, u64, usize)]) -> anyhow::Result<()> {
         let mut probes: Vec<Probe<'_>> = Vec::new();
         for &(chain, number, timeline) in batches {
             let name = self.target.chains[chain].name.clone();
@@ -787,7 +793,11 @@ impl Run<'_> {
                 }),
             ));
         }
-        self.wait_all(PROVING_TIMEOUT, &mut probes)?;
+        self.wait_all(PROVING_TIMEOUT, &mut probes)
+    }
+
+    /// The second half of [`Run::prove_and_settle`]: each batch settled, and checked.
+    fn wait_settled(&mut self, batches: &[(usize, u64, usize)]) -> anyhow::Result<()> {
         let mut probes: Vec<Probe<'_>> = Vec::new();
         for &(chain, number, timeline) in batches {
             let name = self.target.chains[chain].name.clone();
@@ -1302,7 +1312,11 @@ fn restart(run: &mut Run<'_>, victim: Victim) -> anyhow::Result<()> {
     run.timelines[timeline].mark("block", now_ms());
     let batch = run.seal(&[(chain, block, timeline)])?.remove(0);
 
-    // Mid-work: a prover took a job of the batch, or the settler aggregates it.
+    // Mid-work: a prover took a job of the batch, or the settler aggregates it (proven
+    // first: the timeline stays in order).
+    if victim == Victim::Settler {
+        run.wait_proven(&[(chain, batch.number, timeline)])?;
+    }
     let (cue, stage) = match victim {
         Victim::Sequencer => ("job taken", "first lease"),
         Victim::Settler => ("aggregating", "aggregation started"),
@@ -1357,7 +1371,10 @@ fn restart(run: &mut Run<'_>, victim: Victim) -> anyhow::Result<()> {
         2 * AMOUNT,
     );
 
-    run.prove_and_settle(&[(chain, batch.number, timeline)])?;
+    match victim {
+        Victim::Sequencer => run.prove_and_settle(&[(chain, batch.number, timeline)])?,
+        Victim::Settler => run.wait_settled(&[(chain, batch.number, timeline)])?,
+    }
     let bridge = run.bridge_chain(chain)?;
     let later = run
         .batch_of_block(chain, after_block)?
