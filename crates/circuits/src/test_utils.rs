@@ -9,6 +9,7 @@
 //! counts dev-dependencies), so this re-implements those paths with primitives types.
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::path::PathBuf;
 
 use hyperforge_crypto::{Scalar, SecretKey};
 use hyperforge_primitives::account::{Account, AccountIndex};
@@ -25,6 +26,16 @@ use hyperforge_primitives::tx::{
 };
 use hyperforge_primitives::witness::{BlockWitness, LeafChange, LeafPath, SlotOp, SlotWitness};
 use hyperforge_primitives::{Address, Amount, ChainId};
+
+/// The circuit cache directory tests share with `cargo xtask contracts verifier` and the
+/// nodes: `$HYPERFORGE_CIRCUIT_CACHE`, else `$HOME/.cache/hyperforge/circuits`; `None` when
+/// neither is set (a test then builds every circuit and keeps nothing).
+pub fn shared_cache_dir() -> Option<PathBuf> {
+    if let Some(dir) = std::env::var_os("HYPERFORGE_CIRCUIT_CACHE") {
+        return Some(PathBuf::from(dir));
+    }
+    std::env::var_os("HOME").map(|home| PathBuf::from(home).join(".cache/hyperforge/circuits"))
+}
 
 /// The test key of account `i`.
 pub fn test_key(i: usize) -> SecretKey {

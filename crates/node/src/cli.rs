@@ -157,17 +157,24 @@ pub(crate) struct SequencerArgs {
 
 #[derive(Debug, Args)]
 pub(crate) struct ProverArgs {
-    #[command(flatten)]
-    pub(crate) chain: ChainArgs,
-    /// The sequencer's p2p multiaddr, ending in `/p2p/<peer id>` (default: the first of
-    /// `[p2p] bootnodes`).
-    #[arg(long, value_name = "MULTIADDR")]
-    pub(crate) bootnode: Option<hyperforge_p2p::Multiaddr>,
+    /// The chain's folder, like `chains/alpha`; repeat it to serve several chains (their
+    /// `[prover.chunk]` must agree: one set of circuits proves them all).
+    #[arg(long = "chain", value_name = "DIR", required = true)]
+    pub(crate) chains: Vec<PathBuf>,
+    /// Override one key of every chain's configuration, like `--set prover.workers=2`
+    /// (repeatable; beats the environment and chain.toml).
+    #[arg(long = "set", value_name = "KEY=VALUE")]
+    pub(crate) set: Vec<String>,
+    /// The sequencer's p2p multiaddr, ending in `/p2p/<peer id>`; with several `--chain`, one
+    /// per chain in the same order (default: each chain's first `[p2p] bootnodes`).
+    #[arg(long = "bootnode", value_name = "MULTIADDR")]
+    pub(crate) bootnodes: Vec<hyperforge_p2p::Multiaddr>,
     /// Jobs proven at once (default: `[prover] workers`).
     #[arg(long, value_name = "N")]
     pub(crate) workers: Option<u32>,
     /// The node's data directory: its p2p key, and the circuit cache unless
-    /// `$HYPERFORGE_CIRCUIT_CACHE` names one (default: `data/prover` under the chain's folder).
+    /// `$HYPERFORGE_CIRCUIT_CACHE` names one (default: `data/prover` under the first chain's
+    /// folder).
     #[arg(long, value_name = "DIR")]
     pub(crate) data_dir: Option<PathBuf>,
     /// Serve Prometheus metrics on `GET /metrics` at this address (port 0 picks one).

@@ -2,9 +2,13 @@
 //! every gate's constraints equal plonky2's values, the stand-in's final proof is accepted, and
 //! each tampering of it is refused.
 //!
-//! Building and proving the stand-in chain takes minutes; set
-//! `PLONKY_VERIFIER_FIXTURE_DIR` to a directory to keep the circuit data and proofs between
-//! runs (they are rebuilt when the directory is empty).
+//! Building and proving the stand-in chain takes about two minutes, so its circuit data and
+//! proofs are kept between runs: in `$PLONKY_VERIFIER_FIXTURE_DIR` if set, else under the
+//! shared circuit cache (`$HYPERFORGE_CIRCUIT_CACHE`, else `~/.cache/hyperforge/circuits`) in
+//! `test-fixtures/solidity-verifier/<key>`, the key a Keccak digest of `src/standin.rs` and
+//! of plonky2's entries in `Cargo.lock`: another stand-in or another plonky2 is another
+//! directory. A kept fixture is used only if it decodes and its proof verifies under plonky2
+//! (the test then checks the other circuit's proof does not); otherwise it is rebuilt.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -53,28 +57,84 @@ struct Fixture {
     other: ProofWithPublicInputs<F, FinalConfig, D>,
 }
 
+/// Where the fixture is kept; `None` without a cache directory.
+fn fixture_dir() -> Option<PathBuf> {
+    if let Some(dir) = std::env::var_os("PLONKY_VERIFIER_FIXTURE_DIR") {
+        return Some(PathBuf::from(dir));
+    }
+    let cache = match std::env::var_os("HYPERFORGE_CIRCUIT_CACHE") {
+        Some(dir) => PathBuf::from(dir),
+        None => PathBuf::from(std::env::var_os("HOME")?).join(".cache/hyperforge/circuits"),
+    };
+    let lock = std::fs::read_to_string(root().join("Cargo.lock")).ok()?;
+    let plonky2: Vec<&str> = lock
+        .split("[[package]]")
+        .filter(|package| package.contains("name = \"plonky2"))
+        .collect();
+    let mut key = b"hyperforge/solidity-verifier/standin-fixture/1\n".to_vec();
+    key.extend_from_slice(include_str!("../src/standin.rs").as_bytes());
+    key.extend_from_slice(plonky2.concat().as_bytes());
+    let digest = alloy::primitives::keccak256(&key);
+    Some(
+        cache
+            .join("test-fixtures/solidity-verifier")
+            .join(alloy::hex::encode(&digest[..16])),
+    )
+}
+
+/// The kept fixture in `dir`, if it reads back and its proof verifies.
+fn load_fixture(dir: &Path) -> Option<Fixture> {
+    let gates = DefaultGateSerializer;
+    let read = |name: &str| std::fs::read(dir.join(name)).ok();
+    let common = CommonCircuitData::from_bytes(read("common.bin")?, &gates).ok()?;
+    let verifier_only = VerifierOnlyCircuitData::from_bytes(read("verifier.bin")?).ok()?;
+    let proof = ProofWithPublicInputs::from_bytes(read("proof.bin")?, &common).ok()?;
+    let other = ProofWithPublicInputs::from_bytes(read("other.bin")?, &common).ok()?;
+    let data = plonky2::plonk::circuit_data::VerifierCircuitData {
+        verifier_only: verifier_only.clone(),
+        common: common.clone(),
+    };
+    data.verify(proof.clone()).ok()?;
+    Some(Fixture {
+        common,
+        verifier_only,
+        proof,
+        other,
+    })
+}
+
+/// Writes the fixture into `dir`, each file aside and renamed, `common.bin` (what a reader
+/// looks for) last. A failure only costs the next run the proving.
+fn keep_fixture(dir: &Path, fixture: &Fixture) -> std::io::Result<()> {
+    let gates = DefaultGateSerializer;
+    let invalid = |e| std::io::Error::other(format!("{e:?}"));
+    std::fs::create_dir_all(dir)?;
+    let files = [
+        (
+            "verifier.bin",
+            fixture.verifier_only.to_bytes().map_err(invalid)?,
+        ),
+        ("proof.bin", fixture.proof.to_bytes()),
+        ("other.bin", fixture.other.to_bytes()),
+        (
+            "common.bin",
+            fixture.common.to_bytes(&gates).map_err(invalid)?,
+        ),
+    ];
+    for (name, bytes) in files {
+        let temporary = dir.join(format!("{name}.tmp{}", std::process::id()));
+        std::fs::write(&temporary, bytes)?;
+        std::fs::rename(&temporary, dir.join(name))?;
+    }
+    Ok(())
+}
+
 fn fixture() -> &'static Fixture {
     static FIXTURE: OnceLock<Fixture> = OnceLock::new();
     FIXTURE.get_or_init(|| {
-        let dir = std::env::var_os("PLONKY_VERIFIER_FIXTURE_DIR").map(PathBuf::from);
-        if let Some(dir) = &dir
-            && dir.join("common.bin").is_file()
-        {
-            let gates = DefaultGateSerializer;
-            let read = |name: &str| std::fs::read(dir.join(name)).expect("fixture file");
-            let common = CommonCircuitData::from_bytes(read("common.bin"), &gates).expect("common");
-            let verifier_only =
-                VerifierOnlyCircuitData::from_bytes(read("verifier.bin")).expect("vd");
-            let proof =
-                ProofWithPublicInputs::from_bytes(read("proof.bin"), &common).expect("proof");
-            let other =
-                ProofWithPublicInputs::from_bytes(read("other.bin"), &common).expect("other");
-            return Fixture {
-                common,
-                verifier_only,
-                proof,
-                other,
-            };
+        let dir = fixture_dir();
+        if let Some(fixture) = dir.as_deref().and_then(load_fixture) {
+            return fixture;
         }
         let chain = StandIn::build(0);
         let proof = chain.prove(5, 7).expect("prove");
@@ -85,21 +145,10 @@ fn fixture() -> &'static Fixture {
             proof,
             other,
         };
-        if let Some(dir) = &dir {
-            std::fs::create_dir_all(dir).expect("fixture dir");
-            let gates = DefaultGateSerializer;
-            std::fs::write(
-                dir.join("common.bin"),
-                fixture.common.to_bytes(&gates).expect("ser"),
-            )
-            .expect("write");
-            std::fs::write(
-                dir.join("verifier.bin"),
-                fixture.verifier_only.to_bytes().expect("ser"),
-            )
-            .expect("write");
-            std::fs::write(dir.join("proof.bin"), fixture.proof.to_bytes()).expect("write");
-            std::fs::write(dir.join("other.bin"), fixture.other.to_bytes()).expect("write");
+        if let Some(dir) = &dir
+            && let Err(error) = keep_fixture(dir, &fixture)
+        {
+            eprintln!("{}: fixture not kept ({error})", dir.display());
         }
         fixture
     })

@@ -1,5 +1,6 @@
 //! `cargo xtask devnet status`: asks a running devnet, from another terminal, how far each
-//! chain is (height; last batch sealed, proven and settled) and the L1 block.
+//! chain is (height; last batch sealed, proven and settled), the L1 block, and every
+//! cross-chain message between its chains not executed yet, with the stage it is at.
 //!
 //! Where the nodes listen comes from the data directory's `devnet.toml`, which `devnet`
 //! writes at each start (the ports may have been replaced by `--port-base`). A node that does
@@ -83,11 +84,141 @@ fn report(data_dir: &Path, state: &DevnetState, rpc: &Rpc) -> String {
     }
     let _ = writeln!(
         out,
-        "\n  batches: the newest number in each state (0: none yet); a cross-chain message: \
-         `hyperforge message status <tx hash> --chains {}/chains/<source>,<destination>`",
-        data_dir.display()
+        "\n  batches: the newest number in each state (0: none yet)"
     );
+    match pending_messages(rpc, state) {
+        Ok(pending) if pending.is_empty() => {
+            let _ = writeln!(out, "  cross-chain messages: none pending");
+        }
+        Ok(pending) => {
+            let _ = writeln!(out, "  cross-chain messages pending ({}):", pending.len());
+            for message in pending {
+                let _ = writeln!(
+                    out,
+                    "    {} {} -> {}: {}",
+                    message.hash, message.source, message.destination, message.stage
+                );
+            }
+        }
+        Err(error) => {
+            let _ = writeln!(out, "  cross-chain messages: cannot tell ({error:#})");
+        }
+    }
     out
+}
+
+/// A message sent between two chains of the devnet and not executed yet.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct PendingMessage {
+    hash: String,
+    source: String,
+    destination: String,
+    /// Where it stands: `sent`, `batched`, `proven`, `settled`, `imported`.
+    stage: &'static str,
+}
+
+/// Every message a chain of `state` sent to another and that is not executed there yet,
+/// found by reading every block (`hf_getBlock`, 64 per batch request) and asking the source
+/// (`hf_getMessageProof`) and the destination (`hf_getMessageRoot`, `hf_isMessageExecuted`).
+fn pending_messages(rpc: &Rpc, state: &DevnetState) -> anyhow::Result<Vec<PendingMessage>> {
+    use hyperforge_primitives::tx::{DEFAULT_MAX_PAYLOAD, SignedTx, TxKind};
+
+    let by_id: std::collections::BTreeMap<u64, (&String, &super::RunningChain)> = state
+        .chains
+        .iter()
+        .map(|(name, chain)| (chain.chain_id, (name, chain)))
+        .collect();
+    let mut pending = Vec::new();
+    for (name, chain) in &state.chains {
+        let Ok(height) = rpc.block_number(&chain.rpc) else {
+            continue;
+        };
+        let mut from = 1;
+        while from <= height {
+            let to = (from + WALK - 1).min(height);
+            let blocks =
+                rpc.call_batch(&chain.rpc, "hf_getBlock", (from..=to).map(|n| json!([n])))?;
+            for block in blocks {
+                let slots = block.get("transactions").and_then(Value::as_array);
+                for slot in slots.into_iter().flatten() {
+                    if slot.get("kind").and_then(Value::as_str) != Some("transaction") {
+                        continue;
+                    }
+                    let raw = slot.get("raw").and_then(Value::as_str).unwrap_or_default();
+                    let Ok(bytes) = alloy_hex(raw) else { continue };
+                    let Ok(tx) = SignedTx::decode(&bytes, DEFAULT_MAX_PAYLOAD) else {
+                        continue;
+                    };
+                    let TxKind::SendMessage { dst_chain, .. } = tx.body.kind else {
+                        continue;
+                    };
+                    let Some((destination, target)) = by_id.get(&dst_chain.get()) else {
+                        continue;
+                    };
+                    let hash = slot.get("hash").cloned().unwrap_or(Value::Null);
+                    let view = rpc.call(&chain.rpc, "hf_getMessageProof", json!([hash]))?;
+                    let stage = message_stage(rpc, &view, &target.rpc)?;
+                    if let Some(stage) = stage {
+                        pending.push(PendingMessage {
+                            hash: hash.as_str().unwrap_or_default().to_owned(),
+                            source: name.clone(),
+                            destination: (*destination).clone(),
+                            stage,
+                        });
+                    }
+                }
+            }
+            from = to + 1;
+        }
+    }
+    Ok(pending)
+}
+
+/// The stage of the message `view` (`hf_getMessageProof`'s answer) shows, asking its
+/// destination at `destination`; `None` once it is executed there.
+fn message_stage(
+    rpc: &Rpc,
+    view: &Value,
+    destination: &str,
+) -> anyhow::Result<Option<&'static str>> {
+    if view.get("batchNumber").is_none_or(Value::is_null) {
+        return Ok(Some("sent"));
+    }
+    if view.get("settlement").is_none_or(Value::is_null) {
+        return Ok(Some(
+            match view.get("batchStatus").and_then(Value::as_str) {
+                Some("proven") => "proven",
+                _ => "batched",
+            },
+        ));
+    }
+    let Some(index) = view.get("messageRootIndex").and_then(Value::as_u64) else {
+        return Ok(Some("settled"));
+    };
+    let root = rpc.call(destination, "hf_getMessageRoot", json!([index]))?;
+    if root.get("imported").and_then(Value::as_bool) != Some(true) {
+        return Ok(Some("settled"));
+    }
+    let leaf = view
+        .get("leafIndex")
+        .and_then(Value::as_u64)
+        .unwrap_or_default();
+    let executed = rpc.call(destination, "hf_isMessageExecuted", json!([index, leaf]))?;
+    Ok((executed.as_bool() != Some(true)).then_some("imported"))
+}
+
+/// The bytes of a `0x` hex string.
+fn alloy_hex(text: &str) -> anyhow::Result<Vec<u8>> {
+    let digits = text.strip_prefix("0x").unwrap_or(text);
+    (0..digits.len())
+        .step_by(2)
+        .map(|at| {
+            digits
+                .get(at..at + 2)
+                .and_then(|pair| u8::from_str_radix(pair, 16).ok())
+                .with_context(|| format!("{text:?} is not hex"))
+        })
+        .collect()
 }
 
 /// How far one chain is.

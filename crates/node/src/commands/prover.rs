@@ -1,6 +1,7 @@
 //! `hyperforge prover --chain chains/<name> [--bootnode <multiaddr>] [--workers N]
 //! [--data-dir D]`: a prover node. It dials the chain's sequencer (`--bootnode`, or `[p2p]
-//! bootnodes` of chain.toml), loads (or builds) the circuits of `[prover.chunk]` from the
+//! bootnodes` of chain.toml); `--chain` repeated (with one `--bootnode` each) serves several
+//! chains whose `[prover.chunk]` agree, each worker asking the chains for a job in turn. It loads (or builds) the circuits of `[prover.chunk]` from the
 //! circuit cache (`$HYPERFORGE_CIRCUIT_CACHE`, or `circuits/` in the data directory), and
 //! runs `--workers` loops that each ask for a job, prove it on tokio's blocking pool (never
 //! on the executor), and submit the proof. With no sequencer reachable a worker backs off
@@ -113,11 +114,20 @@ impl ProverMetrics {
     }
 }
 
+/// A chain this prover serves: its id, its sequencer's peer, its folder's name.
+struct Target {
+    chain_id: ChainId,
+    sequencer: PeerId,
+    name: String,
+}
+
 /// What every worker shares.
 struct Worker {
     client: Client,
-    sequencer: PeerId,
-    chain_id: ChainId,
+    /// The chains served, asked for work in turn.
+    targets: Vec<Target>,
+    /// Where the next round of asking starts (spreads the workers over the chains).
+    next_target: std::sync::atomic::AtomicUsize,
     circuits: Arc<ProverCircuits>,
     digest: CircuitDigest,
     corrupt: bool,
@@ -125,38 +135,80 @@ struct Worker {
 }
 
 pub(crate) fn run(args: ProverArgs) -> anyhow::Result<()> {
-    let config = load_chain(&args.chain)?;
+    let mut configs = Vec::with_capacity(args.chains.len());
+    for dir in &args.chains {
+        let config = load_chain(&crate::cli::ChainArgs {
+            chain: dir.clone(),
+            set: args.set.clone(),
+        })?;
+        configs.push((dir.clone(), config));
+    }
+    let (first_dir, config) = &configs[0];
+    for (dir, other) in &configs[1..] {
+        anyhow::ensure!(
+            other.prover.chunk == config.prover.chunk,
+            "{} and {} have different `[prover.chunk]` ({:?} and {:?}): one prover's circuits cannot prove both; run a prover per shape",
+            first_dir.display(),
+            dir.display(),
+            config.prover.chunk,
+            other.prover.chunk
+        );
+    }
     let data_dir = args
         .data_dir
         .clone()
-        .unwrap_or_else(|| args.chain.chain.join("data/prover"));
+        .unwrap_or_else(|| first_dir.join("data/prover"));
     std::fs::create_dir_all(&data_dir)
         .with_context(|| format!("cannot create the data directory {}", data_dir.display()))?;
     let cache_dir = std::env::var_os("HYPERFORGE_CIRCUIT_CACHE")
         .map(PathBuf::from)
         .unwrap_or_else(|| data_dir.join("circuits"));
-    let bootnode: Multiaddr = match &args.bootnode {
-        Some(address) => address.clone(),
-        None => config
-            .p2p
-            .bootnodes
-            .first()
-            .map(|address| address.to_string())
-            .context("no sequencer to dial: give --bootnode, or set [p2p] bootnodes")?
-            .parse()
-            .context("the bootnode in chain.toml is not a multiaddr")?,
-    };
-    let sequencer = peer_of(&bootnode)?;
+    anyhow::ensure!(
+        args.bootnodes.is_empty() || args.bootnodes.len() == configs.len(),
+        "{} --bootnode for {} --chain: give one per chain, in the same order, or none (each chain's `[p2p] bootnodes`)",
+        args.bootnodes.len(),
+        configs.len()
+    );
+    let mut bootnodes: Vec<Multiaddr> = Vec::with_capacity(configs.len());
+    let mut targets = Vec::with_capacity(configs.len());
+    for (index, (dir, config)) in configs.iter().enumerate() {
+        let bootnode: Multiaddr = match args.bootnodes.get(index) {
+            Some(address) => address.clone(),
+            None => config
+                .p2p
+                .bootnodes
+                .first()
+                .map(|address| address.to_string())
+                .with_context(|| {
+                    format!(
+                        "no sequencer to dial for {}: give --bootnode, or set [p2p] bootnodes",
+                        dir.display()
+                    )
+                })?
+                .parse()
+                .with_context(|| {
+                    format!(
+                        "the bootnode in {}'s chain.toml is not a multiaddr",
+                        dir.display()
+                    )
+                })?,
+        };
+        targets.push(Target {
+            chain_id: config.chain.chain_id,
+            sequencer: peer_of(&bootnode)?,
+            name: config.chain.name.clone(),
+        });
+        bootnodes.push(bootnode);
+    }
     let workers = args.workers.unwrap_or(config.prover.workers).max(1);
     let shape = hyperforge_prover::chunk_shape(&config.prover.chunk);
-    let chain_id = config.chain.chain_id;
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
         .context("cannot start a tokio runtime")?;
     runtime.block_on(async move {
         let mut network = NetworkConfig::new(Vec::new(), &data_dir);
-        network.bootnodes = vec![bootnode.clone()];
+        network.bootnodes = bootnodes;
         let (client, mut events, event_loop) = hyperforge_p2p::new(network)?;
         let p2p_task = tokio::spawn(event_loop.run());
         println!("peer: {}", client.local_peer_id());
@@ -206,10 +258,15 @@ pub(crate) fn run(args: ProverArgs) -> anyhow::Result<()> {
         };
         let digest = CircuitDigest(circuits.digest());
         println!("circuits: {digest}");
+        let served = targets
+            .iter()
+            .map(|target| format!("{} ({})", target.name, target.sequencer))
+            .collect::<Vec<_>>()
+            .join(", ");
         let worker = Arc::new(Worker {
             client: client.clone(),
-            sequencer,
-            chain_id,
+            targets,
+            next_target: std::sync::atomic::AtomicUsize::new(0),
             circuits,
             digest,
             corrupt: args.corrupt_proofs,
@@ -219,7 +276,7 @@ pub(crate) fn run(args: ProverArgs) -> anyhow::Result<()> {
         for index in 0..workers {
             tasks.spawn(work(worker.clone(), index, stop.clone()));
         }
-        tracing::info!(target: "prover::jobs", workers, %sequencer, "prover running");
+        tracing::info!(target: "prover::jobs", workers, chains = %served, "prover running");
         let outcome = tokio::select! {
             signal = super::sequencer::shutdown_signal() => {
                 tracing::info!(signal = signal?, "shutting down after the current jobs");
@@ -257,52 +314,65 @@ async fn work(
     mut stop: watch::Receiver<bool>,
 ) -> anyhow::Result<()> {
     let mut backoff = MIN_BACKOFF;
-    let request = JobRequest {
-        chain_ids: vec![worker.chain_id],
-        circuits: worker.digest,
-        kinds: Vec::new(),
-    };
     loop {
         if *stop.borrow() {
             return Ok(());
         }
         let asked_at = Instant::now();
-        let asked = worker
-            .client
-            .request_job(worker.sequencer, request.clone())
-            .await;
-        let job = match asked {
-            Ok(Some(job)) => {
-                backoff = MIN_BACKOFF;
-                job
+        // Ask each chain in turn, starting after where the last round started, until one
+        // has a job.
+        let count = worker.targets.len();
+        let start = worker
+            .next_target
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let mut taken = None;
+        let mut unreachable = 0;
+        for offset in 0..count {
+            let target = &worker.targets[(start + offset) % count];
+            let request = JobRequest {
+                chain_ids: vec![target.chain_id],
+                circuits: worker.digest,
+                kinds: Vec::new(),
+            };
+            match worker.client.request_job(target.sequencer, request).await {
+                Ok(Some(job)) => {
+                    taken = Some((target, job));
+                    break;
+                }
+                Ok(None) => {}
+                Err(P2pError::Refused { refusal, .. })
+                    if matches!(
+                        *refusal,
+                        Refusal::CircuitMismatch { .. } | Refusal::NotAllowed
+                    ) =>
+                {
+                    return Err(anyhow::anyhow!(
+                        "the sequencer of {} ({}) refused this prover: {refusal}",
+                        target.name,
+                        target.sequencer
+                    ));
+                }
+                Err(error) => {
+                    tracing::debug!(target: "prover::jobs", worker = index, chain = %target.name, %error, "no job");
+                    unreachable += 1;
+                }
             }
-            Ok(None) => {
+        }
+        let Some((target, job)) = taken else {
+            if unreachable == count {
+                wait(&mut stop, &mut backoff).await;
+            } else {
                 backoff = MIN_BACKOFF;
                 let mut idle = IDLE_POLL;
                 wait(&mut stop, &mut idle).await;
-                continue;
             }
-            Err(P2pError::Refused { refusal, .. })
-                if matches!(
-                    *refusal,
-                    Refusal::CircuitMismatch { .. } | Refusal::NotAllowed
-                ) =>
-            {
-                return Err(anyhow::anyhow!(
-                    "the sequencer {} refused this prover: {refusal}",
-                    worker.sequencer
-                ));
-            }
-            Err(error) => {
-                tracing::debug!(target: "prover::jobs", worker = index, %error, "no job");
-                wait(&mut stop, &mut backoff).await;
-                continue;
-            }
+            continue;
         };
+        backoff = MIN_BACKOFF;
         let kind = JobKind::from_u8(job.kind)
             .map(JobKind::as_str)
             .unwrap_or("unknown");
-        tracing::info!(target: "prover::jobs", worker = index, job = %job.job_id, kind, bytes = job.witness.0.len(), "job taken");
+        tracing::info!(target: "prover::jobs", worker = index, chain = %target.name, job = %job.job_id, kind, bytes = job.witness.0.len(), "job taken");
         let started = Instant::now();
         let circuits = worker.circuits.clone();
         let (job_kind, payload) = (job.kind, job.witness.0);
@@ -336,7 +406,7 @@ async fn work(
         };
         match worker
             .client
-            .submit_proof(worker.sequencer, submission)
+            .submit_proof(target.sequencer, submission)
             .await
         {
             Ok(ProofReceipt::Accepted) => {

@@ -4,7 +4,8 @@
 //! another; a prover that corrupts its proofs is refused and penalised while an honest one
 //! proves the batch; a sequencer killed while jobs are leased restarts and the batch is still
 //! proven; a peer not on the allow-list takes no job, and a prover built for other circuits is
-//! refused with an error naming both digests.
+//! refused with an error naming both digests; one prover serves two chains whose circuits
+//! agree, and refuses chains whose circuits differ.
 //!
 //! Shapes are minimal (one transaction slot per chunk, one block per batch) and every process
 //! of every test shares one circuit cache (under the target directory), so the batch
@@ -48,8 +49,16 @@ fn circuit_cache() -> PathBuf {
 
 /// A copy of `chains/alpha` in a temporary folder.
 fn alpha_copy(root: &Path) -> PathBuf {
-    let source = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../chains/alpha/chain.toml");
-    let dir = root.join("alpha");
+    chain_copy(root, "alpha")
+}
+
+/// A copy of `chains/<name>` in a temporary folder.
+fn chain_copy(root: &Path, name: &str) -> PathBuf {
+    let source = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../chains")
+        .join(name)
+        .join("chain.toml");
+    let dir = root.join(name);
     std::fs::create_dir_all(&dir).unwrap();
     std::fs::copy(source, dir.join("chain.toml")).unwrap();
     dir
@@ -241,12 +250,19 @@ fn transfer_included(
     nonce: u32,
 ) -> u64 {
     let client = node.client();
+    let chain_id: u64 = runtime
+        .block_on(hyperforge_sequencer::api::EthApiClient::net_version(
+            &client,
+        ))
+        .unwrap()
+        .parse()
+        .unwrap();
     let tx = transfer(
         from,
         nonce,
         ACCOUNTS[9].address,
         1,
-        ChainId::new(270).unwrap(),
+        ChainId::new(chain_id).unwrap(),
     );
     let raw = format!("0x{}", alloy::hex::encode(tx.encode()));
     let hash = runtime.block_on(client.send_transaction(raw)).unwrap();
@@ -480,4 +496,70 @@ fn a_peer_off_the_allow_list_takes_no_job_and_other_circuits_are_refused_by_dige
         .unwrap();
     assert_eq!(record.proof_status, ProofStatus::Pending);
     assert!(record.first_lease_at_ms.is_none());
+}
+
+#[test]
+fn one_prover_serves_two_chains_with_the_same_circuits() {
+    let _serial = serial();
+    let root = tempfile::tempdir().unwrap();
+    let runtime = runtime();
+    let alpha_dir = alpha_copy(root.path());
+    let beta_dir = chain_copy(root.path(), "beta");
+    let alpha = SequencerNode::spawn(&alpha_dir, &root.path().join("alpha-seq"), TCP0, &[]);
+    let beta = SequencerNode::spawn(&beta_dir, &root.path().join("beta-seq"), TCP0, &[]);
+    let mut command = hyperforge(root.path());
+    command
+        .args(["prover", "--chain"])
+        .arg(&alpha_dir)
+        .arg("--chain")
+        .arg(&beta_dir)
+        .args(["--bootnode", &alpha.p2p, "--bootnode", &beta.p2p])
+        .arg("--data-dir")
+        .arg(root.path().join("prover"))
+        .args(["--metrics-addr", "127.0.0.1:0"]);
+    for set in SHAPE {
+        command.args(["--set", set]);
+    }
+    let prover = Process::spawn(command);
+    let metrics = prover
+        .line("metrics:")
+        .trim_start_matches("http://")
+        .trim_end_matches("/metrics")
+        .to_owned();
+    let on_alpha = transfer_included(&runtime, &alpha, 0, 0);
+    let on_beta = transfer_included(&runtime, &beta, 0, 0);
+    proven(&runtime, &alpha, on_alpha);
+    proven(&runtime, &beta, on_beta);
+    let proven_jobs = scrape(&metrics, "hyperforge_prover_jobs_proven_total").unwrap_or(0);
+    assert!(proven_jobs >= 2, "{proven_jobs} jobs proven");
+    assert!(alpha.metric("batches_proven_total") >= 1);
+    assert!(beta.metric("batches_proven_total") >= 1);
+}
+
+#[test]
+fn a_prover_refuses_chains_whose_circuits_differ_before_building_any() {
+    let root = tempfile::tempdir().unwrap();
+    let alpha_dir = alpha_copy(root.path());
+    let beta_dir = chain_copy(root.path(), "beta");
+    let text = std::fs::read_to_string(beta_dir.join("chain.toml")).unwrap();
+    std::fs::write(
+        beta_dir.join("chain.toml"),
+        text.replace("tx_slots = 4", "tx_slots = 3"),
+    )
+    .unwrap();
+    let output = hyperforge(root.path())
+        .args(["prover", "--chain"])
+        .arg(&alpha_dir)
+        .arg("--chain")
+        .arg(&beta_dir)
+        .arg("--data-dir")
+        .arg(root.path().join("prover"))
+        .output()
+        .unwrap();
+    assert!(!output.status.success());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("different `[prover.chunk]`") && stderr.contains("beta"),
+        "{stderr}"
+    );
 }

@@ -1,4 +1,4 @@
-//! Real proofs, made once per test binary: three small chains executed natively
+//! Real proofs for the whole binary: three small chains executed natively
 //! (`circuits::test_utils::TestChain`), proven chunk by chunk and aggregated into batch
 //! proofs, with the public inputs a sequencer would seal, checked against the proofs.
 //!
@@ -8,20 +8,32 @@
 //! - gamma (272): batch 1 = the import of [`GAMMA_IMPORT`] (a message root the bridge's
 //!   queue must hold) and a transfer.
 //!
-//! Final proofs are made through [`SharedProofs`], which proves each distinct list of
-//! batches once and hands the same (real, natively re-verified by the settler) proof to
-//! every test that settles the same list: CI time is the constraint. One lock keeps two
-//! provers from running at once.
+//! CI time is the constraint, so nothing is made twice. The circuits come from the shared
+//! circuit cache ([`shared_cache_dir`], what the nodes and `cargo xtask contracts verifier`
+//! use). Every proof (batch proofs, and through [`SharedProofs`] the final proof of each
+//! distinct list of batches) is proven once per machine and kept under
+//! `<circuit cache>/test-fixtures/settler/`, in a file named by a key over every circuit's
+//! verifier digest and the statement proven: another circuit or another statement is another
+//! file. A kept proof is used only if it decodes and verifies under the loaded circuits (and a
+//! batch proof only if it states the natively computed inputs); otherwise it is proven again
+//! and rewritten. The settler then checks every proof natively as it would any. One lock
+//! keeps two provers from running at once.
 
 use std::collections::HashMap;
+use std::path::PathBuf;
 use std::sync::{Arc, LazyLock, Mutex};
 
-use hyperforge_circuits::recursion::{BatchProof, CircuitCache, FinalProof, RecursionCircuits};
-use hyperforge_circuits::test_utils::{TestChain, test_address, transfer};
-use hyperforge_circuits::{ChunkCircuit, ChunkProof, ChunkShape, ChunkState, CircuitError};
+use hyperforge_circuits::recursion::{
+    BatchProof, CircuitCache, CircuitKey, FinalProof, RecursionCircuits,
+};
+use hyperforge_circuits::test_utils::{TestChain, shared_cache_dir, test_address, transfer};
+use hyperforge_circuits::{
+    ChunkCircuit, ChunkProof, ChunkShape, ChunkState, CircuitError, Circuits,
+};
 use hyperforge_primitives::block::{pubdata_commitment, slots_hash_seed};
 use hyperforge_primitives::bridge::{BatchPublicInputs, Digest, F, hash_no_pad};
 use hyperforge_primitives::tx::{PriorityOp, SignedTx};
+use hyperforge_primitives::witness::ExpandedSlot;
 use hyperforge_primitives::{Address, Amount, ChainId, dev::ACCOUNTS};
 use hyperforge_settler::{Aggregator, ProvenBatch};
 use plonky2::field::types::{Field, PrimeField64};
@@ -66,17 +78,79 @@ fn proving() -> std::sync::MutexGuard<'static, ()> {
     PROVING.lock().unwrap_or_else(|e| e.into_inner())
 }
 
-static CHUNK: LazyLock<ChunkCircuit> = LazyLock::new(|| {
+/// The chunk circuit, every recursion circuit over it and their verifier digests.
+struct Loaded {
+    chunk: ChunkCircuit,
+    recursion: Arc<RecursionCircuits>,
+    digests: Vec<(&'static str, Vec<u8>)>,
+}
+
+static LOADED: LazyLock<Loaded> = LazyLock::new(|| {
     let _guard = proving();
-    ChunkCircuit::build(SHAPE)
+    let cache = shared_cache_dir().map_or_else(CircuitCache::disabled, CircuitCache::new);
+    let circuits = Circuits::load_or_build(SHAPE, &cache).unwrap();
+    let digests = circuits.verifier_digests();
+    Loaded {
+        chunk: circuits.chunk,
+        recursion: Arc::new(circuits.recursion),
+        digests,
+    }
 });
 
-/// Every recursion circuit, built once (no cache: the binary builds them once anyway).
-pub(crate) static CIRCUITS: LazyLock<Arc<RecursionCircuits>> = LazyLock::new(|| {
-    let chunk = &*CHUNK;
-    let _guard = proving();
-    Arc::new(RecursionCircuits::build(chunk, &CircuitCache::disabled()).unwrap())
-});
+/// Every recursion circuit, loaded (or built) once per binary.
+pub(crate) static CIRCUITS: LazyLock<Arc<RecursionCircuits>> =
+    LazyLock::new(|| LOADED.recursion.clone());
+
+/// Where proofs are kept between runs; `None` without a circuit cache.
+fn fixture_dir() -> Option<PathBuf> {
+    shared_cache_dir().map(|dir| dir.join("test-fixtures/settler"))
+}
+
+/// The file of a `kind` proof of `statement` under the loaded circuits.
+fn fixture_path(kind: &str, statement: &[F]) -> Option<PathBuf> {
+    let mut key = CircuitKey::new("settler-fixture").part(kind);
+    for (name, digest) in &LOADED.digests {
+        key = key.bytes(name.as_bytes()).bytes(digest);
+    }
+    for element in statement {
+        key = key.number(element.to_canonical_u64());
+    }
+    Some(fixture_dir()?.join(key.file_name()))
+}
+
+/// The kept `kind` proof of `statement` if `accept` takes its bytes; else `prove`'s, whose
+/// bytes (if any) are kept for the next run.
+fn kept_or_proven<P>(
+    kind: &str,
+    statement: &[F],
+    accept: impl Fn(Vec<u8>) -> Option<P>,
+    prove: impl FnOnce() -> (P, Option<Vec<u8>>),
+) -> P {
+    let path = fixture_path(kind, statement);
+    if let Some(path) = &path
+        && let Ok(bytes) = std::fs::read(path)
+    {
+        if let Some(proof) = accept(bytes) {
+            return proof;
+        }
+        eprintln!("{}: not a valid proof, proving again", path.display());
+    }
+    let (proof, bytes) = prove();
+    if let (Some(path), Some(bytes)) = (&path, bytes) {
+        // Written aside and renamed: a reader never sees half a file. A failure to keep it
+        // only costs the next run the proving.
+        let temporary = path.with_extension(format!("tmp{}", std::process::id()));
+        let kept = path
+            .parent()
+            .map_or(Ok(()), std::fs::create_dir_all)
+            .and_then(|()| std::fs::write(&temporary, &bytes))
+            .and_then(|()| std::fs::rename(&temporary, path));
+        if let Err(error) = kept {
+            eprintln!("{}: not kept ({error})", path.display());
+        }
+    }
+    proof
+}
 
 /// A chain's genesis state root and its proven batches, in order.
 pub(crate) struct ChainFixture {
@@ -88,11 +162,9 @@ type Block = (Vec<Digest>, Vec<PriorityOp>, Vec<SignedTx>);
 
 /// Executes `batches` (each a list of blocks) on `chain` and proves each batch.
 fn prove_chain(mut chain: TestChain, batches: Vec<Vec<Block>>) -> ChainFixture {
-    let circuits = &*CIRCUITS;
-    let chunk = &*CHUNK;
-    let _guard = proving();
     let genesis_root = chain.state.root();
     let chain_id = chain.chain_id;
+    let chunk = &LOADED.chunk;
     let mut end: Option<ChunkState> = None;
     let mut proven = Vec::new();
     for (index, blocks) in batches.into_iter().enumerate() {
@@ -108,8 +180,9 @@ fn prove_chain(mut chain: TestChain, batches: Vec<Vec<Block>>) -> ChainFixture {
             },
             None => ChunkState::block_start(chain_id, chain.state),
         };
+        // Natively first: each chunk's start and slots, and the sealed inputs.
         let mut at = start.clone();
-        let mut chunks: Vec<ChunkProof> = Vec::new();
+        let mut parts: Vec<(ChunkState, Vec<ExpandedSlot>)> = Vec::new();
         let mut slots_hashes = Vec::new();
         let mut priority_ops_count = 0;
         let mut imports_count = 0;
@@ -124,7 +197,7 @@ fn prove_chain(mut chain: TestChain, batches: Vec<Vec<Block>>) -> ChainFixture {
             };
             let slots = block.witness.expand().unwrap();
             for part in chunk.shape().split(&slots).unwrap() {
-                chunks.push(chunk.prove(&at, part).unwrap());
+                parts.push((at.clone(), part.to_vec()));
                 at = at.after(part).unwrap();
             }
             assert_eq!(at.slots_hash, block.slots_hash);
@@ -146,16 +219,34 @@ fn prove_chain(mut chain: TestChain, batches: Vec<Vec<Block>>) -> ChainFixture {
             value_in: at.value_in,
             pubdata_commitment: pubdata_commitment(&slots_hashes),
         };
-        let proof = circuits.batch.prove_batch(&chunks, number).unwrap();
+        let sealed = inputs.to_elements();
+        let batch = &CIRCUITS.batch;
+        let proof = kept_or_proven(
+            "batch",
+            &sealed,
+            |bytes| {
+                let proof = BatchProof::from_bytes(bytes.clone(), batch).ok()?;
+                batch.verify(&proof).ok()?;
+                (proof.public_inputs() == sealed).then_some(bytes)
+            },
+            || {
+                let _guard = proving();
+                let chunks: Vec<ChunkProof> = parts
+                    .iter()
+                    .map(|(at, part)| chunk.prove(at, part).unwrap())
+                    .collect();
+                let proof = batch.prove_batch(&chunks, number).unwrap();
+                let bytes = proof.to_bytes();
+                (bytes.clone(), Some(bytes))
+            },
+        );
+        let decoded = BatchProof::from_bytes(proof.clone(), batch).unwrap();
         assert_eq!(
-            proof.public_inputs(),
-            inputs.to_elements(),
+            decoded.public_inputs(),
+            sealed,
             "the fixture's sealed inputs are the proof's"
         );
-        proven.push(ProvenBatch {
-            inputs,
-            proof: proof.to_bytes(),
-        });
+        proven.push(ProvenBatch { inputs, proof });
         end = Some(at);
     }
     ChainFixture {
@@ -211,39 +302,50 @@ pub(crate) static GAMMA_CHAIN: LazyLock<ChainFixture> = LazyLock::new(|| {
     )
 });
 
-static FINAL_PROOFS: LazyLock<Mutex<HashMap<Vec<Vec<u64>>, FinalProof>>> =
+static FINAL_PROOFS: LazyLock<Mutex<HashMap<Vec<F>, FinalProof>>> =
     LazyLock::new(|| Mutex::new(HashMap::new()));
 
-/// The real aggregation, once per distinct list of batches in this binary.
+/// The real aggregation, once per distinct list of batches (and kept between runs).
 pub(crate) struct SharedProofs;
 
 impl Aggregator for SharedProofs {
     fn aggregate(&self, batches: &[BatchProof]) -> Result<FinalProof, CircuitError> {
-        let key: Vec<Vec<u64>> = batches
+        let statement: Vec<F> = batches
             .iter()
-            .map(|b| {
-                b.public_inputs()
-                    .iter()
-                    .map(|e| e.to_canonical_u64())
-                    .collect()
-            })
+            .flat_map(|b| b.public_inputs().iter().copied())
             .collect();
-        if let Some(proof) = FINAL_PROOFS
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .get(&key)
-        {
+        // Held while proving: two tests settling the same list wait for one proof.
+        let mut proofs = FINAL_PROOFS.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(proof) = proofs.get(&statement) {
             return Ok(proof.clone());
         }
-        let circuits = &*CIRCUITS;
-        let proof = {
-            let _guard = proving();
-            circuits.prove_final(batches)?
+        let shrink = &CIRCUITS.shrink;
+        let mut failure = None;
+        let proof = kept_or_proven(
+            "final",
+            &statement,
+            |bytes| {
+                let proof = FinalProof::from_bytes(bytes, shrink).ok()?;
+                shrink.verify(&proof).ok().map(|()| Some(proof))
+            },
+            || {
+                let _guard = proving();
+                match CIRCUITS.prove_final(batches) {
+                    Ok(proof) => {
+                        let bytes = proof.to_bytes();
+                        (Some(proof), Some(bytes))
+                    }
+                    Err(error) => {
+                        failure = Some(error);
+                        (None, None)
+                    }
+                }
+            },
+        );
+        let Some(proof) = proof else {
+            return Err(failure.expect("a failed aggregation says why"));
         };
-        FINAL_PROOFS
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .insert(key, proof.clone());
+        proofs.insert(statement, proof.clone());
         Ok(proof)
     }
 }

@@ -1,14 +1,22 @@
-//! No state of its own: a restarted settler reads the bridge and goes on, never settling a
-//! batch twice, never skipping one, and skipping (not reverting on) a batch someone else
-//! settled meanwhile.
+//! No state of its own: a settler killed after sending its settlement, before it is mined,
+//! restarts, reads the bridge and goes on, never settling a batch twice, never skipping one,
+//! and skipping (not reverting on) a batch someone else settled meanwhile.
 
+use alloy::{primitives::U64, providers::Provider};
 use hyperforge_settler::{BatchRef, RoundOutcome, SettlerConfig};
 
 use crate::fixtures::{ALPHA, ALPHA_CHAIN, BETA, BETA_CHAIN, chain};
 use crate::harness::{Harness, config, metric, settled, source};
 
+/// anvil's `txpool_status`.
+#[derive(Debug, serde::Deserialize)]
+struct TxpoolStatus {
+    pending: U64,
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_restarted_settler_goes_on_from_the_bridge_and_skips_what_someone_else_settled() {
+async fn a_settler_killed_before_its_settlement_is_mined_restarts_settling_nothing_twice_and_skips_what_someone_else_settled()
+{
     let harness = Harness::start().await;
     harness.alpha().await;
     harness.register(BETA, BETA_CHAIN.genesis_root).await;
@@ -29,9 +37,40 @@ async fn a_restarted_settler_goes_on_from_the_bridge_and_skips_what_someone_else
             ..config()
         },
     );
-    let report = first.round().await.unwrap();
-    assert_eq!(settled(&report).batches.len(), 2);
-    drop(first);
+    // The settler dies right after it sends, before its transaction is mined: anvil stops
+    // mining, the round is aborted once the transaction is in the pool (nothing after the
+    // send runs, as with SIGKILL), then the block is mined.
+    let l1 = harness.operator.provider().clone();
+    let _: () = l1
+        .raw_request("evm_setAutomine".into(), (false,))
+        .await
+        .unwrap();
+    let round = tokio::spawn(async move { first.round().await });
+    let started = std::time::Instant::now();
+    loop {
+        let pool: TxpoolStatus = l1.raw_request("txpool_status".into(), ()).await.unwrap();
+        if pool.pending > U64::ZERO {
+            break;
+        }
+        assert!(!round.is_finished(), "the round ended without sending");
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(300),
+            "the settle transaction never reached the pool"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    round.abort();
+    assert!(round.await.unwrap_err().is_cancelled());
+    let _: () = l1
+        .raw_request("evm_setAutomine".into(), (true,))
+        .await
+        .unwrap();
+    let _: String = l1.raw_request("evm_mine".into(), ()).await.unwrap();
+    for (id, batch) in [(ALPHA, &alpha[0]), (BETA, &beta[0])] {
+        let state = harness.state(id).await;
+        assert_eq!(state.batch_number, 1, "the killed settler's settlement, chain {id}");
+        assert_eq!(state.state_root, batch.inputs.new_state_root);
+    }
 
     // While no settler runs, someone else settles alpha's batch 2.
     harness.settle_elsewhere(&[alpha[1].inputs.clone()]).await;
