@@ -102,6 +102,10 @@ pub(crate) struct DevnetArgs {
     /// ms (default: the sequencer's, 120 s).
     #[arg(long, value_name = "MS")]
     pub(crate) job_lease_ms: Option<u64>,
+    /// Once one chain has a proven batch, how long the settler waits for the others' before
+    /// it settles, in ms.
+    #[arg(long, value_name = "MS", default_value_t = 2000)]
+    pub(crate) settle_interval_ms: u64,
 }
 
 /// `cargo xtask devnet <command>`.

@@ -324,6 +324,8 @@ struct Network {
     relay: Option<Relay>,
     /// The sequencers' proving-job lease (`--job-lease-ms`), if not their default.
     job_lease_ms: Option<u64>,
+    /// The settler's `--settle-interval-ms`.
+    settle_interval_ms: u64,
 }
 
 /// How the devnet's relayer runs.
@@ -393,6 +395,7 @@ impl Network {
                 finalize_withdrawals: args.finalize_withdrawals,
             }),
             job_lease_ms: args.job_lease_ms,
+            settle_interval_ms: args.settle_interval_ms,
         })
     }
 
@@ -597,7 +600,11 @@ impl Network {
                 "--circuit-cache".into(),
                 circuit_cache.clone().into_os_string(),
             ])
-            .args(["--settle-interval-ms", "2000", "--poll-interval-ms", "500"])
+            .args([
+                "--settle-interval-ms".to_owned(),
+                self.settle_interval_ms.to_string(),
+            ])
+            .args(["--poll-interval-ms", "500"])
             .env("NO_COLOR", "1")
             .ready(Ready::LogContains("settling ".into()));
         supervisor.start(spec)?;

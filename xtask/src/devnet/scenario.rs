@@ -59,6 +59,10 @@ pub(super) struct Scenario {
     job_lease_ms: Option<u64>,
     /// Whether the devnet restarts a child that stops (`--restart`).
     restart: bool,
+    /// The settler's wait for more chains once one is proven (`--settle-interval-ms`):
+    /// where the chains' batches are proven together, one round settles them all (a round
+    /// is over a minute on two cores).
+    settle_interval_ms: u64,
     run: fn(&mut Run<'_>) -> anyhow::Result<()>,
 }
 
@@ -71,6 +75,7 @@ const SCENARIOS: &[Scenario] = &[
         provers: 1,
         job_lease_ms: None,
         restart: false,
+        settle_interval_ms: 2_000,
         run: transfer,
     },
     Scenario {
@@ -81,6 +86,7 @@ const SCENARIOS: &[Scenario] = &[
         provers: 1,
         job_lease_ms: None,
         restart: false,
+        settle_interval_ms: 20_000,
         run: cross_chain,
     },
     Scenario {
@@ -91,6 +97,7 @@ const SCENARIOS: &[Scenario] = &[
         provers: 2,
         job_lease_ms: Some(20_000),
         restart: false,
+        settle_interval_ms: 2_000,
         run: prover_failover,
     },
     Scenario {
@@ -101,6 +108,7 @@ const SCENARIOS: &[Scenario] = &[
         provers: 1,
         job_lease_ms: Some(20_000),
         restart: true,
+        settle_interval_ms: 2_000,
         run: sequencer_restart,
     },
     Scenario {
@@ -111,6 +119,7 @@ const SCENARIOS: &[Scenario] = &[
         provers: 1,
         job_lease_ms: None,
         restart: true,
+        settle_interval_ms: 2_000,
         run: settler_restart,
     },
 ];
@@ -173,6 +182,7 @@ impl Scenario {
         args.fresh = true;
         args.provers = args.provers.max(self.provers);
         args.restart |= self.restart;
+        args.settle_interval_ms = self.settle_interval_ms;
         if args.job_lease_ms.is_none() {
             args.job_lease_ms = self.job_lease_ms;
         }
@@ -1131,6 +1141,8 @@ fn cross_chain(run: &mut Run<'_>) -> anyhow::Result<()> {
             },
         )?;
     } else {
+        // The message's flow ran first: the withdrawal waited for it, not for L1.
+        run.timelines[withdrawal].mark("(the message's flow)", now_ms());
         let stdout = run.hyperforge(&[
             "wallet",
             "finalize-withdrawal",
