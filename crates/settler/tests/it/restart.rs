@@ -16,7 +16,7 @@ struct TxpoolStatus {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_settler_killed_before_its_settlement_is_mined_restarts_settling_nothing_twice_and_skips_what_someone_else_settled()
-{
+ {
     let harness = Harness::start().await;
     harness.alpha().await;
     harness.register(BETA, BETA_CHAIN.genesis_root).await;
@@ -68,7 +68,10 @@ async fn a_settler_killed_before_its_settlement_is_mined_restarts_settling_nothi
     let _: String = l1.raw_request("evm_mine".into(), ()).await.unwrap();
     for (id, batch) in [(ALPHA, &alpha[0]), (BETA, &beta[0])] {
         let state = harness.state(id).await;
-        assert_eq!(state.batch_number, 1, "the killed settler's settlement, chain {id}");
+        assert_eq!(
+            state.batch_number, 1,
+            "the killed settler's settlement, chain {id}"
+        );
         assert_eq!(state.state_root, batch.inputs.new_state_root);
     }
 
