@@ -14,7 +14,10 @@
 //! `provenAtMs`, the rest observed here by polling every 200 ms), printed at the end as the
 //! time each stage took: block, batch sealing, proving, settlement, import, execution,
 //! finalization. Several flows are waited for in one polling loop, so a flow that finishes
-//! while the scenario watches another is timed when it finished.
+//! while the scenario watches another is timed when it finished. When every check held,
+//! `cross-chain` also prints `BENCH deposit_latency_s` (L1 transaction to credited on L2),
+//! `BENCH message_latency_s` (sent to executed on the destination) and `BENCH
+//! withdrawal_latency_s` (sent to finalizable: its batch settled).
 //!
 //! A batch seals after `[sequencer] batch_blocks` blocks, or `batch_timeout_ms` after a quiet
 //! chain's last block: to get a transaction's batch sealed sooner, the scenario sends filler
@@ -265,6 +268,7 @@ pub(super) fn run(
             run.failed.join("; ")
         );
     }
+    print!("{}", run.benches());
     println!(
         "scenario {}: every check held, {elapsed:.1} s",
         scenario.name
@@ -309,6 +313,9 @@ struct Run<'a> {
 struct Timeline {
     name: String,
     marks: Vec<(String, u64)>,
+    /// The benchmark it is reported as (`BENCH <name> <seconds> s`) and the stage it runs
+    /// to (`None`: the last), if any.
+    bench: Option<(&'static str, Option<&'static str>)>,
 }
 
 impl Timeline {
@@ -316,7 +323,23 @@ impl Timeline {
         Self {
             name: name.to_owned(),
             marks: vec![("start".to_owned(), now_ms())],
+            bench: None,
         }
+    }
+
+    /// From the first mark to the last, in ms.
+    fn total_ms(&self) -> u64 {
+        match (self.marks.first(), self.marks.last()) {
+            (Some(first), Some(last)) => last.1.saturating_sub(first.1),
+            _ => 0,
+        }
+    }
+
+    /// From the first mark to the end of `stage`, in ms; `None` if it was not reached.
+    fn until_ms(&self, stage: &str) -> Option<u64> {
+        let first = self.marks.first()?.1;
+        let end = self.marks.iter().find(|(name, _)| name == stage)?.1;
+        Some(end.saturating_sub(first))
     }
 
     /// `stage` ended at `at_ms`.
@@ -331,11 +354,7 @@ impl Timeline {
             let ms = pair[1].1.saturating_sub(pair[0].1);
             let _ = write!(line, " {} {:.1} s,", pair[1].0, seconds(ms));
         }
-        let total = match (self.marks.first(), self.marks.last()) {
-            (Some(first), Some(last)) => last.1.saturating_sub(first.1),
-            _ => 0,
-        };
-        let _ = write!(line, " total {:.1} s", seconds(total));
+        let _ = write!(line, " total {:.1} s", seconds(self.total_ms()));
         line
     }
 }
@@ -515,6 +534,23 @@ impl Run<'_> {
         out
     }
 
+    /// The `BENCH` lines of the measured flows: printed only when every check held, so
+    /// every flow reached its last stage.
+    fn benches(&self) -> String {
+        let mut out = String::new();
+        for timeline in &self.timelines {
+            let ms = match timeline.bench {
+                Some((bench, None)) => Some((bench, timeline.total_ms())),
+                Some((bench, Some(stage))) => timeline.until_ms(stage).map(|ms| (bench, ms)),
+                None => None,
+            };
+            if let Some((bench, ms)) = ms {
+                let _ = writeln!(out, "BENCH {bench} {:.1} s", seconds(ms));
+            }
+        }
+        out
+    }
+
     /// Polls `probes` every 200 ms until each has held once (the time it first held goes
     /// into its timeline as `stage`), or fails after `timeout` naming the ones that did not.
     fn wait_all(&mut self, timeout: Duration, probes: &mut [Probe<'_>]) -> anyhow::Result<()> {
@@ -581,6 +617,13 @@ impl Run<'_> {
     fn timeline(&mut self, name: &str) -> usize {
         self.timelines.push(Timeline::new(name));
         self.timelines.len() - 1
+    }
+
+    /// A timeline whose total, once its flow completes, is the benchmark `bench`.
+    fn bench_timeline(&mut self, name: &str, bench: &'static str) -> usize {
+        let index = self.timeline(name);
+        self.timelines[index].bench = Some((bench, None));
+        index
     }
 
     // ------------------------------------------------------------------ hyperforge
@@ -980,7 +1023,7 @@ fn cross_chain(run: &mut Run<'_>) -> anyhow::Result<()> {
     let l1_recipient_before = run.l1_balance_wei(WITHDRAWAL_RECIPIENT)?;
 
     // Deposit L1 -> A.
-    let deposit = run.timeline(&format!("deposit L1 -> {a_name}"));
+    let deposit = run.bench_timeline(&format!("deposit L1 -> {a_name}"), "deposit_latency_s");
     let amount = DEPOSIT.to_string();
     run.hyperforge(&[
         "wallet",
@@ -1010,7 +1053,10 @@ fn cross_chain(run: &mut Run<'_>) -> anyhow::Result<()> {
     );
 
     // The message A -> B, and beside it the withdrawal B -> L1.
-    let message = run.timeline(&format!("message {a_name} -> {b_name}"));
+    let message = run.bench_timeline(
+        &format!("message {a_name} -> {b_name}"),
+        "message_latency_s",
+    );
     let amount = MESSAGE.to_string();
     let (message_hash, message_block) = run.send_l2(&[
         "wallet",
@@ -1028,6 +1074,8 @@ fn cross_chain(run: &mut Run<'_>) -> anyhow::Result<()> {
     ])?;
     run.timelines[message].mark("block", now_ms());
     let withdrawal = run.timeline(&format!("withdrawal {b_name} -> L1"));
+    // Finalizable once its batch is settled (what follows waits for the message's flow).
+    run.timelines[withdrawal].bench = Some(("withdrawal_latency_s", Some("settlement")));
     let amount = WITHDRAWAL.to_string();
     let (withdrawal_hash, withdrawal_block) = run.send_l2(&[
         "wallet",
