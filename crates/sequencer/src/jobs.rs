@@ -573,9 +573,10 @@ impl Coordinator {
         }
         let proof = Arc::new(proof);
         let state = JobState::Proven(proof.clone());
-        self.shared.metrics.jobs_proven.inc();
         if index != batch.root() {
             store.put_jobs(&[(id.0, state.encode())], true)?;
+            // Counted once durable: what the metric shows survives a crash.
+            self.shared.metrics.jobs_proven.inc();
             batch.states[index] = state;
             tracing::info!(target: "seq::jobs", batch = number, job = %id, kind = batch.kind(index).as_str(), "proof accepted");
             self.update_gauges(&book);
@@ -606,6 +607,7 @@ impl Coordinator {
             record.first_block..=record.last_block,
         )?;
         drop(records);
+        self.shared.metrics.jobs_proven.inc();
         store.delete_jobs(job_id(number, 0).0, job_id(number + 1, 0).0)?;
         let times = batch.times;
         book.batches.remove(&number);
