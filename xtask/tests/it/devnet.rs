@@ -14,6 +14,14 @@ use std::{
 };
 
 /// The project this test was built from.
+static SERIAL: Mutex<()> = Mutex::new(());
+
+/// One devnet at a time: each picks free ports (`--port-base auto`) that stay free only until
+/// its nodes bind them, so two networks starting together could take each other's.
+fn serial() -> std::sync::MutexGuard<'static, ()> {
+    SERIAL.lock().unwrap_or_else(|e| e.into_inner())
+}
+
 fn project_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
         .parent()
@@ -250,6 +258,7 @@ fn assert_stopped_cleanly(stopped: (ExitStatus, Duration, String), pids: &[i32])
 
 #[test]
 fn devnet_comes_up_shows_status_stops_on_sigint_without_orphans_and_resumes() {
+    let _serial = serial();
     let root = temp_project();
     let data_dir = root.path().join("data");
     let devnet = Devnet::start(root.path(), &data_dir, &["--fresh"]);
@@ -329,6 +338,7 @@ fn devnet_comes_up_shows_status_stops_on_sigint_without_orphans_and_resumes() {
 
 #[test]
 fn a_sigkilled_sequencer_is_reported_with_its_log_and_restarted() {
+    let _serial = serial();
     let root = temp_project();
     let data_dir = root.path().join("data");
     let mut devnet = Devnet::start(
