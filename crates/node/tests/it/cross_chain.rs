@@ -7,7 +7,9 @@
 //! moves) and a second execution is refused; a withdrawal on beta is finalized on L1 by
 //! `wallet finalize-withdrawal` once beta's batch settles (the L1 balance moves) and a second
 //! finalize is refused; `hf_getBatch` shows the batches settled with the L1 transaction. Then
-//! `hyperforge relayer` delivers a second message and pays a second withdrawal on its own.
+//! `hyperforge relayer` delivers a second message and pays a second withdrawal on its own. A
+//! settlement whose new state root is not the one the sequencer sealed (the dev verifier lets
+//! it through) stops the sequencer with an error naming both roots.
 
 use std::{
     future::IntoFuture,
@@ -330,4 +332,79 @@ fn a_message_executes_on_beta_and_a_withdrawal_is_paid_on_l1_each_once() {
 
     assert!(alpha.terminate().success());
     assert!(beta.terminate().success());
+}
+
+#[test]
+fn a_settlement_with_a_root_the_sequencer_never_sealed_stops_it_naming_both() {
+    let anvil = spawn_anvil().expect("anvil: run `cargo xtask tools`");
+    let l1 = anvil.endpoint_url().to_string();
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let root = tempfile::tempdir().unwrap();
+    let root = root.path();
+    let alpha_dir = chain_copy(root, "alpha", &l1);
+    run(hyperforge(root).args(["l1", "deploy", "--l1", &l1, "--verifier", "dev"]));
+    run(hyperforge(root).args(["l1", "register", "--chain", "chains/alpha"]));
+    let config = hyperforge_config::ChainConfigLoader::new(&alpha_dir)
+        .with_env(false)
+        .load()
+        .unwrap();
+    let bridge = config.l1.bridge.unwrap();
+    let operator =
+        BridgeClient::connect(anvil.endpoint_url(), anvil.keys()[0].clone().into(), bridge);
+    let child = hyperforge(root)
+        .args(["sequencer", "--chain", "chains/alpha"])
+        .args(["--set", "sequencer.block_time_ms=100"])
+        .args(["--set", "sequencer.batch_blocks=1"])
+        .args(["--set", "l1.poll_interval_ms=50"])
+        // Errors only: stderr is read once the node has stopped.
+        .env("RUST_LOG", "error")
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Killed when dropped, should the test fail first.
+    let mut alpha = Sequencer {
+        child,
+        url: format!("http://{}", config.sequencer.rpc_addr),
+    };
+    wait_for("alpha answers", || {
+        runtime
+            .block_on(hyperforge_sequencer::api::EthApiClient::block_number(
+                &alpha.client(),
+            ))
+            .ok()
+    });
+    let sender = PrivateKeySigner::from(anvil.keys()[1].clone());
+    let stdout = run(hyperforge(root)
+        .args(["wallet", "transfer", "--chain", "chains/alpha"])
+        .args(["--private-key", &key_hex(&sender), "--amount", "5"])
+        .args([
+            "--to",
+            &PrivateKeySigner::random().address().to_checksum(None),
+        ]));
+    let (_, block) = sent(&stdout);
+    let batch = batch_of(&runtime, &alpha.client(), block);
+    let mut batches = sealed(&runtime, &alpha.client(), 1, batch);
+    // The dev verifier binds the public inputs but checks no proof: the bridge accepts a last
+    // batch whose new state root is a lie, and alpha's follower must not follow it.
+    let sealed_root = batches.last().unwrap().new_state_root;
+    let lie = hyperforge_primitives::bridge::hash_no_pad(&sealed_root.elements);
+    batches.last_mut().unwrap().new_state_root = lie;
+    runtime
+        .block_on(operator.settle(&batches, dev_proof(&batches, b"")))
+        .unwrap();
+    let status = wait_for("alpha stops", || alpha.child.try_wait().unwrap());
+    assert!(!status.success());
+    let mut stderr = String::new();
+    std::io::Read::read_to_string(&mut alpha.child.stderr.take().unwrap(), &mut stderr).unwrap();
+    let (lie, sealed_root) = (
+        hyperforge_primitives::bridge::digest_to_b256(&lie).to_string(),
+        hyperforge_primitives::bridge::digest_to_b256(&sealed_root).to_string(),
+    );
+    assert!(
+        stderr.contains(&format!(
+            "the bridge settled batch {batch} with new state root {lie}"
+        )) && stderr.contains(&sealed_root),
+        "{stderr}"
+    );
 }
