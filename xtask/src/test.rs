@@ -3,7 +3,6 @@
 
 use std::{path::PathBuf, time::Instant};
 
-use anyhow::Context;
 use xshell::{Shell, cmd};
 
 use crate::project::Project;
@@ -49,10 +48,14 @@ fn scenario(project: &Project, sh: &Shell, name: &str) -> anyhow::Result<()> {
     let target =
         std::env::var_os("CARGO_TARGET_DIR").map_or_else(|| project.path("target"), PathBuf::from);
     let binary = std::path::absolute(target.join("debug").join("hyperforge"))?;
-    let xtask = std::env::current_exe().context("cannot find the xtask binary")?;
     let root = std::path::absolute(project.root())?;
     let started = Instant::now();
-    cmd!(sh, "{xtask} --root {root} devnet --scenario {name}")
+    // Through cargo, not this process's own binary: `cargo test --workspace` builds xtask with
+    // the workspace's unified features and replaces the file this process was started from.
+    cmd!(
+        sh,
+        "cargo run --quiet --locked --package xtask --bin xtask -- --root {root} devnet --scenario {name}"
+    )
         .env("HYPERFORGE_BIN", &binary)
         .run()
         .map_err(|error| anyhow::anyhow!("scenario {name} failed: {error}"))?;
