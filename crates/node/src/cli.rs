@@ -48,6 +48,47 @@ pub(crate) enum Command {
     /// Deliver cross-chain messages between chains (and, if asked, pay withdrawals on L1) as
     /// soon as their batches settle.
     Relayer(RelayerArgs),
+    /// Follow a chain's libp2p gossip.
+    #[command(subcommand)]
+    P2p(P2pCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum P2pCommand {
+    /// Print a chain's announcements (blocks, batches sealed, batches proven) as they arrive,
+    /// each checked to come from the chain's sequencer.
+    Watch(P2pWatchArgs),
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct P2pWatchArgs {
+    /// The chain's folder, like `chains/alpha`.
+    #[arg(long, value_name = "DIR")]
+    pub(crate) chain: PathBuf,
+    /// Override one key of the chain's configuration (repeatable).
+    #[arg(long = "set", value_name = "KEY=VALUE")]
+    pub(crate) set: Vec<String>,
+    /// The sequencer's p2p multiaddr, ending in `/p2p/<peer id>` (default: the chain's first
+    /// `[p2p] bootnodes`).
+    #[arg(long, value_name = "MULTIADDR")]
+    pub(crate) bootnode: Option<hyperforge_p2p::Multiaddr>,
+    /// The topics to follow, comma-separated (default: all three).
+    #[arg(long, value_enum, value_delimiter = ',')]
+    pub(crate) topics: Vec<WatchTopic>,
+    /// Exit after this many announcements.
+    #[arg(long, value_name = "N")]
+    pub(crate) count: Option<u64>,
+}
+
+/// A chain's gossip topic.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum WatchTopic {
+    /// `hyperforge/<id>/blocks`: every committed block's header.
+    Blocks,
+    /// `hyperforge/<id>/batches`: every sealed batch, once planned into proving jobs.
+    Batches,
+    /// `hyperforge/<id>/proven`: every batch whose proof is stored.
+    Proven,
 }
 
 #[derive(Debug, Subcommand)]

@@ -3,6 +3,7 @@
 mod config;
 mod l1;
 mod message;
+mod p2p;
 mod prover;
 mod relayer;
 mod sequencer;
@@ -24,6 +25,7 @@ pub(crate) fn run(command: Command) -> anyhow::Result<()> {
         Command::Settler(args) => settler::run(args),
         Command::Relayer(args) => relayer::run(args),
         Command::Message(command) => message::run(command),
+        Command::P2p(command) => p2p::run(command),
     }
 }
 

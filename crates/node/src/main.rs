@@ -1,5 +1,6 @@
 //! `hyperforge`: the one binary of a hyperchain. Each role is a subcommand: `config show`,
-//! `l1 deploy|register`, `sequencer`, `prover`, `settler` and `wallet`.
+//! `l1 deploy|register`, `sequencer`, `prover`, `settler`, `relayer`, `wallet`, `message
+//! status` and `p2p watch`.
 //!
 //! Commands are organised noun then verb (`commands/config/show.rs`). Logs go to stderr,
 //! filtered by `RUST_LOG` (default `info`), as text or, with `--log-format json`, as JSON lines;
@@ -7,6 +8,7 @@
 
 mod cli;
 mod commands;
+mod gossip;
 mod logging;
 mod messages;
 

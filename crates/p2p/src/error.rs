@@ -83,6 +83,12 @@ pub enum P2pError {
         /// gossipsub's reason (no subscribed peers, duplicate, queues full).
         reason: String,
     },
+    /// Nobody connected is subscribed to the topic: there is no one to send to.
+    #[error("no peer is subscribed to {topic}")]
+    NoSubscribers {
+        /// The topic.
+        topic: String,
+    },
     /// The event loop has stopped: the node is shut down.
     #[error("the network is shut down")]
     Shutdown,

@@ -244,9 +244,14 @@ impl EventLoop {
                         self.metrics.gossip_published.inc();
                         tracing::debug!(target: "p2p::gossip", %topic, %message_id, bytes, "published");
                     })
-                    .map_err(|error| P2pError::Publish {
-                        topic: topic.name(),
-                        reason: error.to_string(),
+                    .map_err(|error| match error {
+                        gossipsub::PublishError::NoPeersSubscribedToTopic => {
+                            P2pError::NoSubscribers { topic: topic.name() }
+                        }
+                        error => P2pError::Publish {
+                            topic: topic.name(),
+                            reason: error.to_string(),
+                        },
                     });
                 let _ = reply.send(outcome);
             }

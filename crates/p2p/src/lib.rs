@@ -13,7 +13,9 @@
 //!   gets [`Event::InboundRequest`] and answers with [`Client::respond`].
 //! - Gossipsub with signed messages (`ValidationMode::Strict`) and application validation:
 //!   every [`Event::Gossip`] is forwarded only once [`Client::validate`] accepts it. Topics
-//!   per chain (`hyperforge/<chain id>/blocks|batches|proven`) and `hyperforge/ecosystem`.
+//!   per chain (`hyperforge/<chain id>/blocks|batches|proven`) and `hyperforge/ecosystem`;
+//!   what a sequencer announces on them, and the check a listener applies (only the chain's
+//!   sequencer speaks for it), is [`announce`].
 //! - identify and ping; connection limits per peer and in all.
 //! - Sizes ([`Limits`], one place): raised above libp2p's defaults on purpose and checked
 //!   before sending, so an oversized message is a [`P2pError::Oversized`] naming size and
@@ -36,6 +38,7 @@
 //! Feature `test-utils`: `Client::request_raw` and `Client::respond_raw` send arbitrary bytes
 //! as a jobs request or answer (what a misbehaving peer could send).
 
+pub mod announce;
 mod behaviour;
 mod client;
 mod codec;
@@ -49,6 +52,7 @@ pub mod score;
 
 use std::collections::HashSet;
 
+pub use announce::{Announcement, AnnouncementError, ChainNews};
 pub use client::{Acceptance, Client, Event, Events, GossipId, InboundRequest, ResponseChannel};
 pub use config::{Limits, NetworkConfig};
 pub use error::P2pError;

@@ -113,6 +113,22 @@ impl BlockHeader {
         PoseidonHash::hash_no_pad(&elements)
     }
 
+    /// The header alone, as it starts [`Block::encode`]'s form ([`HEADER_LEN`] bytes).
+    pub fn encode(&self) -> Vec<u8> {
+        let mut out = Vec::with_capacity(HEADER_LEN);
+        self.encode_into(&mut out);
+        out
+    }
+
+    /// Decodes [`BlockHeader::encode`]'s form: exactly [`HEADER_LEN`] bytes, trailing bytes
+    /// refused.
+    pub fn decode(bytes: &[u8]) -> Result<Self, DecodeError> {
+        let mut reader = Reader::new(bytes, 0);
+        let header = Self::read(&mut reader)?;
+        reader.finish()?;
+        Ok(header)
+    }
+
     fn encode_into(&self, out: &mut Vec<u8>) {
         out.extend_from_slice(&self.number.to_be_bytes());
         out.extend_from_slice(&digest_to_bytes(&self.parent_hash));
@@ -475,6 +491,18 @@ mod tests {
             Block::decode(&block.encode(), 1024),
             Err(DecodeError::Inconsistent(_))
         ));
+    }
+
+    #[test]
+    fn a_header_round_trips_alone_and_refuses_short_or_long_input() {
+        let header = block().header;
+        let bytes = header.encode();
+        assert_eq!(bytes.len(), HEADER_LEN);
+        assert_eq!(BlockHeader::decode(&bytes), Ok(header));
+        assert!(BlockHeader::decode(&bytes[..HEADER_LEN - 1]).is_err());
+        let mut long = bytes.clone();
+        long.push(0);
+        assert!(BlockHeader::decode(&long).is_err());
     }
 
     #[test]

@@ -22,8 +22,17 @@
 //!   asks: a sequencer no prover talks to spends nothing on them, and the RPC never waits.
 //!   Until they are ready a job request is answered "no job".
 //!
+//! It also announces the chain on gossip ([`hyperforge_p2p::announce`]): every committed block
+//! on `hyperforge/<id>/blocks`, every batch once planned on `.../batches` (so provers know
+//! there is work), every batch once its proof is stored on `.../proven`. Announcements go
+//! through a bounded queue to a publishing task; a full queue drops one (logged), and a
+//! message nobody is subscribed to is simply not sent. A restarted sequencer announces from
+//! its head on, and re-announces the batches it plans again.
+//!
 //! Runs as one task reading the network's events; each request is served by a task of its
-//! own, planning and every store access and proof check on the blocking pool.
+//! own, planning and every store access and proof check on the blocking pool. A committed
+//! block or a sealed batch wakes it at once ([`Shared::changed`]); the tick (leases, and
+//! anything missed) runs besides.
 
 use std::{
     collections::{BTreeMap, HashSet},
@@ -38,17 +47,23 @@ use std::{
 use futures::StreamExt;
 use hyperforge_circuits::{ChunkShape, recursion::CircuitCache};
 use hyperforge_p2p::{
-    CircuitDigest, Client, Event, Events, Job, JobId, JobRequest, JobsRequest, JobsResponse,
-    Offence, Payload, PeerId, ProofReceipt, ProofSubmission, Refusal,
+    Announcement, CircuitDigest, Client, Event, Events, Job, JobId, JobRequest, JobsRequest,
+    JobsResponse, Offence, P2pError, Payload, PeerId, ProofReceipt, ProofSubmission, Refusal,
 };
 use hyperforge_primitives::{block::ProofStatus, witness::BlockWitness};
 use hyperforge_prover::{
     BatchPlan, Expected, JobKind, JobPayload, NodeKind, ProverCircuits, RootJob, StepJob,
     plan_batch,
 };
-use tokio::sync::watch;
+use tokio::sync::{mpsc, watch};
 
 use crate::{error::SequencerError, reader::read_batch, shared::Shared};
+
+/// Announcements waiting for the publishing task.
+const ANNOUNCE_QUEUE: usize = 1024;
+/// The most blocks announced in one pass: a longer gap (a stalled publisher, a burst) is
+/// skipped to its last blocks.
+const MAX_BLOCKS_PER_PASS: u64 = 256;
 
 /// Bits of a job id below the batch number.
 const NODE_BITS: u32 = 24;
@@ -254,6 +269,10 @@ pub(crate) struct Coordinator {
     book: Mutex<Book>,
     /// The next batch number to look at for planning.
     next_batch: Mutex<u64>,
+    /// Where announcements go to the publishing task.
+    announcements: mpsc::Sender<Announcement>,
+    /// The next block to announce; `None` until the first pass (which starts at the head).
+    next_block: Mutex<Option<u64>>,
 }
 
 impl std::fmt::Debug for Coordinator {
@@ -265,7 +284,13 @@ impl std::fmt::Debug for Coordinator {
 }
 
 impl Coordinator {
-    pub(crate) fn new(shared: Arc<Shared>, client: Client, config: JobsConfig) -> Self {
+    /// The coordinator, and the receiving end of its announcements for [`run_announcer`].
+    pub(crate) fn new(
+        shared: Arc<Shared>,
+        client: Client,
+        config: JobsConfig,
+    ) -> (Self, mpsc::Receiver<Announcement>) {
+        let (announcements, queue) = mpsc::channel(ANNOUNCE_QUEUE);
         let shape = hyperforge_prover::chunk_shape(&shared.config.prover.chunk);
         let allowed = shared
             .config
@@ -274,7 +299,7 @@ impl Coordinator {
             .iter()
             .filter_map(|peer| peer.parse().ok())
             .collect();
-        Self {
+        let coordinator = Self {
             shared,
             client,
             shape,
@@ -285,7 +310,40 @@ impl Coordinator {
             failed: AtomicBool::new(false),
             book: Mutex::new(Book::default()),
             next_batch: Mutex::new(1),
+            announcements,
+            next_block: Mutex::new(None),
+        };
+        (coordinator, queue)
+    }
+
+    /// Queues `announcement` for gossip; a full queue drops it.
+    fn announce(&self, announcement: Announcement) {
+        if let Err(error) = self.announcements.try_send(announcement) {
+            tracing::warn!(target: "seq::gossip", %error, "announcement dropped");
         }
+    }
+
+    /// Announces the blocks committed since the last pass (from the head, on the first).
+    fn announce_blocks(&self) -> Result<(), SequencerError> {
+        let store = self.shared.store();
+        let Some(head) = store.head().block_number else {
+            return Ok(());
+        };
+        let mut next = self.next_block.lock().unwrap_or_else(|e| e.into_inner());
+        let from = match *next {
+            None => head,
+            Some(next) if head.saturating_sub(next) >= MAX_BLOCKS_PER_PASS => {
+                tracing::warn!(target: "seq::gossip", skipped = head + 1 - MAX_BLOCKS_PER_PASS - next, "blocks not announced");
+                head + 1 - MAX_BLOCKS_PER_PASS
+            }
+            Some(next) => next,
+        };
+        for number in from..=head {
+            let header = crate::reader::read_header(store, number)?;
+            self.announce(Announcement::block(self.shared.chain_id, &header));
+        }
+        *next = Some(head + 1);
+        Ok(())
     }
 
     fn book(&self) -> MutexGuard<'_, Book> {
@@ -332,6 +390,7 @@ impl Coordinator {
     /// Plans every sealed batch not planned or proven yet, and expires leases.
     fn tick(&self) -> Result<(), SequencerError> {
         let store = self.shared.store();
+        self.announce_blocks()?;
         loop {
             let number = *self.next_batch.lock().unwrap_or_else(|e| e.into_inner());
             let Some(record) = read_batch(store, number)? else {
@@ -340,7 +399,13 @@ impl Coordinator {
             if record.proof_status == ProofStatus::Pending {
                 match self.plan(&record) {
                     Ok(batch) => {
+                        let jobs = u32::try_from(batch.states.len()).unwrap_or(u32::MAX);
                         self.book().batches.insert(number, batch);
+                        self.announce(Announcement::batch_sealed(
+                            self.shared.chain_id,
+                            &record,
+                            jobs,
+                        ));
                     }
                     // No honest proof can match a batch that cannot be planned: say so once
                     // and go on with the next.
@@ -611,6 +676,12 @@ impl Coordinator {
         store.delete_jobs(job_id(number, 0).0, job_id(number + 1, 0).0)?;
         let times = batch.times;
         book.batches.remove(&number);
+        self.announce(Announcement::batch_proven(
+            self.shared.chain_id,
+            &record,
+            CircuitDigest(circuits),
+            proof.len() as u64,
+        ));
         self.shared.metrics.batches_proven.inc();
         self.update_gauges(&book);
         tracing::info!(
@@ -641,6 +712,7 @@ pub(crate) async fn run_coordinator(
 ) -> Result<(), SequencerError> {
     let mut ticker = tokio::time::interval(coordinator.config.tick);
     ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    let shared = coordinator.shared.clone();
     loop {
         tokio::select! {
             _ = stop.changed() => return Ok(()),
@@ -648,7 +720,12 @@ pub(crate) async fn run_coordinator(
                 None => return Ok(()),
                 Some(event) => on_event(&coordinator, event).await,
             },
-            _ = ticker.tick() => {
+            _ = async {
+                tokio::select! {
+                    _ = ticker.tick() => {}
+                    _ = shared.changed.notified() => {}
+                }
+            } => {
                 let task = coordinator.clone();
                 match tokio::task::spawn_blocking(move || task.tick()).await {
                     Ok(Ok(())) => {}
@@ -656,6 +733,33 @@ pub(crate) async fn run_coordinator(
                     Err(error) => tracing::error!(target: "seq::jobs", %error, "planning task failed"),
                 }
             }
+        }
+    }
+}
+
+/// Publishes the coordinator's announcements until `stop` is set or the coordinator is gone.
+/// A topic nobody subscribed to is skipped quietly: gossip has no one to tell.
+pub(crate) async fn run_announcer(
+    client: Client,
+    mut queue: mpsc::Receiver<Announcement>,
+    mut stop: watch::Receiver<bool>,
+) {
+    loop {
+        let announcement = tokio::select! {
+            _ = stop.changed() => return,
+            next = queue.recv() => match next {
+                Some(announcement) => announcement,
+                None => return,
+            },
+        };
+        let topic = announcement.topic();
+        match client.publish(topic, announcement.encode()).await {
+            Ok(()) => {}
+            Err(P2pError::NoSubscribers { .. }) => {
+                tracing::trace!(target: "seq::gossip", %topic, "nobody subscribed");
+            }
+            Err(P2pError::Shutdown) => return,
+            Err(error) => tracing::debug!(target: "seq::gossip", %topic, %error, "not published"),
         }
     }
 }

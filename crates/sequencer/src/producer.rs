@@ -213,6 +213,7 @@ pub(crate) fn produce_block(
     if let Some(record) = sealed {
         log_sealed(shared, &record, if by_count { "count" } else { "timeout" });
     }
+    shared.changed.notify_one();
     Ok(Some(header))
 }
 
@@ -244,6 +245,7 @@ fn seal_timed_out_batch(shared: &Shared) -> Result<Option<BatchRecord>, Sequence
     let record = seal_committed_batch(shared, store, first, head.last_batch + 1)?;
     store.seal_batch(record.number(), last, &record.encode())?;
     log_sealed(shared, &record, "timeout");
+    shared.changed.notify_one();
     Ok(Some(record))
 }
 

@@ -30,7 +30,7 @@ use crate::{
     error::SequencerError,
     follower::run_follower,
     genesis::ensure_genesis,
-    jobs::{Coordinator, JobsConfig, run_coordinator},
+    jobs::{Coordinator, JobsConfig, run_announcer, run_coordinator},
     mempool::{Mempool, MempoolLimits},
     metrics::{Metrics, MetricsLayer},
     persister::run_persister,
@@ -103,6 +103,7 @@ impl Sequencer {
                 )),
                 shutting_down: AtomicBool::new(false),
                 batch_records: Mutex::new(()),
+                changed: tokio::sync::Notify::new(),
             }),
             head,
             data_dir: data_dir.to_path_buf(),
@@ -186,8 +187,13 @@ impl Sequencer {
         if follower.is_none() {
             tracing::info!("no `[l1] bridge`: L1 priority operations are not followed");
         }
-        let coordinator = Arc::new(Coordinator::new(shared.clone(), p2p.clone(), self.jobs));
-        let jobs = tokio::spawn(run_coordinator(coordinator, p2p_events, stop_rx.clone()));
+        let (coordinator, announcements) = Coordinator::new(shared.clone(), p2p.clone(), self.jobs);
+        tokio::spawn(run_announcer(p2p.clone(), announcements, stop_rx.clone()));
+        let jobs = tokio::spawn(run_coordinator(
+            Arc::new(coordinator),
+            p2p_events,
+            stop_rx.clone(),
+        ));
         let producer = tokio::spawn(run_producer(shared.clone(), self.head, stop_rx));
         tracing::info!(rpc = %format!("http://{local_addr}"), p2p = ?p2p_addrs.iter().map(ToString::to_string).collect::<Vec<_>>(), "sequencer ready");
         Ok(SequencerHandle {

@@ -64,6 +64,9 @@ pub(crate) struct Shared {
     /// Held across a read-modify-write of a batch record (the job coordinator marks it
     /// proven, the L1 follower settled): neither undoes the other.
     pub(crate) batch_records: Mutex<()>,
+    /// Notified when a block is committed or a batch sealed: the job coordinator plans
+    /// and announces at once instead of at its next tick.
+    pub(crate) changed: tokio::sync::Notify,
 }
 
 impl std::fmt::Debug for Shared {

@@ -5,7 +5,10 @@
 //! circuit cache (`$HYPERFORGE_CIRCUIT_CACHE`, or `circuits/` in the data directory), and
 //! runs `--workers` loops that each ask for a job, prove it on tokio's blocking pool (never
 //! on the executor), and submit the proof. With no sequencer reachable a worker backs off
-//! (doubling up to 5 s) while the network redials the bootnode with its own backoff. A
+//! (doubling up to 5 s) while the network redials the bootnode with its own backoff. An idle
+//! worker asks again every 200 ms, or at once when the sequencer announces a sealed batch on
+//! gossip (`hyperforge/<id>/batches`, checked to come from that sequencer: see
+//! [`crate::gossip`]). A
 //! refusal that retrying cannot cure (other circuits, not allowed) ends the process with an
 //! error naming it. SIGINT/SIGTERM: the workers stop after their current job, the network
 //! closes.
@@ -19,6 +22,7 @@
 //! and penalise it.
 
 use std::{
+    collections::HashMap,
     net::SocketAddr,
     path::PathBuf,
     sync::{Arc, Mutex},
@@ -28,8 +32,8 @@ use std::{
 use anyhow::Context;
 use hyperforge_circuits::recursion::CircuitCache;
 use hyperforge_p2p::{
-    CircuitDigest, Client, JobRequest, Multiaddr, NetworkConfig, P2pError, PeerId, ProofReceipt,
-    ProofSubmission, Refusal,
+    ChainNews, CircuitDigest, Client, JobRequest, Multiaddr, NetworkConfig, P2pError, PeerId,
+    ProofReceipt, ProofSubmission, Refusal, Topic,
 };
 use hyperforge_primitives::ChainId;
 use hyperforge_prover::{JobKind, ProverCircuits};
@@ -47,7 +51,7 @@ use tokio::{
     sync::watch,
 };
 
-use crate::{cli::ProverArgs, commands::load_chain};
+use crate::{cli::ProverArgs, commands::load_chain, gossip};
 
 /// The longest wait between two requests while the sequencer cannot be reached.
 const MAX_BACKOFF: Duration = Duration::from_secs(5);
@@ -132,6 +136,8 @@ struct Worker {
     digest: CircuitDigest,
     corrupt: bool,
     metrics: Arc<ProverMetrics>,
+    /// Notified when a served chain's sequencer announces a sealed batch.
+    work_ready: Arc<tokio::sync::Notify>,
 }
 
 pub(crate) fn run(args: ProverArgs) -> anyhow::Result<()> {
@@ -172,30 +178,10 @@ pub(crate) fn run(args: ProverArgs) -> anyhow::Result<()> {
     let mut bootnodes: Vec<Multiaddr> = Vec::with_capacity(configs.len());
     let mut targets = Vec::with_capacity(configs.len());
     for (index, (dir, config)) in configs.iter().enumerate() {
-        let bootnode: Multiaddr = match args.bootnodes.get(index) {
-            Some(address) => address.clone(),
-            None => config
-                .p2p
-                .bootnodes
-                .first()
-                .map(|address| address.to_string())
-                .with_context(|| {
-                    format!(
-                        "no sequencer to dial for {}: give --bootnode, or set [p2p] bootnodes",
-                        dir.display()
-                    )
-                })?
-                .parse()
-                .with_context(|| {
-                    format!(
-                        "the bootnode in {}'s chain.toml is not a multiaddr",
-                        dir.display()
-                    )
-                })?,
-        };
+        let bootnode = super::p2p::sequencer_address(dir, config, args.bootnodes.get(index))?;
         targets.push(Target {
             chain_id: config.chain.chain_id,
-            sequencer: peer_of(&bootnode)?,
+            sequencer: super::p2p::peer_of(&bootnode)?,
             name: config.chain.name.clone(),
         });
         bootnodes.push(bootnode);
@@ -217,17 +203,36 @@ pub(crate) fn run(args: ProverArgs) -> anyhow::Result<()> {
             let bound = serve_metrics(addr, metrics.clone()).await?;
             println!("metrics: http://{bound}/metrics");
         }
-        // The prover reads no gossip; the stream must still be drained.
+        // Each chain's sealed batches wake the idle workers; other gossip is judged and
+        // forwarded, never acted on.
+        let work_ready = Arc::new(tokio::sync::Notify::new());
+        let sequencers: HashMap<ChainId, PeerId> = targets
+            .iter()
+            .map(|target| (target.chain_id, target.sequencer))
+            .collect();
+        for target in &targets {
+            client.subscribe(Topic::Batches(target.chain_id)).await?;
+        }
         let peers_metrics = metrics.clone();
         let peers_client = client.clone();
+        let wake = work_ready.clone();
         tokio::spawn(async move {
             use futures::StreamExt;
             while let Some(event) = events.next().await {
                 match event {
-                    hyperforge_p2p::Event::Gossip { id, .. } => {
-                        let _ = peers_client
-                            .validate(id, hyperforge_p2p::Acceptance::Ignore)
-                            .await;
+                    hyperforge_p2p::Event::Gossip {
+                        topic,
+                        author,
+                        data,
+                        id,
+                    } => {
+                        let verdict =
+                            gossip::judge(&peers_client, &sequencers, topic, author, &data, id)
+                                .await;
+                        if let Some(Ok(ChainNews::BatchSealed { record, jobs })) = verdict {
+                            tracing::debug!(target: "prover::jobs", chain = record.public_inputs.chain_id.get(), batch = record.number(), jobs, "batch announced");
+                            wake.notify_waiters();
+                        }
                     }
                     hyperforge_p2p::Event::PeerConnected { peer } => {
                         tracing::info!(target: "prover::net", %peer, "connected");
@@ -271,6 +276,7 @@ pub(crate) fn run(args: ProverArgs) -> anyhow::Result<()> {
             digest,
             corrupt: args.corrupt_proofs,
             metrics,
+            work_ready,
         });
         let mut tasks = tokio::task::JoinSet::new();
         for index in 0..workers {
@@ -296,14 +302,6 @@ pub(crate) fn run(args: ProverArgs) -> anyhow::Result<()> {
         let _ = p2p_task.await;
         outcome
     })
-}
-
-/// The peer id a multiaddr ends with (`.../p2p/<peer id>`).
-fn peer_of(address: &Multiaddr) -> anyhow::Result<PeerId> {
-    let text = address.to_string();
-    text.rsplit_once("/p2p/")
-        .and_then(|(_, peer)| peer.parse().ok())
-        .with_context(|| format!("the bootnode {address} must end in /p2p/<peer id>"))
 }
 
 /// One worker: ask, prove, submit, until stopped. Returns an error on a refusal that
@@ -363,8 +361,11 @@ async fn work(
                 wait(&mut stop, &mut backoff).await;
             } else {
                 backoff = MIN_BACKOFF;
-                let mut idle = IDLE_POLL;
-                wait(&mut stop, &mut idle).await;
+                tokio::select! {
+                    _ = tokio::time::sleep(IDLE_POLL) => {}
+                    _ = worker.work_ready.notified() => {}
+                    _ = stop.changed() => {}
+                }
             }
             continue;
         };

@@ -116,3 +116,96 @@ async fn gossip_is_forwarded_once_accepted_and_a_rejected_message_goes_no_furthe
     b.stop().await;
     a.stop().await;
 }
+
+/// A chain's sequencer and an impostor both announce a block on the chain's topic to a
+/// listener that checks each with [`Announcement::verify`]: the sequencer's is taken, the
+/// impostor's refused (as not the sequencer's), and rejecting it costs the impostor score.
+#[tokio::test]
+async fn only_the_chains_sequencer_speaks_for_it() {
+    use hyperforge_p2p::{Announcement, AnnouncementError, ChainNews};
+    use hyperforge_primitives::{Amount, block::BlockHeader, bridge::F, tx::Digest};
+    use plonky2::field::types::Field;
+
+    let sequencer = Node::start(vec![tcp()]).await;
+    let impostor = Node::start(vec![tcp()]).await;
+    let mut listener = Node::start(vec![tcp()]).await;
+    let topic = Topic::Blocks(chain());
+    assert!(listener.client.subscribe(topic).await.expect("subscribed"));
+    listener
+        .client
+        .dial(sequencer.addr("tcp"))
+        .await
+        .expect("reaches the sequencer");
+    listener
+        .client
+        .dial(impostor.addr("tcp"))
+        .await
+        .expect("reaches the impostor");
+    let header = |number: u64| BlockHeader {
+        number,
+        parent_hash: Digest {
+            elements: [F::from_canonical_u64(number); 4],
+        },
+        timestamp_ms: 1_700_000_000_000 + number,
+        state_root: Digest {
+            elements: [F::ONE; 4],
+        },
+        slots_hash: Digest {
+            elements: [F::TWO; 4],
+        },
+        slot_count: 1,
+        priority_count: 0,
+        import_count: 0,
+        value_out: Amount::from_gwei(0),
+        value_in: Amount::from_gwei(0),
+    };
+    // Publishing finds no peer until the listener's subscription has arrived.
+    for (node, number) in [(&sequencer, 1), (&impostor, 2)] {
+        let data = Announcement::block(chain(), &header(number)).encode();
+        let client = node.client.clone();
+        eventually("the announcement is published", || {
+            let (client, data) = (client.clone(), data.clone());
+            async move { client.publish(topic, data).await.is_ok() }
+        })
+        .await;
+    }
+    let mut verdicts = Vec::new();
+    while verdicts.len() < 2 {
+        let (got, author, data, id) = next_gossip(&mut listener).await;
+        let verdict = Announcement::verify(got, author, sequencer.peer, &data);
+        let acceptance = if verdict.is_ok() {
+            Acceptance::Accept
+        } else {
+            Acceptance::Reject
+        };
+        listener
+            .client
+            .validate(id, acceptance)
+            .await
+            .expect("validated");
+        verdicts.push((author, verdict));
+    }
+    verdicts.sort_by_key(|(author, _)| *author != Some(sequencer.peer));
+    assert_eq!(verdicts[0].1, Ok(ChainNews::Block(header(1))));
+    assert!(matches!(
+        &verdicts[1].1,
+        Err(AnnouncementError::NotTheSequencer { sequencer: peer, .. }) if *peer == sequencer.peer
+    ));
+    let (client, impostor_peer) = (listener.client.clone(), impostor.peer);
+    eventually("the impostor is scored down", || {
+        let client = client.clone();
+        async move { client.peer_score(impostor_peer).await.expect("score") < 0.0 }
+    })
+    .await;
+    assert!(
+        listener
+            .client
+            .peer_score(sequencer.peer)
+            .await
+            .expect("score")
+            >= 0.0
+    );
+    listener.stop().await;
+    impostor.stop().await;
+    sequencer.stop().await;
+}
