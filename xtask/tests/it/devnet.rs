@@ -600,8 +600,8 @@ fn add_chain_joins_a_running_devnet_restarts_settler_and_relayer_and_comes_back_
     let settler = settler_log();
     let last_settling = settler
         .lines()
-        .filter(|line| line.starts_with("settling "))
-        .last()
+        .rev()
+        .find(|line| line.starts_with("settling "))
         .unwrap();
     assert!(
         last_settling.starts_with("settling alpha, gamma into "),
