@@ -51,7 +51,8 @@ pub(crate) enum Command {
 #[derive(Debug, Clone, Args)]
 #[command(args_conflicts_with_subcommands = true)]
 pub(crate) struct DevnetArgs {
-    /// `status`: ask a running devnet how it is doing (without one: start a devnet).
+    /// `status`: ask a running devnet how it is doing; `add-chain`: add a chain to it
+    /// (without one: start a devnet).
     #[command(subcommand)]
     pub(crate) command: Option<DevnetCommand>,
     /// The chains to run, by name (default: every chain in chains/).
@@ -117,6 +118,23 @@ pub(crate) enum DevnetCommand {
         /// The devnet's data directory (default: data/devnet).
         #[arg(long, value_name = "DIR")]
         data_dir: Option<PathBuf>,
+    },
+    /// Add chains/<NAME> (made with `cargo xtask chain new <NAME> --template devnet`) to the
+    /// devnet running in the data directory: registered on the bridge, its sequencer and
+    /// provers started, the settler and the relayer restarted over every chain. A resumed
+    /// devnet starts it again.
+    AddChain {
+        /// The chain, a folder under chains/.
+        name: String,
+        /// The devnet's data directory (default: data/devnet).
+        #[arg(long, value_name = "DIR")]
+        data_dir: Option<PathBuf>,
+        /// Prover nodes for this chain (default: the devnet's --provers).
+        #[arg(long)]
+        provers: Option<u32>,
+        /// How long to wait for the devnet's answer, in seconds.
+        #[arg(long, value_name = "S", default_value_t = 300)]
+        timeout_s: u64,
     },
 }
 

@@ -26,11 +26,20 @@
 //! `--scenario <name>` runs a scripted, checked flow on a fresh network of its own instead
 //! (`scenario.rs`), then stops it: the exit status says whether every check held.
 //!
-//! `HYPERFORGE_BIN=<path>` runs that `hyperforge` instead of building one (tests, benches).
+//! `cargo xtask devnet add-chain <name>` adds `chains/<name>` to the devnet running in the
+//! data directory (`add_chain.rs`): the running devnet's supervise loop ([`serve`]) answers
+//! the request. The chain is started as the others were at start ([`Network::start_chain`]:
+//! its folder copied, ports as `--port-base` says, registered on the bridge, its sequencer
+//! and provers), then the settler and the relayer are stopped and started again over every
+//! chain ([`hyperforge_devnet::Supervisor::stop`]; both keep no state that this loses: they
+//! go on from what the bridge and the chains hold), and `devnet.toml` lists it among the
+//! `added` chains, which a resumed devnet starts again whatever `--chains` says. The devnet
+//! writes its pid to `devnet.pid` once ready (removed when it stops): add-chain finds it
+//! there, and a second devnet in the same data directory refuses to start.
 //!
-//! **Not yet here** (see issue "One command for a multi-chain local network"): `devnet
-//! add-chain`.
+//! `HYPERFORGE_BIN=<path>` runs that `hyperforge` instead of building one (tests, benches).
 
+mod add_chain;
 mod scenario;
 mod status;
 
@@ -47,7 +56,7 @@ use std::{
 };
 
 use anyhow::{Context, bail};
-use hyperforge_config::{ChainConfig, ChainSet};
+use hyperforge_config::{ChainConfig, ChainConfigLoader, ChainSet};
 use hyperforge_devnet::{ChildSpec, Event, Ready, Supervisor};
 use serde::{Deserialize, Serialize};
 use xshell::{Shell, cmd};
@@ -68,11 +77,31 @@ const STATE_FILE: &str = "devnet.toml";
 const DEFAULT_DATA_DIR: &str = "data/devnet";
 
 pub(crate) fn run(project: &Project, args: &DevnetArgs) -> anyhow::Result<()> {
-    if let Some(DevnetCommand::Status { data_dir }) = &args.command {
-        let data_dir = data_dir
-            .clone()
-            .unwrap_or_else(|| project.path(DEFAULT_DATA_DIR));
-        return status::run(&data_dir);
+    match &args.command {
+        Some(DevnetCommand::Status { data_dir }) => {
+            let data_dir = data_dir
+                .clone()
+                .unwrap_or_else(|| project.path(DEFAULT_DATA_DIR));
+            return status::run(&data_dir);
+        }
+        Some(DevnetCommand::AddChain {
+            name,
+            data_dir,
+            provers,
+            timeout_s,
+        }) => {
+            let data_dir = data_dir
+                .clone()
+                .unwrap_or_else(|| project.path(DEFAULT_DATA_DIR));
+            return add_chain::run(
+                project,
+                &data_dir,
+                name,
+                *provers,
+                Duration::from_secs(*timeout_s),
+            );
+        }
+        None => {}
     }
     let scenario = match args.scenario.as_deref() {
         Some("list") => {
@@ -106,6 +135,13 @@ pub(crate) fn run(project: &Project, args: &DevnetArgs) -> anyhow::Result<()> {
     }
     let started = Instant::now();
     let network = Network::plan(project, args)?;
+    if let Some(pid) = add_chain::running_devnet(&network.data_dir) {
+        bail!(
+            "a devnet already runs in {} (pid {pid}): stop it first (Ctrl-C), or give this one \
+             another --data-dir",
+            network.data_dir.display()
+        );
+    }
     let binary = match prebuilt {
         Some(binary) => std::path::absolute(&binary)
             .with_context(|| format!("cannot resolve {BIN_VARIABLE}={}", binary.display()))?,
@@ -115,7 +151,7 @@ pub(crate) fn run(project: &Project, args: &DevnetArgs) -> anyhow::Result<()> {
     let mut supervisor = Supervisor::new()
         .restart_children(args.restart)
         .ready_timeout(Duration::from_secs(120));
-    let ready = network.start(&mut supervisor, &binary, &anvil, &stop)?;
+    let mut ready = network.start(&mut supervisor, &binary, &anvil, &stop)?;
     let ready_in = started.elapsed();
     print!("{}", ready.table(&supervisor));
     println!(
@@ -125,7 +161,7 @@ pub(crate) fn run(project: &Project, args: &DevnetArgs) -> anyhow::Result<()> {
 
     let outcome = match scenario {
         Some(scenario) => {
-            let target = ready.scenario_target(&network);
+            let target = ready.scenario_target();
             let mut control = ScenarioControl {
                 supervisor: &mut supervisor,
                 stop: &stop,
@@ -134,19 +170,40 @@ pub(crate) fn run(project: &Project, args: &DevnetArgs) -> anyhow::Result<()> {
             };
             scenario::run(scenario, target, &binary, &mut control)
         }
-        None => {
-            while !stop.load(Ordering::SeqCst) {
-                report(&mut supervisor);
-                std::thread::sleep(Duration::from_millis(200));
-            }
-            Ok(())
-        }
+        None => serve(&network, &mut ready, &mut supervisor, &stop),
     };
     eprintln!("devnet: stopping");
     for (name, status) in supervisor.shutdown(Duration::from_secs(4)) {
         eprintln!("devnet: {name}: {status}");
     }
     outcome
+}
+
+/// Supervises a started network until Ctrl-C: reports the children that stop, and answers
+/// `devnet add-chain` requests (`add_chain.rs`).
+fn serve(
+    network: &Network,
+    ready: &mut ReadyNetwork,
+    supervisor: &mut Supervisor,
+    stop: &AtomicBool,
+) -> anyhow::Result<()> {
+    // From here on add-chain finds this devnet (and a second one in the data dir refuses).
+    let inbox = add_chain::Inbox::open(&ready.data_dir)?;
+    while !stop.load(Ordering::SeqCst) {
+        report(supervisor);
+        if let Some(request) = inbox.take() {
+            let answer = request.body().and_then(|body| {
+                network.add_chain(supervisor, ready, &body, &mut |line| request.progress(line))
+            });
+            match &answer {
+                Ok(rows) => print!("\n{rows}"),
+                Err(error) => eprintln!("devnet: add-chain refused: {error:#}"),
+            }
+            request.answer(answer);
+        }
+        std::thread::sleep(Duration::from_millis(200));
+    }
+    Ok(())
 }
 
 /// The devnet as a scenario sees it.
@@ -314,6 +371,10 @@ struct Network {
     chains: Vec<(PathBuf, ChainConfig)>,
     /// Per chain (in order), the RPC and p2p ports replacing its own.
     ports: Option<Vec<(u16, u16)>>,
+    /// `--port-base`, for the chains `add-chain` adds.
+    port_base: Option<PortBase>,
+    /// Which of `chains` `add-chain` added to this network before (from `devnet.toml`).
+    added: Vec<String>,
     data_dir: PathBuf,
     l1: Option<String>,
     l1_port: u16,
@@ -377,13 +438,38 @@ impl Network {
             .data_dir
             .clone()
             .unwrap_or_else(|| project.path(DEFAULT_DATA_DIR));
+        // Resuming: the chains added to this network with add-chain come back too.
+        let state_file = data_dir.join(STATE_FILE);
+        let mut added = Vec::new();
+        if !args.fresh && state_file.exists() {
+            for name in DevnetState::read(&state_file)?.added {
+                if chains.iter().any(|(_, config)| config.chain.name == name) {
+                    continue;
+                }
+                let dir = data_dir.join("chains").join(&name);
+                let config = ChainConfigLoader::new(&dir)
+                    .with_env(false)
+                    .load()
+                    .with_context(|| {
+                        format!(
+                            "chain `{name}`, added to this devnet with add-chain, does not load \
+                             from {} (--fresh starts over without it)",
+                            dir.display()
+                        )
+                    })?;
+                chains.push((dir, config));
+                added.push(name);
+            }
+        }
         let ports = match args.port_base {
             None => None,
             Some(base) => Some(chain_ports(base, chains.len())?),
         };
         Ok(Self {
             ports,
+            port_base: args.port_base,
             chains,
+            added,
             data_dir,
             l1: args.l1.clone(),
             l1_port: args.l1_port,
@@ -462,178 +548,362 @@ impl Network {
         };
         state.bridge = bridge.clone();
         state.l1 = l1.clone();
+        state.added.clone_from(&self.added);
 
-        let mut chains = Vec::new();
+        let mut ready = ReadyNetwork {
+            l1,
+            bridge,
+            chains: Vec::new(),
+            verifier: self.verifier.clone(),
+            relay: self.relay,
+            data_dir,
+            binary: binary.to_owned(),
+            ecosystem,
+            circuit_cache,
+            state,
+        };
         for (index, (source, config)) in self.chains.iter().enumerate() {
             check_stop(stop)?;
-            let name = &config.chain.name;
-            // The network runs on a copy of the chain's folder, so that `l1 register` (which
-            // records the bridge in chain.toml) leaves the project's chains/ untouched.
-            let dir = data_dir.join("chains").join(name);
-            std::fs::create_dir_all(&dir)
-                .with_context(|| format!("cannot create {}", dir.display()))?;
-            std::fs::copy(
-                source.join(hyperforge_config::CHAIN_FILE),
-                dir.join(hyperforge_config::CHAIN_FILE),
-            )
-            .with_context(|| format!("cannot copy {}'s chain.toml", source.display()))?;
-            let dir = &dir;
-            let l1_flag = format!("l1.rpc_url={l1}");
-            if !state.registered.contains(name) {
-                eprintln!("==> registering {name} on the bridge");
-                cmd!(
-                    sh,
-                    "{binary} l1 register --chain {dir} --ecosystem {ecosystem} --set {l1_flag}"
-                )
-                .run()
-                .with_context(|| format!("registering chain `{name}` failed"))?;
-                state.registered.push(name.clone());
-                state.write(&state_file)?;
-            }
-            let (rpc, p2p) = match &self.ports {
-                Some(ports) => (
-                    format!("127.0.0.1:{}", ports[index].0),
-                    format!("/ip4/127.0.0.1/tcp/{}", ports[index].1),
-                ),
-                None => (
-                    config.sequencer.rpc_addr.to_string(),
-                    config
-                        .p2p
-                        .listen
-                        .first()
-                        .map_or_else(String::new, ToString::to_string),
-                ),
-            };
-            // The copy holds what every process of the chain reads: the ports in use, the
-            // L1 and the bridge (the settler and the provers read the same file).
-            patch_chain_file(
-                &dir.join(hyperforge_config::CHAIN_FILE),
-                &rpc,
-                &p2p,
-                &l1,
-                &bridge,
+            let ports = self.ports.as_ref().map(|ports| ports[index]);
+            let chain = self.start_chain(
+                supervisor,
+                &mut ready,
+                source,
+                config,
+                ports,
+                self.provers,
+                &mut |line| eprintln!("{line}"),
             )?;
-            let sequencer_dir = data_dir.join(name).join("sequencer");
-            let sequencer_log = logs.join(format!("{name}-sequencer.log"));
-            let mut spec = ChildSpec::new(format!("{name}-sequencer"), binary, &sequencer_log)
-                .args(["sequencer", "--chain"])
-                .args([dir.as_os_str()])
-                .args(["--data-dir".into(), sequencer_dir.into_os_string()])
-                .env("NO_COLOR", "1")
-                .env("HYPERFORGE_CIRCUIT_CACHE", &circuit_cache)
-                .ready(Ready::LogContains("rpc: http://".into()));
-            if let Some(lease) = self.job_lease_ms {
-                spec = spec.args(["--job-lease-ms".to_owned(), lease.to_string()]);
-            }
-            supervisor.start(spec)?;
-            // The sequencer prints its p2p address (with its peer id) right after its RPC URL.
-            let bootnode = p2p_address(&hyperforge_devnet::last_lines(&sequencer_log, 400));
-            let mut provers = Vec::new();
-            match &bootnode {
-                Some(bootnode) => {
-                    for index in 0..self.provers {
-                        let prover = format!("{name}-prover-{index}");
-                        let spec = ChildSpec::new(
-                            prover.clone(),
-                            binary,
-                            logs.join(format!("{prover}.log")),
-                        )
-                        .args(["prover", "--chain"])
-                        .args([dir.as_os_str()])
-                        .args(["--bootnode", bootnode.as_str()])
-                        .args([
-                            "--data-dir".into(),
-                            data_dir
-                                .join(name)
-                                .join(format!("prover-{index}"))
-                                .into_os_string(),
-                        ])
-                        .env("NO_COLOR", "1")
-                        .env("HYPERFORGE_CIRCUIT_CACHE", &circuit_cache)
-                        // Printed once its circuits are loaded (built the first time).
-                        .ready(Ready::LogContains("circuits: ".into()));
-                        supervisor.start(spec)?;
-                        provers.push(prover);
-                    }
+            ready.chains.push(chain);
+        }
+        ready.write_state()?;
+        self.start_settler(supervisor, &ready)?;
+        self.start_relayer(supervisor, &ready)?;
+        Ok(ready)
+    }
+
+    /// Starts one chain of `ready`: its folder copied into the data directory (with `ports`,
+    /// the L1 and the bridge written in), registered on the bridge unless it is already, its
+    /// sequencer and `provers` prover nodes; records it in `ready.state` (not written).
+    /// What it does goes to `progress`, one line at a time.
+    #[allow(clippy::too_many_arguments)]
+    fn start_chain(
+        &self,
+        supervisor: &mut Supervisor,
+        ready: &mut ReadyNetwork,
+        source: &Path,
+        config: &ChainConfig,
+        ports: Option<(u16, u16)>,
+        provers: u32,
+        progress: &mut dyn FnMut(&str),
+    ) -> anyhow::Result<ReadyChain> {
+        let name = &config.chain.name;
+        let binary = ready.binary.as_path();
+        let ecosystem = ready.ecosystem.as_path();
+        let logs = ready.data_dir.join("logs");
+        // The network runs on a copy of the chain's folder, so that `l1 register` (which
+        // records the bridge in chain.toml) leaves the project's chains/ untouched.
+        let dir = ready.data_dir.join("chains").join(name);
+        std::fs::create_dir_all(&dir)
+            .with_context(|| format!("cannot create {}", dir.display()))?;
+        let copy = dir.join(hyperforge_config::CHAIN_FILE);
+        let original = source.join(hyperforge_config::CHAIN_FILE);
+        // A chain added with add-chain resumes from its copy: copying a file onto itself
+        // would empty it.
+        if !same_file(&original, &copy) {
+            std::fs::copy(&original, &copy)
+                .with_context(|| format!("cannot copy {}", original.display()))?;
+        }
+        let dir = &dir;
+        let l1_flag = format!("l1.rpc_url={}", ready.l1);
+        if !ready.state.registered.contains(name) {
+            progress(&format!("==> registering {name} on the bridge"));
+            let sh = Shell::new()?;
+            cmd!(
+                sh,
+                "{binary} l1 register --chain {dir} --ecosystem {ecosystem} --set {l1_flag}"
+            )
+            .run()
+            .with_context(|| format!("registering chain `{name}` failed"))?;
+            ready.state.registered.push(name.clone());
+            ready.write_state()?;
+        }
+        let (rpc, p2p) = match ports {
+            Some((rpc, p2p)) => (
+                format!("127.0.0.1:{rpc}"),
+                format!("/ip4/127.0.0.1/tcp/{p2p}"),
+            ),
+            None => (
+                config.sequencer.rpc_addr.to_string(),
+                config
+                    .p2p
+                    .listen
+                    .first()
+                    .map_or_else(String::new, ToString::to_string),
+            ),
+        };
+        // The copy holds what every process of the chain reads: the ports in use, the L1 and
+        // the bridge (the settler and the provers read the same file).
+        patch_chain_file(&copy, &rpc, &p2p, &ready.l1, &ready.bridge)?;
+        let circuit_cache = &ready.circuit_cache;
+        let sequencer_dir = ready.data_dir.join(name).join("sequencer");
+        let sequencer_log = logs.join(format!("{name}-sequencer.log"));
+        let mut spec = ChildSpec::new(format!("{name}-sequencer"), binary, &sequencer_log)
+            .args(["sequencer", "--chain"])
+            .args([dir.as_os_str()])
+            .args(["--data-dir".into(), sequencer_dir.into_os_string()])
+            .env("NO_COLOR", "1")
+            .env("HYPERFORGE_CIRCUIT_CACHE", circuit_cache)
+            .ready(Ready::LogContains("rpc: http://".into()));
+        if let Some(lease) = self.job_lease_ms {
+            spec = spec.args(["--job-lease-ms".to_owned(), lease.to_string()]);
+        }
+        let pid = supervisor.start(spec)?;
+        progress(&format!("{name}-sequencer started (pid {pid})"));
+        // The sequencer prints its p2p address (with its peer id) right after its RPC URL.
+        let bootnode = p2p_address(&hyperforge_devnet::last_lines(&sequencer_log, 400));
+        let mut prover_names = Vec::new();
+        match &bootnode {
+            Some(bootnode) => {
+                for index in 0..provers {
+                    let prover = format!("{name}-prover-{index}");
+                    let spec =
+                        ChildSpec::new(prover.clone(), binary, logs.join(format!("{prover}.log")))
+                            .args(["prover", "--chain"])
+                            .args([dir.as_os_str()])
+                            .args(["--bootnode", bootnode.as_str()])
+                            .args([
+                                "--data-dir".into(),
+                                ready
+                                    .data_dir
+                                    .join(name)
+                                    .join(format!("prover-{index}"))
+                                    .into_os_string(),
+                            ])
+                            .env("NO_COLOR", "1")
+                            .env("HYPERFORGE_CIRCUIT_CACHE", circuit_cache)
+                            // Printed once its circuits are loaded (built the first time).
+                            .ready(Ready::LogContains("circuits: ".into()));
+                    let pid = supervisor.start(spec)?;
+                    progress(&format!("{prover} started (pid {pid})"));
+                    prover_names.push(prover);
                 }
-                None => eprintln!(
-                    "devnet: {name}'s sequencer printed no p2p address: no prover started for it"
-                ),
             }
-            state.chains.insert(
-                name.clone(),
-                RunningChain {
-                    chain_id: config.chain.chain_id.get(),
-                    rpc: format!("http://{rpc}"),
-                    p2p: p2p.clone(),
-                },
-            );
-            chains.push(ReadyChain {
-                name: name.clone(),
+            None => progress(&format!(
+                "devnet: {name}'s sequencer printed no p2p address: no prover started for it"
+            )),
+        }
+        ready.state.chains.insert(
+            name.clone(),
+            RunningChain {
                 chain_id: config.chain.chain_id.get(),
                 rpc: format!("http://{rpc}"),
-                p2p: bootnode.unwrap_or(p2p),
-                metrics: format!("http://{rpc}/metrics"),
-                provers,
-            });
-        }
-        state.write(&state_file)?;
+                p2p: p2p.clone(),
+            },
+        );
+        Ok(ReadyChain {
+            name: name.clone(),
+            chain_id: config.chain.chain_id.get(),
+            rpc: format!("http://{rpc}"),
+            p2p: bootnode.unwrap_or(p2p),
+            metrics: format!("http://{rpc}/metrics"),
+            provers: prover_names,
+            config: config.clone(),
+        })
+    }
 
-        // The settler: every chain's proven batches into one proof, settled on the bridge.
-        let chain_dirs = self
+    /// The copies of `ready`'s chains, comma-separated, as the settler and relayer take them.
+    fn chain_dirs(ready: &ReadyNetwork) -> String {
+        ready
             .chains
             .iter()
-            .map(|(_, config)| {
-                data_dir
+            .map(|chain| {
+                ready
+                    .data_dir
                     .join("chains")
-                    .join(&config.chain.name)
+                    .join(&chain.name)
                     .display()
                     .to_string()
             })
             .collect::<Vec<_>>()
-            .join(",");
-        let spec = ChildSpec::new("settler", binary, logs.join("settler.log"))
-            .args(["settler", "--ecosystem"])
-            .args([ecosystem.as_os_str()])
-            .args(["--chains", chain_dirs.as_str(), "--l1", l1.as_str()])
-            .args([
-                "--circuit-cache".into(),
-                circuit_cache.clone().into_os_string(),
-            ])
-            .args([
-                "--settle-interval-ms".to_owned(),
-                self.settle_interval_ms.to_string(),
-            ])
-            .args(["--poll-interval-ms", "500"])
-            .env("NO_COLOR", "1")
-            .ready(Ready::LogContains("settling ".into()));
-        supervisor.start(spec)?;
+            .join(",")
+    }
 
-        // The relayer: every message between these chains, executed once executable.
-        if let Some(relay) = self.relay {
-            let key = hyperforge_primitives::dev::ACCOUNTS[RELAYER_ACCOUNT]
-                .private_key
-                .to_string();
-            let delay = relay.delay_ms.to_string();
-            let mut spec = ChildSpec::new("relayer", binary, logs.join("relayer.log"))
-                .args(["relayer", "--chains", chain_dirs.as_str()])
-                .args(["--private-key", key.as_str(), "--delay-ms", delay.as_str()])
-                .args(["--poll-interval-ms", "200"])
-                .env("NO_COLOR", "1")
-                .ready(Ready::LogContains("relaying ".into()));
-            if relay.finalize_withdrawals {
-                spec = spec.args(["--finalize-withdrawals"]);
-            }
-            supervisor.start(spec)?;
+    /// The settler: every chain's proven batches into one proof, settled on the bridge.
+    fn start_settler(
+        &self,
+        supervisor: &mut Supervisor,
+        ready: &ReadyNetwork,
+    ) -> anyhow::Result<u32> {
+        let chain_dirs = Self::chain_dirs(ready);
+        let spec = ChildSpec::new(
+            "settler",
+            &ready.binary,
+            ready.data_dir.join("logs").join("settler.log"),
+        )
+        .args(["settler", "--ecosystem"])
+        .args([ready.ecosystem.as_os_str()])
+        .args(["--chains", chain_dirs.as_str(), "--l1", ready.l1.as_str()])
+        .args([
+            "--circuit-cache".into(),
+            ready.circuit_cache.clone().into_os_string(),
+        ])
+        .args([
+            "--settle-interval-ms".to_owned(),
+            self.settle_interval_ms.to_string(),
+        ])
+        .args(["--poll-interval-ms", "500"])
+        .env("NO_COLOR", "1")
+        .ready(Ready::LogContains("settling ".into()));
+        Ok(supervisor.start(spec)?)
+    }
+
+    /// The relayer, unless `--no-relay`: every message between these chains, executed once
+    /// executable.
+    fn start_relayer(
+        &self,
+        supervisor: &mut Supervisor,
+        ready: &ReadyNetwork,
+    ) -> anyhow::Result<Option<u32>> {
+        let Some(relay) = self.relay else {
+            return Ok(None);
+        };
+        let chain_dirs = Self::chain_dirs(ready);
+        let key = hyperforge_primitives::dev::ACCOUNTS[RELAYER_ACCOUNT]
+            .private_key
+            .to_string();
+        let delay = relay.delay_ms.to_string();
+        let mut spec = ChildSpec::new(
+            "relayer",
+            &ready.binary,
+            ready.data_dir.join("logs").join("relayer.log"),
+        )
+        .args(["relayer", "--chains", chain_dirs.as_str()])
+        .args(["--private-key", key.as_str(), "--delay-ms", delay.as_str()])
+        .args(["--poll-interval-ms", "200"])
+        .env("NO_COLOR", "1")
+        .ready(Ready::LogContains("relaying ".into()));
+        if relay.finalize_withdrawals {
+            spec = spec.args(["--finalize-withdrawals"]);
         }
-        Ok(ReadyNetwork {
-            l1,
-            bridge,
-            chains,
-            verifier: self.verifier.clone(),
-            relay: self.relay,
-            data_dir,
-        })
+        Ok(Some(supervisor.start(spec)?))
+    }
+
+    /// `devnet add-chain`, on the running network: the chain in `request.dir` joins it (see
+    /// `add_chain.rs`); returns its rows of the table. A chain that cannot join leaves the
+    /// network as it was (but registered on the bridge, if it got that far: a retry skips
+    /// that step).
+    fn add_chain(
+        &self,
+        supervisor: &mut Supervisor,
+        ready: &mut ReadyNetwork,
+        request: &add_chain::Request,
+        progress: &mut dyn FnMut(&str),
+    ) -> anyhow::Result<String> {
+        let config = ChainConfigLoader::new(&request.dir)
+            .with_env(false)
+            .load()
+            .with_context(|| format!("cannot load the chain in {}", request.dir.display()))?;
+        let name = config.chain.name.clone();
+        let chain_id = config.chain.chain_id.get();
+        let file = request.dir.join(hyperforge_config::CHAIN_FILE);
+        if ready.chains.iter().any(|chain| chain.name == name) {
+            bail!("chain `{name}` already runs in this devnet");
+        }
+        if let Some(other) = ready.chains.iter().find(|chain| chain.chain_id == chain_id) {
+            bail!(
+                "{}: chain id {chain_id} is already chain `{}`'s in this devnet: give `{name}` \
+                 another `[chain] chain_id`",
+                file.display(),
+                other.name
+            );
+        }
+        if let Some(first) = ready.chains.first()
+            && first.config.prover.chunk != config.prover.chunk
+        {
+            bail!(
+                "{}: `[prover.chunk]` is {:?}, this devnet's chains (`{}`) have {:?}: chains \
+                 settling into one bridge share the circuits",
+                file.display(),
+                config.prover.chunk,
+                first.name,
+                first.config.prover.chunk
+            );
+        }
+        let index = ready.chains.len();
+        let ports = match self.port_base {
+            None => None,
+            Some(base @ PortBase::Fixed(_)) => Some(chain_ports(base, index + 1)?[index]),
+            Some(PortBase::Auto) => Some(chain_ports(PortBase::Auto, 1)?[0]),
+        };
+        let provers = request.provers.unwrap_or(self.provers);
+        progress(&format!(
+            "==> adding {name} (chain id {chain_id}) to the devnet"
+        ));
+        let chain = match self.start_chain(
+            supervisor,
+            ready,
+            &request.dir,
+            &config,
+            ports,
+            provers,
+            progress,
+        ) {
+            Ok(chain) => chain,
+            Err(error) => {
+                // Whatever of it started goes: a retry starts it whole.
+                supervisor.stop(&format!("{name}-sequencer"), STOP_GRACE);
+                for index in 0..provers {
+                    supervisor.stop(&format!("{name}-prover-{index}"), STOP_GRACE);
+                }
+                ready.state.chains.remove(&name);
+                return Err(error);
+            }
+        };
+        ready.chains.push(chain);
+        if !ready.state.added.contains(&name) {
+            ready.state.added.push(name.clone());
+        }
+        ready.write_state()?;
+
+        // The settler and the relayer keep no state (they go on from what the bridge and the
+        // chains hold), so they are started again over the new list of chains.
+        let names = ready
+            .chains
+            .iter()
+            .map(|chain| chain.name.as_str())
+            .collect::<Vec<_>>()
+            .join(", ");
+        progress(&format!("==> restarting the settler over {names}"));
+        supervisor.stop("settler", STOP_GRACE);
+        let pid = self
+            .start_settler(supervisor, ready)
+            .with_context(|| format!("`{name}` runs, but the settler did not come back"))?;
+        progress(&format!("settler started (pid {pid})"));
+        if self.relay.is_some() {
+            progress(&format!("==> restarting the relayer over {names}"));
+            supervisor.stop("relayer", STOP_GRACE);
+            if let Some(pid) = self
+                .start_relayer(supervisor, ready)
+                .with_context(|| format!("`{name}` runs, but the relayer did not come back"))?
+            {
+                progress(&format!("relayer started (pid {pid})"));
+            }
+        }
+        let added = ready.chains.last().context("no chain")?;
+        Ok(ready.chain_rows(added, supervisor))
+    }
+}
+
+/// How long a child stopped on its own (the settler and relayer when a chain joins) gets to
+/// exit before SIGKILL.
+const STOP_GRACE: Duration = Duration::from_secs(4);
+
+/// Whether `a` and `b` are one file (both exist and resolve to the same path).
+fn same_file(a: &Path, b: &Path) -> bool {
+    match (a.canonicalize(), b.canonicalize()) {
+        (Ok(a), Ok(b)) => a == b,
+        _ => false,
     }
 }
 
@@ -734,6 +1004,9 @@ struct DevnetState {
     l1: String,
     /// Per chain, where it listened at the last start.
     chains: BTreeMap<String, RunningChain>,
+    /// The chains `devnet add-chain` added, in order: a resumed devnet starts them again
+    /// (from their copy under `chains/`), whatever `--chains` says.
+    added: Vec<String>,
 }
 
 /// One chain of [`DevnetState`].
@@ -800,7 +1073,7 @@ fn chain_ports(base: PortBase, count: usize) -> anyhow::Result<Vec<(u16, u16)>> 
     }
 }
 
-/// What the ready table shows.
+/// A started network: what the ready table shows, and what `add-chain` needs to grow it.
 #[derive(Debug)]
 struct ReadyNetwork {
     l1: String,
@@ -808,7 +1081,15 @@ struct ReadyNetwork {
     chains: Vec<ReadyChain>,
     verifier: String,
     relay: Option<Relay>,
+    /// Absolute.
     data_dir: PathBuf,
+    /// The `hyperforge` every node runs.
+    binary: PathBuf,
+    /// The ecosystem file `l1 deploy` wrote.
+    ecosystem: PathBuf,
+    circuit_cache: PathBuf,
+    /// What `devnet.toml` holds.
+    state: DevnetState,
 }
 
 #[derive(Debug)]
@@ -820,38 +1101,83 @@ struct ReadyChain {
     metrics: String,
     /// Its prover nodes' names (their logs are listed below the table).
     provers: Vec<String>,
+    /// Its configuration as the project's folder had it.
+    config: ChainConfig,
+}
+
+/// The chain table's header line.
+fn chain_header() -> String {
+    format!(
+        "  {:<10} {:>8}  {:<24} {:<32} metrics",
+        "chain", "id", "rpc", "p2p"
+    )
+}
+
+impl ReadyChain {
+    /// Its line of the chain table.
+    fn row(&self) -> String {
+        format!(
+            "  {:<10} {:>8}  {:<24} {:<32} {}",
+            self.name, self.chain_id, self.rpc, self.p2p, self.metrics
+        )
+    }
+
+    /// The line naming its provers.
+    fn provers_line(&self) -> String {
+        format!(
+            "  {:<10} provers: {}",
+            self.name,
+            if self.provers.is_empty() {
+                "none".to_owned()
+            } else {
+                self.provers.join(", ")
+            }
+        )
+    }
+}
+
+/// A child's line of the table's logs section.
+fn log_line(supervisor: &Supervisor, name: &str, log: &Path) -> String {
+    let pid = supervisor
+        .pid(name)
+        .map_or_else(|| "-".to_owned(), |pid| pid.to_string());
+    format!("    {name:<20} pid {pid:<8} {}", log.display())
 }
 
 impl ReadyNetwork {
+    fn write_state(&self) -> anyhow::Result<()> {
+        self.state.write(&self.data_dir.join(STATE_FILE))
+    }
+
+    /// What `add-chain` prints of the chain `chain` once it runs: its row of the table, its
+    /// provers, the logs of its nodes and of the restarted settler and relayer.
+    fn chain_rows(&self, chain: &ReadyChain, supervisor: &Supervisor) -> String {
+        let mut out = String::new();
+        let _ = writeln!(out, "{}", chain_header());
+        let _ = writeln!(out, "{}", chain.row());
+        let _ = writeln!(out, "{}", chain.provers_line());
+        let _ = writeln!(out, "\n  logs");
+        let prefix = format!("{}-", chain.name);
+        for (name, log) in supervisor.logs() {
+            if name.starts_with(&prefix) || name == "settler" || name == "relayer" {
+                let _ = writeln!(out, "{}", log_line(supervisor, &name, &log));
+            }
+        }
+        out
+    }
+
     fn table(&self, supervisor: &Supervisor) -> String {
         let mut out = String::new();
         let _ = writeln!(out, "\nhyperforge devnet ({})", self.data_dir.display());
         let _ = writeln!(out, "  L1       {}", self.l1);
         let _ = writeln!(out, "  bridge   {}", self.bridge);
-        let _ = writeln!(
-            out,
-            "\n  {:<10} {:>8}  {:<24} {:<32} metrics",
-            "chain", "id", "rpc", "p2p"
-        );
+        let _ = writeln!(out, "\n{}", chain_header());
         for chain in &self.chains {
-            let _ = writeln!(
-                out,
-                "  {:<10} {:>8}  {:<24} {:<32} {}",
-                chain.name, chain.chain_id, chain.rpc, chain.p2p, chain.metrics
-            );
+            let _ = writeln!(out, "{}", chain.row());
         }
         let _ = writeln!(out);
         for chain in &self.chains {
-            let _ = writeln!(
-                out,
-                "  {:<10} provers: {}",
-                chain.name,
-                if chain.provers.is_empty() {
-                    "none".to_owned()
-                } else {
-                    chain.provers.join(", ")
-                }
-            );
+            let _ = writeln!(out, "{}", chain.provers_line());
         }
         let _ = writeln!(
             out,
@@ -873,26 +1199,23 @@ impl ReadyNetwork {
         );
         let _ = writeln!(out, "\n  logs");
         for (name, log) in supervisor.logs() {
-            let pid = supervisor
-                .pid(&name)
-                .map_or_else(|| "-".to_owned(), |pid| pid.to_string());
-            let _ = writeln!(out, "    {name:<20} pid {pid:<8} {}", log.display());
+            let _ = writeln!(out, "{}", log_line(supervisor, &name, &log));
         }
         out
     }
 
     /// What a scenario needs to drive this network.
-    fn scenario_target(&self, network: &Network) -> scenario::Target {
+    fn scenario_target(&self) -> scenario::Target {
         let chains = self
             .chains
             .iter()
-            .zip(&network.chains)
-            .map(|(chain, (_, config))| scenario::TargetChain {
+            .map(|chain| scenario::TargetChain {
                 name: chain.name.clone(),
                 chain_id: chain.chain_id,
                 rpc: chain.rpc.clone(),
                 dir: self.data_dir.join("chains").join(&chain.name),
-                genesis: config
+                genesis: chain
+                    .config
                     .genesis
                     .accounts
                     .iter()

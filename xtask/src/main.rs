@@ -6,7 +6,7 @@
 //! - `tools`: install anvil and solc-js from npm into `tools/` when missing;
 //! - `contracts`: compile `contracts/src` into the committed `contracts/out/*.json`;
 //! - `devnet`: a local multi-chain network (anvil, the bridge, the chains), supervised;
-//!   `devnet status` asks a running one how it is doing;
+//!   `devnet status` asks a running one how it is doing, `devnet add-chain` adds a chain to it;
 //! - `bench l1`: gas of the bridge's functions on a real anvil.
 //!
 //! Tidy checks (doc comments, crate metadata, the crate graph of ARCHITECTURE.md) are plain

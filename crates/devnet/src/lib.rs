@@ -8,6 +8,8 @@
 //!   TCP port accepts connections; a child that exits first is an error quoting its log.
 //! - **Supervision** ([`Supervisor::poll`]): a child that exits is reported with its status
 //!   and its log's last lines, and started again if the supervisor restarts children.
+//!   [`Supervisor::stop`] stops one child and forgets it, so that it can be started again
+//!   with other arguments (the devnet's settler and relayer, when a chain joins).
 //! - **No orphans**: each child leads a process group of its own (so a terminal's Ctrl-C
 //!   reaches the supervisor alone, which then stops everything in order) and gets SIGKILL from
 //!   the kernel if the supervisor dies (`PR_SET_PDEATHSIG`). [`Supervisor::shutdown`] sends

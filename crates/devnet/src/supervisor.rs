@@ -1,5 +1,5 @@
 //! [`Supervisor`]: start children with log files, wait until they are ready, report and
-//! restart the ones that exit, stop them all.
+//! restart the ones that exit, stop one (to start it again with other arguments) or all.
 
 use std::{
     ffi::OsString,
@@ -281,6 +281,25 @@ impl Supervisor {
         events
     }
 
+    /// Stops the child named `name` as [`Supervisor::shutdown`] stops every child (SIGTERM
+    /// to its process group, SIGKILL after `grace`) and forgets it, so that a child of that
+    /// name can be started again (with other arguments). Returns how it ended; `None` when
+    /// no child has that name.
+    pub fn stop(&mut self, name: &str, grace: Duration) -> Option<String> {
+        let index = self
+            .children
+            .iter()
+            .position(|child| child.spec.name == name)?;
+        let supervised = self.children.remove(index);
+        Some(match supervised.child {
+            Some(mut child) => {
+                signal_group(child.id(), libc::SIGTERM);
+                end(&mut child, Instant::now() + grace)
+            }
+            None => "not running".to_owned(),
+        })
+    }
+
     /// Stops every child: SIGTERM to each process group, last started first, then SIGKILL to
     /// whatever still runs after `grace`. Returns how each child ended, in start order.
     pub fn shutdown(&mut self, grace: Duration) -> Vec<(String, String)> {
@@ -295,25 +314,31 @@ impl Supervisor {
             let Some(mut child) = supervised.child.take() else {
                 continue;
             };
-            let status = loop {
-                match child.try_wait() {
-                    Ok(Some(status)) => break describe(status),
-                    Ok(None) if Instant::now() < deadline => thread::sleep(POLL),
-                    Ok(None) | Err(_) => {
-                        signal_group(child.id(), libc::SIGKILL);
-                        break child
-                            .wait()
-                            .map(|status| format!("{} after SIGKILL", describe(status)))
-                            .unwrap_or_else(|error| format!("lost: {error}"));
-                    }
-                }
-            };
-            // Whatever the child left in its group goes too.
-            signal_group(child.id(), libc::SIGKILL);
-            ended.push((supervised.spec.name.clone(), status));
+            ended.push((supervised.spec.name.clone(), end(&mut child, deadline)));
         }
         ended
     }
+}
+
+/// Waits for a child that was sent SIGTERM until `deadline`, then SIGKILLs its group; how it
+/// ended.
+fn end(child: &mut Child, deadline: Instant) -> String {
+    let status = loop {
+        match child.try_wait() {
+            Ok(Some(status)) => break describe(status),
+            Ok(None) if Instant::now() < deadline => thread::sleep(POLL),
+            Ok(None) | Err(_) => {
+                signal_group(child.id(), libc::SIGKILL);
+                break child
+                    .wait()
+                    .map(|status| format!("{} after SIGKILL", describe(status)))
+                    .unwrap_or_else(|error| format!("lost: {error}"));
+            }
+        }
+    };
+    // Whatever the child left in its group goes too.
+    signal_group(child.id(), libc::SIGKILL);
+    status
 }
 
 impl Drop for Supervisor {

@@ -3,7 +3,8 @@
 //! cross-chain message between its chains not executed yet, with the stage it is at.
 //!
 //! Where the nodes listen comes from the data directory's `devnet.toml`, which `devnet`
-//! writes at each start (the ports may have been replaced by `--port-base`). A node that does
+//! writes at each start and when `devnet add-chain` adds a chain (the ports may have been
+//! replaced by `--port-base`). A node that does
 //! not answer is shown as down, with why.
 //!
 //! The sequencer has no "latest batch" method, so the batches are found with `hf_getBatch`:

@@ -45,7 +45,8 @@ fn hyperforge_bin() -> PathBuf {
     binary
 }
 
-/// A project root with a copy of `chains/` and the real `tools/` (anvil, solc-js).
+/// A project root with a copy of `chains/`, the real `templates/` (for `chain new`) and the
+/// real `tools/` (anvil, solc-js).
 fn temp_project() -> tempfile::TempDir {
     let root = tempfile::tempdir().unwrap();
     let source = project_root();
@@ -59,6 +60,7 @@ fn temp_project() -> tempfile::TempDir {
         }
     }
     std::os::unix::fs::symlink(source.join("tools"), root.path().join("tools")).unwrap();
+    std::os::unix::fs::symlink(source.join("templates"), root.path().join("templates")).unwrap();
     root
 }
 
@@ -104,8 +106,13 @@ struct Devnet {
 impl Devnet {
     /// Starts alpha and beta on free ports and waits for the table.
     fn start(root: &Path, data_dir: &Path, extra: &[&str]) -> Self {
+        Self::start_chains(root, data_dir, "alpha,beta", extra)
+    }
+
+    /// Starts `chains` on free ports and waits for the table.
+    fn start_chains(root: &Path, data_dir: &Path, chains: &str, extra: &[&str]) -> Self {
         let mut child = xtask(root)
-            .args(["devnet", "--chains", "alpha,beta", "--l1-port", "0"])
+            .args(["devnet", "--chains", chains, "--l1-port", "0"])
             .args(["--port-base", "auto", "--data-dir"])
             .arg(data_dir)
             .args(extra)
@@ -444,4 +451,286 @@ fn scenario_list_names_each_scenario_and_an_unknown_one_is_refused_before_anythi
         "{stderr}"
     );
     assert!(!root.path().join("data").exists(), "nothing was started");
+}
+
+/// `cargo xtask devnet add-chain <name> --data-dir <data_dir>`.
+fn add_chain(root: &Path, data_dir: &Path, name: &str) -> std::process::Output {
+    xtask(root)
+        .args(["devnet", "add-chain", name, "--data-dir"])
+        .arg(data_dir)
+        .output()
+        .unwrap()
+}
+
+/// `cargo xtask chain new <name> --template devnet [extra]` in `root`.
+fn chain_new(root: &Path, name: &str, extra: &[&str]) {
+    let output = xtask(root)
+        .args(["chain", "new", name, "--template", "devnet"])
+        .args(extra)
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+}
+
+/// The words of the bridge's `getChain(chain_id)` (stateRoot, batchNumber, priorityHead,
+/// importHead, balanceGwei, priorityLength, registered, admin), as hex digits.
+fn bridge_chain(l1: &str, bridge: &str, chain_id: u64) -> Vec<String> {
+    let request = serde_json::json!({
+        "jsonrpc": "2.0", "id": 1, "method": "eth_call",
+        "params": [{"to": bridge, "data": format!("0xa1a6d508{chain_id:064x}")}, "latest"],
+    });
+    let answer: serde_json::Value = ureq::post(l1)
+        .send_json(&request)
+        .unwrap()
+        .body_mut()
+        .read_json()
+        .unwrap();
+    let data = answer["result"]
+        .as_str()
+        .unwrap_or_else(|| panic!("{answer}"));
+    let digits = data.strip_prefix("0x").unwrap();
+    digits
+        .as_bytes()
+        .chunks(64)
+        .map(|word| String::from_utf8(word.to_vec()).unwrap())
+        .collect()
+}
+
+/// The chain id `status` shows for `chain`.
+fn status_chain_id(status: &str, chain: &str) -> u64 {
+    let line = status
+        .lines()
+        .find(|line| line.trim_start().starts_with(&format!("{chain} ")))
+        .unwrap_or_else(|| panic!("no {chain} in:\n{status}"));
+    line.split_whitespace().nth(1).unwrap().parse().unwrap()
+}
+
+#[test]
+fn add_chain_joins_a_running_devnet_restarts_settler_and_relayer_and_comes_back_on_resume() {
+    let _serial = serial();
+    let root = temp_project();
+    let data_dir = root.path().join("data");
+    let devnet = Devnet::start_chains(root.path(), &data_dir, "alpha", &["--fresh"]);
+    let l1 = devnet.table_value("L1");
+    let bridge = devnet.table_value("bridge");
+    let logs = data_dir.join("logs");
+    let relayer_log = || std::fs::read_to_string(logs.join("relayer.log")).unwrap();
+    let settler_log = || std::fs::read_to_string(logs.join("settler.log")).unwrap();
+    assert!(
+        relayer_log().contains("relaying 1 chains"),
+        "{}",
+        relayer_log()
+    );
+    let settler_pid_before = table_value(
+        devnet.stdout.text().split_once("    settler ").unwrap().1,
+        "pid",
+    );
+
+    chain_new(root.path(), "gamma", &[]);
+    let started = Instant::now();
+    let output = add_chain(root.path(), &data_dir, "gamma");
+    let took = started.elapsed();
+    let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
+    let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
+    assert!(
+        output.status.success(),
+        "{stderr}\n{stdout}\ndevnet:\n{}",
+        devnet.stderr.text()
+    );
+    eprintln!("add-chain took {took:?}");
+    // Progress lines as it goes, then the chain's row.
+    assert!(
+        stderr.contains("==> registering gamma on the bridge"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("==> restarting the settler over alpha, gamma"),
+        "{stderr}"
+    );
+    let gamma_rpc = {
+        let line = stdout
+            .lines()
+            .find(|line| line.trim_start().starts_with("gamma "))
+            .unwrap_or_else(|| panic!("no gamma row in:\n{stdout}"));
+        line.split_whitespace().nth(2).unwrap().to_owned()
+    };
+    assert!(gamma_rpc.starts_with("http://127.0.0.1:"), "{gamma_rpc}");
+    assert!(stdout.contains("gamma-prover-0"), "{stdout}");
+    assert!(stdout.contains("added gamma in "), "{stdout}");
+
+    // Registered on the bridge (its genesis balances backed there too).
+    let status_now = status(root.path(), &data_dir);
+    let gamma_id = status_chain_id(&status_now, "gamma");
+    let words = bridge_chain(&l1, &bridge, gamma_id);
+    assert_eq!(words.len(), 8, "{words:?}");
+    assert!(words[6].ends_with('1'), "registered: {words:?}");
+    assert_ne!(
+        words[4],
+        "0".repeat(64),
+        "a balance on the bridge: {words:?}"
+    );
+    // Its sequencer answers: `devnet status` lists it with a height, and takes a transfer.
+    assert_eq!(height(&status_now, "gamma"), Some(0), "{status_now}");
+    let output = Command::new(hyperforge_bin())
+        .args([
+            "wallet",
+            "transfer",
+            "--rpc",
+            &gamma_rpc,
+            "--private-key",
+            KEY_0,
+        ])
+        .args(["--to", BOB, "--amount", "1000"])
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let status_now = status(root.path(), &data_dir);
+    assert!(height(&status_now, "gamma").unwrap() >= 1, "{status_now}");
+    assert!(height(&status_now, "alpha").is_some(), "{status_now}");
+
+    // The settler and the relayer were started again over both chains.
+    let settler = settler_log();
+    let last_settling = settler
+        .lines()
+        .rev()
+        .find(|line| line.starts_with("settling "))
+        .unwrap();
+    assert!(
+        last_settling.starts_with("settling alpha, gamma into "),
+        "{settler}"
+    );
+    assert!(
+        relayer_log().contains("relaying 2 chains"),
+        "{}",
+        relayer_log()
+    );
+    let settler_pid_after = table_value(stdout.split_once("    settler ").unwrap().1, "pid");
+    assert_ne!(settler_pid_before, settler_pid_after);
+
+    // The devnet runs on; Ctrl-C stops the added nodes too.
+    let mut pids = devnet.pids();
+    let added_pids = format!("{stdout}{stderr}");
+    pids.extend(added_pids.split("pid ").skip(1).filter_map(|rest| {
+        let digits: String = rest.chars().take_while(char::is_ascii_digit).collect();
+        digits.parse::<i32>().ok()
+    }));
+    pids.sort_unstable();
+    pids.dedup();
+    let stopped = devnet.interrupt();
+    assert_stopped_cleanly(stopped, &pids);
+
+    // Resumed, with the same command: gamma comes back, on the same bridge.
+    let devnet = Devnet::start_chains(root.path(), &data_dir, "alpha", &[]);
+    let table = devnet.stdout.text();
+    assert!(
+        table
+            .lines()
+            .any(|line| line.trim_start().starts_with("gamma ")),
+        "{table}"
+    );
+    assert!(
+        !devnet.stderr.text().contains("registering"),
+        "{}",
+        devnet.stderr.text()
+    );
+    let shown = status(root.path(), &data_dir);
+    assert!(height(&shown, "gamma").unwrap() >= 1, "{shown}");
+    assert_eq!(
+        relayer_log().matches("relaying 2 chains").count(),
+        2,
+        "the resumed relayer serves both chains: {}",
+        relayer_log()
+    );
+    let pids = devnet.pids();
+    assert_stopped_cleanly(devnet.interrupt(), &pids);
+}
+
+#[test]
+fn add_chain_refuses_a_duplicate_chain_id_and_the_devnet_runs_on() {
+    let _serial = serial();
+    let root = temp_project();
+    let data_dir = root.path().join("data");
+    let mut devnet =
+        Devnet::start_chains(root.path(), &data_dir, "alpha", &["--fresh", "--no-relay"]);
+    // The network runs from its copy of alpha: a project without alpha can reuse its id.
+    std::fs::remove_dir_all(root.path().join("chains/alpha")).unwrap();
+    let alpha_id = status_chain_id(&status(root.path(), &data_dir), "alpha");
+    chain_new(root.path(), "delta", &["--chain-id", &alpha_id.to_string()]);
+
+    let output = add_chain(root.path(), &data_dir, "delta");
+    assert!(!output.status.success());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    let error = stderr.lines().last().unwrap();
+    assert!(
+        error.starts_with("error: the devnet did not add `delta`: ")
+            && error.contains(&format!(
+                "chain id {alpha_id} is already chain `alpha`'s in this devnet"
+            )),
+        "{stderr}"
+    );
+    devnet.wait_for("the refusal", Duration::from_secs(5), |devnet| {
+        devnet.stderr.text().contains("devnet: add-chain refused: ")
+    });
+    assert!(
+        devnet.child.try_wait().unwrap().is_none(),
+        "the devnet runs on"
+    );
+    let shown = status(root.path(), &data_dir);
+    assert!(height(&shown, "alpha").is_some(), "{shown}");
+    assert!(!shown.contains("delta"), "{shown}");
+    assert!(
+        !data_dir.join("logs/delta-sequencer.log").exists(),
+        "nothing of delta started"
+    );
+    let pids = devnet.pids();
+    assert_stopped_cleanly(devnet.interrupt(), &pids);
+}
+
+#[test]
+fn add_chain_refuses_an_unknown_folder_and_a_data_dir_without_a_running_devnet() {
+    let root = temp_project();
+    let data_dir = root.path().join("data");
+    let output = add_chain(root.path(), &data_dir, "nope");
+    assert!(!output.status.success());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.starts_with(
+            "error: no chain `nope`: chains/nope/chain.toml does not exist; make it with \
+             `cargo xtask chain new nope --template devnet`"
+        ),
+        "{stderr}"
+    );
+
+    chain_new(root.path(), "gamma", &[]);
+    let output = add_chain(root.path(), &data_dir, "gamma");
+    assert!(!output.status.success());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.starts_with(&format!(
+            "error: no running devnet in {}: start one with `cargo xtask devnet --data-dir",
+            data_dir.display()
+        )),
+        "{stderr}"
+    );
+    // A devnet that stopped (its pid file left behind, naming no process) is no running one.
+    std::fs::create_dir_all(&data_dir).unwrap();
+    let mut gone = Command::new("true").spawn().unwrap();
+    let pid = gone.id();
+    gone.wait().unwrap();
+    std::fs::write(data_dir.join("devnet.pid"), format!("{pid}\n")).unwrap();
+    let output = add_chain(root.path(), &data_dir, "gamma");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.starts_with("error: no running devnet in "),
+        "{stderr}"
+    );
+    assert!(!data_dir.join("requests").exists(), "no request was left");
 }

@@ -215,3 +215,58 @@ fn last_lines_quotes_the_end_of_a_log() {
     assert_eq!(last_lines(&log, 2), "line 98\nline 99");
     assert_eq!(last_lines(&dir.path().join("none.log"), 5), "");
 }
+
+#[test]
+fn a_stopped_child_is_gone_forgotten_and_can_be_started_again_with_other_arguments() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut supervisor = Supervisor::new();
+    let first = supervisor
+        .start(
+            sh("settler", dir.path(), "echo 'settling a'; exec sleep 100")
+                .ready(Ready::LogContains("settling a".into())),
+        )
+        .unwrap();
+    let other = supervisor
+        .start(
+            sh("other", dir.path(), "echo up; exec sleep 100")
+                .ready(Ready::LogContains("up".into())),
+        )
+        .unwrap();
+
+    let ended = supervisor.stop("settler", Duration::from_secs(2));
+    assert!(ended.as_deref().unwrap().contains("signal 15"), "{ended:?}");
+    assert!(gone(first));
+    assert_eq!(supervisor.pid("settler"), None);
+    assert_eq!(supervisor.stop("settler", Duration::from_secs(2)), None);
+    assert!(
+        supervisor.poll().is_empty(),
+        "a stopped child is no exit to report"
+    );
+    assert!(alive(other), "the others run on");
+
+    let second = supervisor
+        .start(
+            sh(
+                "settler",
+                dir.path(),
+                "echo 'settling a, b'; exec sleep 100",
+            )
+            .ready(Ready::LogContains("settling a, b".into())),
+        )
+        .unwrap();
+    assert_ne!(first, second);
+    assert_eq!(supervisor.pid("settler"), Some(second));
+    let names: Vec<String> = supervisor
+        .logs()
+        .into_iter()
+        .map(|(name, _)| name)
+        .collect();
+    assert_eq!(names, ["other", "settler"], "the new one was started last");
+    let log = std::fs::read_to_string(dir.path().join("settler.log")).unwrap();
+    assert!(
+        log.contains("settling a\n") && log.contains("settling a, b"),
+        "appended: {log}"
+    );
+    supervisor.shutdown(Duration::from_secs(2));
+    assert!(gone(second) && gone(other));
+}
