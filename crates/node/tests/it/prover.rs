@@ -315,6 +315,18 @@ fn two_provers_prove_a_batch_of_transfers_and_its_proof_verifies() {
         })
         .collect();
     assert_ne!(provers[0].peer, provers[1].peer);
+    // A peer following the chain's gossip, as anyone may.
+    let mut watch = hyperforge(&chain);
+    watch
+        .args(["p2p", "watch", "--chain"])
+        .arg(&chain)
+        .args(["--bootnode", &node.p2p]);
+    for set in SHAPE {
+        watch.args(["--set", set]);
+    }
+    let watcher = Process::spawn(watch);
+    let sequencer_peer = node.p2p.rsplit_once("/p2p/").unwrap().1.to_owned();
+    assert_eq!(watcher.line("connected:"), sequencer_peer);
     let first = transfer_included(&runtime, &node, 0, 0);
     let last = transfer_included(&runtime, &node, 1, 0).max(first);
     let view = proven(&runtime, &node, last);
@@ -353,6 +365,28 @@ fn two_provers_prove_a_batch_of_transfers_and_its_proof_verifies() {
     for number in first..=last {
         proven(&runtime, &node, number);
     }
+    // The watcher saw the block, the batch sealed and the batch proven, each accepted as the
+    // sequencer's: the block's hash and state root are those the RPC gives.
+    let header = runtime
+        .block_on(
+            node.client()
+                .get_block(hyperforge_sequencer::api::BlockNumberOrTag::Number(last).into()),
+        )
+        .unwrap()
+        .unwrap();
+    let block = watcher.line(&format!("block {last} "));
+    assert!(
+        block.starts_with(&format!("hash {:#x} ", header.hash)),
+        "{block} is not block {last} {:#x}",
+        header.hash
+    );
+    let sealed = watcher.line(&format!("batch {last} blocks {last}..={last} sealed"));
+    assert!(sealed.contains("jobs "), "{sealed}");
+    let announced = watcher.line(&format!("batch {last} blocks {last}..={last} proven"));
+    assert!(
+        announced.contains(&format!("circuits {}", view.circuits)),
+        "{announced}"
+    );
     wait_for("the provers' proofs counted", || {
         let proven: u64 = provers.iter().map(|p| p.metric("jobs_proven_total")).sum();
         (proven >= 2).then_some(())
