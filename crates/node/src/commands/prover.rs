@@ -15,7 +15,8 @@
 //!
 //! stdout: `peer: <peer id>` once the node key is loaded, `metrics: http://<addr>/metrics`
 //! when `--metrics-addr` is given, `circuits: <digest>` once the circuits are ready.
-//! `/metrics`: jobs proven and refused, prove seconds, peers connected.
+//! `/metrics`: jobs proven and refused, prove seconds, and per accepted job its seconds from
+//! asking to receipt and the part of them that was not proving; peers connected.
 //!
 //! Test-only: the hidden `--corrupt-proofs` flips one byte in the middle of every proof
 //! it submits (what a faulty or lying prover sends), so tests can watch the sequencer refuse
@@ -67,6 +68,7 @@ struct ProverMetrics {
     jobs_refused: Counter,
     prove_seconds: Histogram,
     job_seconds: Histogram,
+    overhead_seconds: Histogram,
     peers: Gauge,
 }
 
@@ -78,6 +80,7 @@ impl ProverMetrics {
             jobs_refused: Counter::default(),
             prove_seconds: Histogram::new(exponential_buckets(0.25, 2.0, 12)),
             job_seconds: Histogram::new(exponential_buckets(0.25, 2.0, 12)),
+            overhead_seconds: Histogram::new(exponential_buckets(0.001, 2.0, 14)),
             peers: Gauge::default(),
         };
         {
@@ -101,6 +104,11 @@ impl ProverMetrics {
                 "job_seconds",
                 "From asking for a job to the coordinator's receipt of its proof (proving included)",
                 metrics.job_seconds.clone(),
+            );
+            registry.register(
+                "overhead_seconds",
+                "Per accepted job, its job_seconds minus its prove_seconds: asking, the payloads over libp2p, the coordinator's check",
+                metrics.overhead_seconds.clone(),
             );
             registry.register("peers", "Peers connected", metrics.peers.clone());
             client
@@ -412,10 +420,12 @@ async fn work(
         {
             Ok(ProofReceipt::Accepted) => {
                 worker.metrics.jobs_proven.inc();
+                let total = asked_at.elapsed().as_secs_f64();
+                worker.metrics.job_seconds.observe(total);
                 worker
                     .metrics
-                    .job_seconds
-                    .observe(asked_at.elapsed().as_secs_f64());
+                    .overhead_seconds
+                    .observe((total - seconds).max(0.0));
                 tracing::info!(target: "prover::jobs", worker = index, job = %job.job_id, kind, seconds, "proof accepted");
             }
             Ok(ProofReceipt::Rejected { reason }) => {
