@@ -301,23 +301,7 @@ fn devnet_comes_up_shows_status_stops_on_sigint_without_orphans_and_resumes() {
     );
 
     // A block on alpha, so that resuming has a height to keep.
-    let output = Command::new(hyperforge_bin())
-        .args([
-            "wallet",
-            "transfer",
-            "--rpc",
-            &alpha_rpc,
-            "--private-key",
-            KEY_0,
-        ])
-        .args(["--to", BOB, "--amount", "1000"])
-        .output()
-        .unwrap();
-    assert!(
-        output.status.success(),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
+    transfer_1000(&alpha_rpc);
 
     let shown = status(root.path(), &data_dir);
     let alpha_height = height(&shown, "alpha").unwrap();
@@ -462,6 +446,20 @@ fn add_chain(root: &Path, data_dir: &Path, name: &str) -> std::process::Output {
         .unwrap()
 }
 
+/// `hyperforge wallet transfer` of 1000 gwei from dev account 0 to Bob through `rpc`.
+fn transfer_1000(rpc: &str) {
+    let output = Command::new(hyperforge_bin())
+        .args(["wallet", "transfer", "--rpc", rpc, "--private-key", KEY_0])
+        .args(["--to", BOB, "--amount", "1000"])
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+}
+
 /// `cargo xtask chain new <name> --template devnet [extra]` in `root`.
 fn chain_new(root: &Path, name: &str, extra: &[&str]) {
     let output = xtask(root)
@@ -575,23 +573,7 @@ fn add_chain_joins_a_running_devnet_restarts_settler_and_relayer_and_comes_back_
     );
     // Its sequencer answers: `devnet status` lists it with a height, and takes a transfer.
     assert_eq!(height(&status_now, "gamma"), Some(0), "{status_now}");
-    let output = Command::new(hyperforge_bin())
-        .args([
-            "wallet",
-            "transfer",
-            "--rpc",
-            &gamma_rpc,
-            "--private-key",
-            KEY_0,
-        ])
-        .args(["--to", BOB, "--amount", "1000"])
-        .output()
-        .unwrap();
-    assert!(
-        output.status.success(),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
+    transfer_1000(&gamma_rpc);
     let status_now = status(root.path(), &data_dir);
     assert!(height(&status_now, "gamma").unwrap() >= 1, "{status_now}");
     assert!(height(&status_now, "alpha").is_some(), "{status_now}");
