@@ -19,10 +19,11 @@
 //! `BENCH message_latency_s` (sent to executed on the destination) and `BENCH
 //! withdrawal_latency_s` (sent to finalizable: its batch settled).
 //!
-//! A batch seals after `[sequencer] batch_blocks` blocks, or `batch_timeout_ms` after a quiet
-//! chain's last block: to get a transaction's batch sealed sooner, the scenario sends filler
-//! transfers (1 gwei, dev account 3 to 4, each waiting for its block) until a sealed batch
-//! holds the transaction's block.
+//! A batch seals after `[sequencer] batch_blocks` blocks, or `batch_timeout_ms` (2 s in the
+//! devnet template) after a quiet chain's first unsealed block: the scenario waits for that,
+//! as a user on a quiet chain does. (Filler transfers would seal it up to 2 s sooner, but a
+//! batch of four blocks is four chunk proofs and two more aggregation steps: tens of seconds
+//! more proving on two cores.)
 //!
 //! L1 keys: the settler signs with dev account 0 and the relayer with 9, so scenarios sign
 //! their L1 transactions with 1 (deposits) and 2 (finalizations): two senders on one key race
@@ -89,7 +90,7 @@ const SCENARIOS: &[Scenario] = &[
         provers: 1,
         job_lease_ms: None,
         restart: false,
-        settle_interval_ms: 20_000,
+        settle_interval_ms: 5_000,
         run: cross_chain,
     },
     Scenario {
@@ -285,7 +286,7 @@ const WITHDRAWAL_RECIPIENT: &str = "0x5ce0000000000000000000000000000000000c01";
 /// The longest a batch may take to be proven, and to be settled once proven (the first run
 /// builds the circuits: minutes on two cores).
 const PROVING_TIMEOUT: Duration = Duration::from_secs(900);
-/// The longest a transaction may take to get its batch sealed (filler blocks included).
+/// The longest a transaction may take to get its batch sealed.
 const SEALING_TIMEOUT: Duration = Duration::from_secs(120);
 /// The longest an import or an execution may take once its root is settled.
 const DELIVERY_TIMEOUT: Duration = Duration::from_secs(180);
@@ -672,28 +673,9 @@ impl Run<'_> {
         self.target.chains[chain].dir.display().to_string()
     }
 
-    /// A filler transfer on `chain`: one more block.
-    fn filler(&mut self, chain: usize) -> anyhow::Result<()> {
-        let dir = self.chain_dir(chain);
-        let key = ACCOUNTS[3].private_key.to_string();
-        let to = ACCOUNTS[4].address.to_string();
-        self.send_l2(&[
-            "wallet",
-            "transfer",
-            "--chain",
-            &dir,
-            "--private-key",
-            &key,
-            "--to",
-            &to,
-            "--amount",
-            "1",
-        ])?;
-        Ok(())
-    }
-
-    /// Sends filler transfers on each chain until a sealed batch holds its block; marks
-    /// `batch sealing` in the timelines (at the batch's `sealedAtMs`).
+    /// Waits on each chain until a sealed batch holds its block (by count or by
+    /// `batch_timeout_ms`); marks `batch sealing` in the timelines (at the batch's
+    /// `sealedAtMs`).
     fn seal(&mut self, waits: &[(usize, u64, usize)]) -> anyhow::Result<Vec<Batch>> {
         let mut batches = Vec::new();
         for &(chain, block, timeline) in waits {
@@ -710,7 +692,7 @@ impl Run<'_> {
                         SEALING_TIMEOUT.as_secs()
                     );
                 }
-                self.filler(chain)?;
+                std::thread::sleep(Duration::from_millis(200));
             };
             let sealed_at = batch.sealed_at_ms.unwrap_or_else(now_ms);
             self.timelines[timeline].mark("batch sealing", sealed_at);
