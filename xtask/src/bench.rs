@@ -16,7 +16,8 @@
 //!   the sequencer. Then block production alone, phase by phase (verify, execute, finish,
 //!   commit) at the same shape, without RPC (`crates/execution/benches/blocks.rs`).
 //! - `devnet`: seconds from `cargo xtask devnet` to its table for the first two chains, fresh
-//!   and resumed, binaries built (`devnet::bench`).
+//!   and resumed, binaries built (`devnet::bench`); then the `cross-chain` scenario, with real
+//!   proofs, for the deposit, message and withdrawal latencies.
 //! - `provers`: proven transfers per second through a real sequencer and `hyperforge
 //!   prover` processes over libp2p, 1 prover with 2 workers against 2 provers with 1, and
 //!   the network's overhead per job (`crates/node/benches/provers.rs`).

@@ -346,6 +346,18 @@ pub(crate) fn bench(project: &Project) -> anyhow::Result<()> {
     let _ = std::fs::remove_dir_all(&data_dir);
     println!("BENCH devnet_ready_s {:.2} s", seconds[0]);
     println!("BENCH devnet_resume_ready_s {:.2} s", seconds[1]);
+    // The latencies, with real proofs: the `cross-chain` scenario prints
+    // `BENCH deposit_latency_s`, `message_latency_s` and `withdrawal_latency_s`.
+    let status = std::process::Command::new(&xtask)
+        .arg("--root")
+        .arg(&root)
+        .args(["devnet", "--scenario", "cross-chain"])
+        .env(BIN_VARIABLE, &binary)
+        .status()
+        .context("cannot run the cross-chain scenario")?;
+    if !status.success() {
+        bail!("the cross-chain scenario failed ({status}): no latency figures");
+    }
     Ok(())
 }
 
