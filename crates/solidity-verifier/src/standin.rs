@@ -201,20 +201,3 @@ impl StandIn {
         Ok(proof)
     }
 }
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn the_final_circuit_has_the_final_shape() {
-        let chain = StandIn::build(0);
-        let common = &chain.last.common;
-        assert_eq!(common.degree_bits(), 12);
-        assert_eq!(common.fri_params.reduction_arity_bits, vec![3, 3]);
-        assert_eq!(common.config.num_routed_wires, 37);
-        assert_eq!(common.fri_params.config.rate_bits, 8);
-        assert_eq!(common.fri_params.config.cap_height, 0);
-        assert_eq!(common.num_public_inputs, NUM_PUBLIC_INPUTS);
-    }
-}
