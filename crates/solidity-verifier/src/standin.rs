@@ -157,24 +157,26 @@ impl StandIn {
         }
     }
 
-    /// A final proof of the `variant` final circuit (another circuit of the same shape) for the
-    /// same statement: the chain's high-rate proof for `x, y`, verified by that circuit.
+    /// A final proof of the `variant` final circuit (another circuit of the same shape) of
+    /// the statement `high_rate` proves (from [`StandIn::prove_high_rate`]): that circuit
+    /// verifying the chain's high-rate proof.
     pub fn prove_other(
         &self,
         variant: u64,
-        x: u64,
-        y: u64,
+        high_rate: &ProofWithPublicInputs<F, InnerConfig, D>,
     ) -> Result<ProofWithPublicInputs<F, FinalConfig, D>, Error> {
         let (last, last_proof) = build_final(&self.high_rate, variant);
-        let proof = self.prove_high_rate(x, y)?;
         let mut pw = PartialWitness::new();
-        pw.set_proof_with_pis_target(&last_proof, &proof)?;
+        pw.set_proof_with_pis_target(&last_proof, high_rate)?;
         let proof = last.prove(pw)?;
         last.verify(proof.clone())?;
         Ok(proof)
     }
 
-    fn prove_high_rate(
+    /// Proves the inner statement for `x, y` up to the high-rate step, what the final
+    /// circuit verifies. The high-rate step is most of a proof's cost (its LDE is 2^19 rows
+    /// of Poseidon-hashed leaves).
+    pub fn prove_high_rate(
         &self,
         x: u64,
         y: u64,
@@ -191,13 +193,20 @@ impl StandIn {
         Ok(self.high_rate.prove(pw)?)
     }
 
-    /// Proves the inner statement for `x, y` and shrinks it to a final proof.
-    pub fn prove(&self, x: u64, y: u64) -> Result<ProofWithPublicInputs<F, FinalConfig, D>, Error> {
-        let proof = self.prove_high_rate(x, y)?;
+    /// Shrinks a high-rate proof (from [`StandIn::prove_high_rate`]) to a final proof.
+    pub fn prove_final(
+        &self,
+        high_rate: &ProofWithPublicInputs<F, InnerConfig, D>,
+    ) -> Result<ProofWithPublicInputs<F, FinalConfig, D>, Error> {
         let mut pw = PartialWitness::new();
-        pw.set_proof_with_pis_target(&self.last_proof, &proof)?;
+        pw.set_proof_with_pis_target(&self.last_proof, high_rate)?;
         let proof = self.last.prove(pw)?;
         self.last.verify(proof.clone())?;
         Ok(proof)
+    }
+
+    /// Proves the inner statement for `x, y` and shrinks it to a final proof.
+    pub fn prove(&self, x: u64, y: u64) -> Result<ProofWithPublicInputs<F, FinalConfig, D>, Error> {
+        self.prove_final(&self.prove_high_rate(x, y)?)
     }
 }

@@ -3,8 +3,11 @@
 //! `ProofWithPublicInputs` itself (a public input, a cap digest, an opening, a FRI query's
 //! leaf, path or evaluation, the final polynomial, the proof-of-work witness, a part taken
 //! from another proof), which is then encoded with `calldata::encode`: both verifiers judge
-//! exactly the same proof. Where in a vector a tampering lands moves with the proof's index,
-//! so the twelve proofs cover different queries, trees, siblings and coefficients.
+//! exactly the same proof. Each kind of tampering is made at [`SEEDS`] positions a proof
+//! (moved by the proof's index too), so the proofs cover different public inputs, cap bytes,
+//! openings, queries, trees, siblings and coefficients.
+
+use std::collections::BTreeSet;
 
 use hyperforge_solidity_verifier::calldata::encode;
 use hyperforge_solidity_verifier::layout::DIGEST;
@@ -22,7 +25,7 @@ type Tampering = (String, Proof);
 
 /// Something nonzero to add to an extension element: `1` or the generator `X`, by `seed`.
 fn nudge(seed: usize) -> Ext {
-    if seed % 2 == 0 {
+    if seed.is_multiple_of(2) {
         Ext::ONE
     } else {
         Ext::from_basefield_array([F::ZERO, F::ONE])
@@ -34,12 +37,16 @@ fn flip(digest: &mut [u8; DIGEST], seed: usize) {
     digest[seed % DIGEST] ^= 1 << (seed % 8);
 }
 
-/// The tamperings of `proofs[index]`, some taking a part of the next proof.
-fn tamperings(proofs: &[Proof], index: usize) -> Vec<Tampering> {
+/// Each proof's tamperings are made this many times, at positions moved by the seed.
+const SEEDS: usize = 6;
+
+/// The tamperings of `proofs[index]` for `seed` (some take a part of the next proof): where
+/// in a vector each lands is a function of `seed`.
+fn tamperings(proofs: &[Proof], index: usize, seed: usize) -> Vec<Tampering> {
     let base = &proofs[index];
     let next_index = (index + 1) % proofs.len();
     let next = &proofs[next_index];
-    let i = index;
+    let i = seed;
     let mut out: Vec<Tampering> = Vec::new();
     let mut tamper = |name: String, change: &dyn Fn(&mut Proof)| {
         let mut proof = base.clone();
@@ -161,8 +168,9 @@ fn tamperings(proofs: &[Proof], index: usize) -> Vec<Tampering> {
     tamper(format!("final polynomial coefficient {c}"), &|p| {
         p.proof.opening_proof.final_poly.coeffs[c] += nudge(i);
     });
-    tamper("proof-of-work witness + 1".to_owned(), &|p| {
-        p.proof.opening_proof.pow_witness += F::ONE;
+    let w = i as u64 + 1;
+    tamper(format!("proof-of-work witness + {w}"), &|p| {
+        p.proof.opening_proof.pow_witness += F::from_canonical_u64(w);
     });
     tamper(
         format!("the proof-of-work witness of proof {next_index}"),
@@ -174,15 +182,17 @@ fn tamperings(proofs: &[Proof], index: usize) -> Vec<Tampering> {
 }
 
 #[tokio::test(flavor = "multi_thread")]
-async fn the_verdict_equals_plonky2s_on_a_dozen_proofs_and_their_tamperings() {
+async fn the_verdict_equals_plonky2s_on_every_proof_and_its_tamperings() {
     let chain = chain().await;
     let f = fixture();
     let mut disagreements = Vec::new();
     let mut judged = 0;
     for (index, valid) in f.proofs.iter().enumerate() {
         let (x, y) = STATEMENTS[index];
+        let mut seen = BTreeSet::new();
         let cases = std::iter::once(("none (the valid proof)".to_owned(), valid.clone()))
-            .chain(tamperings(&f.proofs, index));
+            .chain((0..SEEDS).flat_map(|s| tamperings(&f.proofs, index, index * SEEDS + s)))
+            .filter(|(tampering, _)| seen.insert(tampering.clone()));
         for (tampering, proof) in cases {
             let calldata = encode(&proof, &f.common)
                 .unwrap_or_else(|e| panic!("proof {index}, {tampering}: encode: {e}"));

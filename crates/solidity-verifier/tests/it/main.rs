@@ -3,10 +3,10 @@
 //!
 //! - `agreement`: every challenge and every gate's constraints equal plonky2's values; a valid
 //!   proof is accepted; named byte-level lies and a proof of another circuit are refused.
-//! - `differential`: on twelve valid proofs of distinct statements and on each one's
+//! - `differential`: on the fixture's valid proofs of distinct statements and on each one's
 //!   tamperings at the plonky2 structure level (public inputs, caps, openings, FRI query
-//!   leaves, paths and evaluations, final polynomial, proof of work), the contract's verdict
-//!   equals `VerifierCircuitData::verify`'s.
+//!   leaves, paths and evaluations, final polynomial, proof of work, parts of another proof),
+//!   the contract's verdict equals `VerifierCircuitData::verify`'s.
 //! - `flips`: a property test: 1 to 3 random bytes of a valid proof's `verify` call input
 //!   xored with random masks are never accepted.
 //!
