@@ -27,13 +27,13 @@ use plonky2::util::serialization::DefaultGateSerializer;
 /// A final proof of the stand-in.
 pub(crate) type Proof = ProofWithPublicInputs<F, FinalConfig, D>;
 
-/// The inner statements `(x, y)` proved, distinct, each value a small number, `p - 1` or
-/// around 2^32 or 2^63.
+/// The inner statements `(x, y)` proved, distinct: small values, then `p - 1` and 2^63.
 ///
-/// Each costs a full proof of the chain, 50-70 s on our 2 shared cores (the high-rate step
-/// is 30-40 s of it), so a cold fixture of twelve took 15 minutes; two keep a cold run near
-/// the two minutes one proof and the other circuit's cost before. Adding a statement is all a
-/// longer differential test needs (the key covers this file, so the fixture is rebuilt).
+/// Each costs a full proof of the chain, 40-70 s on our 2 shared cores (the high-rate step
+/// is 30-40 s of it): a cold fixture of twelve took 15 minutes, one of two takes 130-160 s,
+/// what one proof and the other circuit's (which proved its own high-rate proof) cost before.
+/// Adding a statement is all a longer differential test needs (the key covers this file, so
+/// the fixture is rebuilt).
 pub(crate) const STATEMENTS: [(u64, u64); 2] = [(5, 7), (F::ORDER - 1, 1 << 63)];
 
 pub(crate) struct Fixture {
@@ -46,7 +46,7 @@ pub(crate) struct Fixture {
 }
 
 impl Fixture {
-    pub(crate) fn verifier_data(&self) -> VerifierCircuitData<F, FinalConfig, D> {
+    fn verifier_data(&self) -> VerifierCircuitData<F, FinalConfig, D> {
         VerifierCircuitData {
             verifier_only: self.verifier_only.clone(),
             common: self.common.clone(),
