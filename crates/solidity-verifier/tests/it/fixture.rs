@@ -6,7 +6,7 @@
 //! kept between runs: in `$PLONKY_VERIFIER_FIXTURE_DIR` if set, else under the shared circuit
 //! cache (`$HYPERFORGE_CIRCUIT_CACHE`, else `~/.cache/hyperforge/circuits`) in
 //! `test-fixtures/solidity-verifier/<key>`, the key a Keccak digest of a version string, of
-//! `src/standin.rs`, of this file and of plonky2's entries in `Cargo.lock`: another
+//! `src/standin.rs`, of [`STATEMENTS`] and of plonky2's entries in `Cargo.lock`: another
 //! stand-in, another list of statements or another plonky2 is another directory. A kept
 //! fixture is used only if it decodes, holds one proof per statement, each proof verifies
 //! under plonky2 and opens with its statement's `x, y`, and the other circuit's proof does
@@ -30,9 +30,9 @@ pub(crate) type Proof = ProofWithPublicInputs<F, FinalConfig, D>;
 /// The inner statements `(x, y)` proved, distinct: small values, then `p - 1` and 2^63.
 ///
 /// Each costs a full proof of the chain, 40-70 s on our 2 shared cores (the high-rate step
-/// is 30-40 s of it): a cold fixture of twelve took 15 minutes, one of two takes 130-160 s,
+/// is 30-40 s of it): a cold fixture of twelve took 15 minutes, one of two takes 130-190 s,
 /// what one proof and the other circuit's (which proved its own high-rate proof) cost before.
-/// Adding a statement is all a longer differential test needs (the key covers this file, so
+/// Adding a statement is all a longer differential test needs (the key covers the list, so
 /// the fixture is rebuilt).
 pub(crate) const STATEMENTS: [(u64, u64); 2] = [(5, 7), (F::ORDER - 1, 1 << 63)];
 
@@ -102,7 +102,7 @@ fn fixture_dir() -> Option<PathBuf> {
         .collect();
     let mut key = b"hyperforge/solidity-verifier/standin-fixture/2\n".to_vec();
     key.extend_from_slice(include_str!("../../src/standin.rs").as_bytes());
-    key.extend_from_slice(include_str!("fixture.rs").as_bytes());
+    key.extend_from_slice(format!("{STATEMENTS:?}\n").as_bytes());
     key.extend_from_slice(plonky2.concat().as_bytes());
     let digest = alloy::primitives::keccak256(&key);
     Some(
