@@ -12,7 +12,14 @@
 //! [`generate_about`] recording the chunk shape and the circuit digest in its opening comment.
 //! [`standin`] builds a small final circuit of the same shape (a small statement shrunk the
 //! way plonky2's `test_size_optimized_recursion` does) for this crate's own tests of the
-//! generator: every challenge and gate against plonky2's, and each tampering refused.
+//! generator, on anvil (`tests/it/`): every challenge and every gate's constraints equal
+//! plonky2's; a differential test over valid final proofs of distinct statements and, for
+//! each, about a hundred tamperings made on the `ProofWithPublicInputs` (public inputs, caps,
+//! openings, FRI query leaves, paths and evaluations, final polynomial, proof of work, parts
+//! of another proof) then encoded, where the contract's verdict must equal
+//! `VerifierCircuitData::verify`'s (valid accepted, every tampering refused by both); a
+//! proptest xoring 1 to 3 random bytes of a valid `verify` call input (never accepted); and a
+//! proof of another circuit of the same shape refused.
 //!
 //! The generated file holds `PlonkyVerifier` (implements `IVerifier`; takes the
 //! `PoseidonGoldilocks` contract at deployment and deploys its gate contracts itself) and
@@ -28,7 +35,7 @@
 //!
 //! Measured for hyperforge's real final proof (`cargo xtask bench l1`, settlement of 4
 //! chains): see ARCHITECTURE.md ("crates/solidity-verifier"). Measured on anvil 1.7
-//! (tests/it.rs) for the stand-in's final proof (2^12 rows, rate 1/256,
+//! (`tests/it/agreement.rs`) for the stand-in's final proof (2^12 rows, rate 1/256,
 //! 10 queries, arities 8 and 8, 64-coefficient final polynomial): proof 51,083 bytes, a
 //! `verify` transaction 4.92M gas, of which about 0.83M are calldata and 21k the base fee.
 //! Most of the rest is FRI's ten query rounds and the gate constraints; the hot loops are

@@ -1,0 +1,219 @@
+//! Differential test: the contract's verdict equals plonky2's (`VerifierCircuitData::verify`)
+//! on every valid proof of the fixture and on each of its tamperings. A tampering changes the
+//! `ProofWithPublicInputs` itself (a public input, a cap digest, an opening, a FRI query's
+//! leaf, path or evaluation, the final polynomial, the proof-of-work witness, a part taken
+//! from another proof), which is then encoded with `calldata::encode`: both verifiers judge
+//! exactly the same proof. Each kind of tampering is made at [`SEEDS`] positions a proof
+//! (moved by the proof's index too), so the proofs cover different public inputs, cap bytes,
+//! openings, queries, trees, siblings and coefficients.
+
+use std::collections::BTreeSet;
+
+use hyperforge_solidity_verifier::calldata::encode;
+use hyperforge_solidity_verifier::layout::DIGEST;
+use hyperforge_solidity_verifier::standin::{D, F};
+use plonky2::field::extension::{Extendable, FieldExtension};
+use plonky2::field::types::Field;
+
+use crate::chain::chain;
+use crate::fixture::{Proof, STATEMENTS, fixture};
+
+type Ext = <F as Extendable<D>>::Extension;
+
+/// A tampering: its name and the proof it makes.
+type Tampering = (String, Proof);
+
+/// Something nonzero to add to an extension element: `1` or the generator `X`, by `seed`.
+fn nudge(seed: usize) -> Ext {
+    if seed.is_multiple_of(2) {
+        Ext::ONE
+    } else {
+        Ext::from_basefield_array([F::ZERO, F::ONE])
+    }
+}
+
+/// Flips one bit of byte `seed % DIGEST` of a digest.
+fn flip(digest: &mut [u8; DIGEST], seed: usize) {
+    digest[seed % DIGEST] ^= 1 << (seed % 8);
+}
+
+/// Each proof's tamperings are made this many times, at positions moved by the seed.
+const SEEDS: usize = 6;
+
+/// The tamperings of `proofs[index]` for `seed` (some take a part of the next proof): where
+/// in a vector each lands is a function of `seed`.
+fn tamperings(proofs: &[Proof], index: usize, seed: usize) -> Vec<Tampering> {
+    let base = &proofs[index];
+    let next_index = (index + 1) % proofs.len();
+    let next = &proofs[next_index];
+    let i = seed;
+    let mut out: Vec<Tampering> = Vec::new();
+    let mut tamper = |name: String, change: &dyn Fn(&mut Proof)| {
+        let mut proof = base.clone();
+        change(&mut proof);
+        out.push((name, proof));
+    };
+
+    let k = i % base.public_inputs.len();
+    tamper(format!("public input {k} + 1"), &|p| {
+        p.public_inputs[k] += F::ONE;
+    });
+    tamper(format!("the public inputs of proof {next_index}"), &|p| {
+        p.public_inputs.clone_from(&next.public_inputs);
+    });
+
+    let b = 7 * i + 3;
+    tamper(format!("wires cap, bit of byte {}", b % DIGEST), &|p| {
+        flip(&mut p.proof.wires_cap.0[0].0, b);
+    });
+    tamper(
+        format!("zs-partial-products cap, bit of byte {}", b % DIGEST),
+        &|p| flip(&mut p.proof.plonk_zs_partial_products_cap.0[0].0, b),
+    );
+    tamper(format!("quotient cap, bit of byte {}", b % DIGEST), &|p| {
+        flip(&mut p.proof.quotient_polys_cap.0[0].0, b);
+    });
+
+    type Group = fn(&mut Proof) -> &mut Vec<Ext>;
+    let groups: [(&str, Group); 7] = [
+        ("constants", |p| &mut p.proof.openings.constants),
+        ("sigmas", |p| &mut p.proof.openings.plonk_sigmas),
+        ("wires", |p| &mut p.proof.openings.wires),
+        ("zs", |p| &mut p.proof.openings.plonk_zs),
+        ("zs next", |p| &mut p.proof.openings.plonk_zs_next),
+        ("partial products", |p| {
+            &mut p.proof.openings.partial_products
+        }),
+        ("quotient", |p| &mut p.proof.openings.quotient_polys),
+    ];
+    for (what, group) in groups {
+        let mut probe = base.clone();
+        let k = (5 * i + 1) % group(&mut probe).len();
+        tamper(format!("{what} opening {k}"), &|p| {
+            group(p)[k] += nudge(i);
+        });
+    }
+    tamper(format!("the openings of proof {next_index}"), &|p| {
+        p.proof.openings.clone_from(&next.proof.openings);
+    });
+
+    let fri = &base.proof.opening_proof;
+    let r = i % fri.commit_phase_merkle_caps.len();
+    tamper(
+        format!("FRI commit-phase cap {r}, bit of byte {}", b % DIGEST),
+        &|p| {
+            flip(
+                &mut p.proof.opening_proof.commit_phase_merkle_caps[r].0[0].0,
+                b,
+            )
+        },
+    );
+
+    let q = i % fri.query_round_proofs.len();
+    let round = &fri.query_round_proofs[q];
+    let t = i % round.initial_trees_proof.evals_proofs.len();
+    let (leaf, path) = &round.initial_trees_proof.evals_proofs[t];
+    let e = (13 * i + 2) % leaf.len();
+    tamper(
+        format!("query {q}, initial tree {t}, leaf element {e} + 1"),
+        &|p| {
+            p.proof.opening_proof.query_round_proofs[q]
+                .initial_trees_proof
+                .evals_proofs[t]
+                .0[e] += F::ONE;
+        },
+    );
+    let s = (5 * i + 4) % path.siblings.len();
+    tamper(
+        format!("query {q}, initial tree {t}, Merkle path sibling {s}"),
+        &|p| {
+            flip(
+                &mut p.proof.opening_proof.query_round_proofs[q]
+                    .initial_trees_proof
+                    .evals_proofs[t]
+                    .1
+                    .siblings[s]
+                    .0,
+                b,
+            );
+        },
+    );
+    let step = i % round.steps.len();
+    let e = (3 * i + 1) % round.steps[step].evals.len();
+    tamper(
+        format!("query {q}, folding step {step}, evaluation {e}"),
+        &|p| {
+            p.proof.opening_proof.query_round_proofs[q].steps[step].evals[e] += nudge(i + 1);
+        },
+    );
+    let s = (7 * i) % round.steps[step].merkle_proof.siblings.len();
+    tamper(
+        format!("query {q}, folding step {step}, Merkle path sibling {s}"),
+        &|p| {
+            flip(
+                &mut p.proof.opening_proof.query_round_proofs[q].steps[step]
+                    .merkle_proof
+                    .siblings[s]
+                    .0,
+                b,
+            );
+        },
+    );
+    tamper(format!("query {q} of proof {next_index}"), &|p| {
+        p.proof.opening_proof.query_round_proofs[q]
+            .clone_from(&next.proof.opening_proof.query_round_proofs[q]);
+    });
+
+    let c = (11 * i + 5) % fri.final_poly.coeffs.len();
+    tamper(format!("final polynomial coefficient {c}"), &|p| {
+        p.proof.opening_proof.final_poly.coeffs[c] += nudge(i);
+    });
+    let w = i as u64 + 1;
+    tamper(format!("proof-of-work witness + {w}"), &|p| {
+        p.proof.opening_proof.pow_witness += F::from_canonical_u64(w);
+    });
+    tamper(
+        format!("the proof-of-work witness of proof {next_index}"),
+        &|p| {
+            p.proof.opening_proof.pow_witness = next.proof.opening_proof.pow_witness;
+        },
+    );
+    out
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_verdict_equals_plonky2s_on_every_proof_and_its_tamperings() {
+    let chain = chain().await;
+    let f = fixture();
+    let mut disagreements = Vec::new();
+    let mut judged = 0;
+    for (index, valid) in f.proofs.iter().enumerate() {
+        let (x, y) = STATEMENTS[index];
+        let mut seen = BTreeSet::new();
+        let cases = std::iter::once(("none (the valid proof)".to_owned(), valid.clone()))
+            .chain((0..SEEDS).flat_map(|s| tamperings(&f.proofs, index, index * SEEDS + s)))
+            .filter(|(tampering, _)| seen.insert(tampering.clone()));
+        for (tampering, proof) in cases {
+            let calldata = encode(&proof, &f.common)
+                .unwrap_or_else(|e| panic!("proof {index}, {tampering}: encode: {e}"));
+            let plonky2 = tokio::task::block_in_place(|| f.plonky2_accepts(&proof));
+            let contract = chain.verdict(&calldata).await;
+            judged += 1;
+            let valid = tampering.starts_with("none");
+            if contract != plonky2 || plonky2 != valid {
+                disagreements.push(format!(
+                    "proof {index} of ({x}, {y}), tampering {tampering}: contract {contract}, \
+                     plonky2 {plonky2}"
+                ));
+            }
+        }
+    }
+    eprintln!("differential: {judged} verdicts compared");
+    assert!(
+        disagreements.is_empty(),
+        "{} of {judged} verdicts differ (or a valid proof is refused, or a tampering \
+         accepted by both):\n{}",
+        disagreements.len(),
+        disagreements.join("\n")
+    );
+}
