@@ -8,18 +8,30 @@
 //! A recursive verifier of any standard-recursion proof has the same gate set, so this final
 //! circuit exercises every gate of the real one: the crate's tests check the generator on it
 //! (it builds in about 20 s and proves a statement in 40-70 s on 2 shared cores, most of it
-//! the high-rate step, a fraction of the real pipeline's time) and check its shape. It is never the bridge's
-//! verifier: `contracts/src/PlonkyVerifier.sol` is generated from the real final circuit.
+//! the high-rate step, a fraction of the real pipeline's time) and check its shape. It is
+//! never the bridge's verifier: `contracts/src/PlonkyVerifier.sol` is generated from the real
+//! final circuit.
+//!
+//! The final circuit also takes a private **salt**, squared by one arithmetic operation whose
+//! result is no public input. It exists for the differential test's dozen proofs: plonky2's
+//! proofs are deterministic (no zero-knowledge blinding), so without it one high-rate proof
+//! shrinks to exactly one final proof and every distinct final proof would cost a whole chain;
+//! with it, another salt over the same high-rate proof is another valid final proof (other
+//! wire values, so other commitments, other challenges, other FRI query positions) for the
+//! final step's cost only. It adds no gate kind (the recursive verifier already has
+//! `ArithmeticGate`s) and leaves the shape the tests assert (2^12 rows) as is; the statement
+//! is unchanged, since the salt is bound to nothing public.
 
 use plonky2::field::goldilocks_field::GoldilocksField;
 use plonky2::field::types::Field;
 use plonky2::fri::FriConfig;
 use plonky2::fri::reduction_strategies::FriReductionStrategy;
+use plonky2::iop::target::Target;
 use plonky2::iop::witness::{PartialWitness, WitnessWrite};
 use plonky2::plonk::circuit_builder::CircuitBuilder;
 use plonky2::plonk::circuit_data::{CircuitConfig, CircuitData};
 use plonky2::plonk::config::{KeccakGoldilocksConfig, PoseidonGoldilocksConfig};
-use plonky2::plonk::proof::ProofWithPublicInputs;
+use plonky2::plonk::proof::{ProofWithPublicInputs, ProofWithPublicInputsTarget};
 
 use crate::Error;
 
@@ -76,10 +88,30 @@ pub struct StandIn {
     /// The final, size-optimised recursive verifier of `high_rate`, Keccak outside.
     pub last: CircuitData<F, FinalConfig, D>,
     /// The inner circuit's public-input targets.
-    inner_targets: [plonky2::iop::target::Target; 2],
-    standard_proof: plonky2::plonk::proof::ProofWithPublicInputsTarget<D>,
-    high_rate_proof: plonky2::plonk::proof::ProofWithPublicInputsTarget<D>,
-    last_proof: plonky2::plonk::proof::ProofWithPublicInputsTarget<D>,
+    inner_targets: [Target; 2],
+    standard_proof: ProofWithPublicInputsTarget<D>,
+    high_rate_proof: ProofWithPublicInputsTarget<D>,
+    last_proof: FinalTargets,
+}
+
+/// The final circuit's witness targets: the verified high-rate proof and the salt.
+struct FinalTargets {
+    proof: ProofWithPublicInputsTarget<D>,
+    salt: Target,
+}
+
+impl FinalTargets {
+    /// The witness proving that `high_rate` verifies, salted with `salt`.
+    fn witness(
+        &self,
+        high_rate: &ProofWithPublicInputs<F, InnerConfig, D>,
+        salt: u64,
+    ) -> Result<PartialWitness<F>, Error> {
+        let mut pw = PartialWitness::new();
+        pw.set_proof_with_pis_target(&self.proof, high_rate)?;
+        pw.set_target(self.salt, F::from_canonical_u64(salt))?;
+        Ok(pw)
+    }
 }
 
 /// Adds a verifier of a proof of `inner` to `builder`, with `inner`'s verifier data as
@@ -87,7 +119,7 @@ pub struct StandIn {
 fn verify_inner<C>(
     builder: &mut CircuitBuilder<F, D>,
     inner: &CircuitData<F, C, D>,
-) -> plonky2::plonk::proof::ProofWithPublicInputsTarget<D>
+) -> ProofWithPublicInputsTarget<D>
 where
     C: plonky2::plonk::config::GenericConfig<D, F = F>,
     C::Hasher: plonky2::plonk::config::AlgebraicHasher<F>,
@@ -103,22 +135,22 @@ where
     proof
 }
 
-/// The final step over `high_rate`; `variant` as in [`StandIn::build`].
+/// The final step over `high_rate`, salted (see the module docs); `variant` as in
+/// [`StandIn::build`].
 fn build_final(
     high_rate: &CircuitData<F, InnerConfig, D>,
     variant: u64,
-) -> (
-    CircuitData<F, FinalConfig, D>,
-    plonky2::plonk::proof::ProofWithPublicInputsTarget<D>,
-) {
+) -> (CircuitData<F, FinalConfig, D>, FinalTargets) {
     let mut builder = CircuitBuilder::<F, D>::new(final_config());
-    let last_proof = verify_inner(&mut builder, high_rate);
+    let proof = verify_inner(&mut builder, high_rate);
+    let salt = builder.add_virtual_target();
+    let _ = builder.square(salt);
     if variant != 0 {
-        let pis = last_proof.public_inputs.clone();
+        let pis = proof.public_inputs.clone();
         let extra = builder.mul_const_add(F::from_canonical_u64(variant), pis[0], pis[1]);
         let _ = builder.mul(extra, pis[2]);
     }
-    (builder.build::<FinalConfig>(), last_proof)
+    (builder.build::<FinalConfig>(), FinalTargets { proof, salt })
 }
 
 impl StandIn {
@@ -167,9 +199,7 @@ impl StandIn {
         high_rate: &ProofWithPublicInputs<F, InnerConfig, D>,
     ) -> Result<ProofWithPublicInputs<F, FinalConfig, D>, Error> {
         let (last, last_proof) = build_final(&self.high_rate, variant);
-        let mut pw = PartialWitness::new();
-        pw.set_proof_with_pis_target(&last_proof, high_rate)?;
-        let proof = last.prove(pw)?;
+        let proof = last.prove(last_proof.witness(high_rate, 0)?)?;
         last.verify(proof.clone())?;
         Ok(proof)
     }
@@ -194,20 +224,21 @@ impl StandIn {
         Ok(self.high_rate.prove(pw)?)
     }
 
-    /// Shrinks a high-rate proof (from [`StandIn::prove_high_rate`]) to a final proof.
+    /// Shrinks a high-rate proof (from [`StandIn::prove_high_rate`]) to a final proof, the
+    /// final circuit's private salt set to `salt`: another salt, another valid final proof
+    /// of the same statement, for the final step's cost only.
     pub fn prove_final(
         &self,
         high_rate: &ProofWithPublicInputs<F, InnerConfig, D>,
+        salt: u64,
     ) -> Result<ProofWithPublicInputs<F, FinalConfig, D>, Error> {
-        let mut pw = PartialWitness::new();
-        pw.set_proof_with_pis_target(&self.last_proof, high_rate)?;
-        let proof = self.last.prove(pw)?;
+        let proof = self.last.prove(self.last_proof.witness(high_rate, salt)?)?;
         self.last.verify(proof.clone())?;
         Ok(proof)
     }
 
-    /// Proves the inner statement for `x, y` and shrinks it to a final proof.
+    /// Proves the inner statement for `x, y` and shrinks it to a final proof (salt 0).
     pub fn prove(&self, x: u64, y: u64) -> Result<ProofWithPublicInputs<F, FinalConfig, D>, Error> {
-        self.prove_final(&self.prove_high_rate(x, y)?)
+        self.prove_final(&self.prove_high_rate(x, y)?, 0)
     }
 }

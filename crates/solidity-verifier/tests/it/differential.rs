@@ -1,12 +1,13 @@
 //! Differential test: the contract's verdict equals plonky2's (`VerifierCircuitData::verify`)
-//! on every valid proof of the fixture and on each of its tamperings. A tampering changes the
-//! `ProofWithPublicInputs` itself (a public input, a cap digest, an opening, a FRI query's
-//! leaf, path or evaluation, the final polynomial, the proof-of-work witness, a part taken
-//! from another proof), which is then encoded with `calldata::encode`: both verifiers judge
-//! exactly the same proof. Each kind of tampering is made at [`SEEDS`] positions a proof
-//! (moved by the proof's index too), so the proofs cover different public inputs, cap bytes,
-//! openings, queries, trees, siblings and coefficients.
-
+//! on every valid proof of the fixture (twelve: two statements, six salts each) and on each of
+//! its tamperings. A tampering changes the `ProofWithPublicInputs` itself (a public input, a
+//! cap digest, an opening, a FRI query's leaf, path or evaluation, the final polynomial, the
+//! proof-of-work witness, a part taken from another proof), which is then encoded with
+//! `calldata::encode`: both verifiers judge exactly the same proof. Every kind of tampering is
+//! made on every proof, at [`seeds`] positions a proof (each proof's seeds its own, so the
+//! proofs cover different public inputs, cap bytes, openings, queries, trees, siblings and
+//! coefficients); the salted proofs get fewer positions than each statement's first, which
+//! keeps the warm test near a minute.
 use std::collections::BTreeSet;
 
 use hyperforge_solidity_verifier::calldata::encode;
@@ -16,7 +17,7 @@ use plonky2::field::extension::{Extendable, FieldExtension};
 use plonky2::field::types::Field;
 
 use crate::chain::chain;
-use crate::fixture::{Proof, STATEMENTS, fixture};
+use crate::fixture::{PROOFS, Proof, fixture, statement};
 
 type Ext = <F as Extendable<D>>::Extension;
 
@@ -37,15 +38,32 @@ fn flip(digest: &mut [u8; DIGEST], seed: usize) {
     digest[seed % DIGEST] ^= 1 << (seed % 8);
 }
 
-/// Each proof's tamperings are made this many times, at positions moved by the seed.
-const SEEDS: usize = 6;
+/// How many times proof `index`'s tamperings are made, at positions moved by the seed: six
+/// for each statement's first proof (salt 0), two for the salted ones.
+fn seeds(index: usize) -> usize {
+    if PROOFS[index].1 == 0 { 6 } else { 2 }
+}
 
-/// The tamperings of `proofs[index]` for `seed` (some take a part of the next proof): where
-/// in a vector each lands is a function of `seed`.
+/// The first proof after `index` (cyclically) whose part `part` differs from `index`'s: the
+/// donor of a "part of another proof" tampering, so that tampering always changes the proof.
+fn donor<T: PartialEq>(proofs: &[Proof], index: usize, part: impl Fn(&Proof) -> T) -> usize {
+    let mine = part(&proofs[index]);
+    (1..proofs.len())
+        .map(|step| (index + step) % proofs.len())
+        .find(|&other| part(&proofs[other]) != mine)
+        .expect("another proof with a different part")
+}
+
+/// The tamperings of `proofs[index]` for `seed` (some take a part of another proof,
+/// [`donor`]): where in a vector each lands is a function of `seed`.
 fn tamperings(proofs: &[Proof], index: usize, seed: usize) -> Vec<Tampering> {
     let base = &proofs[index];
-    let next_index = (index + 1) % proofs.len();
-    let next = &proofs[next_index];
+    let pis_index = donor(proofs, index, |p| p.public_inputs.clone());
+    let pis_donor = &proofs[pis_index];
+    let openings_index = donor(proofs, index, |p| p.proof.openings.clone());
+    let openings_donor = &proofs[openings_index];
+    let pow_index = donor(proofs, index, |p| p.proof.opening_proof.pow_witness);
+    let pow_donor = &proofs[pow_index];
     let i = seed;
     let mut out: Vec<Tampering> = Vec::new();
     let mut tamper = |name: String, change: &dyn Fn(&mut Proof)| {
@@ -58,8 +76,8 @@ fn tamperings(proofs: &[Proof], index: usize, seed: usize) -> Vec<Tampering> {
     tamper(format!("public input {k} + 1"), &|p| {
         p.public_inputs[k] += F::ONE;
     });
-    tamper(format!("the public inputs of proof {next_index}"), &|p| {
-        p.public_inputs.clone_from(&next.public_inputs);
+    tamper(format!("the public inputs of proof {pis_index}"), &|p| {
+        p.public_inputs.clone_from(&pis_donor.public_inputs);
     });
 
     let b = 7 * i + 3;
@@ -93,8 +111,8 @@ fn tamperings(proofs: &[Proof], index: usize, seed: usize) -> Vec<Tampering> {
             group(p)[k] += nudge(i);
         });
     }
-    tamper(format!("the openings of proof {next_index}"), &|p| {
-        p.proof.openings.clone_from(&next.proof.openings);
+    tamper(format!("the openings of proof {openings_index}"), &|p| {
+        p.proof.openings.clone_from(&openings_donor.proof.openings);
     });
 
     let fri = &base.proof.opening_proof;
@@ -159,9 +177,13 @@ fn tamperings(proofs: &[Proof], index: usize, seed: usize) -> Vec<Tampering> {
             );
         },
     );
-    tamper(format!("query {q} of proof {next_index}"), &|p| {
+    let query_index = donor(proofs, index, |p| {
+        p.proof.opening_proof.query_round_proofs[q].clone()
+    });
+    let query_donor = &proofs[query_index];
+    tamper(format!("query {q} of proof {query_index}"), &|p| {
         p.proof.opening_proof.query_round_proofs[q]
-            .clone_from(&next.proof.opening_proof.query_round_proofs[q]);
+            .clone_from(&query_donor.proof.opening_proof.query_round_proofs[q]);
     });
 
     let c = (11 * i + 5) % fri.final_poly.coeffs.len();
@@ -173,9 +195,9 @@ fn tamperings(proofs: &[Proof], index: usize, seed: usize) -> Vec<Tampering> {
         p.proof.opening_proof.pow_witness += F::from_canonical_u64(w);
     });
     tamper(
-        format!("the proof-of-work witness of proof {next_index}"),
+        format!("the proof-of-work witness of proof {pow_index}"),
         &|p| {
-            p.proof.opening_proof.pow_witness = next.proof.opening_proof.pow_witness;
+            p.proof.opening_proof.pow_witness = pow_donor.proof.opening_proof.pow_witness;
         },
     );
     out
@@ -188,10 +210,15 @@ async fn the_verdict_equals_plonky2s_on_every_proof_and_its_tamperings() {
     let mut disagreements = Vec::new();
     let mut judged = 0;
     for (index, valid) in f.proofs.iter().enumerate() {
-        let (x, y) = STATEMENTS[index];
+        let (x, y) = statement(index);
+        let salt = PROOFS[index].1;
+        let first_seed: usize = (0..index).map(seeds).sum();
         let mut seen = BTreeSet::new();
         let cases = std::iter::once(("none (the valid proof)".to_owned(), valid.clone()))
-            .chain((0..SEEDS).flat_map(|s| tamperings(&f.proofs, index, index * SEEDS + s)))
+            .chain(
+                (first_seed..first_seed + seeds(index))
+                    .flat_map(|s| tamperings(&f.proofs, index, s)),
+            )
             .filter(|(tampering, _)| seen.insert(tampering.clone()));
         for (tampering, proof) in cases {
             let calldata = encode(&proof, &f.common)
@@ -202,8 +229,8 @@ async fn the_verdict_equals_plonky2s_on_every_proof_and_its_tamperings() {
             let valid = tampering.starts_with("none");
             if contract != plonky2 || plonky2 != valid {
                 disagreements.push(format!(
-                    "proof {index} of ({x}, {y}), tampering {tampering}: contract {contract}, \
-                     plonky2 {plonky2}"
+                    "proof {index} of ({x}, {y}) salt {salt}, tampering {tampering}: \
+                     contract {contract}, plonky2 {plonky2}"
                 ));
             }
         }

@@ -1,17 +1,19 @@
-//! The stand-in's final circuit data and proofs: one valid final proof per entry of
-//! [`STATEMENTS`], all of one final circuit (one deployed verifier), and a proof of another
-//! circuit of the same shape (of the first statement).
+//! The stand-in's final circuit data and proofs: the valid final proofs of [`PROOFS`], each
+//! of a statement of [`STATEMENTS`] with a salt, all of one final circuit (one deployed
+//! verifier), and a proof of another circuit of the same shape (of the first statement).
 //!
 //! Building the stand-in chain and proving every statement takes minutes, so the fixture is
 //! kept between runs: in `$PLONKY_VERIFIER_FIXTURE_DIR` if set, else under the shared circuit
 //! cache (`$HYPERFORGE_CIRCUIT_CACHE`, else `~/.cache/hyperforge/circuits`) in
 //! `test-fixtures/solidity-verifier/<key>`, the key a Keccak digest of a version string, of
-//! `src/standin.rs`, of [`STATEMENTS`] and of plonky2's entries in `Cargo.lock`: another
-//! stand-in, another list of statements or another plonky2 is another directory. A kept
-//! fixture is used only if it decodes, holds one proof per statement, each proof verifies
-//! under plonky2 and opens with its statement's `x, y`, and the other circuit's proof does
+//! `src/standin.rs`, of [`STATEMENTS`] and [`PROOFS`] and of plonky2's entries in
+//! `Cargo.lock`: another stand-in, another list of statements or salts or another plonky2 is
+//! another directory. A kept fixture is used only if it decodes, holds one proof per entry of
+//! [`PROOFS`], each proof verifies under plonky2 and opens with its statement's `x, y`, no two
+//! proofs share a wires cap (so no two share challenges), and the other circuit's proof does
 //! not verify; otherwise it is rebuilt.
 
+use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 use std::time::{Duration, Instant};
@@ -30,16 +32,42 @@ pub(crate) type Proof = ProofWithPublicInputs<F, FinalConfig, D>;
 /// The inner statements `(x, y)` proved, distinct: small values, then `p - 1` and 2^63.
 ///
 /// Each costs a full proof of the chain, 40-70 s on our 2 shared cores (the high-rate step
-/// is 30-40 s of it): a cold fixture of twelve took 15 minutes, one of two takes 130-190 s,
-/// what one proof and the other circuit's (which proved its own high-rate proof) cost before.
-/// Adding a statement is all a longer differential test needs (the key covers the list, so
-/// the fixture is rebuilt).
+/// is 30-40 s of it): a cold fixture of twelve statements took 15 minutes. The dozen proofs
+/// come from salts instead ([`PROOFS`]).
 pub(crate) const STATEMENTS: [(u64, u64); 2] = [(5, 7), (F::ORDER - 1, 1 << 63)];
+
+/// The fixture's valid final proofs, in order: `(statement, salt)`, the statement an index
+/// into [`STATEMENTS`], the salt the final circuit's private one (`StandIn::prove_final`).
+///
+/// A salt is another valid final proof of the same high-rate proof (other commitments,
+/// challenges and query positions) for the final step's cost, 16-21 s, not a chain's. The
+/// statements alternate, so each proof's successor (the donor of the differential test's
+/// "part of another proof" tamperings) has other public inputs. Proofs `0` and `1` (salt 0)
+/// are each statement's first.
+pub(crate) const PROOFS: [(usize, u64); 12] = [
+    (0, 0),
+    (1, 0),
+    (0, 1),
+    (1, 1),
+    (0, 2),
+    (1, 2),
+    (0, 3),
+    (1, 3),
+    (0, 4),
+    (1, 4),
+    (0, 5),
+    (1, 5),
+];
+
+/// The statement `(x, y)` proof `index` of [`PROOFS`] proves.
+pub(crate) fn statement(index: usize) -> (u64, u64) {
+    STATEMENTS[PROOFS[index].0]
+}
 
 pub(crate) struct Fixture {
     pub(crate) common: CommonCircuitData<F, D>,
     pub(crate) verifier_only: VerifierOnlyCircuitData<FinalConfig, D>,
-    /// One valid final proof per entry of [`STATEMENTS`], in order.
+    /// One valid final proof per entry of [`PROOFS`], in order.
     pub(crate) proofs: Vec<Proof>,
     /// A final proof of another circuit of the same shape.
     pub(crate) other: Proof,
@@ -58,17 +86,28 @@ impl Fixture {
         self.verifier_data().verify(proof.clone()).is_ok()
     }
 
-    /// Whether the fixture is what this file would build: one proof per statement, each
-    /// accepted by plonky2 and carrying its statement, and the other circuit's proof refused.
+    /// Whether the fixture is what this file would build: one proof per entry of [`PROOFS`],
+    /// each accepted by plonky2 and carrying its statement, no two with the same wires cap,
+    /// and the other circuit's proof refused.
     fn is_sound(&self) -> bool {
-        self.proofs.len() == STATEMENTS.len()
-            && self
-                .proofs
-                .iter()
-                .zip(STATEMENTS)
-                .all(|(proof, statement)| {
-                    opens_with(proof, statement) && self.plonky2_accepts(proof)
-                })
+        let caps: BTreeSet<_> = self
+            .proofs
+            .iter()
+            .map(|proof| {
+                proof
+                    .proof
+                    .wires_cap
+                    .0
+                    .iter()
+                    .map(|h| h.0)
+                    .collect::<Vec<_>>()
+            })
+            .collect();
+        self.proofs.len() == PROOFS.len()
+            && caps.len() == PROOFS.len()
+            && self.proofs.iter().enumerate().all(|(index, proof)| {
+                opens_with(proof, statement(index)) && self.plonky2_accepts(proof)
+            })
             && !self.plonky2_accepts(&self.other)
     }
 }
@@ -100,9 +139,9 @@ fn fixture_dir() -> Option<PathBuf> {
         .split("[[package]]")
         .filter(|package| package.contains("name = \"plonky2"))
         .collect();
-    let mut key = b"hyperforge/solidity-verifier/standin-fixture/2\n".to_vec();
+    let mut key = b"hyperforge/solidity-verifier/standin-fixture/3\n".to_vec();
     key.extend_from_slice(include_str!("../../src/standin.rs").as_bytes());
-    key.extend_from_slice(format!("{STATEMENTS:?}\n").as_bytes());
+    key.extend_from_slice(format!("{STATEMENTS:?}\n{PROOFS:?}\n").as_bytes());
     key.extend_from_slice(plonky2.concat().as_bytes());
     let digest = alloy::primitives::keccak256(&key);
     Some(
@@ -118,7 +157,7 @@ fn load_fixture(dir: &Path) -> Option<Fixture> {
     let read = |name: &str| std::fs::read(dir.join(name)).ok();
     let common = CommonCircuitData::from_bytes(read("common.bin")?, &gates).ok()?;
     let verifier_only = VerifierOnlyCircuitData::from_bytes(read("verifier.bin")?).ok()?;
-    let proofs = (0..STATEMENTS.len())
+    let proofs = (0..PROOFS.len())
         .map(|index| ProofWithPublicInputs::from_bytes(read(&proof_file(index))?, &common).ok())
         .collect::<Option<Vec<_>>>()?;
     let other = ProofWithPublicInputs::from_bytes(read("other.bin")?, &common).ok()?;
@@ -157,31 +196,43 @@ fn keep_fixture(dir: &Path, fixture: &Fixture) -> std::io::Result<()> {
     Ok(())
 }
 
-/// Builds the chain once and proves every statement with it.
+/// Builds the chain once, proves every statement up to the high-rate step with it, and
+/// shrinks each high-rate proof once per salt of [`PROOFS`].
 fn build_fixture() -> Fixture {
     let total = Instant::now();
     let chain = StandIn::build(0);
     eprintln!("stand-in: chain built in {:.1?}", total.elapsed());
-    let mut proofs = Vec::with_capacity(STATEMENTS.len());
-    let mut proving = Duration::ZERO;
-    let mut first_high_rate = None;
+    let mut high_rates = Vec::with_capacity(STATEMENTS.len());
     for (index, &(x, y)) in STATEMENTS.iter().enumerate() {
         let started = Instant::now();
-        let high_rate = chain.prove_high_rate(x, y).expect("prove high rate");
-        proofs.push(chain.prove_final(&high_rate).expect("prove final"));
-        first_high_rate.get_or_insert(high_rate);
+        high_rates.push(chain.prove_high_rate(x, y).expect("prove high rate"));
+        eprintln!(
+            "stand-in: statement {index} ({x}, {y}) up to the high-rate step in {:.1?}",
+            started.elapsed()
+        );
+    }
+    let mut proofs = Vec::with_capacity(PROOFS.len());
+    let mut shrinking = Duration::ZERO;
+    for (index, &(statement, salt)) in PROOFS.iter().enumerate() {
+        let started = Instant::now();
+        proofs.push(
+            chain
+                .prove_final(&high_rates[statement], salt)
+                .expect("prove final"),
+        );
         let took = started.elapsed();
-        proving += took;
-        eprintln!("stand-in: proof {index} of ({x}, {y}) in {took:.1?}");
+        shrinking += took;
+        eprintln!(
+            "stand-in: final proof {index} (statement {statement}, salt {salt}) in {took:.1?}"
+        );
     }
     eprintln!(
-        "stand-in: {} proofs in {proving:.1?}, {:.1?} a proof",
+        "stand-in: {} final proofs in {shrinking:.1?}, {:.1?} a proof",
         proofs.len(),
-        proving / STATEMENTS.len() as u32
+        shrinking / PROOFS.len() as u32
     );
     let started = Instant::now();
-    let high_rate = first_high_rate.expect("a statement");
-    let other = chain.prove_other(1, &high_rate).expect("prove other");
+    let other = chain.prove_other(1, &high_rates[0]).expect("prove other");
     eprintln!(
         "stand-in: other circuit built and proved in {:.1?}; whole fixture in {:.1?}",
         started.elapsed(),
