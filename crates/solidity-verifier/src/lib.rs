@@ -11,12 +11,14 @@
 //! (`circuits::recursion::final_circuit`) by `cargo xtask contracts verifier`, with
 //! [`generate_about`] recording the chunk shape and the circuit digest in its opening comment.
 //! [`standin`] builds a small final circuit of the same shape (a small statement shrunk the
-//! way plonky2's `test_size_optimized_recursion` does) for this crate's own tests of the
+//! way plonky2's `test_size_optimized_recursion` does, with a private salt in the final step
+//! so one high-rate proof yields many distinct final proofs) for this crate's own tests of the
 //! generator, on anvil (`tests/it/`): every challenge and every gate's constraints equal
-//! plonky2's; a differential test over valid final proofs of distinct statements and, for
-//! each, about a hundred tamperings made on the `ProofWithPublicInputs` (public inputs, caps,
-//! openings, FRI query leaves, paths and evaluations, final polynomial, proof of work, parts
-//! of another proof) then encoded, where the contract's verdict must equal
+//! plonky2's; a differential test over twelve valid final proofs (two statements, six salts
+//! each) and, for each, about a hundred tamperings made on the `ProofWithPublicInputs`
+//! (public inputs, caps, openings, FRI query leaves, paths and evaluations, final
+//! polynomial, proof of work, parts of another proof) then encoded, where the contract's
+//! verdict must equal
 //! `VerifierCircuitData::verify`'s (valid accepted, every tampering refused by both); a
 //! proptest xoring 1 to 3 random bytes of a valid `verify` call input (never accepted); and a
 //! proof of another circuit of the same shape refused.

@@ -18,9 +18,12 @@
 //! shrinks to exactly one final proof and every distinct final proof would cost a whole chain;
 //! with it, another salt over the same high-rate proof is another valid final proof (other
 //! wire values, so other commitments, other challenges, other FRI query positions) for the
-//! final step's cost only. It adds no gate kind (the recursive verifier already has
-//! `ArithmeticGate`s) and leaves the shape the tests assert (2^12 rows) as is; the statement
-//! is unchanged, since the salt is bound to nothing public.
+//! final step's cost only. The operation is an `ArithmeticGate`'s, a gate the recursive
+//! verifier already has: the final circuit's `CommonCircuitData` (gates, selectors,
+//! constants, 2^12 rows) equals the unsalted one's (compared when the salt came in), only its
+//! verifier-only data (constants-sigmas cap, digest) differ. The statement is
+//! unchanged (the salt is bound to nothing public) and each salted proof is a whole proof,
+//! judged in full by both verifiers, so the salt weakens no test.
 
 use plonky2::field::goldilocks_field::GoldilocksField;
 use plonky2::field::types::Field;
