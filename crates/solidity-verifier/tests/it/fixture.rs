@@ -40,7 +40,7 @@ pub(crate) const STATEMENTS: [(u64, u64); 2] = [(5, 7), (F::ORDER - 1, 1 << 63)]
 /// into [`STATEMENTS`], the salt the final circuit's private one (`StandIn::prove_final`).
 ///
 /// A salt is another valid final proof of the same high-rate proof (other commitments,
-/// challenges and query positions) for the final step's cost, 16-21 s, not a chain's. The
+/// challenges and query positions) for the final step's cost, 11-23 s, not a chain's. The
 /// statements alternate, so each proof's successor (the donor of the differential test's
 /// "part of another proof" tamperings) has other public inputs. Proofs `0` and `1` (salt 0)
 /// are each statement's first.
