@@ -21,7 +21,7 @@ use hyperforge_primitives::merkle::{
     ACCOUNT_TREE_DEPTH, EmptyHashes, IMPORTED_TREE_DEPTH, NULLIFIER_TREE_DEPTH, NodeKey, TreeId,
 };
 use hyperforge_primitives::tx::{
-    Digest, Message, PriorityOp, SignedTx, TxBody, TxKind, imported_root_leaf, nullifier_key,
+    Digest, PriorityOp, SignedTx, TxBody, TxKind, imported_root_leaf, nullifier_key,
     nullifier_leaf, outbox_path,
 };
 use hyperforge_primitives::witness::{BlockWitness, LeafChange, LeafPath, SlotOp, SlotWitness};
@@ -560,37 +560,19 @@ impl TestChain {
                     credit = Some(self.credit(*to, *amount)?);
                 }
             }
-            TxKind::Withdraw {
-                l1_recipient,
-                amount,
-            } => {
+            TxKind::Withdraw { amount, .. } => {
                 sender_after.balance = debit(*amount)?;
-                effect.outbox = Some(OutboxEntry::Withdrawal {
-                    sender: body.from,
-                    l1_recipient: *l1_recipient,
-                    amount: *amount,
-                });
+                effect.outbox = body.outbox_entry();
             }
             TxKind::SendMessage {
-                dst_chain,
-                recipient,
-                value,
-                payload,
+                dst_chain, value, ..
             } => {
                 if *dst_chain == self.chain_id {
                     return Err(Refused::MessageToSelf);
                 }
                 sender_after.balance = debit(*value)?;
                 effect.value_out = value_out.checked_add(*value).ok_or(Refused::Overflow)?;
-                effect.outbox = Some(OutboxEntry::Message(Message {
-                    src_chain: self.chain_id,
-                    sender: body.from,
-                    nonce: body.nonce,
-                    dst_chain: *dst_chain,
-                    recipient: *recipient,
-                    value: *value,
-                    payload: payload.clone(),
-                }));
+                effect.outbox = body.outbox_entry();
             }
             TxKind::ExecuteMessage {
                 message,

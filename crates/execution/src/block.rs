@@ -451,22 +451,12 @@ impl<'a> BlockBuilder<'a> {
                     credit = Some(self.check_credit(to, *amount)?);
                 }
             }
-            TxKind::Withdraw {
-                l1_recipient,
-                amount,
-            } => {
+            TxKind::Withdraw { amount, .. } => {
                 sender_after.balance = debit(*amount)?;
-                outbox = Some(OutboxEntry::Withdrawal {
-                    sender: body.from,
-                    l1_recipient: *l1_recipient,
-                    amount: *amount,
-                });
+                outbox = body.outbox_entry();
             }
             TxKind::SendMessage {
-                dst_chain,
-                recipient,
-                value,
-                payload,
+                dst_chain, value, ..
             } => {
                 if *dst_chain == self.chain_id {
                     return Err(ExecError::MessageToSelf);
@@ -475,15 +465,7 @@ impl<'a> BlockBuilder<'a> {
                 value_out = value_out
                     .checked_add(*value)
                     .ok_or_else(|| flow_overflow(*value))?;
-                outbox = Some(OutboxEntry::Message(Message {
-                    src_chain: self.chain_id,
-                    sender: body.from,
-                    nonce: body.nonce,
-                    dst_chain: *dst_chain,
-                    recipient: *recipient,
-                    value: *value,
-                    payload: payload.clone(),
-                }));
+                outbox = body.outbox_entry();
             }
             TxKind::ExecuteMessage {
                 message,
@@ -562,19 +544,8 @@ impl<'a> BlockBuilder<'a> {
             Err(error) => return Err(error),
         };
         let refund = match (failure, op) {
-            (
-                Some(_),
-                PriorityOp::Deposit {
-                    l1_sender,
-                    recipient,
-                    amount,
-                },
-            ) => {
-                self.outbox.push(OutboxEntry::Withdrawal {
-                    sender: *recipient,
-                    l1_recipient: *l1_sender,
-                    amount: *amount,
-                });
+            (Some(_), PriorityOp::Deposit { .. }) => {
+                self.outbox.extend(op.refund_entry());
                 Some((self.outbox.len() - 1) as u32)
             }
             _ => None,

@@ -9,7 +9,7 @@ use hyperforge_primitives::{
     block::{BatchRecord, Block, ProofStatus, Slot},
     bridge::{OUTBOX_DEPTH, digest_to_b256},
     parse_address,
-    tx::{Message, OutboxEntry, PriorityOp, TxKind, nullifier_key},
+    tx::{OutboxEntry, nullifier_key},
 };
 use hyperforge_state::{Account, Store};
 use jsonrpsee::{
@@ -235,51 +235,16 @@ impl RpcHandler {
             )))
         })?;
         let entry = match slot {
-            Slot::Tx(tx) => match &tx.body.kind {
-                TxKind::Withdraw {
-                    l1_recipient,
-                    amount,
-                } => OutboxEntry::Withdrawal {
-                    sender: tx.body.from,
-                    l1_recipient: *l1_recipient,
-                    amount: *amount,
-                },
-                TxKind::SendMessage {
-                    dst_chain,
-                    recipient,
-                    value,
-                    payload,
-                } => OutboxEntry::Message(Message {
-                    src_chain: tx.body.chain_id,
-                    sender: tx.body.from,
-                    nonce: tx.body.nonce,
-                    dst_chain: *dst_chain,
-                    recipient: *recipient,
-                    value: *value,
-                    payload: payload.clone(),
-                }),
-                _ => {
-                    return Err(internal(SequencerError::Corrupt(format!(
-                        "receipt of {hash}: an outbox entry from a transaction that makes none"
-                    ))));
-                }
-            },
+            Slot::Tx(tx) => tx.body.outbox_entry(),
             // A failed deposit's refund: a withdrawal from the recipient to the L1 sender.
-            Slot::Priority(PriorityOp::Deposit {
-                l1_sender,
-                recipient,
-                amount,
-            }) => OutboxEntry::Withdrawal {
-                sender: *recipient,
-                l1_recipient: *l1_sender,
-                amount: *amount,
-            },
-            _ => {
-                return Err(internal(SequencerError::Corrupt(format!(
-                    "receipt of {hash}: an outbox entry from a slot that makes none"
-                ))));
-            }
-        };
+            Slot::Priority(op) => op.refund_entry(),
+            Slot::Import(_) => None,
+        }
+        .ok_or_else(|| {
+            internal(SequencerError::Corrupt(format!(
+                "receipt of {hash}: an outbox entry from a slot that makes none"
+            )))
+        })?;
         match (&entry, want) {
             (OutboxEntry::Message(_), EntryKind::Withdrawal) => {
                 return Err(error(

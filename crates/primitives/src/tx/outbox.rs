@@ -3,7 +3,7 @@
 
 use plonky2::{hash::poseidon::PoseidonHash, plonk::config::Hasher};
 
-use super::{Digest, Message, address_limbs, amount_limbs, felt};
+use super::{Digest, Message, PriorityOp, TxBody, TxKind, address_limbs, amount_limbs, felt};
 use crate::{
     Address, Amount,
     bridge::OUTBOX_DEPTH,
@@ -25,6 +25,58 @@ pub enum OutboxEntry {
     },
     /// An L2 -> L2 message.
     Message(Message),
+}
+
+impl TxBody {
+    /// The outbox entry this transaction makes when it executes: the withdrawal of a
+    /// `Withdraw`, the message of a `SendMessage` (from its chain, sender and nonce); none
+    /// for the other kinds.
+    pub fn outbox_entry(&self) -> Option<OutboxEntry> {
+        match &self.kind {
+            TxKind::Withdraw {
+                l1_recipient,
+                amount,
+            } => Some(OutboxEntry::Withdrawal {
+                sender: self.from,
+                l1_recipient: *l1_recipient,
+                amount: *amount,
+            }),
+            TxKind::SendMessage {
+                dst_chain,
+                recipient,
+                value,
+                payload,
+            } => Some(OutboxEntry::Message(Message {
+                src_chain: self.chain_id,
+                sender: self.from,
+                nonce: self.nonce,
+                dst_chain: *dst_chain,
+                recipient: *recipient,
+                value: *value,
+                payload: payload.clone(),
+            })),
+            _ => None,
+        }
+    }
+}
+
+impl PriorityOp {
+    /// The refund a deposit makes when it cannot be credited: a withdrawal of its amount from
+    /// the recipient to the L1 sender. None for a key registration.
+    pub fn refund_entry(&self) -> Option<OutboxEntry> {
+        match self {
+            Self::Deposit {
+                l1_sender,
+                recipient,
+                amount,
+            } => Some(OutboxEntry::Withdrawal {
+                sender: *recipient,
+                l1_recipient: *l1_sender,
+                amount: *amount,
+            }),
+            Self::RegisterKey { .. } => None,
+        }
+    }
 }
 
 impl OutboxEntry {
@@ -76,5 +128,82 @@ pub fn outbox_path(leaf_index: u16, siblings: &[Digest; OUTBOX_DEPTH]) -> Merkle
     MerkleProof {
         index: u64::from(leaf_index),
         siblings: siblings.to_vec(),
+    }
+}
+
+#[cfg(test)]
+mod entry_tests {
+    use super::*;
+    use crate::ChainId;
+
+    fn body(kind: TxKind) -> TxBody {
+        TxBody {
+            chain_id: ChainId::new(270).expect("valid"),
+            from: Address::repeat_byte(1),
+            nonce: 7,
+            kind,
+        }
+    }
+
+    #[test]
+    fn withdrawals_messages_and_failed_deposits_make_their_entries_and_nothing_else_does() {
+        let amount = Amount::from_gwei(5);
+        assert_eq!(
+            body(TxKind::Withdraw {
+                l1_recipient: Address::repeat_byte(2),
+                amount,
+            })
+            .outbox_entry(),
+            Some(OutboxEntry::Withdrawal {
+                sender: Address::repeat_byte(1),
+                l1_recipient: Address::repeat_byte(2),
+                amount,
+            })
+        );
+        let dst_chain = ChainId::new(271).expect("valid");
+        assert_eq!(
+            body(TxKind::SendMessage {
+                dst_chain,
+                recipient: Address::repeat_byte(3),
+                value: amount,
+                payload: vec![9, 9],
+            })
+            .outbox_entry(),
+            Some(OutboxEntry::Message(Message {
+                src_chain: ChainId::new(270).expect("valid"),
+                sender: Address::repeat_byte(1),
+                nonce: 7,
+                dst_chain,
+                recipient: Address::repeat_byte(3),
+                value: amount,
+                payload: vec![9, 9],
+            }))
+        );
+        assert_eq!(
+            body(TxKind::Transfer {
+                to: Address::repeat_byte(4),
+                amount,
+            })
+            .outbox_entry(),
+            None
+        );
+        let deposit = PriorityOp::Deposit {
+            l1_sender: Address::repeat_byte(5),
+            recipient: Address::repeat_byte(6),
+            amount,
+        };
+        assert_eq!(
+            deposit.refund_entry(),
+            Some(OutboxEntry::Withdrawal {
+                sender: Address::repeat_byte(6),
+                l1_recipient: Address::repeat_byte(5),
+                amount,
+            })
+        );
+        let register = PriorityOp::RegisterKey {
+            account: Address::repeat_byte(7),
+            pubkey_hash: Digest::default(),
+        };
+        assert_eq!(register.refund_entry(), None);
     }
 }
