@@ -90,7 +90,7 @@ const SCENARIOS: &[Scenario] = &[
         provers: 1,
         job_lease_ms: None,
         restart: false,
-        settle_interval_ms: 5_000,
+        settle_interval_ms: 20_000,
         run: cross_chain,
     },
     Scenario {
