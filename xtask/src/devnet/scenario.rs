@@ -652,6 +652,25 @@ impl Run<'_> {
 
     /// Sends an L2 transaction with a `wallet` command (which prints the hash first and
     /// waits for the block); its hash and block.
+    /// `hyperforge wallet transfer` of `amount` gwei on `chain`, signed with `key`, to
+    /// [`TRANSFER_RECIPIENT`]: its hash and block.
+    fn transfer(&mut self, chain: usize, key: &str, amount: u64) -> anyhow::Result<(String, u64)> {
+        let dir = self.chain_dir(chain);
+        let amount = amount.to_string();
+        self.send_l2(&[
+            "wallet",
+            "transfer",
+            "--chain",
+            &dir,
+            "--private-key",
+            key,
+            "--to",
+            TRANSFER_RECIPIENT,
+            "--amount",
+            &amount,
+        ])
+    }
+
     fn send_l2(&mut self, args: &[&str]) -> anyhow::Result<(String, u64)> {
         let stdout = self.hyperforge(args)?;
         let hash = stdout
@@ -924,26 +943,13 @@ fn transfer(run: &mut Run<'_>) -> anyhow::Result<()> {
     const AMOUNT: u64 = 1_000_000;
     let chain = 0;
     let name = run.target.chains[chain].name.clone();
-    let dir = run.chain_dir(chain);
     let sender = ACCOUNTS[0].address.to_string();
     let key = ACCOUNTS[0].private_key.to_string();
     let sender_before = run.l2_balance(chain, &sender)?;
     let recipient_before = run.l2_balance(chain, TRANSFER_RECIPIENT)?;
 
     let timeline = run.timeline(&format!("transfer on {name}"));
-    let amount = AMOUNT.to_string();
-    let (hash, block) = run.send_l2(&[
-        "wallet",
-        "transfer",
-        "--chain",
-        &dir,
-        "--private-key",
-        &key,
-        "--to",
-        TRANSFER_RECIPIENT,
-        "--amount",
-        &amount,
-    ])?;
+    let (hash, block) = run.transfer(chain, &key, AMOUNT)?;
     run.timelines[timeline].mark("block", now_ms());
     run.require(
         &format!("transfer {hash} included in {name} block {block}"),
@@ -1219,7 +1225,6 @@ fn cross_chain(run: &mut Run<'_>) -> anyhow::Result<()> {
 fn prover_failover(run: &mut Run<'_>) -> anyhow::Result<()> {
     let chain = 0;
     let name = run.target.chains[chain].name.clone();
-    let dir = run.chain_dir(chain);
     let provers = [format!("{name}-prover-0"), format!("{name}-prover-1")];
     let logs: Vec<PathBuf> = provers
         .iter()
@@ -1231,18 +1236,7 @@ fn prover_failover(run: &mut Run<'_>) -> anyhow::Result<()> {
         .collect::<anyhow::Result<_>>()?;
     let timeline = run.timeline(&format!("failover batch on {name}"));
     let key = ACCOUNTS[0].private_key.to_string();
-    let (hash, block) = run.send_l2(&[
-        "wallet",
-        "transfer",
-        "--chain",
-        &dir,
-        "--private-key",
-        &key,
-        "--to",
-        TRANSFER_RECIPIENT,
-        "--amount",
-        "1000",
-    ])?;
+    let (hash, block) = run.transfer(chain, &key, 1_000)?;
     run.timelines[timeline].mark("block", now_ms());
     run.check(
         &format!("transfer {hash} included in {name} block {block}"),
@@ -1322,7 +1316,6 @@ fn restart(run: &mut Run<'_>, victim: Victim) -> anyhow::Result<()> {
     const AMOUNT: u64 = 1_000;
     let chain = 0;
     let name = run.target.chains[chain].name.clone();
-    let dir = run.chain_dir(chain);
     let child = match victim {
         Victim::Sequencer => format!("{name}-sequencer"),
         Victim::Settler => "settler".to_owned(),
@@ -1337,20 +1330,7 @@ fn restart(run: &mut Run<'_>, victim: Victim) -> anyhow::Result<()> {
         .with_context(|| format!("the devnet runs no {watched}"))?;
     let timeline = run.timeline(&format!("{child} restart"));
     let key = ACCOUNTS[0].private_key.to_string();
-    let amount = AMOUNT.to_string();
-    let transfer = [
-        "wallet",
-        "transfer",
-        "--chain",
-        &dir,
-        "--private-key",
-        &key,
-        "--to",
-        TRANSFER_RECIPIENT,
-        "--amount",
-        &amount,
-    ];
-    let (hash, block) = run.send_l2(&transfer)?;
+    let (hash, block) = run.transfer(chain, &key, AMOUNT)?;
     run.timelines[timeline].mark("block", now_ms());
     let batch = run.seal(&[(chain, block, timeline)])?.remove(0);
 
@@ -1405,7 +1385,7 @@ fn restart(run: &mut Run<'_>, victim: Victim) -> anyhow::Result<()> {
         before,
         AMOUNT,
     );
-    let (_, after_block) = run.send_l2(&transfer)?;
+    let (_, after_block) = run.transfer(chain, &key, AMOUNT)?;
     let after = run.l2_balance(chain, TRANSFER_RECIPIENT)?;
     run.expect_eq(
         &format!("{name} takes a new transfer after the restart (block {after_block})"),
