@@ -340,10 +340,11 @@ fn chunk_slots_are_layered_and_checked() {
                 ..ChunkSlots::default()
             }
         );
-        jail.set_env("HYPERFORGE_PROVER__CHUNK__EXECUTE_SLOTS", "9");
+        // 8 transaction and 90 execute slots: about 66,300 rows.
+        jail.set_env("HYPERFORGE_PROVER__CHUNK__EXECUTE_SLOTS", "90");
         let too_big = problem(ChainConfigLoader::new("alpha").load());
         assert_eq!(too_big.key.as_deref(), Some("prover.chunk"));
-        assert!(too_big.problem.contains("over the 8192 rows"), "{too_big}");
+        assert!(too_big.problem.contains("over the 65536 rows"), "{too_big}");
         jail.set_env("HYPERFORGE_PROVER__CHUNK__EXECUTE_SLOTS", "0");
         jail.set_env("HYPERFORGE_PROVER__CHUNK__TX_SLOTS", "0");
         let problem = problem(ChainConfigLoader::new("alpha").load());

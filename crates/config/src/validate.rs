@@ -158,7 +158,7 @@ pub(crate) fn check(config: &ChainConfig, chain_dir: &Path) -> Vec<(String, Stri
             "prover.chunk",
             format!(
                 "{} import, {} priority, {} transaction and {} execute slots need about {} rows, \
-                 over the {} rows one aggregation step verifies",
+                 over the {} rows of the largest chunk circuit",
                 chunk.import_slots,
                 chunk.priority_slots,
                 chunk.tx_slots,

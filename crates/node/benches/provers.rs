@@ -3,14 +3,19 @@
 //! workers or two provers with 1 worker each.
 //!
 //! Each run starts a fresh sequencer (chunks of `HYPERFORGE_BENCH_TX_SLOTS` transaction
-//! slots, default 14, the most a `2^13`-row chunk holds; one block per batch, at most
-//! `HYPERFORGE_BENCH_BATCH_TXS` transfers per block, default 28: two chunks), sends
+//! slots, default 28: a `2^14`-row chunk, which holds 29; one block per batch, at most
+//! `HYPERFORGE_BENCH_BATCH_TXS` transfers per block, default 28: one chunk), sends
 //! `HYPERFORGE_BENCH_TXS` signed transfers (default 112: four batches) from four senders at
 //! once, and waits until every batch holding them is proven. The batches seal one block
 //! time (500 ms) apart, so the provers work on several at once, as under sustained load:
 //! a later batch's chunks fill the gaps while an earlier batch's tree waits for its
 //! children. The provers load the circuits before the clock starts (one cache for every
 //! run, under the target directory; the first run builds it).
+//!
+//! The chunk size is a chain's choice (`[prover.chunk]`): each chunk costs its own proof plus
+//! a leaf proof and a share of the steps (`2^13` rows each, whatever the chunk), so a
+//! throughput chain takes large chunks and a chain that wants its quiet blocks proven soon
+//! small ones. `HYPERFORGE_BENCH_TX_SLOTS=14` measures the `2^13` chunk.
 //!
 //! - `BENCH proven_tps_1x2` / `proven_tps_2x1`: transfers over the span from the first lease
 //!   of the run's batches to the last batch proof (`hf_getBatch` timings); `BENCH
@@ -293,7 +298,7 @@ fn main() -> Result<()> {
         return Ok(());
     }
     let txs = env_or("HYPERFORGE_BENCH_TXS", 112)?;
-    let tx_slots = env_or("HYPERFORGE_BENCH_TX_SLOTS", 14)?;
+    let tx_slots = env_or("HYPERFORGE_BENCH_TX_SLOTS", 28)?;
     let batch_txs = env_or("HYPERFORGE_BENCH_BATCH_TXS", 28)?;
     let cache =
         PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../target/bench-provers-circuits");
