@@ -104,10 +104,17 @@ fn main() {
     for (name, rows, data) in [
         ("batch leaf", batch.rows.leaf, &batch.leaf.common),
         ("batch step", batch.rows.step, &batch.step.common),
-        ("batch root", batch.rows.root, &batch.root.common),
-        ("settle leaf", settle.rows.leaf, &settle.leaf.common),
-        ("settle step", settle.rows.step, &settle.step.common),
-        ("settle root", settle.rows.root, &settle.root.common),
+        (
+            "settle leaf",
+            settle.tree.rows.leaf,
+            &settle.tree.leaf.common,
+        ),
+        (
+            "settle step",
+            settle.tree.rows.step,
+            &settle.tree.step.common,
+        ),
+        ("settle root", settle.root.rows, &settle.root.data.common),
         ("shrink high rate", 0, &circuits.shrink.high_rate.common),
         ("final", 0, &circuits.shrink.final_circuit.common),
     ] {

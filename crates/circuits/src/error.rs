@@ -120,4 +120,7 @@ pub enum CircuitError {
     /// An aggregation of nothing.
     #[error("nothing to aggregate: {0}")]
     EmptyAggregation(&'static str),
+    /// A batch tree's top proof whose segment is not a whole batch.
+    #[error("not a whole batch: {0}")]
+    NotABatch(String),
 }

@@ -252,10 +252,10 @@
 //! ```text
 //! chunk proofs ─▶ batch leaf ─┐                      (one leaf per chunk)
 //!                 batch leaf ─┴▶ batch step ─┐       (same circuit at every level)
-//!                 batch leaf ───────────────┴▶ batch step ─▶ batch root  = BatchPublicInputs (40)
-//! batch roots ─▶ settle leaf ─┐
-//!                settle leaf ─┴▶ settle step ─┐     (an odd last subtree joins an empty one)
-//!                settle leaf ─▶ settle step(-, empty) ┴▶ settle step ─▶ settle root = commitment (4)
+//!                 batch leaf ───────────────┴▶ batch step  = the batch proof (its top, + number)
+//! batch proofs ─▶ settle leaf ─┐  (whole batch? then hash of BatchPublicInputs (40))
+//!                 settle leaf ─┴▶ settle step ─┐     (an odd last subtree joins an empty one)
+//!                 settle leaf ─▶ settle step(-, empty) ┴▶ settle step ─▶ settle root = commitment (4)
 //! settle root ─▶ high rate ─▶ final (KeccakGoldilocksConfig)   = commitment (4)
 //! ```
 //!
@@ -266,8 +266,9 @@
 //! step: a leaf child against the leaf's verifier data (a constant), a step child against
 //! the step's own verifier data, which is the last 68 public inputs of every leaf and step
 //! proof and which each child must carry too (plonky2's cyclic-recursion binding, without
-//! its `*_or_dummy` helpers); the roots hold the step's verifier data as a constant, so a
-//! proof of any other circuit with the same shape is refused. Odd levels carry their last
+//! its `*_or_dummy` helpers); whatever verifies a tree's top proof (the settlement leaf, the
+//! settlement root) holds the step's verifier data as a constant, so a proof of any other
+//! circuit with the same shape is refused. Odd levels carry their last
 //! proof up unchanged, so a batch of any number of chunks needs no padding proof.
 //!
 //! **Batch tree.** A leaf wraps one chunk proof into a segment
@@ -279,18 +280,23 @@
 //! block, else the left's slots hash after; pubdata, priority and imports commitments,
 //! outbox count and root and both value flows chained by equality; counts summed. So the
 //! join is associative and the pubdata commitment (`block::pubdata_commitment`, a fold over
-//! each block's final slots hash) is a running value like the others. The root checks the
-//! segment is a whole batch (starts at the slots seed with the pubdata seed, an empty
-//! outbox and zero value flows; its last chunk ends a block) and exposes exactly
-//! `BatchPublicInputs::to_elements()`, the batch number a public input set by the prover
-//! (the bridge compares it). Where a block ends is the prover's claim: a proof that splits
+//! each block's final slots hash) is a running value like the others. The batch proof is the
+//! tree's top proof with the batch number ([`recursion::BatchProof`]): no root circuit,
+//! which would cost every batch one more `2^13` proof. What a root would check moves into
+//! the settlement leaf, which is padded to `2^13` rows anyway: the segment is a whole batch
+//! (starts at the slots seed with the pubdata seed, an empty outbox and zero value flows;
+//! its last chunk ends a block), and it hashes exactly `BatchPublicInputs::to_elements()`,
+//! the batch number a witness of the settler's (the bridge rebuilds the hash from its own
+//! records, number included). Natively, [`recursion::SegmentPublicInputs::batch_inputs`]
+//! makes the same checks. Where a block ends is the prover's claim: a proof that splits
 //! one block in two still proves every slot, from the same state to the same state, but
 //! exposes another pubdata commitment, so it does not match the sealed batch's public inputs
 //! (which the coordinator compares before it stores a proof, and which the settler hands the
 //! bridge).
 //!
-//! **Settlement tree.** A leaf wraps a batch proof into `hash_no_pad(its 40 public
-//! inputs)` at height 0; a step joins two subtrees of equal height (`two_to_one`), the
+//! **Settlement tree.** A leaf verifies a batch proof (a leaf or step of the batch tree,
+//! carrying the batch step's verifier data), checks it is a whole batch and wraps it into
+//! `hash_no_pad(its 40 public inputs)` at height 0; a step joins two subtrees of equal height (`two_to_one`), the
 //! right one possibly empty (then the prover repeats the left proof, whose commitment is
 //! replaced by the empty root of that height, a 16-entry constant table); the root exposes
 //! the commitment: `bridge::settlement_commitment` over the batches in settlement order,

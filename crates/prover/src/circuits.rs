@@ -28,7 +28,7 @@ pub fn chunk_shape(slots: &ChunkSlots) -> ChunkShape {
 pub struct ProverCircuits {
     /// The chunk circuit.
     pub chunk: ChunkCircuit,
-    /// The batch leaf, step and root circuits.
+    /// The batch leaf and step circuits.
     pub batch: BatchCircuits,
     digest: [u8; 32],
 }
@@ -51,7 +51,7 @@ impl ProverCircuits {
     }
 
     /// The digest both sides compare: SHA-256 over the name and the verifier-data digest of
-    /// every circuit a job uses (chunk, batch leaf, step, root), in that order. Two nodes
+    /// every circuit a job uses (chunk, batch leaf, step), in that order. Two nodes
     /// with equal digests verify each other's proofs.
     pub fn digest(&self) -> [u8; 32] {
         self.digest
@@ -60,13 +60,12 @@ impl ProverCircuits {
 
 fn digest_of(chunk: &ChunkCircuit, batch: &BatchCircuits) -> [u8; 32] {
     let mut hasher = Sha256::new();
-    hasher.update(b"hyperforge/jobs/circuits/1");
-    let [leaf, step, root] = batch.circuits();
+    hasher.update(b"hyperforge/jobs/circuits/2");
+    let [leaf, step] = batch.circuits();
     for (name, data) in [
         ("chunk", &chunk.data),
         ("batch-leaf", leaf),
         ("batch-step", step),
-        ("batch-root", root),
     ] {
         hasher.update((name.len() as u32).to_be_bytes());
         hasher.update(name.as_bytes());

@@ -127,13 +127,6 @@ impl<'a> Reader<'a> {
         self.take(len)
     }
 
-    /// The rest of the input.
-    pub(crate) fn rest(&mut self) -> &'a [u8] {
-        let out = &self.bytes[self.at..];
-        self.at = self.bytes.len();
-        out
-    }
-
     pub(crate) fn chunk_state(&mut self) -> Result<ChunkState, ProverError> {
         let chain_id = ChainId::new(self.u64()?).map_err(|error| self.error(error.to_string()))?;
         let state = StateCommitment {

@@ -11,7 +11,6 @@ use hyperforge_primitives::{
     tx::{DEFAULT_MAX_PAYLOAD, Digest},
     witness::BlockWitness,
 };
-use plonky2::plonk::proof::ProofWithPublicInputs;
 
 use crate::{
     circuits::ProverCircuits,
@@ -19,20 +18,18 @@ use crate::{
     error::{ProverError, Rejection},
 };
 
-/// The three kinds of job, as the `kind` byte of a p2p job.
+/// The two kinds of job, as the `kind` byte of a p2p job.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum JobKind {
     /// Prove one chunk and wrap it into its batch leaf: returns the leaf proof.
     Chunk = 0,
     /// Join two adjacent tree proofs: returns the step proof.
     Step = 1,
-    /// Turn the top tree proof into the batch proof.
-    Root = 2,
 }
 
 impl JobKind {
     /// Every kind.
-    pub const ALL: [JobKind; 3] = [Self::Chunk, Self::Step, Self::Root];
+    pub const ALL: [JobKind; 2] = [Self::Chunk, Self::Step];
 
     /// The wire byte.
     pub fn as_u8(self) -> u8 {
@@ -52,7 +49,6 @@ impl JobKind {
         match self {
             Self::Chunk => "chunk",
             Self::Step => "step",
-            Self::Root => "root",
         }
     }
 }
@@ -87,16 +83,6 @@ pub struct StepJob {
     pub right: Vec<u8>,
 }
 
-/// A root job: the top tree proof of a batch and its number. Payload: batch number (8) |
-/// tree proof bytes (the rest).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct RootJob {
-    /// The batch number.
-    pub batch_number: u64,
-    /// The top proof's bytes.
-    pub top: Vec<u8>,
-}
-
 /// One job's payload.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum JobPayload {
@@ -104,8 +90,6 @@ pub enum JobPayload {
     Chunk(Box<ChunkJob>),
     /// A step job.
     Step(StepJob),
-    /// A root job.
-    Root(RootJob),
 }
 
 impl JobPayload {
@@ -114,7 +98,6 @@ impl JobPayload {
         match self {
             Self::Chunk(_) => JobKind::Chunk,
             Self::Step(_) => JobKind::Step,
-            Self::Root(_) => JobKind::Root,
         }
     }
 
@@ -134,10 +117,6 @@ impl JobPayload {
             }
             Self::Step(job) => {
                 writer.bytes(&job.left).bytes(&job.right);
-            }
-            Self::Root(job) => {
-                writer.u64(job.batch_number);
-                writer.out.extend_from_slice(&job.top);
             }
         }
         writer.out
@@ -176,44 +155,25 @@ impl JobPayload {
                 reader.finish()?;
                 Ok(Self::Step(StepJob { left, right }))
             }
-            JobKind::Root => {
-                let mut reader = Reader::new(bytes, "root job");
-                let batch_number = reader.u64()?;
-                let top = reader.rest().to_vec();
-                Ok(Self::Root(RootJob { batch_number, top }))
-            }
         }
     }
 }
 
-/// A tree proof's bytes: is leaf (1) | plonky2's proof encoding.
+/// A tree proof's bytes: is leaf (1) | plonky2's proof encoding ([`TreeProof::to_bytes`]).
 pub fn encode_tree_proof(proof: &TreeProof) -> Vec<u8> {
-    let mut out = vec![u8::from(proof.is_leaf)];
-    out.extend_from_slice(&proof.proof.to_bytes());
-    out
+    proof.to_bytes()
 }
 
 /// Reads [`encode_tree_proof`]'s form (the leaf and step circuits share one common data).
 pub fn decode_tree_proof(batch: &BatchCircuits, bytes: &[u8]) -> Result<TreeProof, ProverError> {
-    let malformed = |problem: String| ProverError::Malformed {
+    TreeProof::from_bytes(bytes, &batch.leaf.common).map_err(|error| ProverError::Malformed {
         what: "tree proof",
-        problem,
-    };
-    let (&flag, rest) = bytes
-        .split_first()
-        .ok_or_else(|| malformed("empty".into()))?;
-    let is_leaf = match flag {
-        0 => false,
-        1 => true,
-        other => return Err(malformed(format!("level flag {other}"))),
-    };
-    let proof = ProofWithPublicInputs::from_bytes(rest.to_vec(), &batch.leaf.common)
-        .map_err(|error| malformed(error.to_string()))?;
-    Ok(TreeProof { proof, is_leaf })
+        problem: error.to_string(),
+    })
 }
 
 /// Proves a job: `kind` and `payload` as the coordinator sent them. Returns the proof bytes
-/// ([`encode_tree_proof`] for chunk and step jobs, `BatchProof::to_bytes` for a root job).
+/// ([`encode_tree_proof`]).
 /// Slow: call it on a blocking thread.
 pub fn prove(circuits: &ProverCircuits, kind: u8, payload: &[u8]) -> Result<Vec<u8>, ProverError> {
     let kind = JobKind::from_u8(kind)?;
@@ -246,11 +206,6 @@ pub fn prove(circuits: &ProverCircuits, kind: u8, payload: &[u8]) -> Result<Vec<
             let step = circuits.batch.prove_step(&left, &right)?;
             Ok(encode_tree_proof(&step))
         }
-        JobPayload::Root(job) => {
-            let top = decode_tree_proof(&circuits.batch, &job.top)?;
-            let proof = circuits.batch.prove_root(&top, job.batch_number)?;
-            Ok(proof.to_bytes())
-        }
     }
 }
 
@@ -262,8 +217,6 @@ pub enum Expected {
     Leaf(SegmentPublicInputs),
     /// A step proof of this segment.
     Step(SegmentPublicInputs),
-    /// The batch proof of these public inputs (the sealed record's).
-    Batch(BatchPublicInputs),
 }
 
 /// Checks a returned proof: it decodes for the circuit, is of the expected level, verifies,
@@ -288,44 +241,52 @@ fn check_inner(
 ) -> Result<(), Rejection> {
     let batch = &circuits.batch;
     let level = |is_leaf: bool| if is_leaf { "leaf" } else { "step" };
-    match expected {
-        Expected::Leaf(segment) | Expected::Step(segment) => {
-            let want_leaf = matches!(expected, Expected::Leaf(_));
-            let tree = decode_tree_proof(batch, proof)
-                .map_err(|error| Rejection::Undecodable(error.to_string()))?;
-            if tree.is_leaf != want_leaf {
-                return Err(Rejection::WrongLevel {
-                    expected: level(want_leaf),
-                    got: level(tree.is_leaf),
-                });
-            }
-            batch
-                .verify_tree(&tree)
-                .map_err(|error| Rejection::DoesNotVerify(error.to_string()))?;
-            let stated = BatchCircuits::segment(&tree)
-                .map_err(|error| Rejection::Undecodable(error.to_string()))?;
-            if &stated != segment {
-                return Err(Rejection::WrongPublicInputs(describe_segment_difference(
-                    segment, &stated,
-                )));
-            }
-            Ok(())
-        }
-        Expected::Batch(inputs) => {
-            let proof = BatchProof::from_bytes(proof.to_vec(), batch)
-                .map_err(|error| Rejection::Undecodable(error.to_string()))?;
-            batch
-                .verify(&proof)
-                .map_err(|error| Rejection::DoesNotVerify(error.to_string()))?;
-            if proof.public_inputs() != inputs.to_elements().as_slice() {
-                return Err(Rejection::WrongPublicInputs(format!(
-                    "the batch proof does not state batch {}'s sealed public inputs",
-                    inputs.batch_number
-                )));
-            }
-            Ok(())
-        }
+    let (Expected::Leaf(segment) | Expected::Step(segment)) = expected;
+    let want_leaf = matches!(expected, Expected::Leaf(_));
+    let tree = decode_tree_proof(batch, proof)
+        .map_err(|error| Rejection::Undecodable(error.to_string()))?;
+    if tree.is_leaf != want_leaf {
+        return Err(Rejection::WrongLevel {
+            expected: level(want_leaf),
+            got: level(tree.is_leaf),
+        });
     }
+    batch
+        .verify_tree(&tree)
+        .map_err(|error| Rejection::DoesNotVerify(error.to_string()))?;
+    let stated =
+        BatchCircuits::segment(&tree).map_err(|error| Rejection::Undecodable(error.to_string()))?;
+    if &stated != segment {
+        return Err(Rejection::WrongPublicInputs(describe_segment_difference(
+            segment, &stated,
+        )));
+    }
+    Ok(())
+}
+
+/// Checks a stored batch proof (`BatchProof::to_bytes`, what `hf_getBatchProof` serves):
+/// it decodes, its top proof verifies and is a whole batch, and it states exactly `inputs`.
+pub fn check_batch_proof(
+    circuits: &ProverCircuits,
+    inputs: &BatchPublicInputs,
+    proof: &[u8],
+) -> Result<(), Rejection> {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        let batch = &circuits.batch;
+        let proof = BatchProof::from_bytes(proof.to_vec(), batch)
+            .map_err(|error| Rejection::Undecodable(error.to_string()))?;
+        batch
+            .verify(&proof)
+            .map_err(|error| Rejection::DoesNotVerify(error.to_string()))?;
+        if proof.public_inputs() != inputs.to_elements().as_slice() {
+            return Err(Rejection::WrongPublicInputs(format!(
+                "the batch proof does not state batch {}'s sealed public inputs",
+                inputs.batch_number
+            )));
+        }
+        Ok(())
+    }))
+    .unwrap_or_else(|_| Err(Rejection::Undecodable("the verifier panicked".into())))
 }
 
 fn describe_segment_difference(

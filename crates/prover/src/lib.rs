@@ -19,30 +19,31 @@
 //! - a **step job** ([`JobKind::Step`]) per inner node: neighbours joined level by level, an
 //!   odd last node carried up unchanged (as `BatchCircuits::prove_batch`); the job carries
 //!   the two children's proofs; it becomes ready once both are proven.
-//! - one **root job** ([`JobKind::Root`]): the top proof and the batch number; it returns
-//!   the `BatchProof`.
 //!
-//! Tree proofs travel as `is_leaf (1) | plonky2 proof bytes` ([`encode_tree_proof`]); the
-//! batch proof as plonky2's bytes.
+//! The top node's proof (the leaf of a one-chunk batch, else the last step) is the batch
+//! proof: the coordinator stores it with the batch number (`BatchProof::to_bytes`), and the
+//! settlement leaf checks that it is a whole batch. There is no root job.
+//!
+//! Tree proofs travel as `is_leaf (1) | plonky2 proof bytes` ([`encode_tree_proof`]).
 //!
 //! # Checking
 //!
 //! The coordinator trusts no prover. [`check`] decodes the proof for the circuit, refuses a
 //! leaf where a step was expected (or the reverse), verifies it (a tree proof must also carry
 //! the step circuit's verifier data), and compares its public inputs with [`Expected`]: the
-//! segment computed natively from the sealed batch for leaves and steps
-//! ([`join_segments`] mirrors the step circuit), and the sealed record's
-//! `BatchPublicInputs` for the root. `ends_block` is the prover's claim in the leaf circuit,
+//! segment computed natively from the sealed batch ([`join_segments`] mirrors the step
+//! circuit); the top node's is the whole batch, which planning checked against the sealed
+//! record's `BatchPublicInputs`. `ends_block` is the prover's claim in the leaf circuit,
 //! so a proof that splits a block differently states another segment (and pubdata fold) and
 //! is refused at its leaf. A panic inside plonky2 while checking untrusted bytes is a
 //! refusal too.
 //!
 //! # Circuits and their digest
 //!
-//! [`ProverCircuits::load_or_build`] builds the chunk circuit (not cached yet: its hint
-//! generators cannot be serialised) and loads the batch circuits from a `CircuitCache` (or
-//! builds and stores them). The digest is SHA-256 over the name and verifier-data digest of
-//! the chunk, batch leaf, step and root circuits: a job names it, and a prover whose digest
+//! [`ProverCircuits::load_or_build`] loads the chunk circuit and the batch circuits from a
+//! `CircuitCache` (or builds and stores them). The digest is SHA-256 over the name and
+//! verifier-data digest of the chunk, batch leaf and step circuits: a job names it, and a
+//! prover whose digest
 //! differs is refused before it is given work.
 
 mod circuits;
@@ -54,7 +55,7 @@ mod plan;
 pub use circuits::{ProverCircuits, chunk_shape};
 pub use error::{ProverError, Rejection};
 pub use job::{
-    ChunkJob, Expected, JobKind, JobPayload, RootJob, StepJob, check, decode_tree_proof,
+    ChunkJob, Expected, JobKind, JobPayload, StepJob, check, check_batch_proof, decode_tree_proof,
     encode_tree_proof, join_segments, prove,
 };
 pub use plan::{BatchPlan, ChunkPlan, NodeKind, PlanNode, plan_batch};

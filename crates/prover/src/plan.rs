@@ -89,7 +89,7 @@ impl PlanNode {
 }
 
 /// Every job of one batch: a node per chunk (nodes `0..chunks.len()` are the leaves, in
-/// order), then the steps, then the root over node `top`.
+/// order), then the steps; node `top`'s proof is the batch proof.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct BatchPlan {
     /// The batch number.
@@ -98,7 +98,7 @@ pub struct BatchPlan {
     pub chunks: Vec<ChunkPlan>,
     /// The tree: leaves first, then steps level by level.
     pub nodes: Vec<PlanNode>,
-    /// The node the root job wraps.
+    /// The node whose proof is the batch proof (its segment is the whole batch).
     pub top: usize,
     /// What the batch proof must state: the sealed record's public inputs.
     pub public_inputs: BatchPublicInputs,
@@ -208,25 +208,12 @@ pub fn plan_batch(
     }
     let top = level[0];
 
-    // The native end of the batch must be the sealed record's: otherwise no honest proof
-    // could ever match it.
-    let whole = &nodes[top].segment;
-    let stated = BatchPublicInputs {
-        chain_id: inputs.chain_id,
-        batch_number: batch,
-        old_state_root: whole.range.state_root_before,
-        new_state_root: whole.range.state_root_after,
-        priority_ops_count: whole.range.priority_count,
-        priority_commitment_before: whole.range.priority_before,
-        priority_commitment_after: whole.range.priority_after,
-        imports_count: whole.range.imports_count,
-        imports_commitment_before: whole.range.imports_before,
-        imports_commitment_after: whole.range.imports_after,
-        outbox_root: whole.range.outbox_root_after,
-        value_out: whole.range.value_out_after,
-        value_in: whole.range.value_in_after,
-        pubdata_commitment: whole.pubdata_after,
-    };
+    // The native end of the batch must be the sealed record's, and a whole batch: otherwise
+    // no honest proof could ever match it.
+    let stated = nodes[top]
+        .segment
+        .batch_inputs(batch)
+        .map_err(|error| plan_error(error.to_string()))?;
     if &stated != inputs {
         return Err(plan_error(
             "the blocks' witnesses do not lead to the sealed public inputs".into(),

@@ -8,7 +8,7 @@ use std::sync::LazyLock;
 
 use hyperforge_circuits::{
     ChunkShape,
-    recursion::CircuitCache,
+    recursion::{BatchProof, CircuitCache},
     test_utils::{TestChain, test_address, transfer},
 };
 use hyperforge_primitives::{
@@ -123,11 +123,7 @@ static BATCH: LazyLock<Batch> = LazyLock::new(|| {
         let proof = prove_payload(&node_payload(&batch, node, &proofs));
         proofs.push(proof);
     }
-    let root = JobPayload::Root(RootJob {
-        batch_number: 1,
-        top: proofs[batch.plan.top].clone(),
-    });
-    batch.batch_proof = prove_payload(&root);
+    batch.batch_proof = BatchProof::bytes_of(1, &proofs[batch.plan.top]);
     batch.proofs = proofs;
     batch
 });
@@ -171,12 +167,13 @@ fn every_honest_proof_checks_and_the_batch_proof_states_the_sealed_inputs() {
     for (node, proof) in batch.plan.nodes.iter().zip(&batch.proofs) {
         check(&CIRCUITS, &node.expected(), proof).unwrap();
     }
-    check(
-        &CIRCUITS,
-        &Expected::Batch(batch.record.public_inputs.clone()),
-        &batch.batch_proof,
-    )
-    .unwrap();
+    // The top node's proof with the number is the batch proof of the sealed inputs.
+    let proof = BatchProof::from_bytes(batch.batch_proof.clone(), &CIRCUITS.batch).unwrap();
+    CIRCUITS.batch.verify(&proof).unwrap();
+    assert_eq!(
+        proof.public_inputs(),
+        batch.record.public_inputs.to_elements().as_slice()
+    );
 }
 
 #[test]
@@ -212,10 +209,6 @@ fn a_proof_with_a_flipped_byte_is_refused() {
     for (expected, proof) in [
         (batch.plan.nodes[0].expected(), &batch.proofs[0]),
         (batch.plan.nodes[4].expected(), &batch.proofs[4]),
-        (
-            Expected::Batch(batch.record.public_inputs.clone()),
-            &batch.batch_proof,
-        ),
     ] {
         let mut corrupt = proof.clone();
         let middle = corrupt.len() / 2;
@@ -261,34 +254,12 @@ fn a_step_over_the_children_in_the_wrong_order_is_refused() {
 }
 
 #[test]
-fn a_batch_proof_of_another_batch_number_is_refused() {
+fn a_part_of_the_batch_in_the_top_place_is_refused() {
     let batch = &*BATCH;
-    let lie = prove_payload(&JobPayload::Root(RootJob {
-        batch_number: 2,
-        top: batch.proofs[batch.plan.top].clone(),
-    }));
-    let refusal = check(
-        &CIRCUITS,
-        &Expected::Batch(batch.record.public_inputs.clone()),
-        &lie,
-    )
-    .unwrap_err();
-    assert!(
-        matches!(refusal, Rejection::WrongPublicInputs(_)),
-        "{refusal}"
-    );
-    // The step over chunks 0 and 1 is a whole block, so a root over it proves: a batch
-    // proof of block 1 alone, which is not the sealed batch.
-    let part = prove_payload(&JobPayload::Root(RootJob {
-        batch_number: 1,
-        top: batch.proofs[3].clone(),
-    }));
-    let refusal = check(
-        &CIRCUITS,
-        &Expected::Batch(batch.record.public_inputs.clone()),
-        &part,
-    )
-    .unwrap_err();
+    // The step over chunks 0 and 1 is a whole block, a whole batch of its own, but not the
+    // sealed one: refused where the top proof is due.
+    let top = &batch.plan.nodes[batch.plan.top];
+    let refusal = check(&CIRCUITS, &top.expected(), &batch.proofs[3]).unwrap_err();
     assert!(
         matches!(refusal, Rejection::WrongPublicInputs(_)),
         "{refusal}"

@@ -1,10 +1,11 @@
 //! The proving-job coordinator: plans every sealed batch into jobs (chunk jobs from the
-//! stored block witnesses, step jobs as children complete, then the root job), hands them
-//! out over `/hyperforge/jobs/1` with a lease, checks every returned proof and, once the
-//! root verifies, stores the batch proof and marks the batch proven.
+//! stored block witnesses, then step jobs as children complete), hands them out over
+//! `/hyperforge/jobs/1` with a lease, checks every returned proof and, once the top node's
+//! proof verifies, stores it with the batch number as the batch proof and marks the batch
+//! proven.
 //!
-//! - Jobs persist in the store's `jobs` column (key: job id = `batch << 24 | node`, the
-//!   root's node index being the plan's node count), each queued, leased to a peer until a
+//! - Jobs persist in the store's `jobs` column (key: job id = `batch << 24 | node`), each
+//!   queued, leased to a peer until a
 //!   wall-clock deadline, or proven with its proof (a proven job is written synced). On
 //!   start every unproven sealed batch is planned again (planning is deterministic) and the
 //!   stored states are laid over it: no proven work is lost, and the leases of the earlier
@@ -45,15 +46,17 @@ use std::{
 };
 
 use futures::StreamExt;
-use hyperforge_circuits::{ChunkShape, recursion::CircuitCache};
+use hyperforge_circuits::{
+    ChunkShape,
+    recursion::{BatchProof, CircuitCache},
+};
 use hyperforge_p2p::{
     Announcement, CircuitDigest, Client, Event, Events, Job, JobId, JobRequest, JobsRequest,
     JobsResponse, Offence, P2pError, Payload, PeerId, ProofReceipt, ProofSubmission, Refusal,
 };
 use hyperforge_primitives::{block::ProofStatus, witness::BlockWitness};
 use hyperforge_prover::{
-    BatchPlan, Expected, JobKind, JobPayload, NodeKind, ProverCircuits, RootJob, StepJob,
-    plan_batch,
+    BatchPlan, Expected, JobKind, JobPayload, NodeKind, ProverCircuits, StepJob, plan_batch,
 };
 use tokio::sync::{mpsc, watch};
 
@@ -186,7 +189,7 @@ impl JobState {
     }
 }
 
-/// The jobs of one batch: its plan and the state of each node's job, then the root's.
+/// The jobs of one batch: its plan and the state of each node's job.
 #[derive(Debug)]
 struct BatchJobs {
     plan: Arc<BatchPlan>,
@@ -195,10 +198,6 @@ struct BatchJobs {
 }
 
 impl BatchJobs {
-    fn root(&self) -> usize {
-        self.plan.nodes.len()
-    }
-
     fn is_proven(&self, index: usize) -> bool {
         matches!(self.states.get(index), Some(JobState::Proven(_)))
     }
@@ -213,8 +212,7 @@ impl BatchJobs {
     fn kind(&self, index: usize) -> JobKind {
         match self.plan.nodes.get(index).map(|node| node.kind) {
             Some(NodeKind::Leaf { .. }) => JobKind::Chunk,
-            Some(NodeKind::Step { .. }) => JobKind::Step,
-            None => JobKind::Root,
+            Some(NodeKind::Step { .. }) | None => JobKind::Step,
         }
     }
 
@@ -223,15 +221,12 @@ impl BatchJobs {
         match self.plan.nodes.get(index).map(|node| node.kind) {
             Some(NodeKind::Leaf { .. }) => true,
             Some(NodeKind::Step { left, right }) => self.is_proven(left) && self.is_proven(right),
-            None => self.is_proven(self.plan.top),
+            None => false,
         }
     }
 
-    fn expected(&self, index: usize) -> Expected {
-        match self.plan.nodes.get(index) {
-            Some(node) => node.expected(),
-            None => Expected::Batch(self.plan.public_inputs.clone()),
-        }
+    fn expected(&self, index: usize) -> Option<Expected> {
+        self.plan.nodes.get(index).map(|node| node.expected())
     }
 }
 
@@ -455,7 +450,7 @@ impl Coordinator {
         let plan = plan_batch(self.shape, record, &witnesses).map_err(|error| {
             SequencerError::Corrupt(format!("batch {number} cannot be planned: {error}"))
         })?;
-        let count = plan.nodes.len() + 1;
+        let count = plan.nodes.len();
         let mut states = vec![JobState::Queued; count];
         let mut fresh = Vec::new();
         let stored: BTreeMap<u64, Vec<u8>> = store
@@ -562,13 +557,11 @@ impl Coordinator {
                 left: batch.proof(left).map(|p| p.to_vec()).unwrap_or_default(),
                 right: batch.proof(right).map(|p| p.to_vec()).unwrap_or_default(),
             }),
-            None => JobPayload::Root(RootJob {
-                batch_number: number,
-                top: batch
-                    .proof(batch.plan.top)
-                    .map(|p| p.to_vec())
-                    .unwrap_or_default(),
-            }),
+            None => {
+                return Err(SequencerError::Corrupt(format!(
+                    "batch {number} has no node {index}"
+                )));
+            }
         };
         let deadline_ms = now + self.config.lease.as_millis() as u64;
         let state = JobState::Leased { peer, deadline_ms };
@@ -599,13 +592,12 @@ impl Coordinator {
             .batches
             .get(&number)
             .ok_or_else(|| format!("job {id} is unknown (its batch is proven or never sealed)"))?;
-        if index >= batch.states.len() {
-            return Err(format!("job {id} is unknown"));
-        }
         if batch.is_proven(index) {
             return Err(format!("job {id} is proven already"));
         }
-        Ok(batch.expected(index))
+        batch
+            .expected(index)
+            .ok_or_else(|| format!("job {id} is unknown"))
     }
 
     /// A refused proof: the job goes back to the queue if `peer` held it.
@@ -625,7 +617,7 @@ impl Coordinator {
         Ok(())
     }
 
-    /// A checked proof: stored synced; a root finishes its batch.
+    /// A checked proof: stored synced; the top node's finishes its batch.
     fn accept(&self, id: JobId, proof: Vec<u8>) -> Result<(), SequencerError> {
         let store = self.shared.store();
         let (number, index) = split_id(id);
@@ -636,9 +628,9 @@ impl Coordinator {
         if batch.is_proven(index) {
             return Ok(());
         }
-        let proof = Arc::new(proof);
-        let state = JobState::Proven(proof.clone());
-        if index != batch.root() {
+        if index != batch.plan.top {
+            let proof = Arc::new(proof);
+            let state = JobState::Proven(proof.clone());
             store.put_jobs(&[(id.0, state.encode())], true)?;
             // Counted once durable: what the metric shows survives a crash.
             self.shared.metrics.jobs_proven.inc();
@@ -662,6 +654,8 @@ impl Coordinator {
             .get()
             .map(|circuits| circuits.digest())
             .unwrap_or_default();
+        // The top node's proof with the batch number is the batch proof.
+        let proof = BatchProof::bytes_of(number, &proof);
         // The proof, the record and the pruning of the batch's witnesses in one synced
         // write; then the jobs (orphans left by a crash in between are deleted on start).
         store.put_batch_proof(

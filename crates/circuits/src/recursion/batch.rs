@@ -1,26 +1,30 @@
 //! The batch proof: a binary tree over a batch's chunk proofs, in order. A leaf wraps one
 //! chunk proof into a [`SegmentPublicInputs`] (the chunk's range plus where blocks end and
-//! the pubdata fold), a step joins two adjacent segments, the root checks that the whole is
-//! a batch and exposes exactly `BatchPublicInputs::to_elements`. The crate docs ("Recursion")
-//! explain the design.
+//! the pubdata fold), a step joins two adjacent segments. The batch proof is the tree's top
+//! proof with the batch number ([`BatchProof`]): no circuit of its own. Whoever uses it
+//! checks that its segment is a whole batch ([`SegmentPublicInputs::batch_inputs`]
+//! natively, [`whole_batch`] in the settlement leaf, which also registers exactly
+//! `BatchPublicInputs::to_elements`). The crate docs ("Recursion") explain the design.
 
 use hyperforge_crypto::GFp;
 use hyperforge_primitives::block::slots_hash_seed;
-use hyperforge_primitives::bridge::{PUBLIC_INPUTS_PER_BATCH, empty_outbox_root, two_to_one};
+use hyperforge_primitives::bridge::{
+    BatchPublicInputs, PUBLIC_INPUTS_PER_BATCH, empty_outbox_root, two_to_one,
+};
 use hyperforge_primitives::domain;
 use hyperforge_primitives::tx::Digest;
+use hyperforge_primitives::{Amount, ChainId};
 use plonky2::field::types::Field;
 use plonky2::hash::hash_types::HashOutTarget;
 use plonky2::hash::poseidon::PoseidonHash;
 use plonky2::iop::target::{BoolTarget, Target};
 use plonky2::iop::witness::WitnessWrite;
-use plonky2::plonk::proof::{ProofWithPublicInputs, ProofWithPublicInputsTarget};
 
 use super::cache::CircuitCache;
-use super::tree::{TreeCircuits, TreeKind, TreeProof, hash_at, select_hash};
+use super::tree::{Inner, InnerProof, TreeCircuits, TreeKind, TreeProof, hash_at, select_hash};
 use crate::chunk::PUBLIC_INPUTS_PER_CHUNK;
 use crate::error::CircuitError;
-use crate::{Builder, ChunkCircuit, ChunkProof, ChunkPublicInputs, Config, D};
+use crate::{Builder, ChunkCircuit, ChunkProof, ChunkPublicInputs};
 
 /// Field elements of a segment's public inputs (before the verifier data).
 pub const PUBLIC_INPUTS_PER_SEGMENT: usize = PUBLIC_INPUTS_PER_CHUNK + 9;
@@ -94,6 +98,49 @@ impl SegmentPublicInputs {
         out
     }
 
+    /// The public inputs of batch `batch_number` if the segment is a whole batch, as
+    /// [`whole_batch`] checks in circuit: its first block starts at the slots seed and its
+    /// last ends, the pubdata fold starts at [`pubdata_seed`], the outbox empty and both
+    /// value flows at zero.
+    pub fn batch_inputs(&self, batch_number: u64) -> Result<BatchPublicInputs, CircuitError> {
+        let r = &self.range;
+        let problem = if r.slots_hash_before != slots_hash_seed() {
+            Some("its first chunk does not start a block")
+        } else if !self.ends_block {
+            Some("its last chunk does not end a block")
+        } else if self.pubdata_before != pubdata_seed() {
+            Some("its pubdata fold does not start at the seed")
+        } else if r.outbox_count_before != 0 || r.outbox_root_before != empty_outbox_root() {
+            Some("its outbox does not start empty")
+        } else if r.value_out_before != Amount::ZERO || r.value_in_before != Amount::ZERO {
+            Some("its value flows do not start at zero")
+        } else {
+            None
+        };
+        if let Some(problem) = problem {
+            return Err(CircuitError::NotABatch(problem.into()));
+        }
+        let chain_id = ChainId::new(r.chain_id).map_err(|error| {
+            CircuitError::NotABatch(format!("chain id {}: {error}", r.chain_id))
+        })?;
+        Ok(BatchPublicInputs {
+            chain_id,
+            batch_number,
+            old_state_root: r.state_root_before,
+            new_state_root: r.state_root_after,
+            priority_ops_count: r.priority_count,
+            priority_commitment_before: r.priority_before,
+            priority_commitment_after: r.priority_after,
+            imports_count: r.imports_count,
+            imports_commitment_before: r.imports_before,
+            imports_commitment_after: r.imports_after,
+            outbox_root: r.outbox_root_after,
+            value_out: r.value_out_after,
+            value_in: r.value_in_after,
+            pubdata_commitment: self.pubdata_after,
+        })
+    }
+
     /// Reads [`Self::to_elements`]' layout.
     pub fn from_elements(elements: &[GFp]) -> Result<Self, CircuitError> {
         if elements.len() != PUBLIC_INPUTS_PER_SEGMENT {
@@ -114,38 +161,82 @@ impl SegmentPublicInputs {
     }
 }
 
-/// A batch proof: its public inputs are exactly `BatchPublicInputs::to_elements`.
+/// A batch proof: the top proof of the batch's tree (a leaf for one chunk, else a step),
+/// whose segment is a whole batch, with the batch number. The tree does not state the
+/// number: the settlement leaf takes it as a witness into the batch's public inputs, which
+/// the bridge rebuilds from its own records, so a wrong number settles nothing.
 #[derive(Debug, Clone)]
-pub struct BatchProof(pub ProofWithPublicInputs<GFp, Config, D>);
+pub struct BatchProof {
+    top: TreeProof,
+    batch_number: u64,
+    public_inputs: Vec<GFp>,
+}
 
 impl BatchProof {
-    /// Its 40 public inputs.
-    pub fn public_inputs(&self) -> &[GFp] {
-        &self.0.public_inputs
+    /// The batch proof of `top`, if its segment is a whole batch (the proof itself is not
+    /// verified here: [`BatchCircuits::verify`] does).
+    pub fn new(top: TreeProof, batch_number: u64) -> Result<Self, CircuitError> {
+        let segment = SegmentPublicInputs::from_elements(top.app_inputs())?;
+        let public_inputs = segment.batch_inputs(batch_number)?.to_elements().to_vec();
+        Ok(Self {
+            top,
+            batch_number,
+            public_inputs,
+        })
     }
 
-    /// plonky2's proof encoding.
+    /// A batch proof of `top` without the whole-batch check: for tests that show the
+    /// settlement circuit refusing what the native check would.
+    #[cfg(test)]
+    pub(crate) fn unchecked(top: TreeProof, batch_number: u64) -> Self {
+        Self {
+            top,
+            batch_number,
+            public_inputs: Vec::new(),
+        }
+    }
+
+    /// The tree's top proof.
+    pub fn top(&self) -> &TreeProof {
+        &self.top
+    }
+
+    /// The batch number.
+    pub fn batch_number(&self) -> u64 {
+        self.batch_number
+    }
+
+    /// Its 40 public inputs: `BatchPublicInputs::to_elements` of its segment and number.
+    pub fn public_inputs(&self) -> &[GFp] {
+        &self.public_inputs
+    }
+
+    /// batch number (8, big-endian) | the top proof ([`TreeProof::to_bytes`]).
     pub fn to_bytes(&self) -> Vec<u8> {
-        self.0.to_bytes()
+        Self::bytes_of(self.batch_number, &self.top.to_bytes())
+    }
+
+    /// [`Self::to_bytes`]' form from the parts: the number and the top proof's bytes.
+    pub fn bytes_of(batch_number: u64, top: &[u8]) -> Vec<u8> {
+        let mut out = Vec::with_capacity(8 + top.len());
+        out.extend_from_slice(&batch_number.to_be_bytes());
+        out.extend_from_slice(top);
+        out
     }
 
     /// Reads [`Self::to_bytes`]' form for `circuits`.
     pub fn from_bytes(bytes: Vec<u8>, circuits: &BatchCircuits) -> Result<Self, CircuitError> {
-        ProofWithPublicInputs::from_bytes(bytes, &circuits.root.common)
-            .map(Self)
-            .map_err(|e| CircuitError::ProofBytes(e.to_string()))
-    }
-}
-
-impl From<ProofWithPublicInputs<GFp, Config, D>> for BatchProof {
-    fn from(proof: ProofWithPublicInputs<GFp, Config, D>) -> Self {
-        Self(proof)
-    }
-}
-
-impl AsRef<ProofWithPublicInputs<GFp, Config, D>> for BatchProof {
-    fn as_ref(&self) -> &ProofWithPublicInputs<GFp, Config, D> {
-        &self.0
+        if bytes.len() < 8 {
+            return Err(CircuitError::ProofBytes(format!(
+                "a batch proof of {} bytes has no batch number",
+                bytes.len()
+            )));
+        }
+        let (number, top) = bytes.split_at(8);
+        let mut word = [0; 8];
+        word.copy_from_slice(number);
+        let top = TreeProof::from_bytes(top, &circuits.leaf.common)?;
+        Self::new(top, u64::from_be_bytes(word))
     }
 }
 
@@ -161,29 +252,21 @@ pub struct BatchLeafTargets {
     ends_block: BoolTarget,
 }
 
-/// A batch root's own targets.
-#[derive(Debug)]
-pub struct BatchRootTargets {
-    batch_number: Target,
-}
-
 impl TreeKind for BatchTree {
     const NAME: &'static str = "batch";
     const INNER: &'static str = "chunk";
-    type Proof = BatchProof;
     type Leaf = BatchLeafTargets;
     type Step = ();
-    type Root = BatchRootTargets;
 
-    fn leaf(builder: &mut Builder, chunk: &ProofWithPublicInputsTarget<D>) -> BatchLeafTargets {
+    fn leaf(builder: &mut Builder, chunk: &[Target]) -> BatchLeafTargets {
         let pubdata_before = builder.add_virtual_hash();
         let ends_block = builder.add_virtual_bool_target_safe();
-        let slots_after = hash_at(&chunk.public_inputs, SLOTS_AFTER);
+        let slots_after = hash_at(chunk, SLOTS_AFTER);
         let mut to_fold = pubdata_before.elements.to_vec();
         to_fold.extend(slots_after.elements);
         let folded = builder.hash_n_to_hash_no_pad::<PoseidonHash>(to_fold);
         let pubdata_after = select_hash(builder, ends_block, folded, pubdata_before);
-        builder.register_public_inputs(&chunk.public_inputs);
+        builder.register_public_inputs(chunk);
         builder.register_public_input(ends_block.target);
         builder.register_public_inputs(&pubdata_before.elements);
         builder.register_public_inputs(&pubdata_after.elements);
@@ -197,43 +280,45 @@ impl TreeKind for BatchTree {
         let joined = join(builder, left, right);
         builder.register_public_inputs(&joined);
     }
+}
 
-    fn root(builder: &mut Builder, s: &[Target]) -> BatchRootTargets {
-        // A batch: its first block starts at the slots seed, its last ends; the pubdata fold,
-        // the outbox and the value flows start empty.
-        let slots_seed = builder.constant_hash(slots_hash_seed());
-        builder.connect_hashes(hash_at(s, SLOTS_BEFORE), slots_seed);
-        let one = builder.one();
-        builder.connect(s[ENDS_BLOCK], one);
-        let pubdata = builder.constant_hash(pubdata_seed());
-        builder.connect_hashes(hash_at(s, PUBDATA_BEFORE), pubdata);
-        let zero = builder.zero();
-        builder.connect(s[OUTBOX_BEFORE], zero);
-        let empty_outbox = builder.constant_hash(empty_outbox_root());
-        builder.connect_hashes(hash_at(s, OUTBOX_BEFORE + 1), empty_outbox);
-        for i in 0..2 {
-            builder.connect(s[VALUE_OUT_BEFORE + i], zero);
-            builder.connect(s[VALUE_IN_BEFORE + i], zero);
-        }
-        let batch_number = builder.add_virtual_target();
-        // `BatchPublicInputs::to_elements`.
-        builder.register_public_input(s[CHAIN]);
-        builder.register_public_input(batch_number);
-        builder.register_public_inputs(&s[STATE_BEFORE..STATE_BEFORE + 4]);
-        builder.register_public_inputs(&s[STATE_AFTER..STATE_AFTER + 4]);
-        builder.register_public_input(s[PRIORITY_COUNT]);
-        builder.register_public_inputs(&s[PRIORITY_BEFORE..PRIORITY_BEFORE + 4]);
-        builder.register_public_inputs(&s[PRIORITY_AFTER..PRIORITY_AFTER + 4]);
-        builder.register_public_input(s[IMPORTS_COUNT]);
-        builder.register_public_inputs(&s[IMPORTS_BEFORE..IMPORTS_BEFORE + 4]);
-        builder.register_public_inputs(&s[IMPORTS_AFTER..IMPORTS_AFTER + 4]);
-        builder.register_public_inputs(&s[OUTBOX_AFTER + 1..OUTBOX_AFTER + 5]);
-        builder.register_public_inputs(&s[VALUE_OUT_AFTER..VALUE_OUT_AFTER + 2]);
-        builder.register_public_inputs(&s[VALUE_IN_AFTER..VALUE_IN_AFTER + 2]);
-        builder.register_public_inputs(&s[PUBDATA_AFTER..PUBDATA_AFTER + 4]);
-        debug_assert_eq!(builder.num_public_inputs(), PUBLIC_INPUTS_PER_BATCH);
-        BatchRootTargets { batch_number }
+/// What a whole batch's segment `s` registers, in circuit: the checks of
+/// [`SegmentPublicInputs::batch_inputs`] (its first block starts at the slots seed, its last
+/// ends; the pubdata fold, the outbox and the value flows start empty), then the batch's
+/// public inputs, exactly `BatchPublicInputs::to_elements`, returned with the batch number
+/// (a free target: its prover sets it). The settlement leaf's.
+pub(crate) fn whole_batch(builder: &mut Builder, s: &[Target]) -> (Vec<Target>, Target) {
+    let slots_seed = builder.constant_hash(slots_hash_seed());
+    builder.connect_hashes(hash_at(s, SLOTS_BEFORE), slots_seed);
+    let one = builder.one();
+    builder.connect(s[ENDS_BLOCK], one);
+    let pubdata = builder.constant_hash(pubdata_seed());
+    builder.connect_hashes(hash_at(s, PUBDATA_BEFORE), pubdata);
+    let zero = builder.zero();
+    builder.connect(s[OUTBOX_BEFORE], zero);
+    let empty_outbox = builder.constant_hash(empty_outbox_root());
+    builder.connect_hashes(hash_at(s, OUTBOX_BEFORE + 1), empty_outbox);
+    for i in 0..2 {
+        builder.connect(s[VALUE_OUT_BEFORE + i], zero);
+        builder.connect(s[VALUE_IN_BEFORE + i], zero);
     }
+    let batch_number = builder.add_virtual_target();
+    // `BatchPublicInputs::to_elements`.
+    let mut out = vec![s[CHAIN], batch_number];
+    out.extend(&s[STATE_BEFORE..STATE_BEFORE + 4]);
+    out.extend(&s[STATE_AFTER..STATE_AFTER + 4]);
+    out.push(s[PRIORITY_COUNT]);
+    out.extend(&s[PRIORITY_BEFORE..PRIORITY_BEFORE + 4]);
+    out.extend(&s[PRIORITY_AFTER..PRIORITY_AFTER + 4]);
+    out.push(s[IMPORTS_COUNT]);
+    out.extend(&s[IMPORTS_BEFORE..IMPORTS_BEFORE + 4]);
+    out.extend(&s[IMPORTS_AFTER..IMPORTS_AFTER + 4]);
+    out.extend(&s[OUTBOX_AFTER + 1..OUTBOX_AFTER + 5]);
+    out.extend(&s[VALUE_OUT_AFTER..VALUE_OUT_AFTER + 2]);
+    out.extend(&s[VALUE_IN_AFTER..VALUE_IN_AFTER + 2]);
+    out.extend(&s[PUBDATA_AFTER..PUBDATA_AFTER + 4]);
+    debug_assert_eq!(out.len(), PUBLIC_INPUTS_PER_BATCH);
+    (out, batch_number)
 }
 
 /// The joined segment of two adjacent ones: the left's "before" fields, the right's
@@ -287,10 +372,9 @@ fn join(builder: &mut Builder, left: &[Target], right: &[Target]) -> Vec<Target>
     out
 }
 
-/// The three circuits of a batch proof for one chunk circuit: the leaf (wraps a chunk
-/// proof), the step (joins two leaf or step proofs; the same common data as the leaf, so
-/// the same circuit at every level) and the root (exposes the batch public inputs). Its
-/// `inner` is the chunk circuit's verifier data.
+/// The two circuits of a batch proof for one chunk circuit: the leaf (wraps a chunk proof)
+/// and the step (joins two leaf or step proofs; the same common data as the leaf, so the
+/// same circuit at every level). Its `inner` is the chunk circuit's verifier data.
 pub type BatchCircuits = TreeCircuits<BatchTree>;
 
 impl BatchCircuits {
@@ -298,7 +382,7 @@ impl BatchCircuits {
     /// step circuits are found together (their common data is a fixed point, see
     /// [`super::tree`]); each is cached under a key over the chunk circuit's digest.
     pub fn build(chunk: &ChunkCircuit, cache: &CircuitCache) -> Result<Self, CircuitError> {
-        Self::build_over(chunk.data.verifier_data(), cache)
+        Self::build_over(Inner::Circuit(chunk.data.verifier_data()), cache)
     }
 
     /// Every `prove_*` first verifies its inputs natively (a coordinator checks every proof
@@ -313,7 +397,7 @@ impl BatchCircuits {
         pubdata_before: Digest,
         ends_block: bool,
     ) -> Result<TreeProof, CircuitError> {
-        self.prove_leaf_with(&chunk.0, |witness, t| {
+        self.prove_leaf_with(InnerProof::Circuit(&chunk.0), |witness, t| {
             witness.set_hash_target(t.pubdata_before, pubdata_before)?;
             witness.set_bool_target(t.ends_block, ends_block)
         })
@@ -328,21 +412,28 @@ impl BatchCircuits {
         self.prove_step_with(left, Some(right), |_, ()| Ok(()))
     }
 
-    /// The batch proof of a segment that covers a whole batch.
-    pub fn prove_root(
+    /// The batch proof of `top` as batch `batch_number`: verified, and its segment a whole
+    /// batch.
+    pub fn batch_proof(
         &self,
-        top: &TreeProof,
+        top: TreeProof,
         batch_number: u64,
     ) -> Result<BatchProof, CircuitError> {
-        self.prove_root_with(top, |witness, t| {
-            witness.set_target(t.batch_number, GFp::from_noncanonical_u64(batch_number))
-        })
+        self.verify_tree(&top)?;
+        BatchProof::new(top, batch_number)
+    }
+
+    /// Verifies a batch proof: its top proof verifies and carries the step's verifier data
+    /// (its segment is a whole batch by construction of [`BatchProof`]).
+    pub fn verify(&self, proof: &BatchProof) -> Result<(), CircuitError> {
+        self.verify_tree(proof.top())
     }
 
     /// The whole batch proof of `chunks` (in order): a leaf per chunk, then steps joining
     /// neighbours level by level (an odd last proof is carried up to the next level
-    /// unchanged, so any number of chunks works without padding), then the root. A chunk
-    /// ends its block if it is the last or the next one starts at the slots seed.
+    /// unchanged, so any number of chunks works without padding); the top proof is the
+    /// batch proof. A chunk ends its block if it is the last or the next one starts at the
+    /// slots seed.
     pub fn prove_batch(
         &self,
         chunks: &[ChunkProof],
@@ -369,7 +460,7 @@ impl BatchCircuits {
             }
         }
         let top = reduce(level, |left, right| self.prove_step(left, right))?;
-        self.prove_root(&top, batch_number)
+        self.batch_proof(top, batch_number)
     }
 
     /// The segment a leaf or step proof states.

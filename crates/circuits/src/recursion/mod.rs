@@ -17,7 +17,7 @@ pub use batch::{BatchCircuits, BatchProof, BatchTree, SegmentPublicInputs};
 pub use cache::{CircuitCache, CircuitKey};
 pub use settle::{SettlementCircuits, SettlementProof, SettlementTree};
 pub use shrink::{FinalConfig, FinalProof, ShrinkCircuits};
-pub use tree::{TreeCircuits, TreeKind, TreeProof, TreeRows};
+pub use tree::{Inner, InnerProof, TopCircuit, TreeCircuits, TreeKind, TreeProof, TreeRows};
 
 use crate::error::CircuitError;
 use crate::{ChunkCircuit, D};
@@ -59,7 +59,6 @@ impl RecursionCircuits {
         let names = [
             "batch-leaf",
             "batch-step",
-            "batch-root",
             "settle-leaf",
             "settle-step",
             "settle-root",

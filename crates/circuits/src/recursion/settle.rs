@@ -1,21 +1,28 @@
 //! One proof for many chains: batch proofs (of any chains, in settlement order) become the
 //! leaves of a Merkle tree whose root is the settlement commitment
-//! (`hyperforge_primitives::bridge::settlement_commitment`). A leaf circuit wraps one batch
-//! proof into `hash_no_pad(its 40 public inputs)`, a step circuit joins two subtrees of one
-//! height (the right one may be empty: the list is padded to a power of two), the root
-//! circuit exposes the commitment alone and is what [`super::shrink`] compresses.
+//! (`hyperforge_primitives::bridge::settlement_commitment`). A leaf circuit verifies one
+//! batch proof (the top of a batch tree, leaf or step), checks that its segment is a whole
+//! batch and wraps it into `hash_no_pad(its 40 public inputs)` (`BatchPublicInputs`, the
+//! batch number a witness of the settler's: the bridge rebuilds the same hash from its own
+//! records), a step circuit joins two subtrees of one height (the right one may be empty:
+//! the list is padded to a power of two), the root circuit exposes the commitment alone and
+//! is what [`super::shrink`] compresses.
 
 use hyperforge_crypto::GFp;
 use hyperforge_primitives::bridge::{PUBLIC_INPUTS_PER_BATCH, ZERO_DIGEST, two_to_one};
+use plonky2::field::types::Field;
 use plonky2::hash::hash_types::HashOutTarget;
 use plonky2::hash::poseidon::PoseidonHash;
 use plonky2::iop::target::{BoolTarget, Target};
 use plonky2::iop::witness::WitnessWrite;
-use plonky2::plonk::proof::{ProofWithPublicInputs, ProofWithPublicInputsTarget};
+use plonky2::plonk::circuit_data::CircuitData;
+use plonky2::plonk::proof::ProofWithPublicInputs;
 
-use super::batch::{BatchCircuits, BatchProof};
+use super::batch::{BatchCircuits, BatchProof, whole_batch};
 use super::cache::CircuitCache;
-use super::tree::{TreeCircuits, TreeKind, TreeProof, hash_at, select_hash};
+use super::tree::{
+    InnerProof, TopCircuit, TreeCircuits, TreeKind, TreeProof, hash_at, select_hash,
+};
 use crate::error::CircuitError;
 use crate::{Builder, Config, D};
 
@@ -56,6 +63,12 @@ impl AsRef<ProofWithPublicInputs<GFp, Config, D>> for SettlementProof {
 #[derive(Debug)]
 pub struct SettlementTree;
 
+/// A settlement leaf's own target: the batch number.
+#[derive(Debug)]
+pub struct SettlementLeafTargets {
+    batch_number: Target,
+}
+
 /// A settlement step's own target: whether the right subtree is empty.
 #[derive(Debug)]
 pub struct SettlementStepTargets {
@@ -65,16 +78,16 @@ pub struct SettlementStepTargets {
 impl TreeKind for SettlementTree {
     const NAME: &'static str = "settle";
     const INNER: &'static str = "batch";
-    type Proof = SettlementProof;
-    type Leaf = ();
+    type Leaf = SettlementLeafTargets;
     type Step = SettlementStepTargets;
-    type Root = ();
 
-    fn leaf(builder: &mut Builder, batch: &ProofWithPublicInputsTarget<D>) {
-        let leaf = builder.hash_n_to_hash_no_pad::<PoseidonHash>(batch.public_inputs.clone());
+    fn leaf(builder: &mut Builder, segment: &[Target]) -> SettlementLeafTargets {
+        let (inputs, batch_number) = whole_batch(builder, segment);
+        let leaf = builder.hash_n_to_hash_no_pad::<PoseidonHash>(inputs);
         builder.register_public_inputs(&leaf.elements);
         let zero = builder.zero();
         builder.register_public_input(zero);
+        SettlementLeafTargets { batch_number }
     }
 
     fn step(builder: &mut Builder, l: &[Target], r: &[Target]) -> SettlementStepTargets {
@@ -97,27 +110,42 @@ impl TreeKind for SettlementTree {
         builder.register_public_input(height);
         SettlementStepTargets { right_empty }
     }
-
-    fn root(builder: &mut Builder, child: &[Target]) {
-        builder.register_public_inputs(&child[COMMITMENT..COMMITMENT + 4]);
-    }
 }
 
-/// The settlement circuits over one batch circuit: leaf (wraps a batch proof), step (joins
-/// two subtrees; the leaf's common data, the same circuit at every level) and root (the
-/// commitment alone). Its `inner` is the batch root circuit's verifier data.
-pub type SettlementCircuits = TreeCircuits<SettlementTree>;
+/// The settlement circuits over one batch tree: leaf (wraps a batch proof), step (joins two
+/// subtrees; the leaf's common data, the same circuit at every level) and root (the
+/// commitment alone).
+#[derive(Debug)]
+pub struct SettlementCircuits {
+    /// The leaf and step circuits; their `inner` is the batch tree's leaf and step.
+    pub tree: TreeCircuits<SettlementTree>,
+    /// The root circuit over the tree's top proof.
+    pub root: TopCircuit<()>,
+}
 
 impl SettlementCircuits {
     /// Builds (or loads from `cache`) the settlement circuits over `batch`'s proofs.
     pub fn build(batch: &BatchCircuits, cache: &CircuitCache) -> Result<Self, CircuitError> {
-        Self::build_over(batch.root.verifier_data(), cache)
+        let tree = TreeCircuits::build_over(batch.as_inner(), cache)?;
+        let root = TopCircuit::build_over(&tree, "root", cache, |builder, child| {
+            builder.register_public_inputs(&child[COMMITMENT..COMMITMENT + 4]);
+        });
+        Ok(Self { tree, root })
     }
 
-    /// Wraps one batch proof as a leaf of the settlement tree. Every `prove_*` first
-    /// verifies its inputs natively, as [`BatchCircuits`] does.
+    /// The leaf, step and root circuits, in that order.
+    pub fn circuits(&self) -> [&CircuitData<GFp, Config, D>; 3] {
+        [&self.tree.leaf, &self.tree.step, &self.root.data]
+    }
+
+    /// Wraps one batch proof as a leaf of the settlement tree, with its batch number. Every
+    /// `prove_*` first verifies its inputs natively, as [`BatchCircuits`] does.
     pub fn prove_leaf(&self, batch: &BatchProof) -> Result<TreeProof, CircuitError> {
-        self.prove_leaf_with(&batch.0, |_, ()| Ok(()))
+        let number = GFp::from_noncanonical_u64(batch.batch_number());
+        self.tree
+            .prove_leaf_with(InnerProof::Tree(batch.top()), |witness, t| {
+                witness.set_target(t.batch_number, number)
+            })
     }
 
     /// Joins two subtrees of one height; `right: None` is an empty subtree (the padding).
@@ -126,14 +154,24 @@ impl SettlementCircuits {
         left: &TreeProof,
         right: Option<&TreeProof>,
     ) -> Result<TreeProof, CircuitError> {
-        self.prove_step_with(left, right, |witness, t| {
+        self.tree.prove_step_with(left, right, |witness, t| {
             witness.set_bool_target(t.right_empty, right.is_none())
         })
     }
 
     /// The settlement proof of a whole tree's top.
     pub fn prove_root(&self, top: &TreeProof) -> Result<SettlementProof, CircuitError> {
-        self.prove_root_with(top, |_, ()| Ok(()))
+        self.root
+            .prove_with(&self.tree, top, |_, ()| Ok(()))
+            .map(SettlementProof)
+    }
+
+    /// Verifies a settlement proof.
+    pub fn verify(&self, proof: &SettlementProof) -> Result<(), CircuitError> {
+        self.root
+            .data
+            .verify(proof.0.clone())
+            .map_err(|e| CircuitError::Verify(e.to_string()))
     }
 
     /// One proof of `batches` in settlement order (any chains, consecutive batches of one

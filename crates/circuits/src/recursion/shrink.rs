@@ -105,7 +105,7 @@ pub struct ShrinkCircuits {
 impl ShrinkCircuits {
     /// Builds (or loads from `cache`) both circuits over `settlement`'s root circuit.
     pub fn build(settlement: &SettlementCircuits, cache: &CircuitCache) -> Self {
-        let root = &settlement.root;
+        let root = &settlement.root.data;
         let (high_rate_unbuilt, high_rate_inner) =
             wrap_builder::<Config>(high_rate_config(), &root.common, &root.verifier_only);
         let key = CircuitKey::new("shrink").digest(&root.verifier_only.circuit_digest);

@@ -14,6 +14,8 @@ use hyperforge_primitives::bridge::{
 use hyperforge_primitives::tx::{Digest, PriorityOp, SignedTx};
 use hyperforge_primitives::{Address, Amount, ChainId};
 use plonky2::field::types::Field;
+use plonky2::hash::poseidon::PoseidonHash;
+use plonky2::plonk::config::Hasher;
 
 use super::batch::pubdata_seed;
 use super::*;
@@ -41,7 +43,10 @@ fn every_tree_step_has_the_leaf_common_data_at_2_13_rows_and_standard_gates_only
     let circuits = &*CIRCUITS;
     for (leaf, step) in [
         (&circuits.batch.leaf, &circuits.batch.step),
-        (&circuits.settlement.leaf, &circuits.settlement.step),
+        (
+            &circuits.settlement.tree.leaf,
+            &circuits.settlement.tree.step,
+        ),
     ] {
         assert_eq!(leaf.common, step.common, "one shape at every level");
         assert_eq!(step.common.degree_bits(), tree::STEP_DEGREE_BITS);
@@ -55,9 +60,8 @@ fn every_tree_step_has_the_leaf_common_data_at_2_13_rows_and_standard_gates_only
     ];
     for data in [
         &circuits.batch.leaf.common,
-        &circuits.batch.root.common,
-        &circuits.settlement.step.common,
-        &circuits.settlement.root.common,
+        &circuits.settlement.tree.step.common,
+        &circuits.settlement.root.data.common,
         &circuits.shrink.high_rate.common,
         &circuits.shrink.final_circuit.common,
     ] {
@@ -213,10 +217,12 @@ fn step(left: &TreeProof, right: &TreeProof) -> TreeProof {
     proof
 }
 
-/// Proves and verifies a batch proof and checks it states `expected`.
+/// The batch proof of `top`, verified, and checks it states `expected`.
 fn root(top: &TreeProof, expected: &BatchPublicInputs) -> BatchProof {
     let batch = &CIRCUITS.batch;
-    let proof = batch.prove_root(top, expected.batch_number).unwrap();
+    let proof = batch
+        .batch_proof(top.clone(), expected.batch_number)
+        .unwrap();
     batch.verify(&proof).unwrap();
     assert_eq!(
         proof.public_inputs(),
@@ -308,7 +314,7 @@ fn a_tampered_chunk_or_step_proof_and_a_proof_of_another_circuit_are_refused() {
     let bad_leaf = tampered(leaves[0].clone());
     assert!(batch.verify_tree(&bad_leaf).is_err());
     assert!(batch.prove_step(&bad_leaf, &leaves[1]).is_err());
-    assert!(batch.prove_root(&bad_leaf, 1).is_err());
+    assert!(batch.batch_proof(bad_leaf, 1).is_err());
 
     // A leaf proof claimed to be of the step circuit, the other way round: both circuits
     // share the common data, only the verifier data tells them apart.
@@ -318,17 +324,29 @@ fn a_tampered_chunk_or_step_proof_and_a_proof_of_another_circuit_are_refused() {
     };
     assert!(batch.verify_tree(&as_step).is_err());
     assert!(batch.prove_step(&as_step, &leaves[1]).is_err());
-    assert!(batch.prove_root(&as_step, 1).is_err());
+    assert!(batch.batch_proof(as_step, 1).is_err());
 }
 
 #[test]
 fn a_batch_that_does_not_start_and_end_at_block_boundaries_is_refused() {
     let Scenario { run, leaves, .. } = &*SCENARIO;
     let batch = &CIRCUITS.batch;
-    // Chunk 4 starts in the middle of block D.
-    assert!(batch.prove_root(&leaves[4], 1).is_err());
-    // Chunk 3 does not end block D: a batch cannot stop there.
-    assert!(batch.prove_root(&leaves[3], 1).is_err());
+    // Chunk 4 starts in the middle of block D; chunk 3 does not end it: a batch can
+    // neither start nor stop there. Natively, and in the settlement leaf's circuit.
+    for (leaf, problem) in [
+        (&leaves[4], "does not start a block"),
+        (&leaves[3], "does not end a block"),
+    ] {
+        match batch.batch_proof(leaf.clone(), 1) {
+            Err(CircuitError::NotABatch(reason)) => assert!(reason.contains(problem), "{reason}"),
+            other => panic!("not a batch accepted: {other:?}"),
+        }
+        let unchecked = BatchProof::unchecked(leaf.clone(), 1);
+        assert!(matches!(
+            CIRCUITS.settlement.prove_leaf(&unchecked),
+            Err(CircuitError::Prove(_))
+        ));
+    }
     // Nor can a leaf claim it does and the next chunk still continue the block.
     let pubdata = BatchCircuits::segment(&leaves[3]).unwrap().pubdata_before;
     let ends_early = batch.prove_leaf(&run.chunks[3], pubdata, true).unwrap();
@@ -336,17 +354,31 @@ fn a_batch_that_does_not_start_and_end_at_block_boundaries_is_refused() {
 }
 
 #[test]
-fn a_batch_proof_claiming_another_batch_number_or_root_fails_verification() {
+fn a_batch_proof_claiming_another_root_fails_and_its_number_is_what_the_settlement_hashes() {
     let Scenario { run, leaves, .. } = &*SCENARIO;
     let batch = &CIRCUITS.batch;
     let proof = root(&leaves[0], &run.batch(1, 3));
-    let mut renumbered = proof.clone();
-    renumbered.0.public_inputs[1] = GFp::from_canonical_u64(4);
-    assert!(batch.verify(&renumbered).is_err());
-    let mut other_root = proof.clone();
-    other_root.0.public_inputs[6] += GFp::ONE;
-    assert!(batch.verify(&other_root).is_err());
-    assert_ne!(proof.public_inputs(), run.batch(1, 4).to_elements());
+    let mut other_root = leaves[0].clone();
+    other_root.proof.public_inputs[6] += GFp::ONE;
+    let lying = BatchProof::new(other_root, 3).unwrap();
+    assert!(batch.verify(&lying).is_err());
+    assert!(CIRCUITS.settlement.prove_leaf(&lying).is_err());
+    // The number is the settler's witness: the leaf hashes the batch public inputs with it,
+    // which the bridge rebuilds from its own records.
+    let settle = &CIRCUITS.settlement;
+    let hashed = |proof: &BatchProof| settle.prove_leaf(proof).unwrap().app_inputs()[..4].to_vec();
+    let as_3 = hashed(&proof);
+    assert_eq!(
+        as_3,
+        PoseidonHash::hash_no_pad(&run.batch(1, 3).to_elements()).elements
+    );
+    let as_4 = hashed(&BatchProof::new(leaves[0].clone(), 4).unwrap());
+    assert_ne!(as_3, as_4);
+    // And the bytes round trip, number included.
+    let decoded = BatchProof::from_bytes(proof.to_bytes(), batch).unwrap();
+    assert_eq!(decoded.batch_number(), 3);
+    assert_eq!(decoded.public_inputs(), proof.public_inputs());
+    assert!(BatchProof::from_bytes(vec![0; 5], batch).is_err());
 }
 
 /// Settlement: batch 1 of chain 270 (block A), batch 1 of chain 271 (A'), batch 2 of chain
@@ -389,7 +421,7 @@ fn settlements_of_two_chains_and_of_consecutive_batches_state_the_native_commitm
         .map(|(proof, _)| settle.prove_leaf(proof).unwrap())
         .collect();
     let pair = settle.prove_step(&leaves[0], Some(&leaves[1])).unwrap();
-    settle.verify_tree(&pair).unwrap();
+    settle.tree.verify_tree(&pair).unwrap();
     let two = settle.prove_root(&pair).unwrap();
     settle.verify(&two).unwrap();
     assert_eq!(
@@ -464,7 +496,6 @@ fn the_cache_loads_what_it_saved_misses_on_another_circuit_and_rebuilds_a_corrup
     for (a, b) in [
         (&built.leaf, &loaded.leaf),
         (&built.step, &loaded.step),
-        (&built.root, &loaded.root),
         (&built.step, &CIRCUITS.batch.step),
     ] {
         assert_eq!(a.verifier_only, b.verifier_only);
@@ -474,7 +505,7 @@ fn the_cache_loads_what_it_saved_misses_on_another_circuit_and_rebuilds_a_corrup
     let leaf = loaded
         .prove_leaf(&SCENARIO.run.chunks[0], pubdata_seed(), true)
         .unwrap();
-    let proof = loaded.prove_root(&leaf, 1).unwrap();
+    let proof = loaded.batch_proof(leaf, 1).unwrap();
     CIRCUITS.batch.verify(&proof).unwrap();
     assert_eq!(
         proof.public_inputs(),
@@ -486,37 +517,37 @@ fn the_cache_loads_what_it_saved_misses_on_another_circuit_and_rebuilds_a_corrup
     assert!(cache.try_load::<crate::Config>(&key).unwrap().is_none());
 
     // A truncated file is an error naming it, then rebuilt and rewritten.
-    let root_file = std::fs::read_dir(dir.path())
+    let step_file = std::fs::read_dir(dir.path())
         .unwrap()
         .map(|entry| entry.unwrap().path())
-        .find(|path| path.to_string_lossy().contains("batch-root"))
+        .find(|path| path.to_string_lossy().contains("batch-step"))
         .unwrap();
-    let length = std::fs::metadata(&root_file).unwrap().len();
+    let length = std::fs::metadata(&step_file).unwrap().len();
     let file = std::fs::OpenOptions::new()
         .write(true)
-        .open(&root_file)
+        .open(&step_file)
         .unwrap();
     file.set_len(length / 2).unwrap();
     drop(file);
-    let root_key = built.keys[2].clone();
-    assert_eq!(cache.path(&root_key).unwrap(), root_file);
-    match cache.try_load::<crate::Config>(&root_key) {
+    let step_key = built.keys[1].clone();
+    assert_eq!(cache.path(&step_key).unwrap(), step_file);
+    match cache.try_load::<crate::Config>(&step_key) {
         Err(CircuitError::CacheFile { path, problem }) => {
-            assert_eq!(path, root_file);
+            assert_eq!(path, step_file);
             assert!(problem.contains("truncated"), "{problem}");
         }
         other => panic!("a truncated file loaded: {:?}", other.map(|d| d.is_some())),
     }
     let rebuilt = BatchCircuits::build(&CHUNK, &cache).unwrap();
-    assert_eq!(rebuilt.root.verifier_only, built.root.verifier_only);
-    assert_eq!(std::fs::metadata(&root_file).unwrap().len(), length);
+    assert_eq!(rebuilt.step.verifier_only, built.step.verifier_only);
+    assert_eq!(std::fs::metadata(&step_file).unwrap().len(), length);
     // Flipped bytes: the checksum catches them.
-    let mut bytes = std::fs::read(&root_file).unwrap();
+    let mut bytes = std::fs::read(&step_file).unwrap();
     let middle = bytes.len() / 2;
     bytes[middle] ^= 0xff;
-    std::fs::write(&root_file, bytes).unwrap();
+    std::fs::write(&step_file, bytes).unwrap();
     assert!(matches!(
-        cache.try_load::<crate::Config>(&root_key),
+        cache.try_load::<crate::Config>(&step_key),
         Err(CircuitError::CacheFile { .. })
     ));
 }

@@ -1,8 +1,9 @@
 //! What the two aggregation trees (a batch's chunks, a settlement's batches) share: the
 //! fixed shape of their leaf and step circuits, the verification of a child that is either
 //! a leaf or a step proof, the padding that keeps every step at one size, and
-//! [`TreeCircuits`]: a tree's three circuits, built, cached and proven the same way for
-//! every [`TreeKind`] (which supplies only what its leaf, step and root compute).
+//! [`TreeCircuits`]: a tree's leaf and step circuits, built, cached and proven the same way
+//! for every [`TreeKind`] (which supplies only what its leaf and step compute), plus
+//! [`TopCircuit`], a circuit over a tree's top proof (the settlement root).
 
 use hyperforge_crypto::GFp;
 use plonky2::gates::gate::GateRef;
@@ -44,6 +45,101 @@ impl TreeProof {
     pub fn app_inputs(&self) -> &[GFp] {
         let len = self.proof.public_inputs.len();
         &self.proof.public_inputs[..len - VERIFIER_DATA_ELEMENTS]
+    }
+
+    /// Its bytes: is leaf (1) | plonky2's proof encoding.
+    pub fn to_bytes(&self) -> Vec<u8> {
+        let mut out = vec![u8::from(self.is_leaf)];
+        out.extend_from_slice(&self.proof.to_bytes());
+        out
+    }
+
+    /// Reads [`Self::to_bytes`]' form for a tree of `common` (its leaf and step share it).
+    pub fn from_bytes(
+        bytes: &[u8],
+        common: &CommonCircuitData<GFp, D>,
+    ) -> Result<Self, CircuitError> {
+        let malformed =
+            |problem: String| CircuitError::ProofBytes(format!("tree proof: {problem}"));
+        let (&flag, rest) = bytes
+            .split_first()
+            .ok_or_else(|| malformed("empty".into()))?;
+        let is_leaf = match flag {
+            0 => false,
+            1 => true,
+            other => return Err(malformed(format!("level flag {other}"))),
+        };
+        let proof = ProofWithPublicInputs::from_bytes(rest.to_vec(), common)
+            .map_err(|error| malformed(error.to_string()))?;
+        if proof.public_inputs.len() < VERIFIER_DATA_ELEMENTS {
+            return Err(malformed(format!(
+                "{} public inputs, fewer than the {VERIFIER_DATA_ELEMENTS} of the verifier data",
+                proof.public_inputs.len()
+            )));
+        }
+        Ok(Self { proof, is_leaf })
+    }
+}
+
+/// What a tree's leaf verifies.
+#[derive(Debug, Clone)]
+pub enum Inner {
+    /// Proofs of one circuit (the chunk circuit, under the batch tree).
+    Circuit(VerifierCircuitData<GFp, Config, D>),
+    /// The top proofs of another tree, leaf or step (the batch tree, under the settlement
+    /// tree): both circuits share one common data.
+    Tree {
+        /// That tree's leaf circuit.
+        leaf: VerifierCircuitData<GFp, Config, D>,
+        /// Its step circuit, whose verifier data every proof of the tree carries.
+        step: VerifierCircuitData<GFp, Config, D>,
+    },
+}
+
+impl Inner {
+    /// The common data of the proofs it verifies.
+    pub fn common(&self) -> &CommonCircuitData<GFp, D> {
+        match self {
+            Self::Circuit(data) => &data.common,
+            Self::Tree { leaf, .. } => &leaf.common,
+        }
+    }
+
+    /// The verifier digests it pins, for cache keys.
+    fn digests(&self) -> Vec<&plonky2::hash::hash_types::HashOut<GFp>> {
+        match self {
+            Self::Circuit(data) => vec![&data.verifier_only.circuit_digest],
+            Self::Tree { leaf, step } => vec![
+                &leaf.verifier_only.circuit_digest,
+                &step.verifier_only.circuit_digest,
+            ],
+        }
+    }
+}
+
+/// A proof a leaf wraps: of the inner circuit, or an inner tree's top proof.
+#[derive(Debug, Clone, Copy)]
+pub enum InnerProof<'a> {
+    /// A proof of [`Inner::Circuit`].
+    Circuit(&'a ProofWithPublicInputs<GFp, Config, D>),
+    /// A leaf or step proof of [`Inner::Tree`].
+    Tree(&'a TreeProof),
+}
+
+/// The verified inner proof of a leaf circuit.
+#[derive(Debug)]
+enum InnerTarget {
+    Circuit(ProofWithPublicInputsTarget<D>),
+    Tree(ChildTarget),
+}
+
+impl InnerTarget {
+    /// The inner proof's public inputs (an inner tree proof's before its verifier data).
+    fn app_inputs(&self) -> &[Target] {
+        match self {
+            Self::Circuit(proof) => &proof.public_inputs,
+            Self::Tree(child) => child.app_inputs(),
+        }
     }
 }
 
@@ -242,51 +338,41 @@ pub(crate) fn tree_config() -> CircuitConfig {
 
 /// What one aggregation tree computes; [`TreeCircuits`] does the rest. Each circuit is
 /// built in one order whatever the kind: a leaf verifies the inner proof (against the
-/// constant inner circuit), then [`Self::leaf`] registers its public inputs, then the
-/// leaf registers the step's verifier data; a step verifies its two children, then
-/// [`Self::step`] registers the joined public inputs, then the step registers its own
-/// verifier data; a root verifies its child, then [`Self::root`] registers the root's
-/// public inputs.
+/// constant inner circuit, or an inner tree's leaf or step circuit), then [`Self::leaf`]
+/// registers its public inputs, then the leaf registers the step's verifier data; a step
+/// verifies its two children, then [`Self::step`] registers the joined public inputs, then
+/// the step registers its own verifier data.
 pub trait TreeKind {
     /// The family name of the tree's cache keys (and of its circuits' files).
     const NAME: &'static str;
     /// What a leaf wraps, as an error message names it.
     const INNER: &'static str;
-    /// The proof of the root circuit.
-    type Proof: From<ProofWithPublicInputs<GFp, Config, D>>
-        + AsRef<ProofWithPublicInputs<GFp, Config, D>>;
     /// The leaf's own targets, beyond the inner proof.
     type Leaf: std::fmt::Debug;
     /// The step's own targets, beyond its children.
     type Step: std::fmt::Debug;
-    /// The root's own targets, beyond its child.
-    type Root: std::fmt::Debug;
 
-    /// Registers a leaf's public inputs over the verified `inner` proof.
-    fn leaf(builder: &mut Builder, inner: &ProofWithPublicInputsTarget<D>) -> Self::Leaf;
+    /// Registers a leaf's public inputs over the verified inner proof's (`inner`: an inner
+    /// tree proof's before its verifier data).
+    fn leaf(builder: &mut Builder, inner: &[Target]) -> Self::Leaf;
 
     /// Registers the public inputs joining two children's (`left` first, before their
     /// verifier data).
     fn step(builder: &mut Builder, left: &[Target], right: &[Target]) -> Self::Step;
-
-    /// Registers the root's public inputs over its child's (before the verifier data).
-    fn root(builder: &mut Builder, child: &[Target]) -> Self::Root;
 }
 
-/// Rows of a tree's circuits before padding (leaf and step are padded to `2^13`).
+/// Rows of a tree's circuits before padding (both are padded to one size, at least `2^13`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct TreeRows {
     /// The leaf circuit.
     pub leaf: usize,
     /// The step circuit.
     pub step: usize,
-    /// The root circuit.
-    pub root: usize,
 }
 
 #[derive(Debug)]
 struct LeafTargets<E> {
-    inner: ProofWithPublicInputsTarget<D>,
+    inner: InnerTarget,
     step_data: VerifierCircuitTarget,
     own: E,
 }
@@ -299,12 +385,6 @@ struct StepTargets<E> {
     own: E,
 }
 
-#[derive(Debug)]
-struct RootTargets<E> {
-    child: ChildTarget,
-    own: E,
-}
-
 /// Registers a verifier data target as public inputs, digest first, then the cap (the
 /// layout [`verifier_data_of`] reads).
 fn register_verifier_data(builder: &mut Builder, data: &VerifierCircuitTarget) {
@@ -314,15 +394,29 @@ fn register_verifier_data(builder: &mut Builder, data: &VerifierCircuitTarget) {
     }
 }
 
-fn leaf_builder<K: TreeKind>(
-    inner_common: &CommonCircuitData<GFp, D>,
-    inner_data: &VerifierOnlyCircuitData<Config, D>,
-) -> (Builder, LeafTargets<K::Leaf>) {
+/// Verifies an inner proof of `inner` in `builder`: against the constant inner circuit, or
+/// as a child of the inner tree (its leaf's and step's verifier data constants).
+fn verify_inner(builder: &mut Builder, inner: &Inner) -> InnerTarget {
+    match inner {
+        Inner::Circuit(data) => {
+            let proof = builder.add_virtual_proof_with_pis(&data.common);
+            let verifier = builder.constant_verifier_data(&data.verifier_only);
+            builder.verify_proof::<Config>(&proof, &verifier, &data.common);
+            InnerTarget::Circuit(proof)
+        }
+        Inner::Tree { leaf, step } => {
+            let leaf_data = builder.constant_verifier_data(&leaf.verifier_only);
+            let step_data = builder.constant_verifier_data(&step.verifier_only);
+            InnerTarget::Tree(verify_child(builder, &leaf.common, &leaf_data, &step_data))
+        }
+    }
+}
+
+fn leaf_builder<K: TreeKind>(inner: &Inner) -> (Builder, LeafTargets<K::Leaf>) {
     let mut builder = Builder::new(tree_config());
-    let inner = builder.add_virtual_proof_with_pis(inner_common);
-    let verifier = builder.constant_verifier_data(inner_data);
-    builder.verify_proof::<Config>(&inner, &verifier, inner_common);
-    let own = K::leaf(&mut builder, &inner);
+    let inner = verify_inner(&mut builder, inner);
+    let inputs = inner.app_inputs().to_vec();
+    let own = K::leaf(&mut builder, &inputs);
     // Free: the prover sets the step's verifier data, which every step checks it carries.
     let step_data = builder.add_virtual_verifier_data(4);
     register_verifier_data(&mut builder, &step_data);
@@ -354,90 +448,69 @@ fn step_builder<K: TreeKind>(
     (builder, targets)
 }
 
-fn root_builder<K: TreeKind>(
-    common: &CommonCircuitData<GFp, D>,
-    leaf_data: &VerifierOnlyCircuitData<Config, D>,
-    step_data: &VerifierOnlyCircuitData<Config, D>,
-) -> (Builder, RootTargets<K::Root>) {
-    let mut builder = Builder::new(tree_config());
-    let leaf = builder.constant_verifier_data(leaf_data);
-    let step = builder.constant_verifier_data(step_data);
-    let child = verify_child(&mut builder, common, &leaf, &step);
-    let own = K::root(&mut builder, child.app_inputs());
-    (builder, RootTargets { child, own })
-}
-
-/// The three circuits of one aggregation tree over one inner circuit: the leaf (wraps an
-/// inner proof), the step (joins two leaf or step proofs; the same common data as the
-/// leaf, so the same circuit at every level) and the root (exposes the tree's public
-/// inputs). [`super::BatchCircuits`] and [`super::SettlementCircuits`] are its two kinds.
+/// The two circuits of one aggregation tree over its inner proofs: the leaf (wraps an inner
+/// proof) and the step (joins two leaf or step proofs; the same common data as the leaf, so
+/// the same circuit at every level). [`super::BatchCircuits`] is one; the settlement tree
+/// adds a root over it ([`super::SettlementCircuits`]).
 #[derive(Debug)]
 pub struct TreeCircuits<K: TreeKind> {
-    /// The inner circuit's verifier data (what a leaf verifies).
-    pub inner: VerifierCircuitData<GFp, Config, D>,
+    /// What a leaf verifies.
+    pub inner: Inner,
     /// The leaf circuit.
     pub leaf: CircuitData<GFp, Config, D>,
     /// The step circuit.
     pub step: CircuitData<GFp, Config, D>,
-    /// The root circuit.
-    pub root: CircuitData<GFp, Config, D>,
     /// Rows of each circuit before padding.
     pub rows: TreeRows,
-    /// The cache keys of the leaf, step and root circuits.
-    pub keys: [CircuitKey; 3],
+    /// The cache keys of the leaf and step circuits.
+    pub keys: [CircuitKey; 2],
     leaf_targets: LeafTargets<K::Leaf>,
     step_targets: StepTargets<K::Step>,
-    root_targets: RootTargets<K::Root>,
 }
 
 impl<K: TreeKind> TreeCircuits<K> {
     /// Builds (or loads from `cache`) the tree's circuits over `inner`'s proofs. The leaf
     /// and step circuits are found together ([`load_or_find`]); each circuit is cached
-    /// under a key of the family [`TreeKind::NAME`] over the inner circuit's digest.
-    pub(crate) fn build_over(
-        inner: VerifierCircuitData<GFp, Config, D>,
-        cache: &CircuitCache,
-    ) -> Result<Self, CircuitError> {
-        let (inner_common, inner_data) = (&inner.common, &inner.verifier_only);
-        let key = CircuitKey::new(K::NAME)
-            .digest(&inner_data.circuit_digest)
-            .number(inner_common.degree_bits() as u64);
-        let make_leaf = || leaf_builder::<K>(inner_common, inner_data).0;
-        let (leaf, step, [leaf_key, step_key]) =
-            load_or_find(cache, &key, &make_leaf, &|common, leaf| {
-                step_builder::<K>(common, leaf).0
-            })?;
-        let (leaf_unbuilt, leaf_targets) = leaf_builder::<K>(inner_common, inner_data);
+    /// under a key of the family [`TreeKind::NAME`] over the inner circuits' digests.
+    pub(crate) fn build_over(inner: Inner, cache: &CircuitCache) -> Result<Self, CircuitError> {
+        let mut key = CircuitKey::new(K::NAME);
+        for digest in inner.digests() {
+            key = key.digest(digest);
+        }
+        let key = key.number(inner.common().degree_bits() as u64);
+        let make_leaf = || leaf_builder::<K>(&inner).0;
+        let (leaf, step, keys) = load_or_find(cache, &key, &make_leaf, &|common, leaf| {
+            step_builder::<K>(common, leaf).0
+        })?;
+        let (leaf_unbuilt, leaf_targets) = leaf_builder::<K>(&inner);
         let (step_unbuilt, step_targets) = step_builder::<K>(&leaf.common, &leaf.verifier_only);
-        let (root_unbuilt, root_targets) =
-            root_builder::<K>(&leaf.common, &leaf.verifier_only, &step.verifier_only);
         let rows = TreeRows {
             leaf: leaf_unbuilt.num_gates(),
             step: step_unbuilt.num_gates(),
-            root: root_unbuilt.num_gates(),
         };
-        let root_key = key
-            .part("root")
-            .digest(&leaf.verifier_only.circuit_digest)
-            .digest(&step.verifier_only.circuit_digest)
-            .number(rows.root as u64);
-        let root = cache.load_or_build(&root_key, || root_unbuilt.build::<Config>());
         Ok(Self {
             inner,
             rows,
-            keys: [leaf_key, step_key, root_key],
+            keys,
             leaf,
             step,
-            root,
             leaf_targets,
             step_targets,
-            root_targets,
         })
     }
 
-    /// The leaf, step and root circuits, in that order.
-    pub fn circuits(&self) -> [&CircuitData<GFp, Config, D>; 3] {
-        [&self.leaf, &self.step, &self.root]
+    /// The leaf and step circuits, in that order.
+    pub fn circuits(&self) -> [&CircuitData<GFp, Config, D>; 2] {
+        [&self.leaf, &self.step]
+    }
+
+    /// The leaf's and step's verifier data: what a circuit over this tree's proofs verifies
+    /// ([`Inner::Tree`]).
+    pub fn as_inner(&self) -> Inner {
+        Inner::Tree {
+            leaf: self.leaf.verifier_data(),
+            step: self.step.verifier_data(),
+        }
     }
 
     /// A leaf proof of `inner` (verified natively first: a coordinator checks every proof
@@ -445,15 +518,38 @@ impl<K: TreeKind> TreeCircuits<K> {
     /// own targets set by `set`.
     pub(crate) fn prove_leaf_with(
         &self,
-        inner: &ProofWithPublicInputs<GFp, Config, D>,
+        inner: InnerProof<'_>,
         set: impl FnOnce(&mut PartialWitness<GFp>, &K::Leaf) -> anyhow::Result<()>,
     ) -> Result<TreeProof, CircuitError> {
-        self.inner
-            .verify(inner.clone())
-            .map_err(|e| CircuitError::Verify(format!("the {} proof: {e}", K::INNER)))?;
+        let verified = |e: String| CircuitError::Verify(format!("the {} proof: {e}", K::INNER));
+        match (&self.inner, inner) {
+            (Inner::Circuit(data), InnerProof::Circuit(proof)) => data
+                .verify(proof.clone())
+                .map_err(|e| verified(e.to_string()))?,
+            (Inner::Tree { leaf, step }, InnerProof::Tree(proof)) => {
+                let data = if proof.is_leaf { leaf } else { step };
+                verify_tree_proof(|p| data.verify(p), &step.verifier_only, proof)
+                    .map_err(|e| verified(e.to_string()))?
+            }
+            _ => {
+                return Err(CircuitError::Witness(format!(
+                    "a {} leaf wraps a {} proof of another kind",
+                    K::NAME,
+                    K::INNER
+                )));
+            }
+        }
         let t = &self.leaf_targets;
         let proof = prove_with(&self.leaf, |witness| {
-            witness.set_proof_with_pis_target(&t.inner, inner)?;
+            match (&t.inner, inner) {
+                (InnerTarget::Circuit(target), InnerProof::Circuit(proof)) => {
+                    witness.set_proof_with_pis_target(target, proof)?;
+                }
+                (InnerTarget::Tree(target), InnerProof::Tree(proof)) => {
+                    set_child(witness, target, proof)?;
+                }
+                _ => anyhow::bail!("the inner proof's kind is not the leaf's"),
+            }
             set(witness, &t.own)?;
             set_step_verifier_data(witness, &t.step_data, &self.step.verifier_only)
         })?;
@@ -488,21 +584,6 @@ impl<K: TreeKind> TreeCircuits<K> {
         })
     }
 
-    /// The root proof over `top` (verified natively first), its own targets set by `set`.
-    pub(crate) fn prove_root_with(
-        &self,
-        top: &TreeProof,
-        set: impl FnOnce(&mut PartialWitness<GFp>, &K::Root) -> anyhow::Result<()>,
-    ) -> Result<K::Proof, CircuitError> {
-        self.verify_tree(top)?;
-        let t = &self.root_targets;
-        prove_with(&self.root, |witness| {
-            set_child(witness, &t.child, top)?;
-            set(witness, &t.own)
-        })
-        .map(K::Proof::from)
-    }
-
     /// Verifies a leaf or step proof, and that it carries the step's verifier data.
     pub fn verify_tree(&self, proof: &TreeProof) -> Result<(), CircuitError> {
         let data = if proof.is_leaf {
@@ -510,14 +591,68 @@ impl<K: TreeKind> TreeCircuits<K> {
         } else {
             &self.step
         };
-        verify_tree_proof(data, &self.step.verifier_only, proof)
+        verify_tree_proof(|p| data.verify(p), &self.step.verifier_only, proof)
+    }
+}
+
+/// A circuit over a tree's top proof (leaf or step): it verifies it and registers what
+/// `own` computes from its public inputs (the settlement root).
+#[derive(Debug)]
+pub struct TopCircuit<E> {
+    /// The circuit.
+    pub data: CircuitData<GFp, Config, D>,
+    /// Its rows before padding.
+    pub rows: usize,
+    /// Its cache key.
+    pub key: CircuitKey,
+    child: ChildTarget,
+    own: E,
+}
+
+impl<E> TopCircuit<E> {
+    /// Builds (or loads from `cache`) the circuit over `tree`'s top proofs, keyed by `name`
+    /// and both of the tree's verifier digests; `own` registers its public inputs over the
+    /// top proof's (before their verifier data).
+    pub(crate) fn build_over<K: TreeKind>(
+        tree: &TreeCircuits<K>,
+        name: &str,
+        cache: &CircuitCache,
+        own: impl FnOnce(&mut Builder, &[Target]) -> E,
+    ) -> Self {
+        let mut builder = Builder::new(tree_config());
+        let leaf = builder.constant_verifier_data(&tree.leaf.verifier_only);
+        let step = builder.constant_verifier_data(&tree.step.verifier_only);
+        let child = verify_child(&mut builder, &tree.leaf.common, &leaf, &step);
+        let own = own(&mut builder, child.app_inputs());
+        let rows = builder.num_gates();
+        let key = CircuitKey::new(K::NAME)
+            .part(name)
+            .digest(&tree.leaf.verifier_only.circuit_digest)
+            .digest(&tree.step.verifier_only.circuit_digest)
+            .number(rows as u64);
+        let data = cache.load_or_build(&key, || builder.build::<Config>());
+        Self {
+            data,
+            rows,
+            key,
+            child,
+            own,
+        }
     }
 
-    /// Verifies a root proof.
-    pub fn verify(&self, proof: &K::Proof) -> Result<(), CircuitError> {
-        self.root
-            .verify(proof.as_ref().clone())
-            .map_err(|e| CircuitError::Verify(e.to_string()))
+    /// Its proof over `top` (verified natively first, with `tree`), its own targets set by
+    /// `set`.
+    pub(crate) fn prove_with<K: TreeKind>(
+        &self,
+        tree: &TreeCircuits<K>,
+        top: &TreeProof,
+        set: impl FnOnce(&mut PartialWitness<GFp>, &E) -> anyhow::Result<()>,
+    ) -> Result<ProofWithPublicInputs<GFp, Config, D>, CircuitError> {
+        tree.verify_tree(top)?;
+        prove_with(&self.data, |witness| {
+            set_child(witness, &self.child, top)?;
+            set(witness, &self.own)
+        })
     }
 }
 
@@ -532,16 +667,20 @@ fn prove_with(
         .map_err(|e| CircuitError::Prove(e.to_string()))
 }
 
-/// Verifies `proof` against `data` and checks its last public inputs are `step`'s verifier
-/// data (plonky2's `check_cyclic_proof_verifier_data`).
+/// Verifies `proof` with `verify` (its leaf or step circuit) and checks its last public
+/// inputs are `step`'s verifier data (plonky2's `check_cyclic_proof_verifier_data`).
 fn verify_tree_proof(
-    data: &CircuitData<GFp, Config, D>,
+    verify: impl FnOnce(ProofWithPublicInputs<GFp, Config, D>) -> anyhow::Result<()>,
     step: &VerifierOnlyCircuitData<Config, D>,
     proof: &TreeProof,
 ) -> Result<(), CircuitError> {
-    data.verify(proof.proof.clone())
-        .map_err(|e| CircuitError::Verify(e.to_string()))?;
+    verify(proof.proof.clone()).map_err(|e| CircuitError::Verify(e.to_string()))?;
     let inputs = &proof.proof.public_inputs;
+    if inputs.len() < VERIFIER_DATA_ELEMENTS {
+        return Err(CircuitError::Verify(
+            "the proof has fewer public inputs than a verifier data".into(),
+        ));
+    }
     let carried = &inputs[inputs.len() - VERIFIER_DATA_ELEMENTS..];
     let mut expected = step.circuit_digest.elements.to_vec();
     for hash in &step.constants_sigmas_cap.0 {

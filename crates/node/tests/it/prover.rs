@@ -346,22 +346,10 @@ fn two_provers_prove_a_batch_of_transfers_and_its_proof_verifies() {
     assert_eq!(view.circuits.0, circuits.digest());
     let proof = alloy::hex::decode(view.proof.trim_start_matches("0x")).unwrap();
     let inputs = batch.public_inputs.to_inputs().unwrap();
-    hyperforge_prover::check(
-        &circuits,
-        &hyperforge_prover::Expected::Batch(inputs.clone()),
-        &proof,
-    )
-    .unwrap();
+    hyperforge_prover::check_batch_proof(&circuits, &inputs, &proof).unwrap();
     let mut other = inputs;
     other.batch_number += 1;
-    assert!(
-        hyperforge_prover::check(
-            &circuits,
-            &hyperforge_prover::Expected::Batch(other),
-            &proof
-        )
-        .is_err()
-    );
+    assert!(hyperforge_prover::check_batch_proof(&circuits, &other, &proof).is_err());
     for number in first..=last {
         proven(&runtime, &node, number);
     }
