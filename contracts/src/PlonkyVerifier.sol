@@ -4,7 +4,7 @@
 // Circuit: hyperforge's final proof (`circuits::recursion::final_circuit`), whose public
 // input is the settlement commitment, over chunk proofs of the [prover.chunk] shape
 // import_slots = 1, priority_slots = 2, tx_slots = 4, execute_slots = 1.
-// Circuit digest 0xcb9bef0f6e62e9aba0b3d24f17bf8e594b4e00d589595c696b00000000000000; 2^12 rows.
+// Circuit digest 0x33e8be2da5fe9cfc7ba08177d3e67c9d215ba553555c1851e500000000000000; 2^12 rows.
 pragma solidity 0.8.30;
 
 import {IVerifier} from "./IVerifier.sol";
@@ -814,9 +814,9 @@ contract PlonkyVerifier is IVerifier {
     uint256 internal constant POW_BITS = 20;
     uint256 internal constant FINAL_POLY_LEN = 64;
     /// @dev plonky2's circuit digest (25 bytes of Keccak).
-    bytes32 public constant CIRCUIT_DIGEST = 0xcb9bef0f6e62e9aba0b3d24f17bf8e594b4e00d589595c696b00000000000000;
+    bytes32 public constant CIRCUIT_DIGEST = 0x33e8be2da5fe9cfc7ba08177d3e67c9d215ba553555c1851e500000000000000;
     /// @dev The constants-sigmas Merkle cap (cap height 0: one 25-byte Keccak digest).
-    bytes32 internal constant CONSTANTS_SIGMAS_CAP = 0xfb9db20faf779f43a2b9064a86fa95813ad16c2a947bc022b300000000000000;
+    bytes32 internal constant CONSTANTS_SIGMAS_CAP = 0x7829d499252b791989e596785f0b0217a704a0b6a512fa158000000000000000;
     /// @dev g, the generator of the order-2^DEGREE_BITS subgroup.
     uint256 internal constant G = 4355325209153869931;
 
@@ -1114,7 +1114,7 @@ contract PlonkyVerifier is IVerifier {
         returns (Challenges memory ch)
     {
         Challenger memory c;
-        uint256[14] memory prefix = [uint256(8), uint256(0), uint256(20), uint256(2), uint256(0), uint256(10), uint256(0), uint256(12), uint256(3), uint256(3), uint256(65691894426868683), uint256(53787352156577963), uint256(38796269099637134), uint256(1802067033)];
+        uint256[14] memory prefix = [uint256(8), uint256(0), uint256(20), uint256(2), uint256(0), uint256(10), uint256(0), uint256(12), uint256(3), uint256(3), uint256(44190081757407283), uint256(64971754872798204), uint256(24017342684044668), uint256(3847297116)];
         for (uint256 i = 0; i < prefix.length; i++) _observe(c, prefix[i]);
         for (uint256 i = 0; i < 4; i++) _observe(c, piHash[i]);
         _observeDigest(c, _digest(proof, OFF_WIRES_CAP));
