@@ -382,7 +382,7 @@ impl BatchCircuits {
     /// step circuits are found together (their common data is a fixed point, see
     /// [`super::tree`]); each is cached under a key over the chunk circuit's digest.
     pub fn build(chunk: &ChunkCircuit, cache: &CircuitCache) -> Result<Self, CircuitError> {
-        Self::build_over(Inner::Circuit(chunk.data.verifier_data()), cache)
+        Self::build_over(Inner::Circuit(Box::new(chunk.data.verifier_data())), cache)
     }
 
     /// Every `prove_*` first verifies its inputs natively (a coordinator checks every proof

@@ -85,14 +85,14 @@ impl TreeProof {
 #[derive(Debug, Clone)]
 pub enum Inner {
     /// Proofs of one circuit (the chunk circuit, under the batch tree).
-    Circuit(VerifierCircuitData<GFp, Config, D>),
+    Circuit(Box<VerifierCircuitData<GFp, Config, D>>),
     /// The top proofs of another tree, leaf or step (the batch tree, under the settlement
     /// tree): both circuits share one common data.
     Tree {
         /// That tree's leaf circuit.
-        leaf: VerifierCircuitData<GFp, Config, D>,
+        leaf: Box<VerifierCircuitData<GFp, Config, D>>,
         /// Its step circuit, whose verifier data every proof of the tree carries.
-        step: VerifierCircuitData<GFp, Config, D>,
+        step: Box<VerifierCircuitData<GFp, Config, D>>,
     },
 }
 
@@ -508,8 +508,8 @@ impl<K: TreeKind> TreeCircuits<K> {
     /// ([`Inner::Tree`]).
     pub fn as_inner(&self) -> Inner {
         Inner::Tree {
-            leaf: self.leaf.verifier_data(),
-            step: self.step.verifier_data(),
+            leaf: Box::new(self.leaf.verifier_data()),
+            step: Box::new(self.step.verifier_data()),
         }
     }
 
