@@ -226,12 +226,14 @@ pub fn check(
     expected: &Expected,
     proof: &[u8],
 ) -> Result<(), Rejection> {
-    // plonky2 decodes and verifies untrusted bytes; a panic in there must be a refusal of
-    // this proof, not the end of the coordinator.
-    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-        check_inner(circuits, expected, proof)
-    }))
-    .unwrap_or_else(|_| Err(Rejection::Undecodable("the verifier panicked".into())))
+    refusing_panics(|| check_inner(circuits, expected, proof))
+}
+
+/// Runs a check of untrusted bytes: plonky2 decodes and verifies them, and a panic in there
+/// must be a refusal of this proof, not the end of the coordinator.
+fn refusing_panics(check: impl FnOnce() -> Result<(), Rejection>) -> Result<(), Rejection> {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(check))
+        .unwrap_or_else(|_| Err(Rejection::Undecodable("the verifier panicked".into())))
 }
 
 fn check_inner(
@@ -271,7 +273,7 @@ pub fn check_batch_proof(
     inputs: &BatchPublicInputs,
     proof: &[u8],
 ) -> Result<(), Rejection> {
-    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+    refusing_panics(|| {
         let batch = &circuits.batch;
         let proof = BatchProof::from_bytes(proof.to_vec(), batch)
             .map_err(|error| Rejection::Undecodable(error.to_string()))?;
@@ -285,8 +287,7 @@ pub fn check_batch_proof(
             )));
         }
         Ok(())
-    }))
-    .unwrap_or_else(|_| Err(Rejection::Undecodable("the verifier panicked".into())))
+    })
 }
 
 fn describe_segment_difference(

@@ -98,7 +98,8 @@ impl std::fmt::Display for Refusal {
     }
 }
 
-/// Decodes `bytes` as a batch proof and verifies it against `circuits`' root circuit.
+/// Decodes `bytes` as a batch proof (a whole batch) and verifies its top proof against
+/// `circuits`.
 /// Synchronous and CPU-bound: run it on the blocking pool.
 pub fn verify_batch_proof(circuits: &BatchCircuits, bytes: &[u8]) -> Result<BatchProof, String> {
     let proof = BatchProof::from_bytes(bytes.to_vec(), circuits)
