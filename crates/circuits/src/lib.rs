@@ -333,11 +333,13 @@
 //!
 //! **Numbers** (`cargo bench --profile dev -p hyperforge-circuits --bench recursion`, 2
 //! cores shared with other builds, chunk of 1 priority + 1 transaction slot): rows before
-//! padding: batch leaf 3,889, batch step 7,961, batch root 3,989, settle leaf 3,975, settle
-//! step 7,949, settle root 3,982 (all `2^13`), high rate and final `2^12`. Leaf 2.2 s, step
-//! 2.4 s; batch of 1 chunk 4.3 s, of 4 chunks 17.6 s (leaves, steps and root, chunk proofs
-//! apart); settlement of 2 batches 8.8 s, of 4 17.3 s; shrink 19.2 s; final proof 51,183
-//! bytes. Building every recursion circuit 21.6 s, loading them from the cache 3.5 s (1.2 GiB
+//! padding: batch leaf 3,889, batch step 7,961, settle leaf 3,994 (3,975 before it took over
+//! the batch root's checks; the batch root was 3,989), settle step 7,949, settle root 3,982
+//! (all `2^13`), high rate and final `2^12`. Leaf 2.2 s, step 2.4 s; batch of 1 chunk 4.3 s,
+//! of 4 chunks 17.6 s (leaves, steps and the root of then, chunk proofs apart); settlement of
+//! 2 batches 8.8 s, of 4 17.3 s; shrink 19.2 s; final proof 51,183 bytes. Measured again
+//! without the batch root on a slower day (leaf 4.0 s, step 3.5 s, shrink 34.5 s: every
+//! figure about 1.7 times): a batch of 1 chunk is its leaf, 3.8 s; of 4 chunks 30.7 s. Building every recursion circuit 21.6 s, loading them from the cache 3.5 s (1.2 GiB
 //! of files); peak memory 4.7 GiB. Through [`Circuits::load_or_build`] (the chunk circuit
 //! too), measured later with the machine at a load of 4 to 5 (every figure about 1.7 times
 //! the above): build 36.7 s, load 6.9 s.

@@ -5,7 +5,7 @@
 //! Each run starts a fresh sequencer (chunks of `HYPERFORGE_BENCH_TX_SLOTS` transaction
 //! slots, default 28: a `2^14`-row chunk, which holds 29; one block per batch, at most
 //! `HYPERFORGE_BENCH_BATCH_TXS` transfers per block, default 28: one chunk), sends
-//! `HYPERFORGE_BENCH_TXS` signed transfers (default 112: four batches) from four senders at
+//! `HYPERFORGE_BENCH_TXS` signed transfers (default 224: eight batches) from four senders at
 //! once, and waits until every batch holding them is proven. The batches seal one block
 //! time (500 ms) apart, so the provers work on several at once, as under sustained load:
 //! a later batch's chunks fill the gaps while an earlier batch's tree waits for its
@@ -297,7 +297,7 @@ fn main() -> Result<()> {
     if std::env::args().any(|arg| arg == "--list") {
         return Ok(());
     }
-    let txs = env_or("HYPERFORGE_BENCH_TXS", 112)?;
+    let txs = env_or("HYPERFORGE_BENCH_TXS", 224)?;
     let tx_slots = env_or("HYPERFORGE_BENCH_TX_SLOTS", 28)?;
     let batch_txs = env_or("HYPERFORGE_BENCH_BATCH_TXS", 28)?;
     let cache =
