@@ -5,11 +5,10 @@
 //! proven.
 //!
 //! - Jobs persist in the store's `jobs` column (key: job id = `batch << 24 | node`), each
-//!   queued, leased to a peer until a
-//!   wall-clock deadline, or proven with its proof (a proven job is written synced). On
-//!   start every unproven sealed batch is planned again (planning is deterministic) and the
-//!   stored states are laid over it: no proven work is lost, and the leases of the earlier
-//!   run go back to the queue.
+//!   queued, leased to a peer until a wall-clock deadline, or proven with its proof (a
+//!   proven job is written synced). On start every unproven sealed batch is planned again
+//!   (planning is deterministic) and the stored states are laid over it: no proven work is
+//!   lost, and the leases of the earlier run go back to the queue.
 //! - A lease that passes its deadline goes back to the queue (checked on each tick and when a
 //!   job is picked). A proof is taken from whoever sends it while its job is unproven (the
 //!   work is checked, not the sender), and refused once the job is proven.
