@@ -46,20 +46,9 @@ pub fn empty_subtree_roots() -> [hyperforge_primitives::tx::Digest; MAX_HEIGHT] 
 #[derive(Debug, Clone)]
 pub struct SettlementProof(pub ProofWithPublicInputs<GFp, Config, D>);
 
-impl From<ProofWithPublicInputs<GFp, Config, D>> for SettlementProof {
-    fn from(proof: ProofWithPublicInputs<GFp, Config, D>) -> Self {
-        Self(proof)
-    }
-}
-
-impl AsRef<ProofWithPublicInputs<GFp, Config, D>> for SettlementProof {
-    fn as_ref(&self) -> &ProofWithPublicInputs<GFp, Config, D> {
-        &self.0
-    }
-}
-
-/// The settlement tree: its leaf hashes a batch proof's public inputs, its step joins two
-/// subtrees of one height, its root exposes the commitment alone.
+/// The settlement tree: its leaf checks a batch proof is a whole batch and hashes its public
+/// inputs, its step joins two subtrees of one height (the root over it exposes the
+/// commitment alone).
 #[derive(Debug)]
 pub struct SettlementTree;
 

@@ -193,8 +193,8 @@ impl ChildTarget {
 /// Verifies a child of `common`'s shape: against `leaf` if its flag is set, else against
 /// `step`; either way its carried verifier data must be `step`. In a step circuit `step` is
 /// the circuit's own verifier data public inputs, which whoever verifies the step checks
-/// (the root circuits hold it as a constant), so a step child is a proof of this very
-/// circuit and a leaf child one of the leaf circuit.
+/// (the circuits over a tree's top proof hold it as a constant), so a step child is a proof
+/// of this very circuit and a leaf child one of the leaf circuit.
 pub(crate) fn verify_child(
     builder: &mut Builder,
     common: &CommonCircuitData<GFp, D>,
